@@ -1,0 +1,3 @@
+from blogtools.cli import run
+
+run()

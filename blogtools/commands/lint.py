@@ -1,0 +1,153 @@
+"""``blogtools lint [PATHS...]``: check (and with ``--fix`` repair) blog content."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="files or folders (default: the current folder)")
+    p.add_argument("--config", help="use this blogtools.toml / pyproject.toml instead of searching")
+    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default=None)
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("lint", help="check blog content (the pre-commit hook and CI job)")
+    add_common(p)
+    p.add_argument("--select", type=_codes, help="only these codes, prefixes or names (comma-separated; ALL for all)")
+    p.add_argument("--extend-select", type=_codes, default=[], help="add these rules to the selection")
+    p.add_argument("--ignore", type=_codes, default=[], help="skip these rules")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes")
+    p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
+    p.add_argument("--external", action="store_true", help="also check external links (needs the network)")
+    p.add_argument("--offline", action="store_true", help="never touch the network (external checks use the cache only)")
+    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "plain"), default=None)
+    p.set_defaults(func=main)
+
+
+def prepare(args: argparse.Namespace) -> Any:
+    """Config, selected rules, site and files for a run; raises SystemExit(2) on usage errors."""
+    from blogtools.config import ConfigError, load
+    from blogtools.lint.registry import RegistryError
+    from blogtools.lint.runner import Selection, discover, selected_rules, unknown_selectors
+    from blogtools.site import load_site
+
+    paths = args.paths or ["."]
+    try:
+        config = load(paths[0], args.config)
+        selection = Selection(getattr(args, "select", None), getattr(args, "extend_select", []),
+                              getattr(args, "ignore", []), getattr(args, "external", False))
+        bad = unknown_selectors((selection.select or []) + selection.extend_select + selection.ignore
+                                + list(config.get("select") or []) + list(config.get("extend-select"))
+                                + list(config.get("ignore")))
+        if bad:
+            raise ConfigError(f"unknown rule selector(s): {', '.join(bad)} (see `blogtools rules`)")
+        rules = selected_rules(config, selection)
+    except (ConfigError, RegistryError) as exc:
+        print(f"blogtools: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if getattr(args, "offline", False):
+        config.rule_settings["links.offline"] = True
+    site = load_site(paths[0], getattr(args, "generator", None) or config.get("generator"))
+    found = discover(paths, config)
+    missing = [p for p, why in found.problems if why == "no such file or directory"]
+    if missing:
+        for p in missing:
+            print(f"blogtools: {p}: no such file or directory", file=sys.stderr)
+        raise SystemExit(2)
+    return config, rules, site, found
+
+
+def main(args: argparse.Namespace) -> int:
+    from blogtools.lint import output
+    from blogtools.lint.rule import Diagnostic
+    from blogtools.lint.runner import Runner
+
+    config, rules, site, found = prepare(args)
+    fmt = args.output_format or config.get("output-format")
+    runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache and not (args.fix or args.diff))
+    extra = [Diagnostic(p, 1, 1, 1, 1, "BT001", "file-unreadable", "error", why) for p, why in found.problems]
+    fixed = 0
+    if args.fix or args.diff:
+        fixed, changed, result = _fix(runner, found.files, args)
+        if args.diff:
+            return 1 if changed else 0
+    else:
+        result = runner.run(found.files)
+    diagnostics = sorted(extra + result.diagnostics, key=Diagnostic.sort_key)
+    output.emit(fmt, diagnostics, result.files, rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
+    if args.exit_zero:
+        return 0
+    return 1 if diagnostics else 0
+
+
+def _fix(runner: Any, files: list[str], args: argparse.Namespace) -> tuple[int, int, Any]:
+    from blogtools.document import Document, LoadError
+    from blogtools.lint import fixer
+    from blogtools.lint.runner import display_path, lint_document
+
+    instances = [cls(runner.config.rule_settings) for cls in runner.rule_classes]
+    overlay: dict[str, str] = {}
+    originals: dict[str, Document] = {}
+    applied = 0
+    for _ in range(fixer.MAX_ROUNDS):
+        result = runner.run(files, overlay)
+        by_file: dict[str, list[Any]] = {}
+        for d in result.diagnostics:
+            if d.fix and (d.fix.safe or args.unsafe_fixes):
+                by_file.setdefault(d.path, []).append(d)
+        if not by_file:
+            break
+        progress = False
+        abs_of = {r.path: r.abspath for r in result.results}
+        for path, diags in by_file.items():
+            abspath = abs_of.get(path)
+            if abspath is None:
+                continue
+            try:
+                if abspath not in originals:
+                    originals[abspath] = Document.read(abspath, runner.config.get("max-file-size"))
+                    originals[abspath].path = display_path(abspath)
+            except LoadError:
+                continue
+            base = originals[abspath]
+            doc = fixer._reload(base, overlay.get(abspath, base.text))
+            site_diags = [d for d in diags if d.code in {c.code for c in runner.rule_classes if c.site_wide}]
+            ff = fixer.fix_document(doc, lambda d: lint_document(d, instances, runner.site), args.unsafe_fixes, site_diags)
+            for problem in ff.problems:
+                print(f"blogtools: {path}: {problem}", file=sys.stderr)
+            if ff.changed:
+                overlay[abspath] = ff.text
+                applied += ff.applied
+                progress = True
+        if not progress:
+            break
+    changed = 0
+    for abspath, text in overlay.items():
+        base = originals[abspath]
+        if text == base.text:
+            continue
+        changed += 1
+        ff = fixer.FileFix(base.path, abspath, base.text, text)
+        if args.diff:
+            sys.stdout.write(fixer.unified_diff(ff))
+            continue
+        try:
+            fixer.write(ff, base.bom)
+        except OSError as exc:
+            print(f"blogtools: {base.path}: not written: {exc}", file=sys.stderr)
+    if args.diff:
+        return applied, changed, None
+    final = runner.run(files)
+    return applied, changed, final

@@ -1,0 +1,66 @@
+"""``blogtools rules`` lists every rule; ``blogtools rule CODE`` prints one rule's documentation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("rules", help="list every rule")
+    p.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(func=list_rules)
+    p = sub.add_parser("rule", help="print the documentation of one rule")
+    p.add_argument("code", help="rule code (BT201) or name (link-text-whitespace)")
+    p.set_defaults(func=show_rule)
+
+
+def _fix(rule: Any) -> str:
+    return rule.fixable or "no"
+
+
+def list_rules(args: argparse.Namespace) -> int:
+    from blogtools.lint.registry import all_rules, retired
+
+    rules = list(all_rules().values())
+    if args.output_format == "json":
+        json.dump([{"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity,
+                    "fix": r.fixable, "default": r.default_enabled, "site_wide": r.site_wide,
+                    "options": [o.key for o in r.options]} for r in rules], sys.stdout, indent=2)
+        print()
+        return 0
+    if args.output_format == "markdown":
+        print("| code | name | severity | fix | default | summary |")
+        print("|---|---|---|---|---|---|")
+        for r in rules:
+            print(f"| {r.code} | `{r.name}` | {r.severity} | {_fix(r)} | {'on' if r.default_enabled else 'off'} | {r.summary} |")
+        return 0
+    width = max((len(r.name) for r in rules), default=10)
+    for r in rules:
+        flag = "" if r.default_enabled else " (off by default)"
+        print(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  fix:{_fix(r):<9} {r.summary}{flag}")
+    for code, why in retired().items():
+        print(f"{code}  (retired) {why}")
+    return 0
+
+
+def show_rule(args: argparse.Namespace) -> int:
+    from blogtools.lint.registry import lookup
+
+    rule = lookup(args.code)
+    if rule is None:
+        print(f"blogtools: unknown rule {args.code!r} (see `blogtools rules`)", file=sys.stderr)
+        return 2
+    print(f"{rule.code} {rule.name}: {rule.summary}")
+    print(f"severity: {rule.severity}; fix: {_fix(rule)}; {'on' if rule.default_enabled else 'off'} by default"
+          + ("; site-wide" if rule.site_wide else "") + ("; needs the network" if rule.needs_network else ""))
+    print()
+    print(rule.doc())
+    if rule.options:
+        print()
+        print("Options (config keys):")
+        for opt in rule.options:
+            print(f"  {opt.key} = {opt.default!r}  {opt.help}")
+    return 0

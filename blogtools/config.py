@@ -1,0 +1,164 @@
+"""Configuration: one TOML table found by walking up from the linted path.
+
+``blogtools.toml`` (keys at the top level) or ``pyproject.toml`` (under ``[tool.blogtools]``);
+the nearest one wins, ``blogtools.toml`` before ``pyproject.toml`` in the same folder. Every
+key is validated: an unknown key or a bad value is an error naming the key and the file.
+Rule options live in tables named by their dotted keys (``[front-matter] format = "toml"``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_INCLUDE = ("**/*.md", "**/*.markdown")
+DEFAULT_EXCLUDE = (
+    ".git/**", "**/.git/**", "**/node_modules/**", "public/**", "resources/**", "_site/**",
+    "**/.venv/**", "**/venv/**", ".hugo_build.lock",
+)
+GENERATORS = ("auto", "hugo", "jekyll", "plain")
+FORMATS = ("text", "json", "github", "sarif")
+
+
+class ConfigError(Exception):
+    pass
+
+
+def _str_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"expected a list of strings, got {value!r}"
+    return None
+
+
+def _per_file(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"expected a table of glob = [codes], got {value!r}"
+    for k, v in value.items():
+        if _str_list(v):
+            return f"{k!r}: expected a list of codes, got {v!r}"
+    return None
+
+
+# key → (default, validator returning an error or None)
+CORE_KEYS: dict[str, tuple[Any, Any]] = {
+    "include": (list(DEFAULT_INCLUDE), _str_list),
+    "exclude": ([], _str_list),
+    "extend-exclude": ([], _str_list),
+    "select": (None, _str_list),
+    "extend-select": ([], _str_list),
+    "ignore": ([], _str_list),
+    "per-file-ignores": ({}, _per_file),
+    "generator": ("auto", lambda v: None if v in GENERATORS else f"expected one of {GENERATORS}, got {v!r}"),
+    "content-dir": (None, lambda v: None if isinstance(v, str) else f"expected a string, got {v!r}"),
+    "max-file-size": (4 * 1024 * 1024, lambda v: None if isinstance(v, int) and v > 0 else f"expected a positive integer, got {v!r}"),
+    "cache": (True, lambda v: None if isinstance(v, bool) else f"expected true or false, got {v!r}"),
+    "jobs": (0, lambda v: None if isinstance(v, int) and v >= 0 else f"expected an integer >= 0, got {v!r}"),
+    "output-format": ("text", lambda v: None if v in FORMATS else f"expected one of {FORMATS}, got {v!r}"),
+    "external": (False, lambda v: None if isinstance(v, bool) else f"expected true or false, got {v!r}"),
+}
+
+
+@dataclass
+class Config:
+    root: str  # folder of the config file (or the linted path when there is none)
+    path: str | None = None  # the config file
+    values: dict[str, Any] = field(default_factory=dict)  # core keys, validated
+    rule_settings: dict[str, Any] = field(default_factory=dict)  # dotted option key → value
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key, CORE_KEYS[key][0])
+
+
+def find_config_file(start: str) -> tuple[str | None, dict[str, Any]]:
+    """Walk up from ``start`` to the first blogtools.toml or pyproject.toml with our table."""
+    here = os.path.abspath(start)
+    if os.path.isfile(here):
+        here = os.path.dirname(here)
+    while True:
+        candidate = os.path.join(here, "blogtools.toml")
+        if os.path.isfile(candidate):
+            return candidate, _read(candidate)
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate):
+            data = _read(candidate)
+            table = data.get("tool", {}).get("blogtools")
+            if table is not None:
+                return candidate, table
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None, {}
+        here = parent
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load(start: str, explicit: str | None = None) -> Config:
+    if explicit:
+        data = _read(explicit)
+        if os.path.basename(explicit) == "pyproject.toml":
+            data = data.get("tool", {}).get("blogtools", {})
+        path: str | None = explicit
+    else:
+        path, data = find_config_file(start)
+    root = os.path.dirname(os.path.abspath(path)) if path else _default_root(start)
+    config = Config(root=root, path=path)
+    _validate(config, data, path or "<defaults>")
+    return config
+
+
+def _default_root(start: str) -> str:
+    here = os.path.abspath(start)
+    return here if os.path.isdir(here) else os.path.dirname(here)
+
+
+def option_keys() -> dict[str, Any]:
+    from blogtools.lint.registry import all_rules
+
+    keys: dict[str, Any] = {}
+    for rule in all_rules().values():
+        for opt in rule.options:
+            keys.setdefault(opt.key, opt)
+    return keys
+
+
+def _validate(config: Config, data: dict[str, Any], source: str) -> None:
+    options = None
+    for key, value in data.items():
+        if key in CORE_KEYS:
+            error = CORE_KEYS[key][1](value)
+            if error:
+                raise ConfigError(f"{source}: {key}: {error}")
+            config.values[key] = value
+            continue
+        if options is None:
+            options = option_keys()
+        _validate_option(config, options, key, value, source)
+
+
+def _validate_option(config: Config, options: dict[str, Any], key: str, value: Any, source: str) -> None:
+    if key in options:
+        error = options[key].check(value)
+        if error:
+            raise ConfigError(f"{source}: {key}: {error}")
+        config.rule_settings[key] = value
+        return
+    if isinstance(value, dict) and any(k.startswith(key + ".") for k in options):
+        for sub, subvalue in value.items():
+            _validate_option(config, options, f"{key}.{sub}", subvalue, source)
+        return
+    raise ConfigError(f"{source}: unknown key {key!r}")

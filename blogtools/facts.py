@@ -1,0 +1,58 @@
+"""Facts: the small, picklable summary of a document that site-wide rules read.
+
+Per-file work (parsing) happens once, in parallel, and is cached; site-wide checks then run
+over the facts of every page without re-reading any file. An extractor is a function
+``(doc) -> value`` registered in :data:`EXTRACTORS` under the fact's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from blogtools.document import Document
+
+Pos = tuple[int, int, int, int]  # line, column, end_line, end_column (1-based)
+
+
+def pos(doc: Document, start: int, end: int) -> Pos:
+    line, col = doc.position(start)
+    end_line, end_col = doc.position(end)
+    return line, col, end_line, end_col
+
+
+def _links(doc: Document) -> list[dict[str, Any]]:
+    out = []
+    for n in doc.nodes("link", "image", "autolink"):
+        out.append({
+            "kind": n.kind, "url": n.url, "text": n.text, "pos": pos(doc, n.start, n.end),
+            "url_pos": pos(doc, n.url_start, n.url_end) if n.url_start >= 0 else pos(doc, n.start, n.end),
+            "url_span": (n.url_start, n.url_end), "text_pos": pos(doc, n.text_start, n.text_end) if n.text_start >= 0 else None,
+            "container": n.container, "bare": bool(n.attrs and n.attrs.get("bare")),
+        })
+    return out
+
+
+def _headings(doc: Document) -> list[dict[str, Any]]:
+    return [{"level": n.level, "text": n.text, "pos": pos(doc, n.text_start, n.text_end)} for n in doc.nodes("heading")]
+
+
+def _front_matter(doc: Document) -> dict[str, Any]:
+    fm = doc.front_matter
+    if fm is None:
+        return {"format": None, "data": {}, "keys": {}}
+    keys = {".".join(map(str, p)): pos(doc, s.key_start, s.value_end) for p, s in fm.positions.items()}
+    return {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
+
+
+EXTRACTORS: dict[str, Callable[[Document], Any]] = {
+    "front_matter": _front_matter,
+    "links": _links,
+    "headings": _headings,
+}
+
+
+def extract(doc: Document) -> dict[str, Any]:
+    facts: dict[str, Any] = {"path": doc.path, "abspath": doc.abspath}
+    for name, fn in EXTRACTORS.items():
+        facts[name] = fn(doc)
+    return facts

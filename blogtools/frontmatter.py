@@ -1,0 +1,252 @@
+"""Front matter: detect the fenced block, load it to plain data, and locate every key.
+
+Formats (Hugo's rules): YAML between ``---`` lines, TOML between ``+++`` lines, JSON as an
+object that opens the file. Loading gives *plain* data (dicts, lists, str, int, float,
+bool, None, ``date``/``datetime``; a datetime is timezone-aware exactly when an offset is
+written) and each key's position, so every rule can point at the offending key or value.
+Round-trip editing (ruamel.yaml, tomlkit) lives in :mod:`blogtools.fmedit` and is only
+imported by fixes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from blogtools.lines import LineIndex
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+Path_ = tuple  # a key path: ("tags", 0), ("cover", "image")
+
+FENCES = {"yaml": "---", "toml": "+++"}
+_CLOSE = {
+    "yaml": re.compile(r"^---[ \t]*(?:\r\n|\r|\n|\Z)", re.M),
+    "toml": re.compile(r"^\+\+\+[ \t]*(?:\r\n|\r|\n|\Z)", re.M),
+}
+_OPEN = re.compile(r"(---|\+\+\+)[ \t]*(\r\n|\r|\n)")
+
+
+@dataclass(slots=True)
+class Span:
+    """Absolute offsets of a key and its value in the document text."""
+
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    format: str  # "yaml" | "toml" | "json"
+    start: int  # offset of the opening fence (always 0)
+    end: int  # offset just after the closing fence line (where the body starts)
+    content_start: int
+    content_end: int
+    data: dict[str, Any] | None = None
+    error: str | None = None  # why the block could not be loaded
+    error_offset: int = 0
+    positions: dict[Path_, Span] = field(default_factory=dict)
+    duplicates: list[tuple[Path_, int]] = field(default_factory=list)  # second occurrences
+
+    def span(self, *path: Any) -> Span | None:
+        return self.positions.get(tuple(path))
+
+    def key_offset(self, *path: Any) -> int:
+        """Offset of a key (falls back to the opening fence when unknown)."""
+        span = self.positions.get(tuple(path))
+        return span.key_start if span else self.start
+
+
+def parse(text: str) -> FrontMatter | None:
+    """Find and load the front matter that opens ``text``; None when there is none."""
+    if text.startswith("{"):
+        return _parse_json(text)
+    m = _OPEN.match(text)
+    if not m:
+        return None
+    fmt = "yaml" if m.group(1) == "---" else "toml"
+    close = _CLOSE[fmt].search(text, m.end())
+    if close is None:
+        fm = FrontMatter(fmt, 0, len(text), m.end(), len(text))
+        fm.error = f"unterminated front matter: no closing '{FENCES[fmt]}' line for the fence opened here"
+        return fm
+    fm = FrontMatter(fmt, 0, close.end(), m.end(), close.start())
+    content = text[fm.content_start : fm.content_end]
+    if fmt == "yaml":
+        _load_yaml(fm, content)
+    else:
+        _load_toml(fm, content)
+    return fm
+
+
+# --------------------------------------------------------------------------- YAML
+def _load_yaml(fm: FrontMatter, content: str) -> None:
+    from blogtools import yamlload
+
+    index = LineIndex(content)
+    base = fm.content_start
+    try:
+        loaded = yamlload.load(content)
+    except yamlload.YamlError as exc:
+        fm.error = f"invalid YAML: {exc.message}"
+        fm.error_offset = base + index.offset(exc.line + 1, exc.column + 1)
+        return
+    if loaded.data is None:
+        fm.data = {}
+        return
+    if not isinstance(loaded.data, dict):
+        fm.error = f"front matter is a YAML {type(loaded.data).__name__}, not a mapping of keys"
+        fm.error_offset = base
+        return
+    fm.data = loaded.data
+    for path, (kl, kc, vl, vc, el, ec) in loaded.positions.items():
+        key_start = base + index.offset(kl + 1, kc + 1)
+        key_len = len(path[-1]) if isinstance(path[-1], str) else 0
+        fm.positions[path] = Span(
+            key_start,
+            key_start + key_len,
+            base + index.offset(vl + 1, vc + 1),
+            base + index.offset(el + 1, ec + 1),
+        )
+    fm.duplicates = [(p, base + index.offset(line + 1, col + 1)) for p, line, col in loaded.duplicates]
+
+
+# --------------------------------------------------------------------------- TOML
+_TOML_ERR = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
+_TOML_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_TOML_KEY = re.compile(r"^[ \t]*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)[ \t]*=[ \t]*")
+_TOML_STR = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
+
+
+def _load_toml(fm: FrontMatter, content: str) -> None:
+    base = fm.content_start
+    try:
+        fm.data = tomllib.loads(content.replace("\r\n", "\n"))
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_ERR.match(msg)
+        index = LineIndex(content)
+        if m:
+            fm.error = f"invalid TOML: {m.group(1)}"
+            fm.error_offset = base + index.offset(int(m.group(2)), int(m.group(3)))
+        else:
+            fm.error = f"invalid TOML: {msg}"
+            fm.error_offset = base
+        return
+    _toml_positions(fm, content)
+
+
+def _split_key(raw: str) -> tuple[str, ...]:
+    parts = re.findall(r"\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+", raw)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def _toml_positions(fm: FrontMatter, content: str) -> None:
+    """Key and value offsets for TOML: a line scanner good for front matter shapes."""
+    base = fm.content_start
+    prefix: tuple[str, ...] = ()
+    pos = 0
+    lines = content.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.rstrip("\r\n")
+        table = _TOML_TABLE.match(stripped)
+        m = None if table else _TOML_KEY.match(stripped)
+        if table:
+            prefix = _split_key(table.group(1))
+        elif m:
+            path = prefix + _split_key(m.group(1))
+            key_start = base + pos + len(line) - len(line.lstrip(" \t"))
+            value_start = pos + m.end()
+            value_end, i, consumed = _toml_value_end(lines, i, m.end())
+            fm.positions[path] = Span(key_start, key_start + len(m.group(1)), base + value_start, base + value_end)
+            value_text = content[value_start:value_end]
+            if value_text.startswith("["):
+                for n, sm in enumerate(_TOML_STR.finditer(value_text)):
+                    start = base + value_start + sm.start()
+                    fm.positions[path + (n,)] = Span(start, start, start, base + value_start + sm.end())
+            pos += consumed
+            i += 1
+            continue
+        pos += len(line)
+        i += 1
+
+
+def _toml_value_end(lines: list[str], i: int, col: int) -> tuple[int, int, int]:
+    """End offset (relative to content) of a value starting at ``lines[i][col:]``.
+
+    Returns (end offset, index of the last line of the value, characters consumed from the
+    start of line i to the end of that last line).
+    """
+    start_of_line = sum(len(x) for x in lines[:i])
+    depth = 0
+    consumed = 0
+    j = i
+    text = lines[i][col:]
+    offset_in_line = col
+    while True:
+        in_str = None
+        end_col = None
+        k = 0
+        while k < len(text):
+            c = text[k]
+            if in_str:
+                if c == "\\" and in_str == '"':
+                    k += 2
+                    continue
+                if c == in_str:
+                    in_str = None
+            elif c in "\"'":
+                in_str = c
+            elif c in "[{":
+                depth += 1
+            elif c in "]}":
+                depth -= 1
+            elif c == "#":
+                break
+            k += 1
+            if not in_str and depth == 0 and c not in " \t\r\n":
+                end_col = offset_in_line + k
+        consumed += len(lines[j])
+        if depth <= 0 or j + 1 >= len(lines):
+            line_start = start_of_line + consumed - len(lines[j])
+            end = line_start + (end_col if end_col is not None else len(lines[j].rstrip("\r\n")))
+            return end, j, consumed
+        j += 1
+        text = lines[j]
+        offset_in_line = 0
+
+
+# --------------------------------------------------------------------------- JSON
+def _parse_json(text: str) -> FrontMatter:
+    decoder = json.JSONDecoder()
+    try:
+        data, end = decoder.raw_decode(text)
+    except json.JSONDecodeError as exc:
+        fm = FrontMatter("json", 0, len(text), 0, len(text))
+        fm.error = f"invalid JSON: {exc.msg}"
+        fm.error_offset = exc.pos
+        return fm
+    nl = re.compile(r"[ \t]*(?:\r\n|\r|\n|\Z)").match(text, end)
+    block_end = nl.end() if nl else end
+    fm = FrontMatter("json", 0, block_end, 0, end)
+    if not isinstance(data, dict):
+        fm.error = "JSON front matter must be an object"
+        return fm
+    fm.data = data
+    seen: set[str] = set()
+    for m in re.finditer(r"\"((?:[^\"\\]|\\.)*)\"[ \t]*:[ \t]*", text[:end]):
+        key = m.group(1)
+        if key in data and key not in seen:
+            seen.add(key)
+            fm.positions[(key,)] = Span(m.start() + 1, m.start() + 1 + len(key), m.end(), m.end())
+    return fm

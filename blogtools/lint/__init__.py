@@ -1,0 +1,1 @@
+"""The lint engine: rules, registry, runner, fixer, cache and output."""

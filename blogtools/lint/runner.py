@@ -1,0 +1,363 @@
+"""Discover files, lint each once (in parallel, cached), then run site-wide rules.
+
+Per-file work happens in worker processes when there are many files; a worker returns the
+file's diagnostics and facts. Site-wide rules then run once over all facts. A file that
+cannot be read is one diagnostic; a rule that raises is one diagnostic with the rule's code;
+neither stops the run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+from blogtools.config import DEFAULT_EXCLUDE, Config
+from blogtools.document import Document, LoadError
+from blogtools.lint import suppress
+from blogtools.lint.registry import all_rules, matches
+from blogtools.lint.rule import Diagnostic, Rule
+from blogtools.site import Site
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+PARALLEL_THRESHOLD = 48
+
+
+# --------------------------------------------------------------------------- selection
+@dataclass
+class Selection:
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    external: bool = False
+
+
+def selected_rules(config: Config, cli: Selection) -> list[type[Rule]]:
+    """Config first, then the command line (which wins)."""
+    rules = all_rules()
+    select = cli.select if cli.select is not None else config.get("select")
+    if select is None:
+        chosen = {code for code, r in rules.items() if r.default_enabled}
+    else:
+        chosen = {code for code, r in rules.items() if any(matches(r, s) for s in select)}
+    for s in list(config.get("extend-select")) + cli.extend_select:
+        chosen |= {code for code, r in rules.items() if matches(r, s)}
+    for s in list(config.get("ignore")) + cli.ignore:
+        chosen -= {code for code, r in rules.items() if matches(r, s)}
+    if cli.external or config.get("external"):
+        chosen |= {code for code, r in rules.items() if r.needs_network and r.default_enabled is False and select is None}
+    else:
+        chosen -= {code for code, r in rules.items() if r.needs_network}
+    return [rules[c] for c in sorted(chosen)]
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    rules = all_rules().values()
+    return [s for s in selectors if not any(matches(r, s) for r in rules)]
+
+
+# --------------------------------------------------------------------------- discovery
+@lru_cache(maxsize=256)
+def _glob_re(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = pattern.find("]", i)
+            if j < 0:
+                out.append(re.escape(c))
+            else:
+                out.append(fnmatch.translate(pattern[i : j + 1])[4:-3])
+                i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(rel: str, patterns: Iterable[str]) -> bool:
+    for p in patterns:
+        p = p.lstrip("./") if p.startswith("./") else p
+        rx = _glob_re(p)
+        if rx.match(rel):
+            return True
+        if "/" not in p and rx.match(rel.rsplit("/", 1)[-1]):
+            return True  # a bare name matches at any depth, like .gitignore
+    return False
+
+
+def _rel(path: str, root: str) -> str:
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        return path.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")
+
+
+def display_path(path: str) -> str:
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return path
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)  # absolute paths
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+
+
+def discover(paths: list[str], config: Config) -> Discovery:
+    include = config.get("include")
+    exclude = list(DEFAULT_EXCLUDE) + list(config.get("exclude")) + list(config.get("extend-exclude"))
+    found = Discovery()
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            found.files.append(os.path.abspath(path))
+
+    for given in paths:
+        if os.path.islink(given) and not os.path.exists(given):
+            found.problems.append((given, "broken symbolic link"))
+            continue
+        if os.path.isdir(given):
+            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+                dirnames[:] = sorted(
+                    d for d in dirnames
+                    if not d.startswith(".") and not glob_match(_rel(os.path.join(dirpath, d), config.root) + "/", exclude)
+                    and not glob_match(_rel(os.path.join(dirpath, d), config.root), exclude)
+                )
+                for name in sorted(filenames):
+                    full = os.path.join(dirpath, name)
+                    rel = _rel(full, config.root)
+                    if not name.lower().endswith(MARKDOWN_SUFFIXES) or glob_match(rel, exclude):
+                        continue
+                    if not glob_match(rel, include):
+                        continue
+                    if os.path.islink(full) and not os.path.exists(full):
+                        found.problems.append((full, "broken symbolic link"))
+                        continue
+                    add(full)
+        elif os.path.exists(given):
+            if not glob_match(_rel(given, config.root), exclude):
+                add(given)
+        else:
+            found.problems.append((given, "no such file or directory"))
+    return found
+
+
+# --------------------------------------------------------------------------- per file
+@dataclass
+class FileResult:
+    path: str  # display path
+    abspath: str
+    diagnostics: list[Diagnostic]
+    facts: dict[str, Any] | None
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(rule_classes: list[type[Rule]], settings: dict[str, Any], site: Site, config: Config) -> None:
+    _WORKER["rules"] = [cls(settings) for cls in rule_classes]
+    _WORKER["site"] = site
+    _WORKER["config"] = config
+
+
+def unreadable(path: str, error: LoadError) -> Diagnostic:
+    return Diagnostic(path, error.line, error.column, error.line, error.column, "BT001", "file-unreadable",
+                      "error", error.message)
+
+
+def lint_document(doc: Document, rules: list[Rule], site: Site) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for rule in rules:
+        try:
+            out.extend(rule.check(doc, site))
+        except Exception as exc:  # noqa: BLE001 - a failing rule is reported, never fatal
+            out.append(Diagnostic(doc.path, 1, 1, 1, 1, rule.code, rule.name, "error",
+                                  f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
+    return suppress.apply(doc, out)
+
+
+def lint_one(abspath: str, text: str | None = None) -> FileResult:
+    rules, site, config = _WORKER["rules"], _WORKER["site"], _WORKER["config"]
+    shown = display_path(abspath)
+    try:
+        if text is None:
+            doc = Document.read(abspath, config.get("max-file-size"))
+            doc.path = shown
+        else:
+            doc = Document.from_text(shown, text)
+    except LoadError as exc:
+        return FileResult(shown, abspath, [unreadable(shown, exc)], None)
+    diagnostics = lint_document(doc, rules, site)
+    try:
+        from blogtools.facts import extract
+
+        facts = extract(doc)
+    except Exception as exc:  # noqa: BLE001
+        facts = None
+        diagnostics.append(Diagnostic(shown, 1, 1, 1, 1, "BT001", "file-unreadable", "error",
+                                      f"internal error while indexing the file: {type(exc).__name__}: {exc}"))
+    return FileResult(shown, abspath, diagnostics, facts)
+
+
+def _lint_chunk(paths: list[str]) -> list[FileResult]:
+    return [lint_one(p) for p in paths]
+
+
+# --------------------------------------------------------------------------- the run
+@dataclass
+class RunResult:
+    results: list[FileResult]
+    diagnostics: list[Diagnostic]
+    files: int
+    site: Site
+
+
+class Runner:
+    def __init__(self, config: Config, rule_classes: list[type[Rule]], site: Site, *, jobs: int = 0,
+                 use_cache: bool = True) -> None:
+        self.config = config
+        self.rule_classes = rule_classes
+        self.site = site
+        self.jobs = jobs or config.get("jobs") or os.cpu_count() or 1
+        self.use_cache = use_cache and config.get("cache")
+        _init_worker(rule_classes, config.rule_settings, site, config)
+
+    def _cache(self) -> Any:
+        if not self.use_cache:
+            return None
+        from blogtools.lint.cache import Cache, salt
+
+        key = salt(
+            [c.code for c in self.rule_classes],
+            sorted((k, repr(v)) for k, v in self.config.rule_settings.items()),
+            self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
+        )
+        return Cache(key)
+
+    def lint_files(self, files: list[str], overlay: dict[str, str] | None = None) -> list[FileResult]:
+        overlay = overlay or {}
+        cache = self._cache() if not overlay else None
+        results: dict[str, FileResult] = {}
+        todo: list[str] = []
+        digests: dict[str, bytes] = {}
+        if cache is not None:
+            from blogtools.lint.cache import content_hash
+
+            for path in files:
+                try:
+                    with open(path, "rb") as fh:
+                        digest = content_hash(fh.read())
+                except OSError:
+                    todo.append(path)
+                    continue
+                digests[path] = digest
+                hit = cache.get(path, digest)
+                if hit is not None:
+                    results[path] = hit
+                else:
+                    todo.append(path)
+        else:
+            todo = list(files)
+        fresh = self._run(todo, overlay)
+        for r in fresh:
+            results[r.abspath] = r
+            if cache is not None and r.abspath in digests:
+                cache.put(r.abspath, digests[r.abspath], r)
+        if cache is not None:
+            cache.save(keep=set(files) | set(cache.entries) if len(files) < len(cache.entries) else set(files))
+        return [results[p] for p in files if p in results]
+
+    def _run(self, todo: list[str], overlay: dict[str, str]) -> list[FileResult]:
+        if overlay or self.jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
+            return [lint_one(p, overlay.get(p)) for p in todo]
+        chunk = max(8, min(64, len(todo) // (self.jobs * 8) or 1))
+        chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+        out: list[FileResult] = []
+        try:
+            with ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_init_worker,
+                initargs=(self.rule_classes, self.config.rule_settings, self.site, self.config),
+            ) as pool:
+                for part in pool.map(_lint_chunk, chunks):
+                    out.extend(part)
+        except (OSError, RuntimeError) as exc:  # no process support: run here
+            print(f"blogtools: parallel run unavailable ({exc}); linting in one process", file=sys.stderr)
+            out = [lint_one(p) for p in todo]
+        return out
+
+    def site_diagnostics(self, results: list[FileResult]) -> list[Diagnostic]:
+        site_rules = [cls(self.config.rule_settings) for cls in self.rule_classes if cls.site_wide]
+        if not site_rules:
+            return []
+        self.site.pages = [r.facts for r in results if r.facts is not None]
+        out: list[Diagnostic] = []
+        for rule in site_rules:
+            try:
+                out.extend(rule.check_site(self.site))
+            except Exception as exc:  # noqa: BLE001
+                out.append(Diagnostic(self.site.root, 1, 1, 1, 1, rule.code, rule.name, "error",
+                                      f"internal error in site rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
+        return out
+
+    def run(self, files: list[str], overlay: dict[str, str] | None = None) -> RunResult:
+        results = self.lint_files(files, overlay)
+        diagnostics = [d for r in results for d in r.diagnostics]
+        diagnostics.extend(self._filter_site(self.site_diagnostics(results), results))
+        diagnostics = self._per_file_ignores(diagnostics, results)
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return RunResult(results, diagnostics, len(files), self.site)
+
+    def _filter_site(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
+        """Site-wide diagnostics honour the inline suppressions of the file they point into."""
+        by_path = {r.path: r for r in results}
+        out = []
+        for d in diagnostics:
+            r = by_path.get(d.path)
+            if r is not None and r.facts is not None and r.facts.get("suppressions"):
+                sup = r.facts["suppressions"]
+                if sup.covers(d):
+                    continue
+            out.append(d)
+        return out
+
+    def _per_file_ignores(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
+        table = self.config.get("per-file-ignores")
+        if not table:
+            return diagnostics
+        rules = all_rules()
+        abs_of = {r.path: r.abspath for r in results}
+        out = []
+        for d in diagnostics:
+            rel = _rel(abs_of.get(d.path, os.path.abspath(d.path)), self.config.root)
+            ignored = [s for pattern, sels in table.items() if glob_match(rel, [pattern]) for s in sels]
+            rule = rules.get(d.code)
+            if ignored and rule is not None and any(matches(rule, s) for s in ignored):
+                continue
+            out.append(d)
+        return out

@@ -1,0 +1,674 @@
+"""The Markdown body as nodes with exact source spans.
+
+mistune parses the block structure (headings, paragraphs, lists, block quotes, code,
+tables, HTML blocks, footnote and link reference definitions). mistune's tokens carry no
+positions, and container blocks hand their children a *rewritten* copy of the text (``> ``
+and list indentation removed), so this module keeps a map from every nested state's text
+back to the document: each block token records the cursor at which it was appended, and each
+child state is aligned line by line with the lines of its parent it came from.
+
+Inline syntax is scanned by :func:`scan_inline`, a small CommonMark-shaped scanner that
+knows exactly where each link, image, code span, autolink, inline HTML and footnote
+reference starts and ends (mistune's inline parser would tell what they are but not where).
+Only the constructs rules need are recognised; emphasis is left as text.
+
+Hugo shortcodes (``{{< >}}``, ``{{% %}}``) and Liquid tags (``{% %}``, ``{{ }}``) are found
+before block parsing and masked with spaces of the same length, so offsets never shift and
+nothing inside them is read as Markdown. Paired code-like tags (``highlight``, ``raw``) mask
+their inner text too.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+# --------------------------------------------------------------------------- nodes
+
+
+@dataclass(slots=True)
+class Node:
+    """A piece of the body. Offsets are absolute offsets in the document text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str = ""  # link/image text, heading text, code, shortcode name, html source
+    url: str = ""  # link/image/autolink destination; footnote label; shortcode params
+    text_start: int = -1  # span of ``text`` (link label, heading text)
+    text_end: int = -1
+    url_start: int = -1
+    url_end: int = -1
+    level: int = 0  # heading level; 1 for a closing shortcode
+    container: str = ""  # e.g. "list_item/block_quote" (innermost last)
+    attrs: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Leaf:
+    """Inline text of one leaf block as mistune saw it, with a map back to the document."""
+
+    kind: str  # paragraph | heading | table_cell | footnote
+    text: str
+    container: str
+    _starts: list[int] = field(repr=False, default_factory=list)
+    _offsets: list[int] = field(repr=False, default_factory=list)
+
+    def to_abs(self, i: int) -> int:
+        k = bisect_right(self._starts, i) - 1
+        return self._offsets[k] + (i - self._starts[k])
+
+
+@dataclass(slots=True)
+class Body:
+    nodes: list[Node]
+    leaves: list[Leaf]
+
+    def iter(self, *kinds: str) -> Iterator[Node]:
+        for node in self.nodes:
+            if node.kind in kinds:
+                yield node
+
+
+# --------------------------------------------------------------------------- masking
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z0-9_./-]+)(.*?)\s*\1\}\}", re.S)
+_LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{(?![<%])(.*?)\}\}", re.S)
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
+_PAIRED_CODE = {"highlight", "raw", "comment", "code"}
+
+
+def _fenced_ranges(src: str) -> list[tuple[int, int]]:
+    ranges = []
+    pos = 0
+    while True:
+        m = _FENCE.search(src, pos)
+        if not m:
+            return ranges
+        marker = m.group(2)
+        close = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*$", re.M)
+        c = close.search(src, m.end() + 1)
+        end = c.end() if c else len(src)
+        ranges.append((m.start(), end))
+        pos = end
+
+
+def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _mask(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] not in "\r\n":
+            chars[i] = " "
+
+
+def find_templates(src: str, base: int) -> tuple[list[Node], str]:
+    """Shortcode and Liquid nodes of ``src`` and the masked copy of ``src``."""
+    if "{{" not in src and "{%" not in src:
+        return [], src
+    fences = _fenced_ranges(src)
+    nodes: list[Node] = []
+    chars = list(src)
+    open_paired: dict[str, int] = {}
+    for m in _SHORTCODE.finditer(src):
+        if _inside(fences, m.start()):
+            continue
+        name = m.group(3)
+        closing = bool(m.group(2))
+        nodes.append(
+            Node("shortcode", base + m.start(), base + m.end(), text=name, url=m.group(4).strip(),
+                 level=1 if closing else 0, attrs={"delim": m.group(1)})
+        )
+        _mask(chars, m.start(), m.end())
+        if name in _PAIRED_CODE:
+            if closing and name in open_paired:
+                _mask(chars, open_paired.pop(name), m.start())
+            elif not closing:
+                open_paired[name] = m.end()
+    for m in _LIQUID.finditer(src):
+        if _inside(fences, m.start()) or chars[m.start()] == " " and src[m.start()] == "{" and _masked(chars, m):
+            continue
+        tag = m.group(1) or ""
+        nodes.append(Node("liquid", base + m.start(), base + m.end(), text=tag or "output",
+                          url=(m.group(2) if m.group(1) else m.group(3) or "").strip()))
+        _mask(chars, m.start(), m.end())
+        if tag in _PAIRED_CODE:
+            open_paired["liquid:" + tag] = m.end()
+        elif tag.startswith("end") and "liquid:" + tag[3:] in open_paired:
+            _mask(chars, open_paired.pop("liquid:" + tag[3:]), m.start())
+    nodes.sort(key=lambda n: n.start)
+    return nodes, "".join(chars)
+
+
+def _masked(chars: list[str], m: re.Match[str]) -> bool:
+    return all(c in " \r\n" for c in chars[m.start() : m.end()])
+
+
+# --------------------------------------------------------------------------- mistune glue
+_MD = None
+
+
+def _markdown() -> Any:
+    global _MD
+    if _MD is None:
+        import mistune
+        from mistune.core import BlockState
+
+        class State(BlockState):  # records where each token starts, and child alignment
+            def __init__(self, parent: Any = None) -> None:
+                super().__init__(parent)
+                self.line_starts: list[int] = [0]
+                self.line_offsets: list[int] = [0]
+                self.scan = 0
+                self.container_start = 0
+                self.children: dict[int, Any] = {}
+
+            def _start_of(self, token: dict[str, Any]) -> int:
+                if token["type"] in ("list", "block_quote"):
+                    return self.container_start
+                return self.cursor
+
+            def append_token(self, token: dict[str, Any]) -> None:
+                token.setdefault("_start", self._start_of(token))
+                self.tokens.append(token)
+
+            def prepend_token(self, token: dict[str, Any]) -> None:
+                token.setdefault("_start", self._start_of(token))
+                self.tokens.insert(len(self.tokens) - 1, token)
+
+            def add_paragraph(self, text: str) -> None:
+                last = self.last_token()
+                if last and last["type"] == "paragraph":
+                    last["text"] += text
+                else:
+                    self.tokens.append({"type": "paragraph", "text": text, "_start": self.cursor})
+
+            def child_state(self, src: str, lazy_line_starts: Any = None) -> Any:
+                child = super().child_state(src, lazy_line_starts)
+                child.line_starts, child.line_offsets, self.scan = _align(self.src, max(self.scan, 0), src)
+                self.children[id(child.tokens)] = child
+                return child
+
+            def to_parent(self, i: int) -> int:
+                k = bisect_right(self.line_starts, i) - 1
+                return self.line_offsets[k] + (i - self.line_starts[k])
+
+        md = mistune.create_markdown(renderer=None, plugins=["footnotes", "table"])
+        md.block.state_cls = State
+        _wrap_container(md, "block_quote")
+        _wrap_container(md, "list")
+        _wrap_definitions(md)
+        _MD = md
+    return _MD
+
+
+def _wrap_container(md: Any, name: str) -> None:
+    original = md.block._methods[name]
+
+    def method(m: re.Match[str], state: Any) -> Any:
+        state.scan = state.container_start = state.cursor
+        return original(m, state)
+
+    md.block._methods[name] = method
+
+
+def _wrap_definitions(md: Any) -> None:
+    ref_link = md.block._methods["ref_link"]
+
+    def parse_ref_link(m: re.Match[str], state: Any) -> Any:
+        end = ref_link(m, state)
+        if end:
+            state.append_token({"type": "ref_def", "_start": state.cursor, "_end": end,
+                                "key": m.group("reflink_1")})
+        return end
+
+    md.block._methods["ref_link"] = parse_ref_link
+
+    def parse_footnote(m: re.Match[str], state: Any) -> int:
+        # Keep mistune's bookkeeping, and record the definition as a container of its own.
+        ref = state.env.setdefault("ref_footnotes", {})
+        key = m.group("footnote_key")
+        ref.setdefault(key.lower(), m.group("footnote_text"))
+        first = m.start("footnote_text")
+        body = state.src[first : m.end()]
+        child = state.__class__(state)
+        child.process(_dedent_footnote(body))
+        child.line_starts, child.line_offsets, _ = _align(state.src, state.src.rfind("\n", 0, first) + 1, child.src)
+        if child.src.strip():
+            md.block.parse(child)
+        state.append_token({"type": "footnote_def", "_start": m.start(), "_end": m.end(),
+                            "key": key, "children": child.tokens, "_state": child,
+                            "_key_start": m.start("footnote_key")})
+        return m.end()
+
+    md.block._methods["ref_footnote"] = parse_footnote
+
+
+def _dedent_footnote(body: str) -> str:
+    lines = body.splitlines(keepends=True)
+    out = [lines[0]] if lines else []
+    indent = None
+    for line in lines[1:]:
+        if line.strip():
+            width = len(line) - len(line.lstrip(" "))
+            indent = width if indent is None else min(indent, width)
+    for line in lines[1:]:
+        out.append(line[indent or 0 :] if line.strip() else line)
+    return "".join(out)
+
+
+def _align(psrc: str, pos: int, csrc: str) -> tuple[list[int], list[int], int]:
+    """Align each line of a child text with the parent line it was cut from.
+
+    Returns the child's line starts, the parent offset of each, and the parent offset just
+    after the last aligned line. Child lines are suffixes of parent lines (prefixes like
+    ``> `` or list indentation removed); tabs expanded by mistune are matched by content.
+    """
+    starts: list[int] = []
+    offsets: list[int] = []
+    cpos = 0
+    n = len(psrc)
+    for line in csrc.splitlines(keepends=True):
+        content = line.rstrip("\n")
+        starts.append(cpos)
+        cpos += len(line)
+        if pos >= n:
+            offsets.append(n)
+            continue
+        e = psrc.find("\n", pos)
+        e = n if e < 0 else e
+        pline = psrc[pos:e]
+        if content.strip():  # skip parent lines that were blank-ish (e.g. bare ">")
+            probe, probe_e = pos, e
+            while not pline.endswith(content) and not pline.strip(" \t>") and probe_e < n:
+                probe = probe_e + 1
+                probe_e = psrc.find("\n", probe)
+                probe_e = n if probe_e < 0 else probe_e
+                pline = psrc[probe:probe_e]
+            if pline.endswith(content):
+                pos, e = probe, probe_e
+            else:
+                pline = psrc[pos:e]
+        if pline.endswith(content):
+            offsets.append(e - len(content))
+        else:
+            stripped = content.lstrip(" \t")
+            at = pline.rfind(stripped) if stripped else -1
+            offsets.append(pos + at - (len(content) - len(stripped)) if at >= 0 else pos)
+        pos = e + 1
+    if not starts:
+        starts, offsets = [0], [pos]
+    return starts, offsets, pos
+
+
+# --------------------------------------------------------------------------- parsing
+def parse_body(text: str, body_start: int) -> Body:
+    """Parse ``text[body_start:]`` and return nodes with absolute offsets."""
+    src = text[body_start:]
+    templates, masked = find_templates(src, body_start)
+    # mistune rewrites \r\n to \n; replace \r in place instead so offsets stay exact.
+    if "\r" in masked:
+        masked = re.sub(r"\r(?=\n)", " ", masked).replace("\r", "\n")
+    if not masked.endswith("\n"):
+        masked += "\n"
+    md = _markdown()
+    state = md.block.state_cls()
+    state.process(masked)
+    state.line_offsets = [body_start]
+    md.block.parse(state)
+    body = Body(list(templates), [])
+    _walk(state.tokens, state, lambda i: state.to_parent(i), "", body, text)
+    resolve_references(body)
+    body.nodes.sort(key=lambda n: (n.start, n.end))
+    return body
+
+
+def _token_ends(tokens: list[dict[str, Any]], state_len: int) -> list[int]:
+    ends = []
+    for k, tok in enumerate(tokens):
+        nxt = state_len
+        for later in tokens[k + 1 :]:
+            if "_start" in later:
+                nxt = later["_start"]
+                break
+        ends.append(tok.get("_end", nxt))
+    return ends
+
+
+def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int], container: str,
+          body: Body, text: str) -> None:
+    ends = _token_ends(tokens, len(state.src))
+    for tok, end in zip(tokens, ends):
+        kind = tok["type"]
+        start = tok.get("_start")
+        if kind == "blank_line":
+            continue
+        if kind in ("block_quote", "list"):
+            _walk_container(tok, state, to_abs, container, body, text)
+            continue
+        if start is None:
+            continue
+        raw_end = _rstrip_end(state.src, start, end)
+        a, b = to_abs(start), to_abs(raw_end)
+        if kind in ("paragraph", "block_text"):
+            _leaf(body, "paragraph", tok["text"], state, start, to_abs, container, text)
+        elif kind == "heading":
+            node = Node("heading", a, b, level=tok["attrs"]["level"], container=container)
+            leaf = _leaf(body, "heading", tok["text"], state, start, to_abs, container, text)
+            if leaf is not None:
+                node.text = leaf.text
+                node.text_start, node.text_end = leaf.to_abs(0), leaf.to_abs(len(leaf.text))
+            else:
+                node.text_start = node.text_end = b
+            body.nodes.append(node)
+        elif kind == "block_code":
+            info = (tok.get("attrs") or {}).get("info", "")
+            body.nodes.append(Node("code_block", a, b, text=tok.get("raw", ""), url=info or "",
+                                   container=container, attrs={"style": tok.get("style")}))
+        elif kind == "block_html":
+            body.nodes.append(Node("html_block", a, b, text=tok.get("raw", ""), container=container))
+            _html_comments(body, tok.get("raw", ""), a, container)
+        elif kind == "table":
+            body.nodes.append(Node("table", a, b, container=container))
+            _table_cells(body, state, start, end, to_abs, container, text)
+        elif kind == "footnote_def":
+            child = tok["_state"]
+            ka = to_abs(tok["_key_start"])
+            body.nodes.append(Node("footnote_def", a, b, text=tok["key"], url=tok["key"],
+                                   text_start=ka, text_end=ka + len(tok["key"]), container=container))
+            _walk(tok["children"], child, lambda i, c=child: to_abs(c.to_parent(i)),
+                  _join(container, "footnote"), body, text)
+        elif kind == "ref_def":
+            line = state.src[start:end]
+            m = re.match(r"\s*\[([^\]]+)\]:\s*(<[^>]*>|\S+)", line)
+            if m:
+                url = m.group(2).strip("<>")
+                body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=url,
+                                       url_start=to_abs(start + m.start(2)), url_end=to_abs(start + m.end(2)),
+                                       container=container))
+        elif kind == "thematic_break":
+            body.nodes.append(Node("thematic_break", a, b, container=container))
+
+
+def _walk_container(tok: dict[str, Any], state: Any, to_abs: Callable[[int], int], container: str,
+                    body: Body, text: str) -> None:
+    if tok["type"] == "list":
+        for item in tok.get("children", []):
+            child = state.children.get(id(item.get("children")))
+            if child is None:
+                continue
+            _walk(item.get("children", []), child, lambda i, c=child: to_abs(c.to_parent(i)),
+                  _join(container, "list_item"), body, text)
+    else:
+        child = state.children.get(id(tok.get("children")))
+        if child is not None:
+            _walk(tok.get("children", []), child, lambda i, c=child: to_abs(c.to_parent(i)),
+                  _join(container, "block_quote"), body, text)
+
+
+def _join(container: str, kind: str) -> str:
+    return f"{container}/{kind}" if container else kind
+
+
+def _rstrip_end(src: str, start: int, end: int) -> int:
+    while end > start and src[end - 1] in " \t\n":
+        end -= 1
+    return end
+
+
+def _leaf(body: Body, kind: str, raw: str, state: Any, start: int, to_abs: Callable[[int], int],
+          container: str, text: str) -> Leaf | None:
+    """Map a leaf's inline text to the document and scan it."""
+    stripped = raw.strip(" \r\n\t\f")
+    if not stripped:
+        return None
+    at = state.src.find(stripped, start)
+    if at < 0:
+        return None
+    # Line-wise map of the leaf to the document.
+    starts, offsets = [0], [to_abs(at)]
+    for m in re.finditer("\n", stripped):
+        starts.append(m.end())
+        offsets.append(to_abs(at + m.end()))
+    leaf = Leaf(kind, stripped, container, starts, offsets)
+    body.leaves.append(leaf)
+    scan_inline(leaf, body)
+    return leaf
+
+
+def _table_cells(body: Body, state: Any, start: int, end: int, to_abs: Callable[[int], int],
+                 container: str, text: str) -> None:
+    pos = start
+    for line in state.src[start:end].splitlines(keepends=True):
+        if re.match(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$", line):
+            pos += len(line)
+            continue
+        for m in re.finditer(r"(?:^|(?<!\\)\|)([^|\n]*)", line):
+            cell = m.group(1)
+            if cell.strip():
+                _leaf(body, "table_cell", cell, state, pos + m.start(1), to_abs, container, text)
+        pos += len(line)
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def _html_comments(body: Body, raw: str, base: int, container: str) -> None:
+    for m in _COMMENT.finditer(raw):
+        body.nodes.append(Node("html_comment", base + m.start(), base + m.end(), text=m.group(1).strip(),
+                               container=container))
+
+
+# --------------------------------------------------------------------------- inline
+_TRIGGER = re.compile(r"\\.|`+|<|!\[|\[|https?://|www\.", re.S)
+_AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*)>")
+_EMAIL = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*)>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>")
+_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+
+
+def scan_inline(leaf: Leaf, body: Body) -> None:
+    _scan(leaf.text, 0, len(leaf.text), leaf, body.nodes)
+
+
+def _scan(s: str, pos: int, n: int, leaf: Leaf, out: list[Node]) -> None:
+    to_abs = leaf.to_abs
+    container = leaf.container
+    while pos < n:
+        m = _TRIGGER.search(s, pos, n)
+        if not m:
+            break
+        i = m.start()
+        tok = m.group(0)
+        if tok[0] == "\\":
+            pos = m.end()
+        elif tok[0] == "`":
+            close = _code_span_end(s, m.end(), len(tok))
+            if close < 0:
+                pos = m.end()
+                continue
+            out.append(Node("code_span", to_abs(i), to_abs(close + len(tok)), text=s[m.end():close],
+                            container=container))
+            pos = close + len(tok)
+        elif tok == "<":
+            pos = _scan_angle(s, i, leaf, out) or i + 1
+        elif tok in ("[", "!["):
+            pos = _scan_link(s, i, tok == "![", leaf, out) or m.end()
+        else:
+            if i > 0 and (s[i - 1].isalnum() and s[i - 1].isascii()):
+                pos = m.end()
+                continue
+            um = _BARE_URL.match(s, i)
+            url = _trim_url(um.group(0)) if um else tok
+            out.append(Node("autolink", to_abs(i), to_abs(i + len(url)), text=url, url=url,
+                            text_start=to_abs(i), text_end=to_abs(i + len(url)),
+                            url_start=to_abs(i), url_end=to_abs(i + len(url)),
+                            container=container, attrs={"bare": True}))
+            pos = i + len(url)
+
+
+def _code_span_end(s: str, start: int, ticks: int) -> int:
+    pat = re.compile(r"(?<!`)`{" + str(ticks) + r"}(?!`)")
+    m = pat.search(s, start)
+    return m.start() if m else -1
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in ".,:;!?\"'*_~":
+        url = url[:-1]
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1]
+    return url
+
+
+def _scan_angle(s: str, i: int, leaf: Leaf, out: list[Node]) -> int:
+    to_abs, container = leaf.to_abs, leaf.container
+    if s.startswith("<!--", i):
+        end = s.find("-->", i + 4)
+        if end < 0:
+            return 0
+        out.append(Node("html_comment", to_abs(i), to_abs(end + 3), text=s[i + 4 : end].strip(), container=container))
+        return end + 3
+    for pattern, kind in ((_AUTOLINK, "autolink"), (_EMAIL, "autolink")):
+        m = pattern.match(s, i)
+        if m:
+            url = m.group(1) if pattern is _AUTOLINK else "mailto:" + m.group(1)
+            out.append(Node(kind, to_abs(i), to_abs(m.end()), text=m.group(1), url=url,
+                            text_start=to_abs(i + 1), text_end=to_abs(m.end() - 1),
+                            url_start=to_abs(i + 1), url_end=to_abs(m.end() - 1), container=container))
+            return m.end()
+    m = _TAG.match(s, i)
+    if m:
+        out.append(Node("html_inline", to_abs(i), to_abs(m.end()), text=m.group(0), container=container))
+        return m.end()
+    return 0
+
+
+def _bracket_end(s: str, i: int) -> int:
+    """Index of the ``]`` closing the ``[`` at ``i`` (code spans and escapes respected)."""
+    depth = 0
+    k = i
+    n = len(s)
+    while k < n:
+        c = s[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "`":
+            run = len(s[k:]) - len(s[k:].lstrip("`"))
+            close = _code_span_end(s, k + run, run)
+            if close >= 0:
+                k = close + run
+                continue
+            k += run
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return -1
+
+
+def _destination(s: str, k: int) -> tuple[int, int, int] | None:
+    """Parse ``(dest "title")`` starting at ``s[k] == '('``: (dest start, dest end, close end)."""
+    n = len(s)
+    j = k + 1
+    while j < n and s[j] in " \t\n":
+        j += 1
+    if j < n and s[j] == "<":
+        e = s.find(">", j)
+        if e < 0 or "\n" in s[j:e]:
+            return None
+        d0, d1 = j + 1, e
+        j = e + 1
+    else:
+        d0 = j
+        depth = 0
+        while j < n:
+            c = s[j]
+            if c == "\\":
+                j += 2
+                continue
+            if c in " \t\n":
+                break
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            j += 1
+        d1 = j
+    while j < n and s[j] in " \t\n":
+        j += 1
+    if j < n and s[j] in "\"'(":
+        closer = ")" if s[j] == "(" else s[j]
+        e = s.find(closer, j + 1)
+        if e < 0:
+            return None
+        j = e + 1
+        while j < n and s[j] in " \t\n":
+            j += 1
+    if j < n and s[j] == ")":
+        return d0, d1, j + 1
+    return None
+
+
+def _scan_link(s: str, i: int, image: bool, leaf: Leaf, out: list[Node]) -> int:
+    to_abs, container = leaf.to_abs, leaf.container
+    lb = i + 1 if image else i
+    rb = _bracket_end(s, lb)
+    if rb < 0:
+        return 0
+    label = s[lb + 1 : rb]
+    if not image and label.startswith("^") and (rb + 1 >= len(s) or s[rb + 1] != "("):
+        if label[1:] and not any(c.isspace() for c in label):
+            out.append(Node("footnote_ref", to_abs(i), to_abs(rb + 1), text=label[1:], url=label[1:],
+                            text_start=to_abs(i + 2), text_end=to_abs(rb), container=container))
+            return rb + 1
+        return 0
+    kind = "image" if image else "link"
+    if rb + 1 < len(s) and s[rb + 1] == "(":
+        dest = _destination(s, rb + 1)
+        if dest is None:
+            return 0
+        d0, d1, close = dest
+        out.append(Node(kind, to_abs(i), to_abs(close), text=label, url=s[d0:d1].strip(),
+                        text_start=to_abs(lb + 1), text_end=to_abs(rb),
+                        url_start=to_abs(d0), url_end=to_abs(d1), container=container))
+        if not image:
+            _scan(s, lb + 1, rb, leaf, out)  # images and code inside the label
+        return close
+    ref = None
+    end = rb + 1
+    if rb + 1 < len(s) and s[rb + 1] == "[":
+        rb2 = s.find("]", rb + 2)
+        if rb2 >= 0:
+            ref = s[rb + 2 : rb2] or label
+            end = rb2 + 1
+    if ref is None:
+        ref = label
+    out.append(Node(kind, to_abs(i), to_abs(end), text=label, url="",
+                    text_start=to_abs(lb + 1), text_end=to_abs(rb), container=container,
+                    attrs={"ref": " ".join(ref.lower().split())}))
+    _scan(s, lb + 1, rb, leaf, out)
+    return end
+
+
+def resolve_references(body: Body) -> None:
+    """Give reference-style links their URL; drop ``[x]`` that is plain text (no definition)."""
+    defs = {" ".join(n.text.lower().split()): n for n in body.nodes if n.kind == "ref_def"}
+    kept = []
+    for node in body.nodes:
+        if node.attrs and "ref" in node.attrs and node.kind in ("link", "image"):
+            d = defs.get(node.attrs["ref"])
+            if d is None:
+                continue
+            node.url, node.url_start, node.url_end = d.url, d.url_start, d.url_end
+        kept.append(node)
+    body.nodes = kept

@@ -1,0 +1,75 @@
+"""BT201: link text that starts or ends with whitespace or a line break."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+
+_SPACE = " \t\r\n\u3000"
+
+
+class LinkTextWhitespace(Rule):
+    """Link text with leading or trailing whitespace or a line break.
+
+    What it does
+        Finds links whose visible text starts or ends with spaces, tabs, ideographic
+        spaces (U+3000) or a line break, such as text copied from a page title with its
+        newline: ``[メルカリ : TensorFlow Lite ...\\n](https://...)``.
+
+    Why it matters
+        The whitespace is rendered inside the ``<a>`` element: an underlined gap, or in
+        Japanese text a visible space where none belongs. A link text that ends in a line
+        break also hides the link's end from readers of the Markdown.
+
+    Example
+        ::
+
+            - [メルカリ : TensorFlow Lite で気付きにくい便利機能
+            ](https://example.com/tflite)
+            - [ 資料ページ](https://example.com/slides)
+
+    Use instead
+        ::
+
+            - [メルカリ : TensorFlow Lite で気付きにくい便利機能](https://example.com/tflite)
+            - [資料ページ](https://example.com/slides)
+
+    Fix safety
+        Safe: only the whitespace at the edges of the link text is removed; the URL and
+        the words are untouched. A link whose text is only whitespace is reported without a
+        fix.
+    """
+
+    code = "BT201"
+    name = "link-text-whitespace"
+    summary = "Link text starts or ends with whitespace or a line break"
+    severity = "warning"
+    fixable = "safe"
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        text = doc.text
+        for node in doc.nodes("link"):
+            a, b = node.text_start, node.text_end
+            if a < 0 or b <= a:
+                continue
+            label = text[a:b]
+            inner = label.strip(_SPACE)
+            if label == inner:
+                continue
+            if not inner:
+                yield self.diagnostic(doc, a, b, "link text is blank: readers see an empty link")
+                continue
+            lead = len(label) - len(label.lstrip(_SPACE))
+            trail = len(label) - len(label.rstrip(_SPACE))
+            what = []
+            if lead:
+                what.append("starts with whitespace")
+            if trail:
+                what.append("ends with a line break" if "\n" in label[len(label) - trail :] else "ends with whitespace")
+            start, end = (a, a + lead) if lead else (b - trail, b)
+            fix = Fix(tuple(e for e in (Edit(a, a + lead, "") if lead else None,
+                                        Edit(b - trail, b, "") if trail else None) if e),
+                      safe=True, description="trim the link text")
+            yield self.diagnostic(doc, start, end, f"link text {' and '.join(what)}: {inner[:40]!r}", fix)
