@@ -136,7 +136,12 @@ def _load_toml(fm: FrontMatter, content: str) -> None:
         index = LineIndex(content)
         if m:
             fm.error = f"invalid TOML: {m.group(1)}"
-            fm.error_offset = base + index.offset(int(m.group(2)), int(m.group(3)))
+            line, col = int(m.group(2)), int(m.group(3))
+            if m.group(1).startswith("Cannot overwrite"):  # a duplicate key: point at the key
+                fm.error = "invalid TOML: a key is set twice (Cannot overwrite a value)"
+                text_line = content.splitlines()[line - 1] if line <= len(content.splitlines()) else ""
+                col = len(text_line) - len(text_line.lstrip()) + 1
+            fm.error_offset = base + index.offset(line, col)
         else:
             fm.error = f"invalid TOML: {msg}"
             fm.error_offset = base

@@ -13,7 +13,8 @@ reference starts and ends (mistune's inline parser would tell what they are but 
 Only the constructs rules need are recognised; emphasis is left as text.
 
 Hugo shortcodes (``{{< >}}``, ``{{% %}}``) and Liquid tags (``{% %}``, ``{{ }}``) are found
-before block parsing and masked with spaces of the same length, so offsets never shift and
+before block parsing and masked with ``\\x1a`` characters of the same length (not spaces: a masked
+line start must not become indented code), so offsets never shift and
 nothing inside them is read as Markdown. Paired code-like tags (``highlight``, ``raw``) mask
 their inner text too.
 """
@@ -73,7 +74,8 @@ class Body:
 
 
 # --------------------------------------------------------------------------- masking
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z0-9_./-]+)(.*?)\s*\1\}\}", re.S)
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z0-9_.-][A-Za-z0-9_./-]*)(.*?)\s*[>%]\}\}", re.S)
+_ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*.*?\*/[>%]\}\}", re.S)
 _LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{(?![<%])(.*?)\}\}", re.S)
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _PAIRED_CODE = {"highlight", "raw", "comment", "code"}
@@ -98,10 +100,13 @@ def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
 
+MASK = "\x1a"  # not whitespace: a masked line start must not turn into indented code
+
+
 def _mask(chars: list[str], start: int, end: int) -> None:
     for i in range(start, end):
         if chars[i] not in "\r\n":
-            chars[i] = " "
+            chars[i] = MASK
 
 
 def find_templates(src: str, base: int) -> tuple[list[Node], str]:
@@ -112,8 +117,12 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
     nodes: list[Node] = []
     chars = list(src)
     open_paired: dict[str, int] = {}
+    for m in _ESCAPED_SHORTCODE.finditer(src):  # {{</* x */>}} prints the call literally
+        if not _inside(fences, m.start()):
+            nodes.append(Node("shortcode", base + m.start(), base + m.end(), text="", attrs={"escaped": True}))
+            _mask(chars, m.start(), m.end())
     for m in _SHORTCODE.finditer(src):
-        if _inside(fences, m.start()):
+        if _inside(fences, m.start()) or _masked(chars, m):
             continue
         name = m.group(3)
         closing = bool(m.group(2))
@@ -128,7 +137,7 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
             elif not closing:
                 open_paired[name] = m.end()
     for m in _LIQUID.finditer(src):
-        if _inside(fences, m.start()) or chars[m.start()] == " " and src[m.start()] == "{" and _masked(chars, m):
+        if _inside(fences, m.start()) or chars[m.start()] == MASK:
             continue
         tag = m.group(1) or ""
         nodes.append(Node("liquid", base + m.start(), base + m.end(), text=tag or "output",
@@ -143,7 +152,7 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
 
 
 def _masked(chars: list[str], m: re.Match[str]) -> bool:
-    return all(c in " \r\n" for c in chars[m.start() : m.end()])
+    return all(c == MASK or c in "\r\n" for c in chars[m.start() : m.end()])
 
 
 # --------------------------------------------------------------------------- mistune glue
@@ -163,12 +172,13 @@ def _markdown() -> Any:
                 self.line_offsets: list[int] = [0]
                 self.scan = 0
                 self.container_start = 0
+                self.match_start: int | None = None
                 self.children: dict[int, Any] = {}
 
             def _start_of(self, token: dict[str, Any]) -> int:
                 if token["type"] in ("list", "block_quote"):
                     return self.container_start
-                return self.cursor
+                return self.match_start if self.match_start is not None else self.cursor
 
             def append_token(self, token: dict[str, Any]) -> None:
                 token.setdefault("_start", self._start_of(token))
@@ -197,6 +207,7 @@ def _markdown() -> Any:
 
         md = mistune.create_markdown(renderer=None, plugins=["footnotes", "table"])
         md.block.state_cls = State
+        _wrap_parse_method(md)
         _wrap_container(md, "block_quote")
         _wrap_container(md, "list")
         _wrap_definitions(md)
@@ -204,12 +215,36 @@ def _markdown() -> Any:
     return _MD
 
 
+def _wrap_parse_method(md: Any) -> None:
+    """Remember where the current block's match starts (some methods move the cursor first)."""
+    original = md.block.parse_method
+
+    def parse_method(m: re.Match[str], state: Any) -> Any:
+        saved = state.match_start
+        state.match_start = m.start()
+        try:
+            return original(m, state)
+        finally:
+            state.match_start = saved
+
+    md.block.parse_method = parse_method
+
+
 def _wrap_container(md: Any, name: str) -> None:
     original = md.block._methods[name]
 
     def method(m: re.Match[str], state: Any) -> Any:
-        state.scan = state.container_start = state.cursor
-        return original(m, state)
+        # A container may parse another block while looking for its own end (a list ended
+        # by a block quote): save and restore the alignment pointers around each call.
+        saved = state.scan, state.container_start
+        start = state.scan = state.container_start = state.cursor
+        try:
+            return original(m, state)
+        finally:
+            for tok in state.tokens:
+                if tok["type"] in ("list", "block_quote") and "_start" not in tok:
+                    tok["_start"] = start
+            state.scan, state.container_start = saved
 
     md.block._methods[name] = method
 
@@ -307,10 +342,10 @@ def _align(psrc: str, pos: int, csrc: str) -> tuple[list[int], list[int], int]:
 def parse_body(text: str, body_start: int) -> Body:
     """Parse ``text[body_start:]`` and return nodes with absolute offsets."""
     src = text[body_start:]
-    templates, masked = find_templates(src, body_start)
     # mistune rewrites \r\n to \n; replace \r in place instead so offsets stay exact.
-    if "\r" in masked:
-        masked = re.sub(r"\r(?=\n)", " ", masked).replace("\r", "\n")
+    if "\r" in src:
+        src = re.sub(r"\r(?=\n)", " ", src).replace("\r", "\n")
+    templates, masked = find_templates(src, body_start)
     if not masked.endswith("\n"):
         masked += "\n"
     md = _markdown()

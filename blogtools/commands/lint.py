@@ -72,27 +72,55 @@ def prepare(args: argparse.Namespace) -> Any:
 def main(args: argparse.Namespace) -> int:
     from blogtools.lint import output
     from blogtools.lint.rule import Diagnostic
-    from blogtools.lint.runner import Runner
+    from blogtools.lint.runner import Runner, display_path
 
     config, rules, site, found = prepare(args)
     fmt = args.output_format or config.get("output-format")
     runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache and not (args.fix or args.diff))
-    extra = [Diagnostic(p, 1, 1, 1, 1, "BT001", "file-unreadable", "error", why) for p, why in found.problems]
+    extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
+             for p, why in found.problems]
     fixed = 0
+    files = with_site_context(found.files, rules, site, config)
     if args.fix or args.diff:
-        fixed, changed, result = _fix(runner, found.files, args)
+        fixed, changed, result = _fix(runner, files, args, set(found.files))
         if args.diff:
             return 1 if changed else 0
     else:
-        result = runner.run(found.files)
-    diagnostics = sorted(extra + result.diagnostics, key=Diagnostic.sort_key)
-    output.emit(fmt, diagnostics, result.files, rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
+        result = runner.run(files)
+    diagnostics = sorted(extra + only_requested(result, found.files), key=Diagnostic.sort_key)
+    output.emit(fmt, diagnostics, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
     if args.exit_zero:
         return 0
     return 1 if diagnostics else 0
 
 
-def _fix(runner: Any, files: list[str], args: argparse.Namespace) -> tuple[int, int, Any]:
+def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any) -> list[str]:
+    """Add every content file of the site when a site-wide rule runs on a subset.
+
+    pre-commit passes only the staged files; a link to another post must still resolve, so
+    the other pages are read too (from the cache when unchanged) but not reported on.
+    """
+    from blogtools.lint.runner import discover
+
+    if not files or not site.config_file or not any(r.site_wide for r in rules):
+        return files
+    content = site.root
+    if site.generator == "hugo":
+        content = os.path.join(site.root, str(site.setting("contentDir", "content")))
+    if not os.path.isdir(content):
+        return files
+    requested = set(files)
+    return files + [f for f in discover([content], config).files if f not in requested]
+
+
+def only_requested(result: Any, requested: list[str]) -> list[Any]:
+    wanted = set(requested)
+    shown = {r.path for r in result.results if r.abspath in wanted}
+    known = {r.path for r in result.results}
+    return [d for d in result.diagnostics if d.path in shown or d.path not in known]
+
+
+def _fix(runner: Any, files: list[str], args: argparse.Namespace, requested: set[str]) -> tuple[int, int, Any]:
     from blogtools.document import Document, LoadError
     from blogtools.lint import fixer
     from blogtools.lint.runner import display_path, lint_document
@@ -113,7 +141,7 @@ def _fix(runner: Any, files: list[str], args: argparse.Namespace) -> tuple[int, 
         abs_of = {r.path: r.abspath for r in result.results}
         for path, diags in by_file.items():
             abspath = abs_of.get(path)
-            if abspath is None:
+            if abspath is None or abspath not in requested:
                 continue
             try:
                 if abspath not in originals:

@@ -12,7 +12,6 @@ import fnmatch
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
@@ -298,6 +297,8 @@ class Runner:
             return [lint_one(p, overlay.get(p)) for p in todo]
         chunk = max(8, min(64, len(todo) // (self.jobs * 8) or 1))
         chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+        from concurrent.futures import ProcessPoolExecutor
+
         out: list[FileResult] = []
         try:
             with ProcessPoolExecutor(

@@ -1,0 +1,184 @@
+"""The command line as a user runs it (subprocesses): formats, exit codes, config, fixes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, text_at
+
+POST = """\
+---
+title: "テスト"
+date: 2021-01-10T10:00:00+09:00
+---
+
+本文の [リンク ](https://example.com/a) と [ 資料](https://example.com/b)。
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "content" / "posts" / "a.md").write_text(POST, encoding="utf-8")
+    (tmp_path / "content" / "posts" / "clean.md").write_text("---\ntitle: ok\n---\n\n[ok](/x)\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_text_output_points_at_the_whitespace(cli, site: Path) -> None:
+    r = cli("lint", "content")
+    assert r.returncode == 1, r.stderr
+    lines = [line for line in r.stdout.splitlines() if "BT201" in line]
+    assert lines[0].startswith(os.path.join("content", "posts", "a.md") + ":6:9: BT201 [*] ")
+    assert "Found 2 problems" in r.stdout
+    assert "\x1b[" not in r.stdout  # not a TTY: no colour
+
+
+def test_json_is_the_documented_interface(cli, site: Path) -> None:
+    r = cli("lint", "content", "--output-format", "json")
+    data = json.loads(r.stdout)
+    assert {"path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "fixable"} <= set(data[0])
+    text = (site / data[0]["path"]).read_text(encoding="utf-8")
+    for d in data:
+        assert text_at(text, d["line"], d["column"], d["end_line"], d["end_column"]) == " "
+        assert d["fixable"] is True and d["code"] == "BT201"
+
+
+def test_github_and_sarif_formats(cli, site: Path) -> None:
+    r = cli("lint", "content", "--output-format", "github")
+    assert r.stdout.splitlines()[0].startswith("::warning file=content/posts/a.md,line=6,col=9,endLine=6,endColumn=10,title=BT201 link-text-whitespace::")
+    r = cli("lint", "content", "--output-format", "sarif")
+    sarif = json.loads(r.stdout)
+    result = sarif["runs"][0]["results"][0]
+    assert sarif["version"] == "2.1.0" and result["ruleId"] == "BT201"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+
+
+def test_exit_codes(cli, site: Path) -> None:
+    assert cli("lint", "content/posts/clean.md").returncode == 0
+    assert cli("lint", "content").returncode == 1
+    assert cli("lint", "content", "--exit-zero").returncode == 0
+    assert cli("lint", "does-not-exist").returncode == 2
+    assert cli("lint", "content", "--select", "BT999").returncode == 2
+    assert cli("lint", "content", "--output-format", "xml").returncode == 2
+
+
+def test_select_ignore_and_config(cli, site: Path) -> None:
+    assert cli("lint", "content", "--ignore", "BT201").returncode == 0
+    assert cli("lint", "content", "--select", "BT0").returncode == 0
+    assert cli("lint", "content", "--select", "link-text-whitespace").returncode == 1
+    (site / "blogtools.toml").write_text('ignore = ["BT2"]\n', encoding="utf-8")
+    assert cli("lint", "content").returncode == 0
+    assert cli("lint", "content", "--extend-select", "BT201").returncode == 0  # ignore still wins
+    (site / "blogtools.toml").write_text('[per-file-ignores]\n"content/posts/a.md" = ["BT201"]\n', encoding="utf-8")
+    assert cli("lint", "content").returncode == 0
+
+
+def test_config_in_pyproject_and_unknown_keys(cli, site: Path) -> None:
+    (site / "pyproject.toml").write_text('[tool.blogtools]\nexclude = ["content/posts/a.md"]\n', encoding="utf-8")
+    assert cli("lint", "content").returncode == 0
+    (site / "pyproject.toml").write_text('[tool.blogtools]\nbogus = 1\n', encoding="utf-8")
+    r = cli("lint", "content")
+    assert r.returncode == 2
+    assert "unknown key 'bogus'" in r.stderr and "pyproject.toml" in r.stderr
+    (site / "pyproject.toml").write_text('[tool.blogtools]\ninclude = "x"\n', encoding="utf-8")
+    r = cli("lint", "content")
+    assert r.returncode == 2 and "include" in r.stderr
+
+
+def test_config_found_by_walking_up(cli, site: Path) -> None:
+    (site / "blogtools.toml").write_text('ignore = ["BT201"]\n', encoding="utf-8")
+    assert cli("lint", ".", cwd=site / "content" / "posts").returncode == 0
+
+
+def test_fix_diff_and_byte_identity(cli, site: Path) -> None:
+    clean = site / "content" / "posts" / "clean.md"
+    before_clean = clean.read_bytes()
+    post = site / "content" / "posts" / "a.md"
+    before = post.read_bytes()
+    r = cli("lint", "content", "--diff")
+    assert r.returncode == 1
+    assert "-本文の [リンク ](https://example.com/a) と [ 資料](https://example.com/b)。" in r.stdout
+    assert "+本文の [リンク](https://example.com/a) と [資料](https://example.com/b)。" in r.stdout
+    assert post.read_bytes() == before  # --diff never writes
+    mode = 0o640
+    os.chmod(post, mode)
+    r = cli("lint", "content", "--fix")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Fixed 2 problems" in r.stdout
+    assert post.read_text(encoding="utf-8") == POST.replace("[リンク ]", "[リンク]").replace("[ 資料]", "[資料]")
+    assert os.stat(post).st_mode & 0o777 == mode
+    assert clean.read_bytes() == before_clean
+    after = post.read_bytes()
+    assert cli("lint", "content", "--fix").returncode == 0
+    assert post.read_bytes() == after  # a second --fix changes nothing
+    assert not list(site.rglob(".blogtools-*.tmp"))
+
+
+def test_fix_keeps_bom_crlf_and_follows_symlinks(cli, tmp_path: Path) -> None:
+    target = tmp_path / "real.md"
+    target.write_bytes(b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n\r\n[a ](b)\r\n")
+    link = tmp_path / "content" / "link.md"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    r = cli("lint", "content", "--fix")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert link.is_symlink()
+    assert target.read_bytes() == b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n\r\n[a](b)\r\n"
+
+
+def test_inline_suppressions(cli, tmp_path: Path) -> None:
+    (tmp_path / "s.md").write_text(
+        "<!-- blogtools-disable-next-line BT201 -->\n[a ](b)\n\n[c ](d)\n\n"
+        "<!-- blogtools-disable link-text-whitespace -->\n[e ](f)\n<!-- blogtools-enable link-text-whitespace -->\n\n[g ](h)\n",
+        encoding="utf-8",
+    )
+    r = cli("lint", "s.md", "--output-format", "json")
+    assert [d["line"] for d in json.loads(r.stdout)] == [4, 10]
+    (tmp_path / "f.md").write_text("<!-- blogtools-disable-file -->\n[a ](b)\n", encoding="utf-8")
+    assert cli("lint", "f.md").returncode == 0
+
+
+def test_rules_and_rule_docs(cli) -> None:
+    r = cli("rules")
+    assert r.returncode == 0 and "BT201  link-text-whitespace" in r.stdout
+    r = cli("rule", "BT201")
+    assert r.returncode == 0
+    for section in ("What it does", "Why it matters", "Example", "Fix safety"):
+        assert section in r.stdout
+    assert cli("rule", "link-text-whitespace").stdout == r.stdout
+    assert cli("rule", "BT999").returncode == 2
+    data = json.loads(cli("rules", "--output-format", "json").stdout)
+    assert any(d["code"] == "BT002" for d in data)
+
+
+def test_no_color_and_force_color(cli, site: Path) -> None:
+    assert "\x1b[" in cli("lint", "content", env={"FORCE_COLOR": "1", "BLOGTOOLS_CACHE_DIR": str(site / "c")}).stdout
+    assert "\x1b[" not in cli("lint", "content", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "BLOGTOOLS_CACHE_DIR": str(site / "c")}).stdout
+
+
+def test_cache_gives_the_same_results(cli, tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE, tmp_path / "site")
+    cold = cli("lint", "site", "--output-format", "json")
+    warm = cli("lint", "site", "--output-format", "json")
+    nocache = cli("lint", "site", "--output-format", "json", "--no-cache")
+    assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(nocache.stdout)
+    assert list((tmp_path / "cache").glob("lint-*.pickle"))
+    post = tmp_path / "site" / "content" / "posts" / "2020-06-13" / "index.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("[ 資料ページ]", "[資料ページ]"), encoding="utf-8")
+    changed = json.loads(cli("lint", "site", "--output-format", "json").stdout)
+    assert len([d for d in changed if d["code"] == "BT201"]) == len([d for d in json.loads(cold.stdout) if d["code"] == "BT201"]) - 1
+
+
+def test_parallel_run_matches_serial(cli, tmp_path: Path) -> None:
+    posts = tmp_path / "many"
+    posts.mkdir()
+    for i in range(120):
+        (posts / f"p{i:03}.md").write_text(POST.replace("テスト", f"テスト{i}"), encoding="utf-8")
+    serial = json.loads(cli("lint", "many", "-j", "1", "--no-cache", "--output-format", "json").stdout)
+    parallel = json.loads(cli("lint", "many", "-j", "2", "--no-cache", "--output-format", "json").stdout)
+    assert serial == parallel and len(serial) == 240
