@@ -1,0 +1,67 @@
+"""The installed tool, as users get it: a wheel in a fresh virtual environment, and the hook
+run by the real pre-commit. Both need PyPI for dependencies (allowed: registries only)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT
+
+
+def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, **kw)
+
+
+@pytest.mark.slow
+def test_wheel_installs_every_rule(tmp_path: Path) -> None:
+    r = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)])
+    assert r.returncode == 0, r.stderr
+    wheel = next((tmp_path / "dist").glob("blogtools-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    r = _run([str(py), "-m", "pip", "install", "-q", str(wheel)])
+    assert r.returncode == 0, r.stderr
+    exe = env_dir / "bin" / "blogtools"
+    here = _run([sys.executable, "-m", "blogtools", "rules", "--output-format", "json"])
+    there = _run([str(exe), "rules", "--output-format", "json"], cwd=tmp_path)
+    assert there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout  # the wheel finds every rule (rules/ ships as blogtools_rules)
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE, site)
+    r = _run([str(exe), "lint", str(site), "--no-cache"], cwd=tmp_path)
+    assert r.returncode == 1 and "BT201" in r.stdout, r.stdout + r.stderr
+    r = _run([str(py), "-c", "import blogtools_rules, blogtools; print(blogtools_rules.__file__)"], cwd=tmp_path)
+    assert "site-packages" in r.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    repo = tmp_path / "blog"
+    repo.mkdir()
+    git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    _run(["git", "init", "-q", str(repo)])
+    post = repo / "post.md"
+    post.write_text("---\ntitle: x\n---\n\n[資料 ](https://example.com/x)\n", encoding="utf-8")
+    (repo / "notes.txt").write_text("[ignored ](x)\n", encoding="utf-8")
+    _run(["git", "add", "."], cwd=repo)
+    _run(git + ["commit", "-qm", "init"], cwd=repo)
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pc-home"), BLOGTOOLS_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("PYTHONPATH", None)
+    r = _run([pre_commit, "try-repo", str(ROOT), "blogtools-lint", "--all-files"], cwd=repo, env=env)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "post.md:5:4: BT201" in r.stdout
+    assert "notes.txt" not in r.stdout  # types: [markdown]
+    r = _run([pre_commit, "try-repo", str(ROOT), "blogtools-fix", "--all-files"], cwd=repo, env=env)
+    assert r.returncode == 1  # pre-commit fails a hook that changed files
+    assert post.read_text(encoding="utf-8").endswith("[資料](https://example.com/x)\n")
+    r = _run([pre_commit, "try-repo", str(ROOT), "blogtools-lint", "--all-files"], cwd=repo, env=env)
+    assert r.returncode == 0, r.stdout
