@@ -72,4 +72,5 @@ class LinkTextWhitespace(Rule):
             fix = Fix(tuple(e for e in (Edit(a, a + lead, "") if lead else None,
                                         Edit(b - trail, b, "") if trail else None) if e),
                       safe=True, description="trim the link text")
-            yield self.diagnostic(doc, start, end, f"link text {' and '.join(what)}: {inner[:40]!r}", fix)
+            shown = inner if len(inner) <= 40 else inner[:39] + "…"
+            yield self.diagnostic(doc, start, end, f"link text {' and '.join(what)}: {shown!r}", fix)
