@@ -33,15 +33,59 @@ def _builtin_modules() -> list[object]:
     return [importlib.import_module(f"blogtools_rules.{name}") for name in names]
 
 
-def _plugin_modules() -> list[object]:
-    from importlib.metadata import entry_points
+def _entry_points() -> list[tuple[str, str]]:
+    """(name, "module[:attr]") of every ``blogtools.rules`` entry point on sys.path.
 
-    modules = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    Reads the ``entry_points.txt`` of installed distributions directly: the same data
+    ``importlib.metadata.entry_points`` returns, without its ~25 ms import and scan, which a
+    one-file pre-commit run would pay on every commit.
+    """
+    import configparser
+    import os
+
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
         try:
-            modules.append(ep.load())
+            names = os.listdir(entry)
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            path = os.path.join(entry, name, "entry_points.txt")
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            if ENTRY_POINT_GROUP not in text:
+                continue
+            parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+            parser.optionxform = str  # type: ignore[assignment]
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                continue
+            if parser.has_section(ENTRY_POINT_GROUP):
+                for ep_name, value in parser.items(ENTRY_POINT_GROUP):
+                    if ep_name not in seen:
+                        seen.add(ep_name)
+                        found.append((ep_name, value.strip()))
+    return found
+
+
+def _plugin_modules() -> list[object]:
+    modules = []
+    for name, value in _entry_points():
+        module_name, _, attr = value.partition(":")
+        try:
+            module = importlib.import_module(module_name.strip())
+            modules.append(getattr(module, attr.strip()) if attr else module)
         except Exception as exc:  # a broken plugin must not stop the run
-            print(f"blogtools: cannot load rule plugin {ep.name!r} ({ep.value}): {exc}", file=sys.stderr)
+            print(f"blogtools: cannot load rule plugin {name!r} ({value}): {exc}", file=sys.stderr)
     return modules
 
 
