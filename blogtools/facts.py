@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from blogtools.document import Document
+from blogtools.lint import suppress
 
 Pos = tuple[int, int, int, int]  # line, column, end_line, end_column (1-based)
 
@@ -48,6 +49,7 @@ EXTRACTORS: dict[str, Callable[[Document], Any]] = {
     "front_matter": _front_matter,
     "links": _links,
     "headings": _headings,
+    "suppressions": suppress.collect,  # so site-wide diagnostics honour inline comments too
 }
 
 

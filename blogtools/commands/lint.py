@@ -59,6 +59,7 @@ def prepare(args: argparse.Namespace) -> Any:
         raise SystemExit(2) from None
     if getattr(args, "offline", False):
         config.rule_settings["links.offline"] = True
+    config.rule_settings.update(getattr(args, "rule_settings", None) or {})
     site = load_site(paths[0], getattr(args, "generator", None) or config.get("generator"))
     found = discover(paths, config)
     missing = [p for p, why in found.problems if why == "no such file or directory"]
@@ -81,6 +82,8 @@ def main(args: argparse.Namespace) -> int:
              for p, why in found.problems]
     fixed = 0
     files = with_site_context(found.files, rules, site, config)
+    # Site-wide rules may limit expensive work (external checks) to the requested files.
+    site.requested = set(found.files) if len(files) > len(found.files) else None
     if args.fix or args.diff:
         fixed, changed, result = _fix(runner, files, args, set(found.files))
         if args.diff:

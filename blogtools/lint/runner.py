@@ -46,12 +46,14 @@ def selected_rules(config: Config, cli: Selection) -> list[type[Rule]]:
         chosen = {code for code, r in rules.items() if any(matches(r, s) for s in select)}
     for s in list(config.get("extend-select")) + cli.extend_select:
         chosen |= {code for code, r in rules.items() if matches(r, s)}
-    for s in list(config.get("ignore")) + cli.ignore:
-        chosen -= {code for code, r in rules.items() if matches(r, s)}
     if cli.external or config.get("external"):
-        chosen |= {code for code, r in rules.items() if r.needs_network and r.default_enabled is False and select is None}
+        # Network rules are off by default; --external turns on those the selection allows.
+        chosen |= {code for code, r in rules.items() if r.needs_network
+                   and (select is None or any(matches(r, s) for s in select))}
     else:
         chosen -= {code for code, r in rules.items() if r.needs_network}
+    for s in list(config.get("ignore")) + cli.ignore:
+        chosen -= {code for code, r in rules.items() if matches(r, s)}
     return [rules[c] for c in sorted(chosen)]
 
 
