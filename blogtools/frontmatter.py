@@ -110,6 +110,9 @@ def _load_yaml(fm: FrontMatter, content: str) -> None:
     for path, (kl, kc, vl, vc, el, ec) in loaded.positions.items():
         key_start = base + index.offset(kl + 1, kc + 1)
         key_len = len(path[-1]) if isinstance(path[-1], str) else 0
+        quoted = _YAML_QUOTED_KEY.match(content, key_start - base) if key_len else None
+        if quoted:  # a quoted key: the span ends after the closing quote
+            key_len = quoted.end() - quoted.start()
         fm.positions[path] = Span(
             key_start,
             key_start + key_len,
@@ -117,6 +120,9 @@ def _load_yaml(fm: FrontMatter, content: str) -> None:
             base + index.offset(el + 1, ec + 1),
         )
     fm.duplicates = [(p, base + index.offset(line + 1, col + 1)) for p, line, col in loaded.duplicates]
+
+
+_YAML_QUOTED_KEY = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'")
 
 
 # --------------------------------------------------------------------------- TOML
@@ -253,5 +259,9 @@ def _parse_json(text: str) -> FrontMatter:
         key = m.group(1)
         if key in data and key not in seen:
             seen.add(key)
-            fm.positions[(key,)] = Span(m.start() + 1, m.start() + 1 + len(key), m.end(), m.end())
+            try:
+                value_end = decoder.raw_decode(text, m.end())[1]
+            except json.JSONDecodeError:
+                value_end = m.end()
+            fm.positions[(key,)] = Span(m.start() + 1, m.start() + 1 + len(key), m.end(), value_end)
     return fm

@@ -1,0 +1,85 @@
+"""BT104: a required front matter key (``title``, ``date`` by default) is missing or empty."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterator
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Rule
+from blogtools_rules._front_matter_common import REQUIRED, fence_span, find_key, loaded, memo, report_span
+
+_SECTION_PAGES = ("_index.md", "_index.markdown")
+
+
+def _lookup(data: Any, dotted: str) -> tuple[tuple[str, ...], Any] | None:
+    """Written path and value of a dotted key, matching each part ignoring case."""
+    path: tuple[str, ...] = ()
+    for part in dotted.split("."):
+        key = find_key(data, part) if isinstance(data, dict) else None
+        if key is None:
+            return None
+        path, data = path + (key,), data[key]
+    return path, data
+
+
+class FrontMatterRequired(Rule):
+    """A key every post must have is missing or empty.
+
+    What it does
+        Reports each key of ``front-matter.required`` (default ``title`` and ``date``) that
+        a post lacks, at the opening fence, and each that is present but empty (``null``,
+        ``""``, only spaces, ``[]``), at the key. A key written in another case (``Title``)
+        counts as present: BT105 renames it. Hugo section pages (``_index.md``) need no
+        ``date``. A file without front matter (a README, a partial) is not a post and is
+        not checked.
+
+    Why it matters
+        A post without ``date`` sorts as 0001-01-01 in Hugo lists and feeds and drops out of
+        "recent posts"; one without ``title`` shows its file name in lists, tabs and shares.
+
+    Example
+        ::
+
+            ---
+            title: "MLOps 勉強会で登壇した感想"
+            tags: [mlops]
+            ---
+
+    Use instead
+        ::
+
+            ---
+            title: "MLOps 勉強会で登壇した感想"
+            date: 2022-05-04T01:21:41+09:00
+            tags: [mlops]
+            ---
+
+    Fix safety
+        No automatic fix: the value is the author's to give.
+
+    Options
+        ``front-matter.required``: a list of keys, dotted for nested ones (``cover.image``).
+    """
+
+    code = "BT104"
+    name = "front-matter-required-key"
+    summary = "A required front matter key (title, date) is missing or empty"
+    severity = "warning"
+    options = (REQUIRED,)
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        fm = loaded(doc)
+        if fm is None:
+            return
+        required = memo(self, site, "required", lambda: [k for k in self.option("front-matter.required") if k])
+        if doc.path.endswith(_SECTION_PAGES) and os.path.basename(doc.path) in _SECTION_PAGES:
+            required = [k for k in required if k.lower() != "date"]
+        for dotted in required:
+            found = _lookup(fm.data, dotted)
+            if found is None:
+                yield self.diagnostic(doc, *fence_span(doc, fm), f"required key {dotted!r} is missing")
+                continue
+            path, value = found
+            if value is None or value == [] or value == {} or isinstance(value, str) and not value.strip():
+                yield self.diagnostic(doc, *report_span(doc, fm, path), f"required key {dotted!r} is empty")

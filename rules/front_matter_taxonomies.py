@@ -1,0 +1,151 @@
+"""BT108: taxonomy terms (tags, categories) that are padded, empty, duplicated, a string, or off-policy."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from blogtools.document import Document
+from blogtools.fmedit import flow_list
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
+from blogtools_rules._front_matter_common import (
+    SCHEMA, _check_str_map, loaded, memo, plan_terms, quote_of, remove_item, render, replace_value, report_span,
+    schema_name, taxonomies, value_span,
+)
+
+_CASES = ("any", "lower")
+OPTIONS = tuple(
+    opt for tax in ("tags", "categories") for opt in (
+        Option(f"{tax}.case", "any", f"case of {tax}: any or lower", type=str, choices=_CASES),
+        Option(f"{tax}.aliases", {}, f"{tax} to replace, e.g. \"Machine Learning\" = \"machinelearning\"",
+               type=dict, validate=_check_str_map),
+    )
+)
+
+
+class FrontMatterTaxonomy(Rule):
+    """Tags or categories that are padded, empty, duplicated, one string, or off-policy.
+
+    What it does
+        For each taxonomy key (``tags``, ``categories``; on Hugo those in the site's
+        ``taxonomies``): a string where a list belongs (Jekyll's space-separated
+        ``tags: ml kubernetes``), terms with surrounding whitespace (``"Machine Learning "``),
+        empty terms, duplicates (ignoring case on Hugo, which lower-cases term URLs), terms
+        that are not strings, terms listed in ``tags.aliases`` and, with
+        ``tags.case = "lower"``, terms not in lower case. ``categories.*`` work alike. The
+        generator is the site's, or the one ``front-matter.schema`` names.
+
+    Why it matters
+        Every spelling is a term page of its own: ``"Machine Learning "`` and ``"Machine
+        Learning"`` split one tag in two, an empty term makes an empty page, and a string
+        is one term on Hugo but several on Jekyll.
+
+    Example
+        A Medium import and a Jekyll post::
+
+            tags: ["Machine Learning ", "Mlct", "", "mlct"]
+            categories: machine-learning kubernetes
+
+    Use instead
+        With ``tags.aliases = { "Machine Learning" = "machinelearning" }``::
+
+            tags: ["machinelearning", "Mlct"]
+            categories: ["machine-learning", "kubernetes"]
+
+    Fix safety
+        Safe: trimming a term, removing an empty term or an exact duplicate (a duplicate
+        up to case on Hugo), applying ``tags.aliases`` and ``tags.case``, and turning a
+        string into the list the generator already reads (split at spaces on Jekyll, one
+        term elsewhere). Unsafe: trimming when the trimmed term collides with another term
+        (the post leaves a term page), and splitting a comma-separated string on Hugo, which
+        reads it as one term. A term that is not a string is reported without a fix.
+
+    Options
+        ``tags.case`` (``any`` or ``lower``), ``tags.aliases`` (a table of term = term);
+        ``categories.case``, ``categories.aliases``; ``front-matter.schema``.
+    """
+
+    code = "BT108"
+    name = "front-matter-taxonomy"
+    summary = "Tags or categories are padded, empty, duplicated, a string, or off-policy"
+    severity = "warning"
+    fixable = "sometimes"
+    options = OPTIONS + (SCHEMA,)
+
+    def _policy(self, tax: str) -> tuple[str, dict[str, str]]:
+        if tax not in ("tags", "categories"):
+            return "any", {}
+        aliases = {k.strip().casefold(): v for k, v in self.option(f"{tax}.aliases").items()}
+        return self.option(f"{tax}.case"), aliases
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        fm = loaded(doc)
+        if fm is None:
+            return
+        data = fm.data
+        for tax in memo(self, site, "taxonomies", lambda: taxonomies(site)):
+            if tax not in data:
+                continue
+            value = data[tax]
+            if isinstance(value, str) and value.strip():
+                yield self._string(doc, fm, site, tax, value)
+            elif isinstance(value, list):
+                yield from self._items(doc, fm, site, tax, value)
+            elif value is not None and value != "":
+                yield self.diagnostic(doc, *report_span(doc, fm, (tax,)),
+                                      f"{tax!r} should be a list of terms, not a {type(value).__name__}")
+
+    def _string(self, doc: Document, fm: Any, site: Any, tax: str, value: str) -> Diagnostic:
+        generator = schema_name(self, site)
+        if generator == "jekyll":
+            terms, safe, why = value.split(), True, "Jekyll splits it at spaces"
+        elif "," in value:
+            terms, safe, why = [t.strip() for t in value.split(",") if t.strip()], False, \
+                f"{'Hugo' if generator == 'hugo' else 'the generator'} reads it as the single term {value!r}"
+        else:
+            terms, safe, why = [value], True, "it is read as one term"
+        span = value_span(doc, fm, (tax,)) or (0, 0)
+        quote = quote_of(doc.text[span[0] : span[1]]) if fm.format == "yaml" else None
+        edit = replace_value(doc, fm, tax, flow_list(fm.format, terms, quote))
+        fix = Fix((edit,), safe=safe, description="write a list") if edit else None
+        return self.diagnostic(doc, *report_span(doc, fm, (tax,)), f"{tax!r} is a string, not a list ({why})", fix)
+
+    def _items(self, doc: Document, fm: Any, site: Any, tax: str, items: list) -> Iterator[Diagnostic]:
+        case, aliases = memo(self, site, tax, lambda: self._policy(tax))
+        fold = memo(self, site, "fold", lambda: schema_name(self, site) == "hugo")
+        if not aliases and all(type(t) is str and t and t == t.strip() and (case == "any" or t == t.lower())
+                               for t in items) and len({t.casefold() if fold else t for t in items}) == len(items):
+            return  # the common case: nothing to report
+        plan, safe, odd = plan_terms(items, tax, case, aliases, fold)
+        for i, kind in odd:
+            yield self.diagnostic(doc, *report_span(doc, fm, (tax, i)), f"{tax} term {i + 1} is {kind}, not a string")
+        if not plan:
+            return
+        if len(plan) == len(items) and all(new is None for new, _ in plan.values()):
+            yield self._emptied(doc, fm, tax)
+            return
+        whole = None
+        if fm.format == "json":  # no positions for items: the list is rewritten as a whole
+            final = [plan[i][0] if i in plan else item for i, item in enumerate(items)]
+            edit = replace_value(doc, fm, tax, flow_list("json", [t for t in final if t is not None]))
+            whole = Fix((edit,), safe=all(safe.values()), description=f"rewrite the {tax} list") if edit else None
+        for i, (new, why) in sorted(plan.items()):
+            fix = whole if fm.format == "json" else self._item_fix(doc, fm, (tax, i), new, safe[i])
+            shown = repr(items[i]) if items[i] is not None else "null"
+            yield self.diagnostic(doc, *report_span(doc, fm, (tax, i)),
+                                  f"{tax} term {shown} {why}" + ("" if new is None else f": {new!r}"), fix)
+
+    @staticmethod
+    def _item_fix(doc: Document, fm: Any, path: tuple, new: str | None, safe: bool) -> Fix | None:
+        if new is None:
+            edit = remove_item(doc, fm, path)
+            return Fix((edit,), safe=safe, description="remove the term") if edit else None
+        span = value_span(doc, fm, path)
+        if span is None:
+            return None
+        content = render(fm.format, new, doc.text[span[0] : span[1]])
+        return Fix((Edit(span[0], span[1], content),), safe=safe, description="normalise the term")
+
+    def _emptied(self, doc: Document, fm: Any, tax: str) -> Diagnostic:
+        edit = replace_value(doc, fm, tax, "[]")
+        fix = Fix((edit,), safe=True, description="write an empty list") if edit else None
+        return self.diagnostic(doc, *report_span(doc, fm, (tax,)), f"every term of {tax!r} is empty", fix)
