@@ -42,7 +42,12 @@ Plain form
 as ``{}``; a root that is not a mapping is returned as is (ruamel path only).
 
 ``Loaded.positions`` maps a path (mapping keys, list indexes) to a
-:class:`Span`; all lines and columns are 0-based and relative to the text.
+``Span`` tuple ``(key_line, key_col, value_line, value_col, value_end_line,
+value_end_col)``; all 0-based and relative to the text. For list items the key
+position repeats the value start. The value span covers a scalar as written
+(quotes included, trailing spaces and comments excluded), a flow sequence
+with its brackets, and a block collection from the start of its first item
+to the end of its last item's value.
 ``Loaded.duplicates`` lists ``(path, line, column)`` for every repeated key;
 as in ruamel with ``allow_duplicate_keys``, the first value is kept.
 """
@@ -50,9 +55,13 @@ as in ruamel with ``allow_duplicate_keys``, the first value is kept.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import sys
+import warnings
+from collections.abc import Set
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Callable
 
 __all__ = [
     "MAX_NODES",
@@ -72,15 +81,12 @@ Path = tuple[Any, ...]
 Mark = tuple[int, int]
 
 
-class Span(NamedTuple):
-    """Where a mapping entry or list item is; list items repeat the value start."""
+Span = tuple[int, int, int, int, int, int]
+"""(key_line, key_col, value_line, value_col, value_end_line, value_end_col).
 
-    key_line: int
-    key_col: int
-    value_line: int
-    value_col: int
-    value_end_line: int
-    value_end_col: int
+A plain tuple rather than a NamedTuple: building one per entry is measurably
+cheaper, and this module exists to be fast.
+"""
 
 
 class YamlError(ValueError):
@@ -111,6 +117,29 @@ def load(text: str) -> Loaded:
     return loaded if loaded is not None else load_ruamel(text)
 
 
+class _LazyPattern:
+    """A regular expression compiled on first use.
+
+    The fast path's dozen patterns take a few milliseconds to compile; doing
+    it on first use keeps ``import blogtools.yamlload`` nearly free. After the
+    first call the bound methods sit in slots, so matching costs the same as
+    with a plain compiled pattern.
+    """
+
+    __slots__ = ("pattern", "flags", "match", "search", "sub")
+    match: Callable[..., re.Match[str] | None]
+    search: Callable[..., re.Match[str] | None]
+    sub: Callable[..., str]
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str) -> Any:  # only called while uncompiled
+        compiled = re.compile(self.pattern, self.flags)
+        self.match, self.search, self.sub = compiled.match, compiled.search, compiled.sub
+        return getattr(compiled, name)
+
+
 # ---------------------------------------------------------------------------
 # Scalar resolution, mirroring ruamel.yaml (resolver.py, constructor.py, util.py)
 # ---------------------------------------------------------------------------
@@ -118,22 +147,22 @@ def load(text: str) -> Loaded:
 _BOOLS = {"true": True, "True": True, "TRUE": True,
           "false": False, "False": False, "FALSE": False}
 _NULLS = frozenset(("~", "null", "Null", "NULL", ""))
-_FLOAT_RE = re.compile(r"""^(?:
+_FLOAT_RE = _LazyPattern(r"""^(?:
      [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
     |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
     |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))$""", re.X)
-_INT_RE = re.compile(r"""^(?:[-+]?0b[0-1_]+
+_INT_RE = _LazyPattern(r"""^(?:[-+]?0b[0-1_]+
     |[-+]?0o?[0-7_]+
     |[-+]?[0-9_]+
     |[-+]?0x[0-9a-fA-F_]+)$""", re.X)
-_TIMESTAMP_RE = re.compile(r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+_TIMESTAMP_RE = _LazyPattern(r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
     |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
     (?:[Tt]|[ \t]+)[0-9][0-9]?
     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", re.X)
-_TIMESTAMP_PARTS_RE = re.compile(r"""^(?P<year>[0-9][0-9][0-9][0-9])
+_TIMESTAMP_PARTS_RE = _LazyPattern(r"""^(?P<year>[0-9][0-9][0-9][0-9])
     -(?P<month>[0-9][0-9]?)
     -(?P<day>[0-9][0-9]?)
     (?:((?P<t>[Tt])|[ \t]+)
@@ -171,6 +200,10 @@ def _resolve_plain(text: str) -> Any:
 
 
 def _resolve_number(text: str) -> Any:
+    if text[4:5] == "-":  # cannot be a float or an int: try the timestamp first
+        if _TIMESTAMP_RE.match(text):
+            return _to_timestamp(text)
+        return text
     if _FLOAT_RE.match(text):
         return _to_float(text)
     if _INT_RE.match(text):
@@ -207,17 +240,18 @@ def _to_float(text: str) -> float:
 
 
 def _to_timestamp(text: str) -> _dt.date:
+    """Mirror of ruamel's create_timestamp, with the offset kept as written."""
     match = _TIMESTAMP_PARTS_RE.match(text)
     if match is None:
         raise _Unsupported
-    parts = match.groupdict()
-    date = _dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    if parts["hour"] is None:
-        return date
-    micro, carry = _fraction(parts["fraction"])
-    tzinfo = _tzinfo(parts)
-    value = _dt.datetime(date.year, date.month, date.day, int(parts["hour"]),
-                         int(parts["minute"]), int(parts["second"]), micro, tzinfo)
+    year, month, day, _, _, hour, minute, second, fraction, tz, sign, tz_hour, tz_minute = (
+        match.groups())
+    if hour is None:
+        return _dt.date(int(year), int(month), int(day))
+    micro, carry = _fraction(fraction)
+    tzinfo = _zone(tz, sign, tz_hour, tz_minute) if tz else None
+    value = _dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
+                         int(second), micro, tzinfo)
     return value + _dt.timedelta(seconds=carry) if carry else value
 
 
@@ -231,33 +265,33 @@ def _fraction(fraction: str | None) -> tuple[int, int]:
     return (0, 1) if micro > 999_999 else (micro, 0)
 
 
-def _tzinfo(parts: dict[str, str | None]) -> _dt.tzinfo | None:
-    sign = parts["tz_sign"]
-    if sign:
-        minutes = parts["tz_minute"]
-        offset = _dt.timedelta(hours=int(parts["tz_hour"] or 0),
-                               minutes=int(minutes) if minutes else 0)
-        return _dt.timezone(-offset if sign == "-" else offset)
-    return _dt.timezone.utc if parts["tz"] == "Z" else None
+@functools.lru_cache(maxsize=64)
+def _zone(tz: str, sign: str | None, hours: str | None, minutes: str | None) -> _dt.timezone:
+    """Fixed zone for a written offset ("Z", "+09:00", "-5", ...)."""
+    if not sign:
+        return _dt.timezone.utc
+    offset = _dt.timedelta(hours=int(hours or 0), minutes=int(minutes) if minutes else 0)
+    return _dt.timezone(-offset if sign == "-" else offset)
 
 
 # ---------------------------------------------------------------------------
 # The fast loader
 # ---------------------------------------------------------------------------
 
-# Characters the fast loader accepts anywhere: printable, no tab, no BOM, no
-# line breaks other than LF / CRLF (CR is checked separately).
-_UNUSUAL_RE = re.compile(
-    "[^\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-    "\U00010000-\U0010ffff]")
-_KEY_RE = re.compile(r"""
+# Characters the fast loader refuses anywhere: controls (tab included), C1
+# controls and NEL, the Unicode line/paragraph separators, lone surrogates, the
+# BOM and non-characters. (Listing these rather than negating the allowed set
+# keeps the compile cheap: a negated class costs ~5 ms at import.)
+_UNUSUAL_RE = _LazyPattern(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_KEY_RE = _LazyPattern(r"""
     (?: "(?P<dq>(?:[^"\\]|\\.)*)"
       | '(?P<sq>(?:[^']|'')*)'
       | (?P<plain>[^\s\-?:,\[\]{}#&*!|>'"%@`][^:#]*?)
     ) \ * (?P<colon>:) (?:\ +|$)""", re.X)
-_DQ_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_SQ_RE = re.compile(r"'((?:[^']|'')*)'")
-_ESCAPE_RE = re.compile(r"""\\(?:
+_DQ_RE = _LazyPattern(r'"((?:[^"\\]|\\.)*)"')
+_SQ_RE = _LazyPattern(r"'((?:[^']|'')*)'")
+_ESCAPE_RE = _LazyPattern(r"""\\(?:
     (?P<char>[0abtnvfre "/\\N_LP])
     |x(?P<x>[0-9A-Fa-f]{2})|u(?P<u>[0-9A-Fa-f]{4})|U(?P<U>[0-9A-Fa-f]{8})
     |(?P<bad>.))""", re.X)
@@ -268,7 +302,35 @@ _ESCAPES = {"0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "n": "\n",
 _BAD_PLAIN_START = frozenset("?:,[]{}#&*!|>'\"%@`")
 _FLOW_PLAIN_STOP = frozenset(",]")
 _FLOW_PLAIN_BAD = frozenset("[]{}#:?")
-_MAX_KEY = 1000
+_MAX_KEY = 1000  # ruamel drops a simple key whose ":" is over 1024 characters away
+_SPECIAL_START = frozenset("tTfFnN~-+0123456789.<=")  # plain scalars that may not be str
+
+# One-line forms that make up most front matter, matched by a single regex: a
+# plain or quoted key (quoted without escapes), then a plain or quoted value or
+# nothing (a nested block or null follows). A plain value stops before " #",
+# may not contain ": " or end in ":". Groups: 1-3 key, 4-6 value, 7 blank.
+def _simple_patterns(possessive: bool) -> tuple[_LazyPattern, _LazyPattern]:
+    """``(entry, item)`` patterns; possessive runs (Python 3.11+) take fewer steps.
+
+    Without them each step eats one character, which keeps the patterns
+    linear (no nested quantifiers to backtrack through) but slower.
+    """
+    chars, spaces, star = ("++", r"\ ++", "*+") if possessive else ("", r"\ +", "*")
+    first = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`]"""
+    plain = (rf"""(?:{first}|-(?=[^ ]))"""
+             rf"""(?:[^ :]{chars}|:(?=[^ ])|{spaces}(?=[^ \#])){star}""")
+    value = (rf"""(?:(?P<plain>{plain})|"(?P<dq>[^"\\]*)"|'(?P<sq>[^']*)')"""
+             r"""\ *(?:(?<=\ )\#.*)?$""")
+    key = (rf"""(?:(?P<pkey>{first}(?:[^:\# ]{chars}|{spaces}(?=[^:\# ])){star})"""
+           r"""|"(?P<dkey>[^"\\]*)"|'(?P<skey>[^']*)')""")
+    entry = key + r"""\ *:(?:\ +""" + value + r"""|(?P<blank>(?:\ +\#.*)?\ *)$)"""
+    return _LazyPattern(entry, re.X), _LazyPattern(r"""-\ +""" + value, re.X)
+
+
+_SIMPLE_ENTRY_RE, _SIMPLE_ITEM_RE = _simple_patterns(sys.version_info >= (3, 11))
+_FLOW_ITEM_RE = _LazyPattern(  # groups: 1-3 value, then the "," or "]" after it
+    r"""(?:(?P<plain>(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^ ,\]]))[^,\[\]{}\#:?]*?)"""
+    r"""|"(?P<dq>[^"\\]*)"|'(?P<sq>[^']*)')\ *[,\]]""", re.X)
 
 
 def load_fast(text: str) -> Loaded | None:
@@ -325,10 +387,12 @@ class _FastParser:
     def __init__(self, text: str) -> None:
         if _UNUSUAL_RE.search(text):
             raise _Unsupported
+        if "\r" in text:
+            if text.count("\r") != text.count("\r\n"):
+                raise _Unsupported  # lone CR line breaks
+            text = text.replace("\r\n", "\n")  # columns do not change
         lines = text.split("\n")
-        if "\r" in text and text.count("\r") != text.count("\r\n"):
-            raise _Unsupported  # lone CR line breaks
-        self.items = _content_lines(lines)
+        self.items = _content_lines(text, lines)
         self.pos = 0
         last = lines[-1]
         self.eof: Mark = (len(lines) - 1, len(last))
@@ -357,17 +421,35 @@ class _FastParser:
     # -- block collections --------------------------------------------------
 
     def mapping(self, indent: int, path: Path) -> tuple[dict[str, Any], Mark, Mark]:
-        items = self.items
+        items, positions = self.items, self.positions
         data: dict[str, Any] = {}
         start = (items[self.pos][0], indent)
         end = start
         while self.pos < len(items):
             line, col, content = items[self.pos]
-            if col < indent:
-                break
-            if col > indent:
+            if col != indent:
+                if col < indent:
+                    break
                 raise _Unsupported
-            end = self.entry(data, line, col, content, path)
+            match = _SIMPLE_ENTRY_RE.match(content)
+            if match is None:
+                end = self.entry(data, line, col, content, path)
+                continue
+            groups = match.groups()
+            key = _simple_key(content, groups)
+            if key is None or key in data:
+                end = self.entry(data, line, col, content, path)
+                continue
+            self.pos += 1
+            blank = groups[6]
+            if blank is None:
+                value, value_start, value_end = _simple_value(match, groups, 3)
+                vstart, end = (line, col + value_start), (line, col + value_end)
+            else:
+                value, vstart, end = self.block_value(
+                    line, col, col + match.start(7), "#" in blank, path + (key,))
+            positions[path + (key,)] = (line, col, *vstart, *end)
+            data[key] = value
         return data, start, end
 
     def entry(self, data: dict[str, Any], line: int, col: int, content: str,
@@ -388,23 +470,30 @@ class _FastParser:
             self.positions, self.duplicates = saved
         else:
             data[key] = value
-            self.positions[key_path] = Span(line, col, *start, *end)
+            self.positions[key_path] = (line, col, *start, *end)
         return end
 
     def entry_value(self, content: str, match: re.Match[str], line: int, col: int,
                     path: Path) -> tuple[Any, Mark, Mark]:
         rest_start = match.end()
-        if rest_start < len(content) and content[rest_start] != "#":
-            self.pos += 1
-            return self.inline(content, rest_start, line, col, path)
         self.pos += 1
+        if rest_start < len(content) and content[rest_start] != "#":
+            return self.inline(content, rest_start, line, col, path)
+        return self.block_value(line, col, col + match.end("colon"),
+                                rest_start < len(content), path)
+
+    def block_value(self, line: int, col: int, colon_end: int, comment: bool,
+                    path: Path) -> tuple[Any, Mark, Mark]:
+        """Value of a ``key:`` line without inline value: nested block or null."""
         nested = self.nested(col, path, indentless=True)
         if nested is not None:
             return nested
-        if rest_start < len(content):  # an end-of-line comment after "key:"
-            mark = (line, col + match.end("colon"))
-        else:
-            mark = self.next_mark()
+        mark = self.next_mark()
+        if comment and mark[1] == col and self.pos < len(self.items):
+            # ruamel quirk: an empty value sits at the end of the ":" when the
+            # key line has a comment and the next key follows; otherwise at
+            # the start of the next token.
+            mark = (line, colon_end)
         return None, mark, mark
 
     def nested(self, indent: int, path: Path,
@@ -422,7 +511,7 @@ class _FastParser:
         return None
 
     def sequence(self, indent: int, path: Path) -> tuple[list[Any], Mark, Mark]:
-        items = self.items
+        items, positions = self.items, self.positions
         data: list[Any] = []
         start = (items[self.pos][0], indent)
         end = start
@@ -432,8 +521,14 @@ class _FastParser:
                 break
             if col > indent:
                 raise _Unsupported
-            value, vstart, end = self.item(line, col, content, path + (len(data),))
-            self.positions[path + (len(data),)] = Span(*vstart, *vstart, *end)
+            match = _SIMPLE_ITEM_RE.match(content)
+            if match is not None:
+                value, value_start, value_end = _simple_value(match, match.groups(), 0)
+                self.pos += 1
+                vstart, end = (line, col + value_start), (line, col + value_end)
+            else:
+                value, vstart, end = self.item(line, col, content, path + (len(data),))
+            positions[path + (len(data),)] = (*vstart, *vstart, *end)
             data.append(value)
         return data, start, end
 
@@ -474,62 +569,78 @@ class _FastParser:
     def flow_sequence(self, rest: str, start: int, line: int, col: int,
                       path: Path) -> tuple[list[Any], int]:
         data: list[Any] = []
+        positions = self.positions
         index = _skip_spaces(rest, start + 1)
         if rest[index:index + 1] == "]":
             return data, index + 1
         while True:
-            if index >= len(rest):
-                raise _Unsupported
-            value, end = _flow_item(rest, index)
-            self.positions[path + (len(data),)] = Span(
-                line, col + index, line, col + index, line, col + end)
+            match = _FLOW_ITEM_RE.match(rest, index)
+            if match is not None:  # a simple item and its separator
+                value, value_start, value_end = _simple_value(match, match.groups(), 0)
+                index = match.end()
+            else:
+                value, value_end = _flow_item(rest, index)
+                value_start = index
+                index = _skip_spaces(rest, value_end) + 1
+                if index > len(rest) or rest[index - 1] not in ",]":
+                    raise _Unsupported  # continues on the next line, or junk
+            positions[path + (len(data),)] = (line, col + value_start, line, col + value_start,
+                                              line, col + value_end)
             data.append(value)
-            index = _skip_spaces(rest, end)
-            if index >= len(rest):
-                raise _Unsupported  # continues on the next line
-            if rest[index] == "]":
-                return data, index + 1
-            if rest[index] != ",":
-                raise _Unsupported
-            index = _skip_spaces(rest, index + 1)
+            if rest[index - 1] == "]":
+                return data, index
+            index = _skip_spaces(rest, index)
             if index >= len(rest) or rest[index] in ",]":
                 raise _Unsupported  # empty entry or trailing comma
 
 
-def _content_lines(lines: list[str]) -> list[tuple[int, int, str]]:
+def _content_lines(text: str, lines: list[str]) -> list[tuple[int, int, str]]:
     """``(line, indent, content)`` for lines that are neither blank nor comments."""
-    items = []
-    for number, raw in enumerate(lines):
-        if raw[-1:] == "\r":
-            raw = raw[:-1]
-        content = raw.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
-        indent = len(raw) - len(content)
-        if indent == 0 and content[:3] in ("---", "...") and content[3:4] in ("", " "):
-            raise _Unsupported  # document marker
-        items.append((number, indent, content))
+    items = [(number, len(raw) - len(content), content)
+             for number, raw in enumerate(lines)
+             if (content := raw.lstrip(" ")) and content[0] != "#"]
+    if "---" in text or "..." in text:
+        for _, indent, content in items:
+            if indent == 0 and content[:3] in ("---", "...") and content[3:4] in ("", " "):
+                raise _Unsupported  # document marker
     return items
 
 
+def _simple_key(content: str, groups: tuple[str | None, ...]) -> str | None:
+    """The key of a ``_SIMPLE_ENTRY_RE`` match; None if it needs the general path."""
+    plain, dq, sq = groups[0], groups[1], groups[2]
+    key = plain if plain is not None else dq if dq is not None else sq
+    if key is None or (plain is not None and key[0] in _SPECIAL_START):
+        return None
+    return None if len(content) > _MAX_KEY else key  # long lines: see _key_text
+
+
+def _simple_value(match: re.Match[str], groups: tuple[str | None, ...],
+                  index: int) -> tuple[Any, int, int]:
+    """Value and span of the plain/dq/sq groups at ``groups[index:index + 3]``."""
+    plain = groups[index]
+    if plain is not None:
+        start, end = match.span(index + 1)
+        return (_resolve_plain(plain) if plain[0] in _SPECIAL_START else plain), start, end
+    if groups[index + 1] is None:
+        index += 1
+    start, end = match.span(index + 2)
+    return groups[index + 1], start - 1, end + 1
+
+
 def _key_text(match: re.Match[str]) -> str:
+    if match.start("colon") > _MAX_KEY:
+        raise _Unsupported
     plain = match.group("plain")
     if plain is not None:
-        if len(plain) > _MAX_KEY:
-            raise _Unsupported
         key = _resolve_plain(plain)
         if type(key) is not str:
             raise _Unsupported  # ruamel would load a non-str key
         return key
     dq = match.group("dq")
     if dq is not None:
-        if len(dq) > _MAX_KEY:
-            raise _Unsupported
         return _ESCAPE_RE.sub(_unescape, dq) if "\\" in dq else dq
-    sq = match.group("sq")
-    if len(sq) > _MAX_KEY:
-        raise _Unsupported
-    return sq.replace("''", "'")
+    return match.group("sq").replace("''", "'")
 
 
 def _skip_spaces(text: str, index: int) -> int:
@@ -556,7 +667,8 @@ def _flow_item(rest: str, start: int) -> tuple[Any, int]:
     first = rest[start]
     if first == '"' or first == "'":
         return _quoted(rest, start)
-    if first in _BAD_PLAIN_START or (first == "-" and rest[start + 1:start + 2] in ("", " ", ",", "]")):
+    after = rest[start + 1:start + 2]
+    if first in _BAD_PLAIN_START or (first == "-" and after in ("", " ", ",", "]")):
         raise _Unsupported
     end = start
     while end < len(rest) and rest[end] not in _FLOW_PLAIN_STOP:
@@ -582,11 +694,15 @@ def load_ruamel(text: str) -> Loaded:
     yaml.allow_duplicate_keys = True
     yaml.Constructor = _recording_constructor()
     try:
-        data = yaml.load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. ReusedAnchorWarning on stderr
+            data = yaml.load(text)
     except Exception as exc:  # ruamel raises many kinds; all mean "bad YAML"
         raise _yaml_error(exc, text) from exc
     converter = _Converter(yaml.constructor)
     try:
+        if _expanded_size(data, {}, set()) > MAX_NODES:
+            raise YamlError(f"front matter expands to more than {MAX_NODES} nodes")
         plain = converter.convert(data, ())
     except RecursionError:
         raise YamlError("front matter is nested too deeply") from None
@@ -632,6 +748,30 @@ def _recording_constructor() -> Any:
     return RecordingConstructor
 
 
+def _expanded_size(obj: Any, memo: dict[int, int], active: set[int]) -> int:
+    """Node count once aliases are expanded, computed on the shared object graph.
+
+    Aliased collections are the same Python object, so memoising by identity
+    keeps this linear in the document even for a "billion laughs".
+    """
+    if isinstance(obj, dict):
+        children: Any = obj.values()
+    elif isinstance(obj, list):
+        children = list.__iter__(obj)
+    else:
+        return 1
+    key = id(obj)
+    if key in memo:
+        return memo[key]
+    if key in active:
+        return 1  # a recursive alias; the converter refuses it
+    active.add(key)
+    total = 1 + sum(_expanded_size(child, memo, active) for child in children)
+    active.discard(key)
+    memo[key] = total
+    return total
+
+
 def _yaml_error(exc: Exception, text: str) -> YamlError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     message = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
@@ -647,7 +787,9 @@ def _yaml_error(exc: Exception, text: str) -> YamlError:
 
 def _node_end(node: Any) -> Mark:
     """End of a node; for block collections the end of the last item's value."""
-    while getattr(node, "flow_style", True) is False and node.value:
+    seen: set[int] = set()
+    while getattr(node, "flow_style", True) is False and node.value and id(node) not in seen:
+        seen.add(id(node))  # recursive aliases make the node graph cyclic
         last = node.value[-1]
         node = last[1] if isinstance(last, tuple) else last
     return node.end_mark.line, node.end_mark.column
@@ -675,8 +817,8 @@ class _Converter:
             return self.enter(obj, path, self.convert_mapping)
         if isinstance(obj, (list, tuple)):
             return self.enter(obj, path, self.convert_sequence)
-        if isinstance(obj, (set, frozenset)):
-            return {_plain_scalar(item) for item in obj}
+        if isinstance(obj, Set):  # !!set
+            return {_plain_key(item) for item in obj}
         return _plain_scalar(obj)
 
     def enter(self, obj: Any, path: Path, method: Any) -> Any:
@@ -706,21 +848,27 @@ class _Converter:
     def mapping_span(self, obj: Any, record: Any, value_nodes: dict[int, Any],
                      key: Any, path: Path) -> None:
         key_node = record[2].get(key)
-        line_col = obj.lc.data.get(key) if hasattr(obj, "lc") else None
+        line_cols = getattr(getattr(obj, "lc", None), "data", None)
+        line_col = line_cols.get(key) if isinstance(line_cols, dict) else None
         value_node = None if key_node is None else value_nodes.get(id(key_node))
         if line_col is None or value_node is None:
             return  # e.g. a key merged in with "<<"
-        self.positions[path] = Span(*line_col[:4], *_node_end(value_node))
+        self.positions[path] = (*line_col[:4], *_node_end(value_node))
 
     def convert_sequence(self, obj: Any, path: Path) -> list[Any]:
         record = self.sequences.get(id(obj))
+        line_cols = getattr(getattr(obj, "lc", None), "data", None)
+        if record is None or not isinstance(line_cols, dict):
+            line_cols = {}
+        nodes = record[1].value if record is not None else []
         out = []
-        for index, value in enumerate(obj):
+        items = list.__iter__(obj) if isinstance(obj, list) else iter(obj)
+        for index, value in enumerate(items):
             out.append(self.convert(value, path + (index,)))
-            if record is not None and index < len(record[1].value):
-                line, col = obj.lc.data[index][:2]
-                self.positions[path + (index,)] = Span(
-                    line, col, line, col, *_node_end(record[1].value[index]))
+            line_col = line_cols.get(index)
+            if line_col is not None and index < len(nodes):
+                line, col = line_col[:2]
+                self.positions[path + (index,)] = (line, col, line, col, *_node_end(nodes[index]))
         return out
 
 

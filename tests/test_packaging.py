@@ -50,7 +50,7 @@ def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
     git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
     _run(["git", "init", "-q", str(repo)])
     post = repo / "post.md"
-    post.write_text("---\ntitle: x\n---\n\n[資料 ](https://example.com/x)\n", encoding="utf-8")
+    post.write_text("---\ntitle: x\ndate: 2021-01-10T10:00:00+09:00\n---\n\n[資料 ](https://example.com/x)\n", encoding="utf-8")
     (repo / "notes.txt").write_text("[ignored ](x)\n", encoding="utf-8")
     _run(["git", "add", "."], cwd=repo)
     _run(git + ["commit", "-qm", "init"], cwd=repo)
@@ -58,7 +58,7 @@ def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
     env.pop("PYTHONPATH", None)
     r = _run([pre_commit, "try-repo", str(ROOT), "blogtools-lint", "--all-files"], cwd=repo, env=env)
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "post.md:5:4: BT201" in r.stdout
+    assert "post.md:6:4: BT201" in r.stdout
     assert "notes.txt" not in r.stdout  # types: [markdown]
     r = _run([pre_commit, "try-repo", str(ROOT), "blogtools-fix", "--all-files"], cwd=repo, env=env)
     assert r.returncode == 1  # pre-commit fails a hook that changed files
