@@ -112,8 +112,15 @@ class Loaded:
 
 
 def load(text: str) -> Loaded:
-    """Load front matter YAML: fast path when possible, ruamel otherwise."""
-    loaded = load_fast(text)
+    """Load front matter YAML: fast path when possible, ruamel otherwise.
+
+    The fast path only ever answers for text it fully understands; should it stumble on an
+    input it did not foresee, ruamel decides (and reports the syntax error properly).
+    """
+    try:
+        loaded = load_fast(text)
+    except (IndexError, ValueError, KeyError):
+        loaded = None
     return loaded if loaded is not None else load_ruamel(text)
 
 

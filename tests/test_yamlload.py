@@ -779,3 +779,11 @@ def test_benchmark(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\n[yamlload benchmark, 13-line front matter] load_fast {fast * 1e6:.1f} us/call, "
               f"load_ruamel {slow * 1e6:.0f} us/call, speed-up x{slow / fast:.0f}")
+
+
+def test_unforeseen_fast_path_failure_falls_back_to_ruamel() -> None:
+    from blogtools import yamlload as module
+
+    with pytest.raises(module.YamlError) as err:
+        module.load("title: [\n")
+    assert err.value.line >= 0

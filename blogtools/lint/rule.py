@@ -136,6 +136,11 @@ class Rule:
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         return iter(())
 
+    @classmethod
+    def cache_key(cls, settings: dict[str, Any]) -> str:
+        """What results depend on besides the file and the settings (a data file's mtime)."""
+        return ""
+
     # -- helpers ---------------------------------------------------------------------
     def diagnostic(
         self,

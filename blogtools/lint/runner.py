@@ -258,6 +258,7 @@ class Runner:
             [c.code for c in self.rule_classes],
             sorted((k, repr(v)) for k, v in self.config.rule_settings.items()),
             self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
+            [c.cache_key(self.config.rule_settings) for c in self.rule_classes],
         )
         return Cache(key)
 

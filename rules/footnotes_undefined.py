@@ -1,0 +1,112 @@
+"""BT501: a footnote reference with no definition."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, NamedTuple
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+
+
+class Definition(NamedTuple):
+    label: str
+    start: int  # offsets of the label inside ``[^label]:``
+    end: int
+    node_start: int
+
+
+def definitions(doc: Document) -> list[Definition]:
+    """Footnote definitions in source order.
+
+    Labels are compared exactly, as Hugo's Markdown renderer (goldmark) does: ``[^Note]``
+    and ``[^note]:`` are different footnotes. ``[^x]:text`` without a space after the
+    colon is a definition for goldmark too, though mistune reads it as a link reference
+    definition or as a paragraph, so those count as well.
+    """
+    text = doc.text
+    out = []
+    line_starts: set[int] | None = None
+    for n in doc.nodes("footnote_def", "ref_def", "footnote_ref"):
+        if n.kind == "footnote_def":
+            out.append(Definition(n.text, n.text_start, n.text_end, n.start))
+        elif n.kind == "ref_def" and n.text.startswith("^") and len(n.text) > 1:
+            at = text.find("[^", n.start, n.end)
+            if at >= 0:
+                out.append(Definition(n.text[1:], at + 2, at + 2 + len(n.text) - 1, n.start))
+        elif n.kind == "footnote_ref" and text.startswith(":", n.end):
+            line_starts = _line_starts(doc) if line_starts is None else line_starts
+            if n.start in line_starts:
+                out.append(Definition(n.text, n.text_start, n.text_end, n.start))
+    out.sort(key=lambda d: d.node_start)
+    return out
+
+
+def _line_starts(doc: Document) -> set[int]:
+    """Offsets where a line of a paragraph begins (inside containers too)."""
+    starts = set()
+    for leaf in doc.body.leaves:
+        if leaf.kind == "paragraph":
+            starts.add(leaf.to_abs(0))
+            starts.update(leaf.to_abs(m.end()) for m in re.finditer("\n", leaf.text))
+    return starts
+
+
+class FootnoteUndefined(Rule):
+    """A footnote reference ``[^label]`` whose label has no definition.
+
+    What it does
+        Finds ``[^label]`` references with no ``[^label]: ...`` definition in the same
+        file. Labels must match exactly: Hugo (goldmark) compares them byte for byte, so
+        ``[^Paper]`` does not find ``[^paper]:`` (the message names the definition that
+        differs only by case). References inside code spans and code blocks are text,
+        not references, and are never counted.
+
+    Why it matters
+        Hugo prints an undefined reference literally: the reader sees ``[^hitl]`` in the
+        middle of a sentence, and the note the author meant to add is missing.
+
+    Example
+        ::
+
+            先週の記事で予告した[^hitl]とおり、勉強会を開催しました。
+
+            [^HITL]: [Human-in-the-Loop という考え方](/posts/2022-03-22/)
+
+    Use instead
+        ::
+
+            先週の記事で予告した[^hitl]とおり、勉強会を開催しました。
+
+            [^hitl]: [Human-in-the-Loop という考え方](/posts/2022-03-22/)
+
+    Fix safety
+        Unsafe, and only when exactly one definition differs from the reference by case:
+        the reference is rewritten to that label, which makes a footnote appear on the
+        page. Otherwise there is no fix: write the missing definition.
+    """
+
+    code = "BT501"
+    name = "footnote-undefined"
+    summary = "A footnote reference has no definition"
+    severity = "warning"
+    fixable = "sometimes"
+    tags = ("footnotes",)
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        defs = definitions(doc)
+        labels = {d.label for d in defs}
+        def_starts = {d.node_start for d in defs}
+        for ref in doc.nodes("footnote_ref"):
+            if ref.text in labels or ref.start in def_starts:
+                continue
+            near = sorted({d.label for d in defs if d.label.casefold() == ref.text.casefold()})
+            if len(near) == 1:
+                fix = Fix((Edit(ref.text_start, ref.text_end, near[0]),), safe=False,
+                          description=f"refer to [^{near[0]}]")
+                yield self.diagnostic(doc, ref.text_start, ref.text_end,
+                                      f"footnote [^{ref.text}] is not defined; the definition is [^{near[0]}] "
+                                      "and Hugo matches labels case-sensitively", fix)
+            else:
+                yield self.diagnostic(doc, ref.text_start, ref.text_end,
+                                      f"footnote [^{ref.text}] is not defined: Hugo prints it as plain text")

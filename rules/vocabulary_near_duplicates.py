@@ -1,0 +1,206 @@
+"""BT403: tags and categories that are near-duplicates of a term the site uses more often."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from blogtools import words
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
+
+_SINGULAR = {"tags": "tag", "categories": "category", "keywords": "keyword", "topics": "topic"}
+_JEKYLL_ALIASES = {"tag": "tags", "category": "categories"}
+
+
+def _positive(value: Any) -> str | None:
+    return None if value >= 1 else f"expected an integer >= 1, got {value!r}"
+
+
+def _strings(value: Any) -> str | None:
+    return None if all(isinstance(v, str) and v for v in value) else f"expected a list of strings, got {value!r}"
+
+
+class VocabularyNearDuplicate(Rule):
+    """A tag or category spelt differently from the same term on other pages.
+
+    What it does
+        Collects the values of the site's taxonomies (Hugo's ``[taxonomies]``, otherwise
+        ``tags`` and ``categories``; or the keys in ``vocabulary.keys``) over every page and
+        groups the spellings of one term:
+
+        - spellings that differ only by case, separators (``open source`` /
+          ``open-source`` / ``open_source``, ``Machine Learning`` / ``machinelearning``) or
+          full-width and half-width forms (``ＡＷＳ`` / ``AWS``) are one term;
+        - a term one edit away from a term used on at least twice as many pages is its
+          misspelling (``kubenetes``, ``Kubernets``, ``reviedog``); two edits for terms of
+          ten letters or more. Terms that differ by letters added at either end
+          (``java`` / ``javascript``, ``vue`` / ``vuex``), by a digit (``python2`` /
+          ``python3``) or only in the last letter are different terms, and Japanese terms
+          are compared by width only.
+
+        Each use of a minority spelling is reported with the spelling used on the most
+        pages (on a tie: the one already written as it appears in the URL, lower case with
+        hyphens). The search is blocked by length and first or last letter through
+        rapidfuzz (the ``words`` extra); without it only case, separators and width are
+        compared, with a note.
+
+    Why it matters
+        Hugo makes a taxonomy page per spelling: ``machine-learning`` and
+        ``machinelearning`` split the posts about one subject between two lists, and a
+        misspelt tag is a page with a single post that readers never find. Spellings that
+        Hugo happens to merge in the URL (``open source``, ``open-source``) still show
+        differently on each post.
+
+    Example
+        ::
+
+            tags:
+              - kubenetes   # the other posts say kubernetes
+              - open source # the other posts say open-source
+
+    Use instead
+        ::
+
+            tags:
+              - kubernetes
+              - open-source
+
+    Fix safety
+        Unsafe: renaming a term moves the page to another taxonomy page and changes its
+        URL there; the majority is usually right but not always (add the term to
+        ``vocabulary.ignore``). No fix when the value's exact position is unknown.
+
+    Options
+        ``vocabulary.keys``: front matter keys to compare (default: the site's taxonomies).
+        ``vocabulary.ignore``: terms never reported. ``vocabulary.min-length``: terms
+        shorter than this (5) are compared by case, separators and width only.
+    """
+
+    code = "BT403"
+    name = "vocabulary-near-duplicate"
+    summary = "A tag or category spelt differently from the same term on other pages"
+    severity = "warning"
+    fixable = "unsafe"
+    site_wide = True
+    tags = ("words",)
+    options = (
+        Option("vocabulary.keys", [], "front matter keys to compare (default: the site's taxonomies)",
+               type=list, validate=_strings),
+        Option("vocabulary.ignore", [], "terms never reported", type=list, validate=_strings),
+        Option("vocabulary.min-length", 5, "shorter terms are not compared by spelling", type=int,
+               validate=_positive),
+    )
+
+    def check_site(self, site: Any) -> Iterator[Diagnostic]:
+        keys = taxonomy_keys(site, self.option("vocabulary.keys"))
+        fuzzy = words.fuzzy_available()
+        if not fuzzy:
+            words.note_once(f"{self.code} {self.name}: spelling comparison skipped: install rapidfuzz "
+                            "(pip install 'blogtools[words]')")
+        values = [term_values(page, keys, site.generator) for page in site.pages]
+        clusters = words.term_clusters(((key, value, i) for i, vs in enumerate(values) for key, value in vs),
+                                       fuzzy=fuzzy, min_length=self.option("vocabulary.min-length"),
+                                       ignore=self.option("vocabulary.ignore"))
+        variants = {(c.key, v.written): (c, v) for c in clusters for v in c.variants}
+        for page, vs in zip(site.pages, values):
+            if not any((key, value.strip()) in variants for key, value in vs):
+                continue
+            for t in page_terms(page, keys, site.generator):
+                found = variants.get((t.key, t.value.strip()))
+                if found is not None:
+                    yield self._diagnostic(t, *found)
+
+    def _diagnostic(self, t: words.Term, cluster: words.Cluster, variant: words.Variant) -> Diagnostic:
+        what = _SINGULAR.get(t.key, t.key)
+        pages = lambda n: f"{n} page{'s' if n != 1 else ''}"  # noqa: E731
+        value = t.value.strip()
+        if variant.how == "spelling":
+            head = f'{what} "{value}" looks like a misspelling of "{cluster.keep}"'
+        else:
+            head = f'{what} "{value}" differs from "{cluster.keep}" only by {variant.how}'
+        message = f'{head}: "{cluster.keep}" is on {pages(cluster.pages)}, "{value}" on {pages(variant.pages)}'
+        if variant.pages == cluster.pages:
+            message += " (a tie goes to the spelling written as in the term's URL)"
+        d = self.at(t.path, t.pos, message, offsets=(t.start, t.end) if t.start >= 0 else (0, 0))
+        if t.start >= 0:
+            d.fix = Fix((Edit(t.start, t.end, cluster.keep),), safe=False, description=f"write {cluster.keep!r}")
+        return d
+
+
+def taxonomy_keys(site: Any, configured: list[str]) -> list[str]:
+    """The front matter keys holding terms, lower case."""
+    if configured:
+        return [k.lower() for k in configured]
+    taxonomies = site.setting("taxonomies") if site.generator == "hugo" else None
+    if isinstance(taxonomies, dict) and taxonomies:
+        return [str(v).lower() for v in taxonomies.values() if isinstance(v, str)]
+    return ["tags", "categories"]
+
+
+def term_values(page: dict[str, Any], keys: list[str], generator: str = "hugo") -> list[tuple[str, str]]:
+    """(key, term) pairs of one page: what grouping needs, without positions."""
+    out: list[tuple[str, str]] = []
+    jekyll = generator == "jekyll"
+    for key, value, index in words.term_values(page):
+        if jekyll:
+            key = _JEKYLL_ALIASES.get(key, key)
+            if key in keys and index < 0:
+                out.extend((key, v) for v in value.split())
+                continue
+        if key in keys:
+            out.append((key, value))
+    if not _stored(keys):
+        out.extend((t.key, t.value) for t in _from_data(page, keys, {k for k, _ in out}))
+    return out
+
+
+def _stored(keys: list[str]) -> bool:
+    """Whether the word facts keep every one of ``keys``."""
+    return all(k in words.TERM_KEYS for k in keys)
+
+
+def page_terms(page: dict[str, Any], keys: list[str], generator: str = "hugo") -> list[words.Term]:
+    """The terms of one page under ``keys`` (from the word facts, else the front matter data)."""
+    out = []
+    stored = words.page_terms(page)
+    have = set()
+    for t in stored:
+        key = _JEKYLL_ALIASES.get(t.key, t.key) if generator == "jekyll" else t.key
+        if key not in keys:
+            continue
+        have.add(t.key)
+        t.key = key
+        if generator == "jekyll" and t.index < 0:
+            out.extend(_split(t))
+        else:
+            out.append(t)
+    if not _stored(keys):
+        out.extend(_from_data(page, keys, have))
+    return out
+
+
+def _from_data(page: dict[str, Any], keys: list[str], have: set[str]) -> list[words.Term]:
+    """Terms of keys the word facts do not keep, from the front matter facts (no exact offsets)."""
+    out = []
+    fm = page.get("front_matter") or {}
+    for name, value in (fm.get("data") or {}).items():
+        if not isinstance(name, str) or name.lower() not in keys or name.lower() in have:
+            continue
+        items = [(-1, value)] if isinstance(value, str) else list(enumerate(value)) if isinstance(value, list) else []
+        for i, item in items:
+            pos = (fm.get("keys") or {}).get(name if i < 0 else f"{name}.{i}")
+            if isinstance(item, str) and item.strip() and pos:
+                out.append(words.Term(name.lower(), i, item, -1, -1, tuple(pos), page.get("path", "")))
+    return out
+
+
+def _split(t: words.Term) -> list[words.Term]:
+    """Jekyll reads a string of tags as space-separated terms."""
+    out = []
+    for m in re.finditer(r"\S+", t.value):
+        exact = t.start >= 0 and t.pos[0] == t.pos[2]
+        start = t.start + m.start() if exact else -1
+        col = t.pos[1] + m.start() if exact else t.pos[1]
+        pos = (t.pos[0], col, t.pos[0], col + len(m.group(0))) if exact else t.pos
+        out.append(words.Term(t.key, t.index, m.group(0), start, start + len(m.group(0)) if exact else -1, pos, t.path))
+    return out
