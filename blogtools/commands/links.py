@@ -48,7 +48,7 @@ def main(args: argparse.Namespace) -> int:
     # From here on as `blogtools lint` does it (see the report of issue 7 for letting lint do it all).
     unreadable = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
                   for p, why in found.problems]
-    files, fixed = with_site_context(found.files, rules, site, config), 0
+    files, fixed = with_site_context(found.files, rules, site, config, args.paths or ["."]), 0
     if args.diff or args.fix:
         fixed, changed, result = _fix(runner, files, args, set(found.files))
         if args.diff:

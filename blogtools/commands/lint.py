@@ -81,7 +81,7 @@ def main(args: argparse.Namespace) -> int:
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]
     fixed = 0
-    files = with_site_context(found.files, rules, site, config)
+    files = with_site_context(found.files, rules, site, config, args.paths or ["."])
     # Site-wide rules may limit expensive work (external checks) to the requested files.
     site.requested = set(found.files) if len(files) > len(found.files) else None
     if args.fix or args.diff:
@@ -97,7 +97,8 @@ def main(args: argparse.Namespace) -> int:
     return 1 if diagnostics else 0
 
 
-def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any) -> list[str]:
+def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any,
+                      given: list[str] | None = None) -> list[str]:
     """Add every content file of the site when a site-wide rule runs on a subset.
 
     pre-commit passes only the staged files; a link to another post must still resolve, so
@@ -107,11 +108,16 @@ def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any
 
     if not files or not site.config_file or not any(r.site_wide for r in rules):
         return files
+    given = given or []
     content = site.root
     if site.generator == "hugo":
         content = os.path.join(site.root, str(site.setting("contentDir", "content")))
     if not os.path.isdir(content):
         return files
+    content = os.path.abspath(content)
+    if any(os.path.isdir(p) and (content + os.sep).startswith(os.path.abspath(p).rstrip(os.sep) + os.sep)
+           for p in given):
+        return files  # the whole content folder is being linted already
     requested = set(files)
     return files + [f for f in discover([content], config).files if f not in requested]
 

@@ -2,8 +2,10 @@
 
 One pickle per configuration "salt" (tool version + selected rules + their settings + the
 site config), in the user cache dir (``BLOGTOOLS_CACHE_DIR`` overrides it). An entry maps a
-file's absolute path to (content hash, diagnostics, facts); a changed file misses, an
-unchanged site re-lints from facts without parsing anything.
+file's absolute path to (content hash, (mtime_ns, size), result); a changed file misses, an
+unchanged site re-lints from facts without parsing anything. A file whose modification time
+and size are unchanged is not even read (as ruff does); otherwise its content hash decides,
+so touching a file without changing it costs one read, not a re-lint.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from blogtools import __version__
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def cache_dir() -> str:
@@ -40,7 +42,7 @@ def salt(*parts: Any) -> str:
 class Cache:
     def __init__(self, key: str, directory: str | None = None) -> None:
         self.path = os.path.join(directory or cache_dir(), f"lint-{key}.pickle")
-        self.entries: dict[str, tuple[bytes, Any]] = {}
+        self.entries: dict[str, tuple[bytes, tuple[int, int], Any]] = {}
         self.dirty = False
         try:
             with open(self.path, "rb") as fh:
@@ -48,14 +50,23 @@ class Cache:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
             self.entries = {}
 
-    def get(self, path: str, digest: bytes) -> Any:
+    def get_by_stat(self, path: str, stat_key: tuple[int, int]) -> Any:
         entry = self.entries.get(path)
-        if entry is not None and entry[0] == digest:
-            return entry[1]
+        if entry is not None and entry[1] == stat_key:
+            return entry[2]
         return None
 
-    def put(self, path: str, digest: bytes, value: Any) -> None:
-        self.entries[path] = (digest, value)
+    def get(self, path: str, digest: bytes, stat_key: tuple[int, int]) -> Any:
+        entry = self.entries.get(path)
+        if entry is not None and entry[0] == digest:
+            if entry[1] != stat_key:
+                self.entries[path] = (digest, stat_key, entry[2])
+                self.dirty = True
+            return entry[2]
+        return None
+
+    def put(self, path: str, digest: bytes, stat_key: tuple[int, int], value: Any) -> None:
+        self.entries[path] = (digest, stat_key, value)
         self.dirty = True
 
     def save(self, keep: set[str] | None = None) -> None:

@@ -95,17 +95,37 @@ def _glob_re(pattern: str) -> re.Pattern[str]:
 
 
 def glob_match(rel: str, patterns: Iterable[str]) -> bool:
+    return _matcher(tuple(patterns))(rel)
+
+
+@lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]) -> Any:
+    """One compiled test for a set of globs (called for every file: keep it a single regex).
+
+    A pattern without ``/`` also matches the last path component, like .gitignore.
+    """
+    full, bare = [], []
     for p in patterns:
-        p = p.lstrip("./") if p.startswith("./") else p
-        rx = _glob_re(p)
-        if rx.match(rel):
+        p = p[2:] if p.startswith("./") else p
+        full.append(_glob_re(p).pattern[: -len(r"\Z")])
+        if "/" not in p:
+            bare.append(_glob_re(p).pattern[: -len(r"\Z")])
+    rx_full = re.compile("(?:" + "|".join(full) + r")\Z") if full else None
+    rx_bare = re.compile("(?:" + "|".join(bare) + r")\Z") if bare else None
+
+    def match(rel: str) -> bool:
+        if rx_full is not None and rx_full.match(rel):
             return True
-        if "/" not in p and rx.match(rel.rsplit("/", 1)[-1]):
-            return True  # a bare name matches at any depth, like .gitignore
-    return False
+        return rx_bare is not None and bool(rx_bare.match(rel.rsplit("/", 1)[-1]))
+
+    return match
 
 
 def _rel(path: str, root: str) -> str:
+    prefix = root.rstrip(os.sep) + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
     try:
         rel = os.path.relpath(path, root)
     except ValueError:
@@ -128,42 +148,62 @@ class Discovery:
 
 
 def discover(paths: list[str], config: Config) -> Discovery:
-    include = config.get("include")
-    exclude = list(DEFAULT_EXCLUDE) + list(config.get("exclude")) + list(config.get("extend-exclude"))
+    """Markdown files under ``paths``, in a stable order, honouring include/exclude.
+
+    Directory symlinks are not followed (no loops); a symlinked file is read through its
+    link, and a file reached twice (two links, or a path given twice) is linted once.
+    """
+    include = _matcher(tuple(config.get("include")))
+    exclude = _matcher(tuple(DEFAULT_EXCLUDE) + tuple(config.get("exclude")) + tuple(config.get("extend-exclude")))
+    root = config.root
     found = Discovery()
     seen: set[str] = set()
 
-    def add(path: str) -> None:
-        real = os.path.realpath(path)
-        if real not in seen:
-            seen.add(real)
-            found.files.append(os.path.abspath(path))
+    def add(path: str, is_link: bool) -> None:
+        key = os.path.realpath(path) if is_link else path
+        if key not in seen:
+            seen.add(key)
+            found.files.append(path)
+
+    def walk(directory: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
+            return
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            rel = _rel(entry.path, root)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if not name.startswith(".") and not exclude(rel) and not exclude(rel + "/"):
+                    subdirs.append(entry.path)
+                continue
+            if not name.lower().endswith(MARKDOWN_SUFFIXES) or exclude(rel) or not include(rel):
+                continue
+            link = entry.is_symlink()
+            if link and not os.path.exists(entry.path):
+                found.problems.append((entry.path, "broken symbolic link"))
+                continue
+            if link and os.path.isdir(entry.path):
+                continue  # a directory symlink named *.md: not followed
+            add(entry.path, link)
+        for sub in subdirs:
+            walk(sub)
 
     for given in paths:
+        absolute = os.path.abspath(given)
         if os.path.islink(given) and not os.path.exists(given):
             found.problems.append((given, "broken symbolic link"))
-            continue
-        if os.path.isdir(given):
-            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
-                dirnames[:] = sorted(
-                    d for d in dirnames
-                    if not d.startswith(".") and not glob_match(_rel(os.path.join(dirpath, d), config.root) + "/", exclude)
-                    and not glob_match(_rel(os.path.join(dirpath, d), config.root), exclude)
-                )
-                for name in sorted(filenames):
-                    full = os.path.join(dirpath, name)
-                    rel = _rel(full, config.root)
-                    if not name.lower().endswith(MARKDOWN_SUFFIXES) or glob_match(rel, exclude):
-                        continue
-                    if not glob_match(rel, include):
-                        continue
-                    if os.path.islink(full) and not os.path.exists(full):
-                        found.problems.append((full, "broken symbolic link"))
-                        continue
-                    add(full)
+        elif os.path.isdir(given):
+            walk(absolute)
         elif os.path.exists(given):
-            if not glob_match(_rel(given, config.root), exclude):
-                add(given)
+            if not exclude(_rel(absolute, root)):
+                add(absolute, True)
         else:
             found.problems.append((given, "no such file or directory"))
     return found
@@ -267,19 +307,27 @@ class Runner:
         cache = self._cache() if not overlay else None
         results: dict[str, FileResult] = {}
         todo: list[str] = []
-        digests: dict[str, bytes] = {}
+        digests: dict[str, tuple[bytes, tuple[int, int]]] = {}
         if cache is not None:
             from blogtools.lint.cache import content_hash
 
             for path in files:
                 try:
-                    with open(path, "rb") as fh:
-                        digest = content_hash(fh.read())
+                    st = os.stat(path)
                 except OSError:
                     todo.append(path)
                     continue
-                digests[path] = digest
-                hit = cache.get(path, digest)
+                stat_key = (st.st_mtime_ns, st.st_size)
+                hit = cache.get_by_stat(path, stat_key)
+                if hit is None:
+                    try:
+                        with open(path, "rb") as fh:
+                            digest = content_hash(fh.read())
+                    except OSError:
+                        todo.append(path)
+                        continue
+                    digests[path] = (digest, stat_key)
+                    hit = cache.get(path, digest, stat_key)
                 if hit is not None:
                     results[path] = hit
                 else:
@@ -290,7 +338,7 @@ class Runner:
         for r in fresh:
             results[r.abspath] = r
             if cache is not None and r.abspath in digests:
-                cache.put(r.abspath, digests[r.abspath], r)
+                cache.put(r.abspath, *digests[r.abspath], r)
         if cache is not None:
             cache.save(keep=set(files) | set(cache.entries) if len(files) < len(cache.entries) else set(files))
         return [results[p] for p in files if p in results]
