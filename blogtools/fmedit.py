@@ -2,32 +2,58 @@
 
 Rules fix front matter with small edits on offsets (a key renamed, one value rewritten, one
 line removed), so everything they do not touch stays byte for byte as the author wrote it.
-This module gives those edits their text: :func:`scalar` and :func:`flow_list` write a value
-as YAML, TOML or JSON, keeping the author's quoting where the format allows it.
+This module gives those edits their text: :func:`scalar` and :func:`flow_list` write one
+value as YAML, TOML or JSON by hand, keeping the author's quoting where the format allows it
+and importing no library, so linting stays cheap.
 
-Format conversion (:func:`convert_block`) rewrites a whole block. It does not round-trip
-through ruamel.yaml or tomlkit: the data comes from the loaders every rule already trusts
-(:mod:`blogtools.frontmatter`), comments are collected from the source lines by position
-(:func:`collect_comments`), and small emitters write the target with full control over
-types. Every conversion is loaded again and compared with the source data before it is
-offered; a value the target cannot hold (``null`` in TOML, a local time in YAML, NaN in
-JSON) stops the conversion with a message instead of changing the data.
+Whole blocks (:func:`convert_block`, :func:`dump`, :func:`render_block`) are written by the
+libraries: a ``tomlkit`` document for TOML, ruamel.yaml's round-trip dumper for YAML,
+``json.dumps`` for JSON. Each library is imported inside the functions that use it, by the
+first block written in its format. Linting imports neither, except where BT101 reports a
+block to convert: its fix, the converted block, is built with the diagnostic. What stays ours:
 
-What is kept: key order (TOML forces tables after plain keys, so nested tables such as
-``cover`` move to the end there), value types (a date stays a date, an offset date-time
-keeps its offset, a local date-time stays local, booleans and numbers stay what they are),
-nesting, and comments, placed before the key they preceded or after the value they
-followed. JSON holds no comments and no dates: dates become RFC 3339 strings (Hugo reads
-them as dates) and converting JSON back turns those strings under the date keys into dates.
+- The data. It comes from the loaders every rule already trusts (:mod:`blogtools.frontmatter`),
+  not from the libraries' round-trip loaders, so the emitters see plain values and the
+  library only decides layout.
+- The comments. :func:`collect_comments` gives each source comment line to the key it
+  precedes, and each end-of-line comment to the value it follows; the emitters hand them to
+  the library (``tomlkit.comment`` items and ``Item.comment``; ruamel's
+  ``yaml_set_comment_before_after_key`` and ``yaml_add_eol_comment``). A comment that finds
+  no place goes to the end of the block.
+- The choices the libraries leave open. YAML strings are plain only when no reader could
+  take them for something else (identifiers and paths, not ``yes`` or ``off``) and
+  double-quoted otherwise, so ``"true"``, ``"2020-01-01"``, ``"123"`` and titles stay strings.
+  Date-times are written as RFC 3339 text we format, keeping the written offset
+  (``2020-06-13T23:06:44+09:00``) and ``Z`` with the fraction (``2018-07-15T09:31:28.466Z``):
+  ruamel would write ``+00:00`` with six digits or move the value to UTC, tomlkit six digits.
+  ``None`` is written ``null`` in YAML (ruamel leaves the value empty).
+- The check. Every converted block is loaded again with our loaders and compared with the
+  source data, types included (:func:`same_data`); a difference, or a value the target
+  cannot hold (``null`` in TOML, a time of day in YAML, NaN in JSON, a non-string key),
+  raises :class:`ConversionError` and the rule reports the finding without a fix.
+
+Layout. YAML: two spaces per level, lists indented under their key (``tags:`` then
+``  - a``, ``indent(mapping=2, sequence=4, offset=2)``, as most Hugo posts and themes write it),
+a list inside a list in flow style (``- [a, b]``), no line folding however long a Japanese
+title, two spaces before an end-of-line comment, and every full-line comment written
+``# text`` by ruamel (``#text`` gains a space, a bare ``#`` becomes an empty line). TOML:
+plain keys first, then tables (``[cover]``) and arrays of tables (``[[x]]``), since TOML
+cannot return to a table after a header; a table holding only tables is not written
+(``[markup.goldmark.renderer]`` alone); an array longer than 100 characters one item a line;
+comments exactly as written. JSON holds no comments and no dates: dates become RFC 3339
+strings (Hugo reads them as dates) and converting JSON back turns those strings under the
+date keys into dates. Key order is kept everywhere except where TOML moves tables.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from blogtools import frontmatter
@@ -181,13 +207,19 @@ def _escape(text: str, table: dict[str, str], yaml: bool) -> str:
     return '"' + "".join(out) + '"'
 
 
+def yaml_plain(text: str) -> bool:
+    """Can ``text`` be a plain YAML scalar that every reader takes for this string? (an
+    identifier or a path, not a YAML 1.1 word such as ``yes`` or ``off``)"""
+    return bool(_YAML_PLAIN.match(text)) and text.lower() not in _YAML11_WORDS
+
+
 def yaml_str(text: str, quote: str | None = None) -> str:
     """A YAML scalar for ``text``: plain when that is unambiguous, else quoted.
 
     ``quote`` keeps an author's style: ``'"'`` double quotes, ``"'"`` single quotes (when the
     text allows it), ``""`` plain when safe.
     """
-    plain_ok = bool(_YAML_PLAIN.match(text)) and text.lower() not in _YAML11_WORDS
+    plain_ok = yaml_plain(text)
     if quote == "'" and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
     if quote == "" and plain_ok or quote is None and plain_ok:
@@ -196,7 +228,7 @@ def yaml_str(text: str, quote: str | None = None) -> str:
 
 
 def yaml_key(key: str) -> str:
-    return key if _YAML_PLAIN.match(key) and key.lower() not in _YAML11_WORDS else _escape(key, _YAML_ESC, True)
+    return key if yaml_plain(key) else _escape(key, _YAML_ESC, True)
 
 
 def toml_str(text: str) -> str:
@@ -371,8 +403,7 @@ class _Placer:
 
     def eol(self, path: Path) -> str:
         self.used.add(("e", path))
-        text = self.c.eol.get(path)
-        return f"  {text}" if text else ""
+        return self.c.eol.get(path, "")
 
     def leftovers(self) -> list[str]:
         lost = [line for p, lines in self.c.before.items() if ("b", p) not in self.used for line in lines]
@@ -380,36 +411,7 @@ class _Placer:
         return lost + self.c.trailing
 
 
-# --------------------------------------------------------------------------- emitters
-def _yaml_map(data: dict[str, Any], indent: int, path: Path, out: list[str], c: _Placer) -> None:
-    pad = " " * indent
-    for key, value in data.items():
-        here = path + (key,)
-        out.extend(pad + line for line in c.before(here))
-        head = pad + yaml_key(_str_key(key, "yaml")) + ":"
-        if isinstance(value, dict) and value:
-            out.append(head + c.eol(here))
-            _yaml_map(value, indent + 2, here, out, c)
-        elif isinstance(value, list) and value:
-            out.append(head + c.eol(here))
-            _yaml_seq(value, indent + 2, here, out, c)
-        else:
-            out.append(f"{head} {scalar('yaml', value)}{c.eol(here)}")
-
-
-def _yaml_seq(items: list[Any], indent: int, path: Path, out: list[str], c: _Placer) -> None:
-    pad = " " * indent
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and item:
-            sub: list[str] = []
-            _yaml_map(item, indent + 2, path + (i,), sub, c)
-            first = next(n for n, line in enumerate(sub) if not line.lstrip().startswith("#"))
-            sub[first] = pad + "- " + sub[first][indent + 2 :]
-            out.extend(sub)
-        else:
-            out.append(f"{pad}- {scalar('yaml', item)}")
-
-
+# --------------------------------------------------------------------------- TOML (tomlkit)
 def _is_table(value: Any) -> bool:
     return isinstance(value, dict) and bool(value)
 
@@ -418,32 +420,210 @@ def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(_is_table(v) for v in value)
 
 
-def _toml_table(data: dict[str, Any], header: Path, path: Path, out: list[str], c: _Placer) -> None:
+def _toml_text(data: dict[str, Any], comments: Comments | None) -> str:
+    import tomlkit
+
+    c = _Placer(comments)
+    doc = tomlkit.document()
+    _toml_fill(doc, data, (), c)
+    for line in c.leftovers():
+        doc.add(_toml_comment(line))
+    return tomlkit.dumps(doc)
+
+
+def _toml_fill(container: Any, data: dict[str, Any], path: Path, c: _Placer) -> None:
+    """Plain keys first, then tables and arrays of tables (TOML cannot go back to the
+    enclosing table after a header)."""
+    import tomlkit
+    from tomlkit.container import Container
+
     for key, value in data.items():
-        if not (_is_table(value) or _is_table_array(value)):
-            here = path + (key,)
-            out.extend(c.before(here))
-            line = f"{toml_key(_str_key(key, 'toml'))} = {scalar('toml', value)}"
-            if len(line) > LINE_WIDTH and isinstance(value, list) and len(value) > 1:
-                items = "".join(f"  {scalar('toml', v)},\n" for v in value)
-                line = f"{toml_key(key)} = [\n{items}]"
-            out.append(line + c.eol(here))
+        if _is_table(value) or _is_table_array(value):
+            continue
+        here = path + (key,)
+        for line in c.before(here):
+            container.add(_toml_comment(line))
+        item = _toml_value(value)
+        name = _str_key(key, "toml")
+        if isinstance(value, list) and len(value) > 1 \
+                and len(f"{tomlkit.key(name).as_string()} = {item.as_string()}") > LINE_WIDTH:
+            item.multiline(True)
+        container.add(name, item)
+        _toml_eol(item, c.eol(here))
     for key, value in data.items():
-        here, name = path + (key,), header + (key,)
-        dotted = ".".join(toml_key(k) for k in name)
+        here = path + (key,)
         if _is_table(value):
-            out.extend([""] * bool(out) + c.before(here))
-            out.append(f"[{dotted}]{c.eol(here)}")
-            _toml_table(value, name, here, out, c)
+            node = tomlkit.table()
+            _toml_fill(node, value, here, c)
+            head = node
         elif _is_table_array(value):
-            out.extend([""] * bool(out) + c.before(here))
+            node = tomlkit.aot()
             for i, item in enumerate(value):
-                if i:
-                    out.append("")
-                out.append(f"[[{dotted}]]" + (c.eol(here) if i == 0 else ""))
-                _toml_table(item, name, here + (i,), out, c)
+                table = tomlkit.table()
+                _toml_fill(table, item, here + (i,), c)
+                node.append(table)
+            head = node[0]
+        else:
+            continue
+        before = c.before(here)
+        body = container.body if isinstance(container, Container) else container.value.body
+        if before and body:
+            container.add(tomlkit.nl())  # the blank line goes above the comment, not between it and the header
+        for line in before:
+            container.add(_toml_comment(line))
+        container.add(_str_key(key, "toml"), node)
+        if before:
+            head.trivia.indent = ""
+        _toml_eol(head, c.eol(here))
 
 
+def _toml_value(value: Any) -> Any:
+    """A tomlkit item for a value that is not a table: dicts inside arrays are inline tables."""
+    import tomlkit
+
+    if value is None:
+        raise ConversionError("TOML has no null value")
+    if isinstance(value, _dt.datetime):  # our RFC 3339 text: a fraction as written (.466Z, not .466000Z)
+        return tomlkit.value(format_date(value))
+    if isinstance(value, list):
+        array = tomlkit.array()
+        array.extend(_toml_value(v) for v in value)
+        return array
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        for key, item in value.items():
+            table.append(_str_key(key, "toml"), _toml_value(item))
+        return table
+    if isinstance(value, (bool, int, float, str, _dt.date, _dt.time)):
+        return tomlkit.item(value)
+    raise ConversionError(f"cannot write a {type(value).__name__} value")
+
+
+def _toml_comment(line: str) -> Any:
+    import tomlkit
+
+    item = tomlkit.comment("")
+    item.trivia.comment = line  # the author's text as is (tomlkit.comment would add "# ")
+    return item
+
+
+def _toml_eol(item: Any, text: str) -> None:
+    if text:
+        item.comment(text)
+        item.trivia.comment_ws = "  "
+
+
+# --------------------------------------------------------------------------- YAML (ruamel.yaml)
+@lru_cache(maxsize=1)
+def _yaml_dumper() -> Any:
+    """ruamel.yaml's round-trip dumper, set up for front matter (see the module docstring)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.emitter import Emitter
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class FrontMatterEmitter(Emitter):
+        def write_comment(self, comment: Any, pre: bool = False) -> None:
+            if not pre and self.column:  # an end-of-line comment: two spaces before the "#"
+                comment.start_mark.column = self.column + 2
+            super().write_comment(comment, pre)
+
+    class FrontMatterRepresenter(RoundTripRepresenter):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # a date used twice is written twice, never as &anchor / *alias
+
+    def datetime_(rep: Any, value: _dt.datetime) -> Any:  # ruamel would write "+00:00" or move it to UTC
+        return rep.represent_scalar("tag:yaml.org,2002:timestamp", format_date(value))
+
+    def null(rep: Any, value: None) -> Any:  # ruamel writes an empty value; "null" says it
+        return rep.represent_scalar("tag:yaml.org,2002:null", "null")
+
+    FrontMatterRepresenter.add_representer(_dt.datetime, datetime_)
+    FrontMatterRepresenter.add_representer(type(None), null)
+    yaml = YAML(typ="rt")
+    yaml.Emitter = FrontMatterEmitter
+    yaml.Representer = FrontMatterRepresenter
+    yaml.width = 1 << 30  # never fold a long title
+    yaml.allow_unicode = True
+    yaml.indent(mapping=2, sequence=4, offset=2)  # tags:\n  - a
+    yaml.brace_single_entry_mapping_in_flow_sequence = True  # [x, {a: b}], not [x, a: b]
+    return yaml
+
+
+def _yaml_text(data: dict[str, Any], comments: Comments | None) -> str:
+    c = _Placer(comments)
+    out = io.StringIO()
+    if data:
+        root = _yaml_map(data, (), 0, c)
+        _yaml_dumper().dump(root, out)
+    return out.getvalue() + "".join(line + "\n" for line in c.leftovers())
+
+
+def _yaml_map(data: dict[str, Any], path: Path, indent: int, c: _Placer | None, item: bool = False) -> Any:
+    """A CommentedMap whose keys start at column ``indent``; ``item``: it is a list item,
+    whose first key's comments the list places above the ``-``."""
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap()
+    for n, (key, value) in enumerate(data.items()):
+        here = path + (key,)
+        name = _yaml_scalar(_str_key(key, "yaml"))
+        node[name] = _yaml_value(value, here, indent + 2, c)
+        if c is None:
+            continue
+        if not (item and n == 0):
+            _yaml_before(node, name, c.before(here), indent)
+        eol = c.eol(here)
+        if eol:
+            node.yaml_add_eol_comment(eol, name, column=0)
+    return node
+
+
+def _yaml_value(value: Any, path: Path, indent: int, c: _Placer | None) -> Any:
+    """``indent``: the column of a nested mapping's keys or of a list's ``-``."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    if isinstance(value, dict) and value:
+        return _yaml_map(value, path, indent, c)
+    if isinstance(value, list) and value:
+        node = CommentedSeq()
+        if c is None:  # inside a list: [a, b] on the item's line
+            node.fa.set_flow_style()
+        for i, item in enumerate(value):
+            if isinstance(item, dict) and item and c is not None:
+                node.append(_yaml_map(item, path + (i,), indent + 2, c, item=True))
+                _yaml_before(node, i, c.before(path + (i, next(iter(item)))), indent)
+            else:
+                node.append(_yaml_value(item, path + (i,), indent + 2, None))
+        return node
+    if isinstance(value, (dict, list)):
+        return type(value)()  # {} and []
+    return _yaml_scalar(value)
+
+
+def _yaml_scalar(value: Any) -> Any:
+    """Strings plain only when nothing else could read them as another type or need quoting;
+    double-quoted otherwise (``"true"``, ``"2020-01-01"``, ``"Aya Nishimura"``)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, str):
+        return value if yaml_plain(value) else DoubleQuotedScalarString(value)
+    if isinstance(value, _dt.time):
+        raise ConversionError(f"a time of day ({value}) cannot be written in YAML")
+    if isinstance(value, _dt.datetime):
+        format_date(value)  # an offset with seconds raises here, not inside ruamel's dump
+    if value is None or isinstance(value, (bool, int, float, _dt.date)):
+        return value
+    raise ConversionError(f"cannot write a {type(value).__name__} value")
+
+
+def _yaml_before(node: Any, key: Any, lines: list[str], indent: int) -> None:
+    """Full-line comments above ``key``. ruamel writes each line as ``# text``."""
+    if lines:
+        text = "\n".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
+        node.yaml_set_comment_before_after_key(key, before=text, indent=indent)
+
+
+# --------------------------------------------------------------------------- JSON
 def _json_ready(value: Any) -> Any:
     if isinstance(value, dict):
         return {_str_key(k, "json"): _json_ready(v) for k, v in value.items()}
@@ -469,18 +649,18 @@ def _json(value: Any, indent: int) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
+# --------------------------------------------------------------------------- blocks
 def dump(data: dict[str, Any], fmt: str, comments: Comments | None = None) -> tuple[str, int]:
-    """Block content (no fences) and the number of comments that could not be kept."""
+    """Block content (no fences) and the number of comments that could not be kept.
+
+    Imports tomlkit (TOML) or ruamel.yaml (YAML) on first use."""
     if fmt == "json":
         return _json(_json_ready(data), 0) + "\n", comments.count() if comments else 0
-    placer = _Placer(comments)
-    out: list[str] = []
     if fmt == "yaml":
-        _yaml_map(data, 0, (), out, placer)
-    else:
-        _toml_table(data, (), (), out, placer)
-    out.extend(placer.leftovers())
-    return "".join(line + "\n" for line in out), 0
+        return _yaml_text(data, comments), 0
+    if fmt == "toml":
+        return _toml_text(data, comments), 0
+    raise ValueError(f"unknown front matter format {fmt!r}")
 
 
 def render_block(data: dict[str, Any], fmt: str, comments: Comments | None = None) -> str:

@@ -90,7 +90,8 @@ def test_comments_follow_their_keys() -> None:
         "[cover]\n# 画像\nimage = \"/a.png\"\n# 最後のコメント\n+++\n"
     )
     back = fmedit.convert_block(toml, "yaml").text
-    assert "# 移行メモ\ntitle: \"記事\"  # 仮\n" in back and "  # 画像\n  image: /a.png\n" in back
+    assert "# 移行メモ\ntitle: \"記事\"  # 仮\ntags:  # 小文字で\n  - a\n" in back
+    assert "  # 画像\n  image: /a.png\n# 最後のコメント\n" in back
 
 
 def test_json_has_no_comments_or_dates() -> None:

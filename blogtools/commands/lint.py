@@ -84,6 +84,8 @@ def main(args: argparse.Namespace) -> int:
     files = with_site_context(found.files, rules, site, config, args.paths or ["."])
     # Site-wide rules may limit expensive work (external checks) to the requested files.
     site.requested = set(found.files) if len(files) > len(found.files) else None
+    # Expensive fix text (a whole front matter conversion) is built only when it is applied.
+    site.fix_mode = bool(args.fix or args.diff)
     if args.fix or args.diff:
         fixed, changed, result = _fix(runner, files, args, set(found.files))
         if args.diff:
