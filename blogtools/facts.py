@@ -58,3 +58,6 @@ def extract(doc: Document) -> dict[str, Any]:
     for name, fn in EXTRACTORS.items():
         facts[name] = fn(doc)
     return facts
+
+
+import blogtools.site  # noqa: E402,F401 - registers the "site" extractor (the cycle is safe here)

@@ -289,18 +289,37 @@ def _wrap_definitions(md: Any) -> None:
         key = m.group("footnote_key")
         ref.setdefault(key.lower(), m.group("footnote_text"))
         first = m.start("footnote_text")
-        body = state.src[first : m.end()]
+        end = _lazy_continuation_end(state.src, m.end())
+        body = state.src[first:end]
         child = state.__class__(state)
         child.process(_dedent_footnote(body))
         child.line_starts, child.line_offsets, _ = _align(state.src, state.src.rfind("\n", 0, first) + 1, child.src)
         if child.src.strip():
             md.block.parse(child)
-        state.append_token({"type": "footnote_def", "_start": m.start(), "_end": m.end(),
+        state.append_token({"type": "footnote_def", "_start": m.start(), "_end": end,
                             "key": key, "children": child.tokens, "_state": child,
                             "_key_start": m.start("footnote_key")})
-        return m.end()
+        return end
 
     md.block._methods["ref_footnote"] = parse_footnote
+
+
+_BLOCK_START = re.compile(r" {0,3}(?:\[\^|\[[^\]]*\]:|#|>|[-*+][ \t]|\d{1,9}[.)][ \t]|```|~~~|<|\||(?:[-*_][ \t]*){3,}$)")
+
+
+def _lazy_continuation_end(src: str, end: int) -> int:
+    """Goldmark keeps unindented lines right after a footnote's paragraph in it (lazy
+    continuation, e.g. a link text that ends in a line break); mistune stops at them."""
+    if end < 2 or src[end - 2] == "\n":  # the definition already ended with a blank line
+        return end
+    while end < len(src):
+        line_end = src.find("\n", end)
+        line_end = len(src) if line_end < 0 else line_end + 1
+        line = src[end:line_end]
+        if not line.strip() or _BLOCK_START.match(line):
+            break
+        end = line_end
+    return end
 
 
 def _dedent_footnote(body: str) -> str:

@@ -162,3 +162,12 @@ def test_toml_positions() -> None:
     span = fm.positions[("cover", "image")]
     assert doc.text[span.key_start : span.key_end] == "image"
     assert doc.text[span.value_start : span.value_end] == '"x.png"'
+
+
+def test_footnote_lazy_continuation_keeps_its_link() -> None:
+    text = "本文[^memo]。\n\n[^memo]: [発表資料\n](https://example.com/slides)\n[^b]: 次\n"
+    doc = Document.from_text("f.md", text)
+    link = next(doc.nodes("link"))
+    assert link.container == "footnote" and link.url == "https://example.com/slides"
+    assert doc.text[link.text_start : link.text_end] == "発表資料\n"
+    assert [n.text for n in doc.nodes("footnote_def")] == ["memo", "b"]

@@ -17,7 +17,7 @@ import pytest
 
 from blogtools import api
 from blogtools.lint.registry import all_rules
-from tests.conftest import FIXTURES, text_at
+from tests.conftest import FIXTURES, ROOT, text_at
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,7 +43,7 @@ def _render(case: Path) -> tuple[str, str, list, str]:
     assert rule is not None, f"{case}: no rule named {rule_name!r}"
     opts = _options(case)
     text = case.read_bytes().decode("utf-8")
-    path = opts.get("path", case.name)
+    path = str(ROOT / opts["path"]) if "path" in opts else case.name
     settings = opts.get("settings", {})
     diags = api.lint_text(text, path, [rule.code], settings)
     lines = ["# diagnostics"]
@@ -71,7 +71,7 @@ def test_case(case: Path) -> None:
     rule_name = case.parent.name
     rule = next(r for r in all_rules().values() if r.name == rule_name)
     opts = _options(case)
-    path = opts.get("path", case.name)
+    path = str(ROOT / opts["path"]) if "path" in opts else case.name
     unsafe = bool(opts.get("unsafe"))
     settings = opts.get("settings", {})
     again = api.lint_text(fixed, path, [rule.code], settings)

@@ -1,0 +1,72 @@
+"""BT211: the same alias on two pages (or twice on one)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from blogtools.lint.rule import Diagnostic, Rule
+from blogtools.site import value_span
+
+
+def alias_pos(page: Any, alias: Any) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
+    """Position and offsets of an alias value in its page's front matter."""
+    f = page.facts or {}
+    data = (f.get("front_matter") or {}).get("data") or {}
+    key = "aliases" if "aliases" in {str(k).lower() for k in data} else "redirect_from"
+    dotted = key if alias.index < 0 else f"{key}.{alias.index}"
+    hit = value_span(f, dotted)
+    if hit is not None:
+        return tuple(hit[2]), (hit[0], hit[1])
+    keys = (f.get("front_matter") or {}).get("keys") or {}
+    p = keys.get(dotted) or keys.get(key) or (1, 1, 1, 1)
+    return tuple(p), (0, 0)
+
+
+class AliasDuplicate(Rule):
+    """The same alias on two pages.
+
+    What it does
+        Indexes every alias of every page (``aliases`` in Hugo, ``redirect_from`` in
+        Jekyll) by the URL the generator writes it at, and reports each alias that another
+        page (or the same page) already claims.
+
+    Why it matters
+        Only one redirect page can live at a URL: the generator writes one and silently
+        drops the other, so one of the old URLs sends readers to the wrong post. Medium
+        imports copied between bundles are the usual source.
+
+    Example
+        ::
+
+            # posts/2021-01-10/index.md
+            aliases: ["/2021/01/k8s-batch/"]
+            # posts/k8s-batch-v2/index.md
+            aliases: ["/2021/01/k8s-batch/"]
+
+    Use instead
+        Keep the alias on the page the old URL really belonged to; remove it from the
+        other.
+
+    Fix safety
+        No fix: which page owns the old URL is a decision for the author.
+    """
+
+    code = "BT211"
+    name = "alias-duplicate"
+    summary = "The same alias on two pages"
+    severity = "error"
+    fixable = None
+    site_wide = True
+
+    def check_site(self, site: Any) -> Iterator[Diagnostic]:
+        model = site.model()
+        for key, owners in model.by_alias.items():
+            if len(owners) < 2:
+                continue
+            ordered = sorted(owners, key=lambda pa: (pa[0].path, pa[1].index))
+            first_page, first = ordered[0]
+            for page, alias in ordered[1:]:
+                pos, offsets = alias_pos(page, alias)
+                other = "this page already" if page is first_page else f"{model.name(first_page)} already"
+                yield self.at(page.path, pos, f"alias {alias.raw!r} is claimed twice: {other} has it; only one "
+                              f"redirect page can live at {alias.url!r}", offsets=offsets)

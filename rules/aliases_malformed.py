@@ -1,0 +1,142 @@
+"""BT210: an alias that is a full URL, lacks its leading ``/``, or is not a string."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+
+ALIAS_KEYS = {"hugo": "aliases", "jekyll": "redirect_from"}
+
+
+def alias_values(doc: Document, key: str) -> list[tuple[tuple[Any, ...], Any]]:
+    """(front matter path, value) of each alias, for a string or a list value."""
+    meta = doc.meta
+    real = next((k for k in meta if str(k).lower() == key), None)
+    if real is None:
+        return []
+    value = meta[real]
+    if isinstance(value, list):
+        return [((real, i), v) for i, v in enumerate(value)]
+    return [((real,), value)]
+
+
+def page_url(doc: Document, site: Any) -> str:
+    """The URL the generator gives this document ("" when it is no content file)."""
+    try:
+        profile = site.profile
+        for folder, lang in profile.content_dirs():
+            if os.path.abspath(doc.abspath).startswith(os.path.abspath(folder) + os.sep):
+                facts = {"path": doc.path, "abspath": doc.abspath,
+                         "front_matter": {"format": "yaml", "data": doc.meta, "keys": {}}}
+                page = profile.make_page(facts, folder, lang)
+                return page.url if page is not None else ""
+    except Exception:  # noqa: BLE001 - an odd config never stops the rule
+        return ""
+    return ""
+
+
+def value_span(doc: Document, path: tuple[Any, ...]) -> tuple[int, int, bool]:
+    """(start, end, exact) of a front matter value without its quotes."""
+    fm = doc.front_matter
+    span = fm.positions.get(path) if fm is not None else None
+    if span is None:
+        off = fm.key_offset(path[0]) if fm is not None else 0
+        return off, off, False
+    a, b = span.value_start, span.value_end
+    raw = doc.text[a:b]
+    if len(raw) >= 2 and raw[0] in "\"'" and raw[-1] == raw[0]:
+        return a + 1, b - 1, True
+    return a, b, True
+
+
+class AliasMalformed(Rule):
+    """Alias written as a full URL, without its leading ``/``, or not as a string.
+
+    What it does
+        Checks each entry of ``aliases`` (Hugo) or ``redirect_from`` (Jekyll): an entry
+        with a scheme (``https://medium.com/@user/post-4a7c19e2b05d``), an entry without a
+        leading ``/``, and an entry that is not a string.
+
+    Why it matters
+        An alias is a path on this site where the generator writes a redirect page. Hugo
+        stops the build on an alias with a scheme ("http* aliases not supported"), and no
+        static site can redirect a URL of another domain anyway. An alias without ``/`` is
+        relative to the folder of the page's URL: ``old-post`` on ``/posts/new-post/``
+        becomes ``/posts/old-post/``, not ``/old-post/``. Medium imports produce both.
+
+    Example
+        ::
+
+            aliases:
+              - https://blog.example.org/old-post/
+              - why-i-joined-4a7c19e2b05d
+
+    Use instead
+        ::
+
+            aliases:
+              - /old-post/
+              - /why-i-joined-4a7c19e2b05d
+
+    Fix safety
+        A full URL on the site's own host (``baseURL``): safe, the path is the same
+        address. Another host: no fix (keep its path only if that domain now serves this
+        site). A missing ``/``: unsafe, because it moves the redirect from the page's
+        folder to the site root, which is usually, but not provably, what was meant.
+    """
+
+    code = "BT210"
+    name = "alias-malformed"
+    summary = "Alias that is a full URL, lacks its leading '/', or is not a string"
+    severity = "error"
+    fixable = "sometimes"
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        key = ALIAS_KEYS.get(getattr(site, "generator", ""))
+        if key is None or not doc.meta or not any(str(k).lower() == key for k in doc.meta) \
+                or not site.is_content(doc.abspath):
+            return
+        from blogtools_rules.links_base_url import _host, own_base
+
+        base = own_base(site)
+        for path, value in alias_values(doc, key):
+            a, b, exact = value_span(doc, path)
+            if not isinstance(value, str):
+                yield self.diagnostic(doc, a, b, f"alias {value!r} is not a string: the generator ignores it "
+                                      "or stops the build")
+                continue
+            alias = value.strip()
+            if not alias:
+                continue
+            if "://" in alias or alias.startswith("//"):
+                parts = urlsplit(alias if "://" in alias else "https:" + alias)
+                new = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                if base is not None and _host(parts.netloc) == base[0]:
+                    prefix = base[1]
+                    if prefix and (new + "/").startswith(prefix + "/"):
+                        new = new[len(prefix):] or "/"
+                    fix = Fix((Edit(a, b, new),), safe=True, description=f"use the path {new}") if exact else None
+                    yield self.diagnostic(doc, a, b, f"alias {alias!r} is a full URL of this site: write the path "
+                                          f"{new!r} (Hugo stops the build on an alias with a scheme)", fix)
+                else:
+                    yield self.diagnostic(doc, a, b, f"alias {alias!r} is a URL of another site ({parts.netloc}): "
+                                          "a static site cannot redirect it, and Hugo stops the build on an alias "
+                                          f"with a scheme; remove it, or keep the path {new!r} only if "
+                                          f"{parts.netloc} now serves this site")
+                continue
+            if not alias.startswith("/") and site.generator == "hugo":
+                url = page_url(doc, site)
+                where = ""
+                if url:
+                    folder = url.rstrip("/").rsplit("/", 1)[0]
+                    target = folder + "/" + alias
+                    if not target.endswith(("/", ".html")):
+                        target += "/"
+                    where = f" (written at {target!r})"
+                fix = Fix((Edit(a, a, "/"),), safe=False, description="make it a site path") if exact else None
+                yield self.diagnostic(doc, a, b, f"alias {alias!r} has no leading '/': it is relative to the "
+                                      f"page's folder{where}, not the site root", fix, severity="warning")

@@ -1,0 +1,85 @@
+"""BT610: a raw HTML embed (iframe, script, blockquote) where the site has a shortcode, or lacks one."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from blogtools import embeds
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools_rules.shortcodes_removed import HUGO_VERSION, available
+
+
+class EmbedRawHtml(Rule):
+    """Raw HTML embed of a known provider in a Hugo post.
+
+    What it does
+        Recognises YouTube, Vimeo, X/Twitter, Instagram, SpeakerDeck, GitHub Gist and
+        SlideShare embeds written as HTML (``<iframe>``, ``<script>``, ``<blockquote
+        class="twitter-tweet">``, Medium's ``cdn.embedly.com`` wrapper; the provider table
+        is :mod:`blogtools.embeds`). Where the site has the matching shortcode (a Hugo
+        built-in such as ``youtube``, ``vimeo``, ``x``, ``instagram``, or a template in
+        ``layouts/shortcodes/``, whose parameters are read from the template), the fix
+        writes the shortcode. Where it has none, the diagnostic names the template to add.
+        An error when ``markup.goldmark.renderer.unsafe`` is off (Hugo drops the embed),
+        a warning otherwise.
+
+    Why it matters
+        With ``unsafe = false`` the video or slides simply vanish from the page. With
+        ``unsafe = true`` they show, but every copy carries its own sizes, tracking
+        parameters and scripts; a shortcode is one place to get privacy, lazy loading and
+        responsive sizing right.
+
+    Example
+        ::
+
+            <iframe width="560" height="315" src="https://www.youtube.com/embed/Z7rLq0wYc4E"
+              title="YouTube video player" frameborder="0" allowfullscreen></iframe>
+
+    Use instead
+        ::
+
+            {{< youtube Z7rLq0wYc4E >}}
+
+    Fix safety
+        Unsafe: the shortcode embeds the same content, but its markup differs from the
+        HTML (sizes, attributes, the start time only where the shortcode has one), and with
+        ``unsafe = false`` the fix makes visible what the built site did not show.
+
+    Options
+        ``shortcodes.hugo-version``.
+    """
+
+    code = "BT610"
+    name = "embed-raw-html"
+    summary = "Raw HTML embed (YouTube, SpeakerDeck, X, Gist...) instead of the site's shortcode"
+    severity = "warning"
+    fixable = "sometimes"
+    options = (HUGO_VERSION,)
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        if getattr(site, "generator", "") != "hugo" or "<" not in doc.text or not site.is_content(doc.abspath):
+            return
+        found = embeds.in_document(doc)
+        if not found:
+            return
+        dropped = not site.profile.raw_html_rendered
+        names = available(self, site)
+        severity = "error" if dropped else "warning"
+        effect = "Hugo drops it (markup.goldmark.renderer.unsafe is false)" if dropped else "raw HTML"
+        for e in found:
+            provider = embeds.PROVIDERS[e.embed.provider]
+            call = embeds.hugo_shortcode(e.embed, names)
+            form = {"iframe": "<iframe>", "script": "<script>", "blockquote": "<blockquote>"}.get(e.embed.form, "HTML")
+            what = f"raw {form} embed ({provider.title})"
+            if call is not None:
+                yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; use {call}",
+                                      Fix((Edit(e.start, e.end, call),), safe=False, description=f"use {call}"),
+                                      severity=severity)
+            elif provider.shortcode in names:
+                yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; the {provider.shortcode!r} "
+                                      "shortcode needs a parameter this embed lacks", severity=severity)
+            else:
+                yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; "
+                                      f"the site has no {provider.shortcode!r} shortcode: add "
+                                      f"layouts/shortcodes/{provider.shortcode}.html", severity=severity)

@@ -1,0 +1,177 @@
+"""BT301: a local image (body, front matter, shortcode parameter) that does not exist."""
+
+from __future__ import annotations
+
+import filecmp
+from typing import Any, Iterator
+from urllib.parse import unquote
+
+from blogtools.lint.rule import Diagnostic, Option, Rule
+from blogtools.site import (
+    DEFAULT_IMAGE_KEYS, DEFAULT_IMAGE_SHORTCODES, ImageRef, Page, SiteModel, Target, image_refs, is_remote,
+    resolve_image, url_key,
+)
+
+
+def _str_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"expected a list of strings, got {value!r}"
+    return None
+
+
+FRONT_MATTER_KEYS = Option("images.front-matter-keys", list(DEFAULT_IMAGE_KEYS),
+                           "front matter keys holding image paths (dotted for nested keys)", validate=_str_list)
+SHORTCODE_PARAMS = Option("images.shortcode-params", list(DEFAULT_IMAGE_SHORTCODES),
+                          "shortcode parameters holding image paths, as name.param", validate=_str_list)
+
+
+def refs(rule: Rule, model: SiteModel, page: Page) -> list[ImageRef]:
+    return image_refs(page.facts or {}, rule.option("images.front-matter-keys"),
+                      rule.option("images.shortcode-params"), html=model.profile.raw_html_rendered)
+
+
+def classified(rule: Rule, model: SiteModel, page: Page) -> list[tuple[ImageRef, str, Any]]:
+    """(reference, status, detail) of every image of a page, computed once per model."""
+    key = ("images", page.abspath, tuple(rule.option("images.front-matter-keys")),
+           tuple(rule.option("images.shortcode-params")))
+    return model.memo(key, lambda: [(ref, *classify(model, page, ref)) for ref in refs(rule, model, page)])
+
+
+def each(rule: Rule, site: Any, status: str) -> Iterator[tuple[SiteModel, Page, ImageRef, Any]]:
+    """(model, page, reference, detail) of every image of the site classified as ``status``."""
+    model = site.model()
+    for page in model.pages:
+        for ref, got, detail in classified(rule, model, page):
+            if got == status:
+                yield model, page, ref, detail
+
+
+def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
+    """("remote"|"ok"|"case"|"bundle"|"missing", detail) for one image reference.
+
+    ``case``: the file exists with another case (detail: the Target); ``bundle``: the path
+    points into another or an old bundle, or the site root, while the same file is in this
+    page's bundle (detail: the path relative to the bundle); ``missing``: nothing found.
+    """
+    url = ref.url.strip()
+    if not url or is_remote(url):
+        return "remote", None
+    target = resolve_image(model, page, ref)
+    if target is not None:
+        if target.kind == "resource" and target.page is not None and target.page is not page and page.bundle_dir:
+            tail = _tail_in_bundle(model, page, url)
+            if tail and _same_file(model, page, tail, target.file):
+                return "bundle", tail
+        return "ok", target
+    loose = _case_insensitive(model, page, ref)
+    if loose is not None:
+        return "case", loose
+    tail = _tail_in_bundle(model, page, url) if page.bundle_dir else ""
+    if tail:
+        return "bundle", tail
+    return "missing", None
+
+
+def _case_insensitive(model: SiteModel, page: Page, ref: ImageRef) -> Target | None:
+    url = ref.url.strip()
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    if ref.where in ("front matter", "shortcode") and not path.startswith("/") and page.bundle_dir:
+        hit = model.locate(page.bundle_dir, path.split("/"), exact=False, branch=not page.leaf)
+        if hit:
+            return Target("resource", page.resource_url + path, page, file=hit)
+        if ref.where == "front matter":
+            return model.find_file("/" + path, exact=False)
+    split = model.split(url, page)
+    if split is None or not split.path:
+        return None
+    return model.find_file(split.path, exact=False)
+
+
+def _tail_in_bundle(model: SiteModel, page: Page, url: str) -> str:
+    """The longest tail of ``url``'s path that is a file of the page's bundle ("" when none)."""
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    for k in range(len(parts)):
+        tail = parts[k:]
+        if ".." in tail:
+            continue
+        if model.locate(page.bundle_dir, tail, branch=not page.leaf):
+            return "/".join(tail)
+    return ""
+
+
+def _same_file(model: SiteModel, page: Page, tail: str, other: str) -> bool:
+    import os
+
+    mine = os.path.join(page.bundle_dir, *tail.split("/"))
+    try:
+        return filecmp.cmp(mine, other, shallow=False)
+    except OSError:
+        return False
+
+
+class ImageMissing(Rule):
+    """Local image that does not exist on the built site.
+
+    What it does
+        Resolves every local image a page names, the way the generator publishes files:
+        body images (``![alt](path)``) relative to the page's URL, ``<img src>`` when
+        raw HTML is rendered, front matter keys (``image``, ``images``, ``cover.image``,
+        ``featured_image``, ``featuredImage``; configurable) and shortcode parameters
+        (``{{< figure src=... >}}``; configurable) through the page's own resources first,
+        as Hugo's templates do. An image found nowhere (no bundle resource, no static
+        file) is reported. A path into an old bundle whose file is in this bundle, and a
+        path wrong only in case, are reported by BT302 and BT303 instead.
+
+    Why it matters
+        A missing image is a broken picture in the post, or a missing preview card when
+        the post is shared (``images`` feed Open Graph and Twitter cards).
+
+    Example
+        ::
+
+            ![構成図](/images/architecture.png)    # no static/images/architecture.png
+
+    Use instead
+        Put the file in the page bundle and link it relatively (``images/architecture.png``),
+        or fix the path.
+
+    Fix safety
+        No fix: there is no file to point at.
+
+    Options
+        ``images.front-matter-keys``, ``images.shortcode-params``.
+    """
+
+    code = "BT301"
+    name = "image-missing"
+    summary = "Local image (body, front matter, shortcode) that does not exist"
+    severity = "error"
+    fixable = None
+    site_wide = True
+    options = (FRONT_MATTER_KEYS, SHORTCODE_PARAMS)
+
+    def check_site(self, site: Any) -> Iterator[Diagnostic]:
+        for model, page, ref, _ in each(self, site, "missing"):
+            where = f"front matter {ref.key!r}" if ref.where == "front matter" else \
+                f"shortcode {ref.key}" if ref.where == "shortcode" else "image"
+            yield self.at(page.path, ref.pos, f"{where} {ref.url!r} not found: no page resource or static file at "
+                          f"this path{_hint(model, page, ref)}", offsets=ref.span or (0, 0))
+
+
+def _hint(model: SiteModel, page: Page, ref: ImageRef) -> str:
+    """For an absolute path into a folder of a section that is no page: say so."""
+    if not ref.url.startswith("/"):
+        return ""
+    split = model.split(ref.url, page)
+    if split is None or not split.path.startswith("/"):
+        return ""
+    parts = split.path.strip("/").split("/")
+    for k in range(len(parts) - 1, 0, -1):
+        folder = "/" + "/".join(parts[:k]) + "/"
+        if model.resolve(folder) is not None:
+            return ""
+        parent = model.by_url.get(url_key("/" + "/".join(parts[: k - 1]) + "/"))
+        if parent is not None and parent.kind in ("section", "home"):
+            return f" (no page lives at {folder!r}: a renamed or deleted bundle?)"
+    return ""

@@ -1,0 +1,98 @@
+"""BT207: an absolute link to the site's own ``baseURL`` where a root-relative one belongs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+
+
+def _host(netloc: str) -> str:
+    host = netloc.lower().rsplit("@", 1)[-1].split(":", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def own_base(site: Any) -> tuple[str, str] | None:
+    """(host, path prefix) of the site's public URL, from ``baseURL`` (Hugo) or ``url`` +
+    ``baseurl`` (Jekyll); None when the config has none."""
+    if site is None or not getattr(site, "config", None):
+        return None
+    if site.generator == "jekyll":
+        url, prefix = site.setting("url", ""), site.setting("baseurl", "")
+    else:
+        url, prefix = site.setting("baseURL", ""), ""
+    return _base(url, str(prefix or "")) if isinstance(url, str) else None
+
+
+@lru_cache(maxsize=16)
+def _base(url: str, prefix: str) -> tuple[str, str] | None:
+    if "://" not in url:
+        return None
+    parts = urlsplit(url)
+    path = (parts.path.rstrip("/") + "/" + str(prefix or "").strip("/")).rstrip("/")
+    return _host(parts.netloc), path
+
+
+class LinkOwnBaseUrl(Rule):
+    """Absolute link to a page of this very site.
+
+    What it does
+        Finds links and images whose URL starts with the site's own address
+        (``baseURL`` in Hugo, ``url`` + ``baseurl`` in Jekyll; ``http``/``https`` and
+        ``www.`` ignored) and offers the root-relative path.
+
+    Why it matters
+        An absolute link leaves the preview: ``hugo server``, a pull-request preview or a
+        staging copy sends the reader to production, and the link checker checks the live
+        site instead of the build. After a move to a new domain every such link points at
+        the old one.
+
+    Example
+        ::
+
+            [前回の記事](https://blog.example.org/posts/2022-02-22/)
+
+    Use instead
+        ::
+
+            [前回の記事](/posts/2022-02-22/)
+
+    Fix safety
+        Safe: on the published site the root-relative path is the same page. Bare URLs
+        (``https://blog.example.org/...`` written as text) are reported without a fix,
+        because the fix would change the visible text.
+    """
+
+    code = "BT207"
+    name = "link-own-base-url"
+    summary = "Absolute link to the site's own baseURL where a root-relative path belongs"
+    severity = "warning"
+    fixable = "sometimes"
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        base = own_base(site)
+        if base is None:
+            return
+        host, prefix = base
+        if host not in doc.text.lower():
+            return
+        for node in doc.nodes("link", "image", "autolink"):
+            url = node.url
+            if host not in url.lower() or not url.lower().startswith(("http://", "https://", "//")) \
+                    or node.url_start < 0:
+                continue
+            parts = urlsplit(url)
+            if _host(parts.netloc) != host:
+                continue
+            path = parts.path or "/"
+            if prefix and not (path + "/").startswith(prefix + "/"):
+                continue  # the same host but outside the site
+            new = path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+            a, b = node.url_start, node.url_end
+            fix = None
+            if node.kind != "autolink" and doc.text[a:b] == url:
+                fix = Fix((Edit(a, b, new),), safe=True, description=f"use {new}")
+            yield self.diagnostic(doc, a, b, f"absolute link to this site: use the root-relative {new!r}", fix)

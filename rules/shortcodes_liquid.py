@@ -1,0 +1,100 @@
+"""BT605: Liquid tags (Jekyll's templates) in a Hugo site, where they print as text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+
+_OUTPUT = re.compile(r"^\s*(?:site|page|include|layout|content|paginator|jekyll|post)\b"
+                     r"|^\s*[\"'][^\"']*[\"']\s*\|\s*\w+")
+ADVICE = {
+    "highlight": "use a fenced code block (```lang)",
+    "endhighlight": "use a fenced code block (```lang)",
+    "raw": "Hugo has no Liquid to escape: remove it",
+    "endraw": "Hugo has no Liquid to escape: remove it",
+    "post_url": "link to the page's URL, or {{< ref \"file.md\" >}}",
+    "link": "link to the page's URL, or {{< ref \"file.md\" >}}",
+    "include": "use a shortcode",
+    "include_relative": "use a shortcode",
+    "output": "write the value itself, or use a shortcode",
+}
+
+
+class LiquidInHugo(Rule):
+    """Liquid tag (``{% ... %}``, ``{{ site.baseurl }}``) in a Hugo site.
+
+    What it does
+        Reports Jekyll's Liquid tags and Liquid output in the posts of a Hugo site:
+        ``{% highlight %}``, ``{% raw %}``, ``{% post_url %}``, ``{% include %}``,
+        ``{{ site.baseurl }}``, ``{{ "/p" | relative_url }}``. Go-template text such as
+        ``{{ .Values.image.tag }}`` in prose or code is left alone, and so is anything in
+        a code span or code block.
+
+    Why it matters
+        Hugo does not run Liquid: the tags appear as literal text in the post, the code
+        block they meant never forms, and links built with ``post_url`` go nowhere.
+        Posts moved from Jekyll keep them.
+
+    Example
+        ::
+
+            {% highlight python %}
+            print("hello")
+            {% endhighlight %}
+
+    Use instead
+        ::
+
+            ```python
+            print("hello")
+            ```
+
+    Fix safety
+        ``{% highlight lang %}`` / ``{% endhighlight %}`` alone on their lines become a
+        code fence, which renders the same highlighted block: safe (``linenos`` is
+        dropped). ``{% raw %}`` / ``{% endraw %}`` alone on a line are removed (they only
+        guard Liquid, which Hugo does not run): safe. Other tags: no fix.
+    """
+
+    code = "BT605"
+    name = "liquid-in-hugo"
+    summary = "Liquid tag ({% ... %}, {{ site.baseurl }}) in a Hugo site: printed as text"
+    severity = "error"
+    fixable = "sometimes"
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        if getattr(site, "generator", "") != "hugo" or not any(True for _ in doc.nodes("liquid")) \
+                or not site.is_content(doc.abspath):
+            return
+        code = [(n.start, n.end) for n in doc.nodes("code_span", "code_block")]
+        text = doc.text
+        for node in doc.nodes("liquid"):
+            if any(a <= node.start < b for a, b in code):
+                continue
+            tag = node.text
+            if tag == "output" and not _OUTPUT.search(node.url):
+                continue
+            shown = text[node.start : node.end]
+            advice = ADVICE.get(tag, "Hugo has no Liquid; use a shortcode")
+            yield self.diagnostic(doc, node.start, node.end, f"Liquid {shown[:40]!r} in a Hugo site is printed as "
+                                  f"text: {advice}", self._fix(doc, node, tag))
+
+    def _fix(self, doc: Document, node: Any, tag: str) -> Fix | None:
+        text = doc.text
+        line_start = text.rfind("\n", 0, node.start) + 1
+        line_end = text.find("\n", node.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start : node.start].strip() or text[node.end : line_end].strip():
+            return None
+        if tag == "highlight":
+            lang = (node.url.split() or [""])[0]
+            return Fix((Edit(node.start, node.end, "```" + lang),), safe=True, description="use a code fence")
+        if tag == "endhighlight":
+            return Fix((Edit(node.start, node.end, "```"),), safe=True, description="close the code fence")
+        if tag in ("raw", "endraw"):
+            end = line_end + 1 if line_end < len(text) else line_end
+            return Fix((Edit(line_start, end, ""),), safe=True, description=f"remove {{% {tag} %}}")
+        return None

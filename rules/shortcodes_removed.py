@@ -1,0 +1,119 @@
+"""BT602: a shortcode Hugo removed (``gist``, ``tweet``, ``twitter`` since 0.156; ``speakerdeck`` since 0.42)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from blogtools.document import Document
+from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
+from blogtools.site import shortcode_args
+
+
+def _version(value: Any) -> str | None:
+    if value == "" or (isinstance(value, str) and re.match(r"^v?\d+\.\d+", value)):
+        return None
+    return f"expected a version such as \"0.156\" (or \"\" to detect it), got {value!r}"
+
+
+HUGO_VERSION = Option("shortcodes.hugo-version", "", "the Hugo version the site builds with; \"\" reads it from "
+                      "netlify.toml, GitHub workflows, .hugo-version or module.hugoVersion, else the latest",
+                      type=str, validate=_version)
+
+
+def site_version(rule: Rule, site: Any) -> tuple[int, int]:
+    from blogtools.generators.hugo import LATEST, parse_version
+
+    given = parse_version(rule.option("shortcodes.hugo-version") or "")
+    if given:
+        return given
+    found = site.profile.version()
+    return tuple(found[:2]) if found else LATEST  # type: ignore[return-value]
+
+
+def available(rule: Rule, site: Any) -> dict[str, str]:
+    """Shortcodes the site can call at its Hugo version: name → template ("" built in)."""
+    from blogtools.generators.hugo import BUILTINS, REMOVED
+
+    version = site_version(rule, site)
+    names = {n: p for n, p in site.profile.shortcodes().items() if p}
+    for name, since in BUILTINS.items():
+        if since <= version and not (name in REMOVED and REMOVED[name][0] <= version):
+            names.setdefault(name, "")
+    return names
+
+
+def name_span(doc: Document, start: int, end: int, name: str) -> tuple[int, int]:
+    raw = doc.text[start:end]
+    at = raw.find(name, 3)
+    return (start + at, start + at + len(name)) if at >= 0 else (start, end)
+
+
+class ShortcodeRemoved(Rule):
+    """Shortcode that Hugo no longer ships, with no project template to replace it.
+
+    What it does
+        Reports ``{{< gist >}}``, ``{{< tweet >}}``, ``{{< twitter >}}`` and
+        ``{{< twitter_simple >}}`` (removed in Hugo 0.156), ``{{< speakerdeck >}}`` (removed
+        in 0.42) and ``{{< instagram_simple >}}``, when the site builds with a Hugo at or
+        past the removal and has no template of that name in ``layouts/shortcodes/`` (or a
+        theme). The version comes from ``shortcodes.hugo-version``, else from
+        ``netlify.toml``, GitHub workflows, ``.hugo-version`` or ``module.hugoVersion``,
+        else the latest Hugo.
+
+    Why it matters
+        Hugo stops the build with ``template for shortcode "gist" not found``: an upgrade
+        of Hugo breaks a post nobody touched in years.
+
+    Example
+        ::
+
+            {{< tweet user="kmorioka_ml" id="1493012345678901234" >}}
+
+    Use instead
+        ::
+
+            {{< x user="kmorioka_ml" id="1493012345678901234" >}}
+
+        For ``gist`` and ``speakerdeck``: add a template to ``layouts/shortcodes/``.
+
+    Fix safety
+        ``tweet``/``twitter`` with both ``user`` and ``id`` become ``x`` (built in since
+        0.141), which embeds the same post: safe. The others have no built-in successor:
+        no fix.
+
+    Options
+        ``shortcodes.hugo-version``.
+    """
+
+    code = "BT602"
+    name = "shortcode-removed"
+    summary = "Shortcode removed from Hugo (gist, tweet, twitter since 0.156; speakerdeck since 0.42)"
+    severity = "error"
+    fixable = "sometimes"
+    options = (HUGO_VERSION,)
+
+    def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
+        if getattr(site, "generator", "") != "hugo" or "{{" not in doc.text \
+                or not any(True for _ in doc.nodes("shortcode")) or not site.is_content(doc.abspath):
+            return
+        from blogtools.generators.hugo import REMOVED
+
+        version = site_version(self, site)
+        names = available(self, site)
+        for node in doc.nodes("shortcode"):
+            name = node.text
+            if not name or node.level or name not in REMOVED or name in names:
+                continue
+            gone, instead = REMOVED[name]
+            if version < gone:
+                continue
+            a, b = name_span(doc, node.start, node.end, name)
+            fix = None
+            if name in ("tweet", "twitter", "twitter_simple") and "x" in names:
+                args = {k: v for k, v, _, _ in shortcode_args(node.url) if k}
+                if args.get("user") and args.get("id"):
+                    new = '{{< x user="%s" id="%s" >}}' % (args["user"], args["id"])
+                    fix = Fix((Edit(node.start, node.end, new),), safe=True, description="use the x shortcode")
+            yield self.diagnostic(doc, a, b, f"{{{{< {name} >}}}} was removed in Hugo {gone[0]}.{gone[1]} and the "
+                                  f"site has no layouts/shortcodes/{name}.html: the build fails; use {instead}", fix)
