@@ -1,0 +1,102 @@
+"""Embeds in the new site: which shortcode each provider gets, and the templates the
+migrator writes for the ones Hugo does not ship.
+
+Detection is :mod:`blogtools.embeds` (the shared provider table); the call is written by
+:func:`blogtools.embeds.hugo_shortcode` for the shortcodes the new site will have: Hugo's
+built-ins (``youtube``, ``vimeo``, ``x``, ``instagram``) and, for ``speakerdeck``,
+``gist`` and ``slideshare``, the source site's own template when it has one, else ours.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from blogtools import embeds
+
+BUILTINS = ("youtube", "vimeo", "x", "instagram", "figure")
+# shortcodes Hugo no longer ships (or never did): the migrator writes a template for each
+PROJECT_SHORTCODES = ("speakerdeck", "gist", "slideshare")
+_SITE: dict[str, str] = {}  # name → template path of the current run
+
+
+def configure(source_layouts: list[str]) -> None:
+    """Use the source's own templates (``layouts/shortcodes/NAME.html``) where it has them."""
+    _SITE.clear()
+    for name in PROJECT_SHORTCODES:
+        for folder in source_layouts:
+            for sub in ("shortcodes", "_shortcodes"):
+                path = os.path.join(folder, sub, f"{name}.html")
+                if os.path.isfile(path) and name not in _SITE:
+                    _SITE[name] = path
+
+
+_OURS: dict[str, str] = {}
+
+
+def _ours(name: str) -> str:
+    """A file holding our template (hugo_shortcode reads a template's parameters from disk)."""
+    if name not in _OURS:
+        if not _OURS.get(""):
+            import atexit
+            import shutil
+
+            _OURS[""] = tempfile.mkdtemp(prefix="blogtools-shortcodes-")
+            atexit.register(shutil.rmtree, _OURS[""], True)
+        path = os.path.join(_OURS[""], f"{name}.html")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(TEMPLATES[name])
+        _OURS[name] = path
+    return _OURS[name]
+
+
+def call(embed: Any) -> str | None:
+    """The shortcode call for a detected :class:`blogtools.embeds.Embed` (None: none fits)."""
+    shortcodes = {name: "" for name in BUILTINS}
+    for name in PROJECT_SHORTCODES:
+        shortcodes[name] = _SITE.get(name) or _ours(name)
+    return embeds.hugo_shortcode(embed, shortcodes)
+
+
+def detect_html(snippet: str) -> Any:
+    return embeds.detect_html(snippet)
+
+
+def detect_url(url: str) -> Any:
+    return embeds.detect_url(url)
+
+
+def make(provider: str, ident: str, **params: str) -> Any:
+    return embeds.Embed(provider, ident, "url", tuple(sorted((k, v) for k, v in params.items() if v)))
+
+
+def _param(var: str, name: str, pos: int) -> str:
+    return (f'{{{{- ${var} := "" -}}}}{{{{- if .IsNamedParams -}}}}{{{{- ${var} = .Get "{name}" -}}}}'
+            f'{{{{- else -}}}}{{{{- ${var} = .Get {pos} -}}}}{{{{- end -}}}}\n')
+
+
+# written by the migrator into layouts/shortcodes/ (never over a template the site has)
+TEMPLATES = {
+    "speakerdeck": (
+        "{{- /* written by blogtools migrate: Hugo removed its speakerdeck shortcode in 0.42 */ -}}\n"
+        + _param("id", "id", 0)
+        + '<div class="embed speakerdeck">\n'
+        '<iframe src="https://speakerdeck.com/player/{{ $id }}" title="Speaker Deck" width="560" height="315"'
+        ' style="border:0;aspect-ratio:16/9;width:100%;height:auto" loading="lazy" allowfullscreen></iframe>\n'
+        "</div>\n"
+    ),
+    "gist": (
+        "{{- /* written by blogtools migrate: Hugo removed its gist shortcode in 0.156 */ -}}\n"
+        + _param("user", "user", 0) + _param("id", "id", 1) + _param("file", "file", 2)
+        + '<script src="https://gist.github.com/{{ $user }}/{{ $id }}.js{{ with $file }}?file={{ . }}{{ end }}"></script>\n'
+    ),
+    "slideshare": (
+        "{{- /* written by blogtools migrate: Hugo has no slideshare shortcode */ -}}\n"
+        + _param("key", "key", 0)
+        + '<div class="embed slideshare">\n'
+        '<iframe src="https://www.slideshare.net/slideshow/embed_code/key/{{ $key }}" title="SlideShare" width="595" height="485"'
+        ' style="border:0;width:100%" loading="lazy" allowfullscreen></iframe>\n'
+        "</div>\n"
+    ),
+}

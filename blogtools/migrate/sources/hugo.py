@@ -1,0 +1,164 @@
+"""Hugo sources (including medium-to-hugo imports): content files → Posts.
+
+Top-level pages (``content/about.md``) and section lists (``_index.md``) keep their path;
+every other page is a post, re-bundled as ``posts/<slug>/index.md``. A post's old URL (from
+its path, ``slug``, ``url`` and the site's ``permalinks``) and its aliases become aliases of
+the new page. Bundle files travel with the post; a bundle image referenced by a stale
+absolute path (the bundle folder was renamed since) is found by its path inside the bundle.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from blogtools.migrate import _hugo, body as bodymod
+from blogtools.migrate.model import Asset, Post, SourceSite
+from blogtools.migrate.util import load_document, rel, walk
+
+MARKDOWN = (".md", ".markdown")
+COPY_DIRS = ("static", "layouts", "themes", "assets", "data", "i18n", "archetypes")
+IMAGE_KEYS = ("image", "images", "cover", "featured_image", "featuredImage", "thumbnail", "feature")
+
+
+def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+    from blogtools.site import load_site
+
+    loaded = load_site(src, "hugo")
+    config = loaded.config if os.path.abspath(loaded.root) == os.path.abspath(src) else {}
+    site = SourceSite("hugo", src, config=dict(config))
+    site.title = str(_hugo._setting(config, "title", "") or "")
+    site.base_url = str(_hugo._setting(config, "baseURL", "") or "")
+    site.language = str(_hugo._setting(config, "locale", "") or _hugo._setting(config, "languageCode", "") or "")
+    site.time_zone = str(_hugo._setting(config, "timeZone", "") or "")
+    theme = _hugo._setting(config, "theme", None)
+    layouts = os.path.join(src, "layouts")
+    site.has_theme = bool(theme and os.path.isdir(os.path.join(src, "themes"))) or any(
+        os.path.isfile(os.path.join(layouts, *p)) for p in (("_default", "single.html"), ("single.html",), ("page.html",)))
+    for name in COPY_DIRS:
+        if os.path.isdir(os.path.join(src, name)):
+            site.copy_dirs.append((os.path.join(src, name), name))
+    if os.path.isdir(os.path.join(src, "config", "_default")) and not config:
+        site.warnings.append("config/_default/ read for facts only; merge its other files into hugo.toml by hand")
+    content = os.path.join(src, str(_hugo._setting(config, "contentDir", "content") or "content"))
+    gen = _hugo.generator(loaded if config else None)
+    posts: list[Post] = []
+    skipped: list[tuple[str, str]] = []
+    if not os.path.isdir(content):
+        site.warnings.append(f"no content folder ({rel(content, src)}/)")
+        return site, posts, skipped
+    for path in walk(content, skip):
+        if not path.lower().endswith(MARKDOWN):
+            continue
+        post, why = read_post(path, content, src, gen)
+        if post is None:
+            skipped.append((rel(path, src), why or "unreadable"))
+        else:
+            posts.append(post)
+    return site, posts, skipped
+
+
+def read_post(path: str, content: str, src: str, gen: Any) -> tuple[Post | None, str | None]:
+    doc, why = load_document(path)
+    if doc is None:
+        return None, why
+    text = doc.text
+    meta = dict(doc.meta)
+    r = rel(path, content)
+    parts = r.split("/")
+    name = os.path.splitext(parts[-1])[0]
+    leaf = name == "index"
+    post = Post(rel(path, src), meta, text[doc.body_start:].lstrip("\n"), origin="hugo")
+    post.extra["mtime"] = os.path.getmtime(path)
+    if name == "_index" or len(parts) == 1 or (leaf and len(parts) == 2):
+        post.kind = "page"
+        post.page_path = os.path.splitext(r)[0]
+    old, aliases, refused, _ = _hugo.page(gen, os.path.abspath(path), meta, os.path.abspath(content))
+    post.old_urls += [old] + aliases
+    for why in refused:
+        post.warn(f"alias not kept: {why}")
+    meta.pop("aliases", None)
+    if post.kind == "post":
+        post.slug_hint = (meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip()
+                          else parts[-2] if leaf else name)
+        for key in ("slug", "url"):
+            if key in meta:
+                meta.pop(key)
+                post.note(f"`{key}` dropped: the bundle folder names the page, the old URL is an alias")
+    bundle = os.path.dirname(path) if leaf else None
+    _collect_assets(post, bundle, old, src)
+    if bodymod.looks_like_medium(doc.meta, post.body):
+        post.origin = "medium-to-hugo"
+        bodymod.medium_cleanup(post)
+    return post, None
+
+
+def _meta_strings(value: Any, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, list):
+        for v in value:
+            _meta_strings(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _meta_strings(v, out)
+
+
+def references(post: Post) -> tuple[list[str], set[str]]:
+    """(every image or link destination in the body and image-like front matter values,
+    the ones that are images)."""
+    doc = bodymod.parse(post.body)
+    refs = [n.url for n in doc.nodes("image", "link", "ref_def") if n.url]
+    images = {n.url for n in doc.nodes("image")}
+    refs += re.findall(r"""\bsrc\s*=\s*["']([^"']+)["']""", " ".join(
+        doc.text[n.start:n.end] for n in doc.nodes("html_block", "html_inline", "shortcode")))
+    for key in IMAGE_KEYS:
+        strings: list[str] = []
+        _meta_strings(post.meta.get(key), strings)
+        refs += strings
+        images.update(strings)
+    return refs, images
+
+
+def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str) -> None:
+    files: dict[str, str] = {}
+    if bundle:
+        for f in walk(bundle):
+            r = rel(f, bundle)
+            if not r.lower().endswith(MARKDOWN):
+                files[r] = f
+    by_name: dict[str, Asset] = {}
+    for name, f in sorted(files.items()):
+        by_name[name] = Asset(name, src=f)
+    refs, images = references(post)
+    for ref in refs:
+        if re.match(r"[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith(("//", "#")):
+            if re.match(r"https?://", ref, re.I) and ref in images:
+                post.assets.append(Asset("", url=ref, refs={ref}))
+            continue
+        target = _bundle_file(ref, page_url, files, post)
+        if target:
+            by_name[target].refs.add(ref)
+    post.assets = [a for a in by_name.values()] + [a for a in post.assets if a.url]
+
+
+def _bundle_file(ref: str, page_url: str, files: dict[str, str], post: Post) -> str | None:
+    path = unquote(ref.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None
+    if not path.startswith("/"):
+        candidate = os.path.normpath(path).replace(os.sep, "/")
+        return candidate if candidate in files else None
+    own = unquote(page_url)
+    if path.lower().startswith(own.lower()) and path[len(own):] in files:
+        return path[len(own):]
+    segments = path.strip("/").split("/")
+    # a stale absolute path into this post's bundle under an older folder name
+    for k in range(1, len(segments)):
+        tail = "/".join(segments[k:])
+        if tail in files and k >= 2:
+            post.note(f"stale bundle path repaired: {ref} → {tail}")
+            return tail
+    return None

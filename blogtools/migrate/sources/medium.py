@@ -1,0 +1,273 @@
+"""Medium's export ("Download your information" zip, or the unzipped folder) → Posts.
+
+Reads ``posts/*.html`` (``draft_*.html`` become ``draft: true``). The article's header and
+footer give title, subtitle (→ ``description``), ``dt-published`` (→ ``date``), author and
+the canonical URL (its path → an alias). The body's "graf" elements are converted with
+markdownify; Medium's own structures are replaced first by Markdown the converter would
+not produce: consecutive ``pre.graf--pre`` as one fenced block, figures (→ ``figure``
+shortcode with the caption), iframes and embedly embeds (→ shortcodes), mixtape cards
+(→ links), section dividers (→ ``---``). The repeated title and subtitle are dropped.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+import zipfile
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from blogtools.migrate import _embeds, body as bodymod
+from blogtools.migrate.model import Asset, Post, SourceSite
+from blogtools.migrate.util import parse_date, rel, slugify, walk
+
+NAME = re.compile(r"^(?:(draft)_)?(?:(\d{4}-\d{2}-\d{2})_)?(.*?)(?:-([0-9a-f]{10,12}))?\.html$")
+MAX_HTML = 8 * 1024 * 1024
+
+
+def _files(src: str, skip: str | None) -> Iterator[tuple[str, bytes | None, str | None, float]]:
+    """(name shown, bytes or None, why unreadable, modification time) of every posts/*.html file."""
+    if os.path.isfile(src):
+        try:
+            with zipfile.ZipFile(src) as zf:
+                for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                    parts = info.filename.split("/")
+                    if len(parts) < 2 or parts[-2] != "posts" or not parts[-1].endswith(".html"):
+                        continue
+                    stamp = calendar.timegm(info.date_time + (0, 0, 0))
+                    if info.file_size > MAX_HTML:
+                        yield info.filename, None, f"{info.file_size} bytes, over the {MAX_HTML} byte limit", stamp
+                        continue
+                    yield info.filename, zf.read(info), None, stamp
+        except (zipfile.BadZipFile, OSError) as exc:
+            yield os.path.basename(src), None, f"not a readable zip: {exc}", 0.0
+        return
+    for path in walk(src, skip):
+        parts = rel(path, src).split("/")
+        if len(parts) >= 2 and parts[-2] == "posts" and parts[-1].endswith(".html"):
+            try:
+                if os.path.getsize(path) > MAX_HTML:
+                    yield rel(path, src), None, f"over the {MAX_HTML} byte limit", 0.0
+                    continue
+                with open(path, "rb") as fh:
+                    yield rel(path, src), fh.read(), None, os.path.getmtime(path)
+            except OSError as exc:
+                yield rel(path, src), None, f"cannot read: {exc.strerror or exc}", 0.0
+
+
+def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+    site = SourceSite("medium", src)
+    posts: list[Post] = []
+    skipped: list[tuple[str, str]] = []
+    for name, data, why, stamp in _files(src, skip):
+        if data is None:
+            skipped.append((name, why or "unreadable"))
+            continue
+        try:
+            post = convert(name, data.decode("utf-8", "replace"))
+        except Exception as exc:  # noqa: BLE001 - one bad file is reported, never fatal
+            skipped.append((name, f"not converted: {type(exc).__name__}: {exc}"))
+            continue
+        if post is None:
+            skipped.append((name, "no article.h-entry: not a Medium post"))
+        else:
+            post.extra["mtime"] = stamp
+            posts.append(post)
+    hosts = {urlsplit(p.extra["canonical"]).netloc for p in posts if p.extra.get("canonical")}
+    custom = sorted(h for h in hosts if h and not h.endswith("medium.com"))
+    if len(custom) == 1:
+        site.base_url = f"https://{custom[0]}/"
+    return site, posts, skipped
+
+
+def _text(el: Any) -> str:
+    return re.sub(r"\s+", " ", el.get_text(" ") if el is not None else "").strip()
+
+
+def convert(name: str, html: str) -> Post | None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.select_one("article.h-entry") or soup.find("article")
+    if article is None:
+        return None
+    base = os.path.basename(name)
+    m = NAME.match(base)
+    draft, fdate, words, hexid = m.groups() if m else (None, None, base[:-5], None)
+    post = Post(name, {}, "", origin="medium")
+    title = _text(article.select_one("h1.p-name")) or _text(soup.title) or words.replace("-", " ")
+    post.meta["title"] = title
+    subtitle = _text(article.select_one('section[data-field="subtitle"]'))
+    published = article.select_one("time.dt-published")
+    when = parse_date(published.get("datetime")) if published is not None else None
+    if when is None and fdate:
+        when = parse_date(fdate)
+    if when is not None:
+        post.meta["date"] = when
+    if subtitle:
+        post.meta["description"] = subtitle
+    author = article.select_one("a.p-author")
+    if author is not None and _text(author):
+        post.meta["author"] = _text(author)
+    if draft:
+        post.meta["draft"] = True
+    canonical = article.select_one("a.p-canonical")
+    href = canonical.get("href", "") if canonical is not None else ""
+    if href and not draft:
+        post.old_urls.append(urlsplit(href).path or "/")
+        post.extra["canonical"] = href
+        slug_from_url = re.sub(r"-[0-9a-f]{10,12}$", "", urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1])
+    else:
+        slug_from_url = ""
+    keep = slugify(words or slug_from_url or title) or (hexid or "post")
+    post.slug_hint = f"{fdate}_{keep}" if fdate else keep
+    content = article.select_one('section[data-field="body"]') or article
+    post.body = body_markdown(content, post, title, subtitle)
+    bodymod.medium_cleanup(post)
+    return post
+
+
+def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
+    """The body section as Markdown (placeholders keep our blocks away from markdownify)."""
+    blocks: list[str] = []
+
+    def hold(el: Any, markdown: str) -> None:
+        token = f"BTMIGRATEBLOCK{len(blocks):04d}X"
+        blocks.append(markdown)
+        new = content_soup.new_tag("p")
+        new.string = token
+        el.replace_with(new)
+
+    content_soup = content
+    while content_soup.parent is not None:
+        content_soup = content_soup.parent
+    for el in content.select("h3.graf--title, h1.graf--title, h2.graf--title"):
+        if _text(el) == title or not title:
+            el.decompose()
+            post.note("repeated title dropped")
+    for el in content.select("h4.graf--subtitle, h2.graf--subtitle"):
+        if _text(el) == subtitle or not subtitle:
+            el.decompose()
+            post.note("subtitle → description")
+    for code in content.select("code, pre"):  # @mentions inside code are code, not links
+        for a in code.find_all("a"):
+            a.replace_with(a.get_text())
+    dividers = content.select("hr.section-divider")
+    for i, hr in enumerate(dividers):
+        holder = hr.parent if hr.parent is not None and "section-divider" in (hr.parent.get("class") or []) else hr
+        if i == 0:
+            holder.decompose()
+        else:
+            hold(holder, "---")
+    _group_pre(content, hold, post)
+    for fig in content.select("figure"):
+        _figure(fig, hold, post)
+    for mix in content.select("div.graf--mixtapeEmbed"):
+        _mixtape(mix, hold, post)
+    for frame in content.select("iframe, script"):
+        _iframe(frame, hold, post)
+    markdown = _markdownify(content)
+    for i, block in enumerate(blocks):
+        markdown = markdown.replace(f"BTMIGRATEBLOCK{i:04d}X", block, 1)
+    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    return markdown
+
+
+def _markdownify(content: Any) -> str:
+    from markdownify import MarkdownConverter
+
+    class Converter(MarkdownConverter):
+        def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
+            href = el.get("href") or el.get("data-href") or ""
+            if not href or not text.strip():
+                return text
+            return f"[{text.strip()}]({href})"
+
+    return Converter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
+                     escape_asterisks=False, escape_misc=False).convert_soup(content)
+
+
+def _group_pre(content: Any, hold: Any, post: Post) -> None:
+    seen: set[int] = set()
+    for pre in content.select("pre.graf--pre, pre"):
+        if id(pre) in seen:
+            continue
+        run = [pre]
+        nxt = pre.find_next_sibling()
+        while nxt is not None and nxt.name == "pre":
+            run.append(nxt)
+            nxt = nxt.find_next_sibling()
+        seen.update(id(p) for p in run)
+        lines = []
+        for p in run:
+            for br in p.find_all("br"):
+                br.replace_with("\n")
+            lines.append(p.get_text())
+        code = "\n".join(lines).strip("\n")
+        lang = run[0].get("data-code-block-lang") or ""
+        fence = "```"
+        while fence in code:
+            fence += "`"
+        for p in run[1:]:
+            p.decompose()
+        hold(run[0], f"{fence}{lang}\n{code}\n{fence}")
+        if len(run) > 1:
+            post.note(f"{len(run)} consecutive code paragraphs → one code block")
+
+
+def _quote(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def _figure(fig: Any, hold: Any, post: Post) -> None:
+    if fig.find("iframe") is not None or fig.find("script") is not None:
+        return
+    imgs = fig.find_all("img")
+    if not imgs:
+        return
+    caption_el = fig.find("figcaption")
+    caption = _text(caption_el) if caption_el is not None else ""
+    out = []
+    for img in imgs:
+        src = img.get("src") or ""
+        if not src:
+            continue
+        alt = img.get("alt") or ""
+        image_id = img.get("data-image-id") or ""
+        post.assets.append(Asset(image_id and f"images/{image_id}", url=src, refs={src}))
+        if caption:
+            out.append(f'{{{{< figure src="{src}" alt="{_quote(alt or caption)}" caption="{_quote(caption)}" >}}}}')
+        else:
+            out.append(f"![{alt}]({src})")
+    if out:
+        hold(fig, "\n\n".join(out))
+        post.note("figure with caption → figure shortcode" if caption else "figure → image")
+
+
+def _iframe(el: Any, hold: Any, post: Post) -> None:
+    src = el.get("src") or el.get("data-src") or ""
+    holder = el.parent if el.parent is not None and el.parent.name == "figure" else el
+    embed = _embeds.detect_url(src) if src else None
+    call = _embeds.call(embed) if embed is not None else None
+    caption = _text(holder.find("figcaption")) if holder is not el else ""
+    if call is not None:
+        hold(holder, call + (f"\n\n*{caption}*" if caption else ""))
+        post.note(f"{embed.provider} embed → shortcode" + (" (from embedly)" if "embedly" in src else ""))
+    elif src.startswith(("http://", "https://")):
+        hold(holder, f"[{src}]({src})")
+        post.warn(f"embed not recognised, kept as a link: {src}")
+    else:
+        holder.decompose()
+        post.warn("embed without a source dropped")
+
+
+def _mixtape(mix: Any, hold: Any, post: Post) -> None:
+    anchor = mix.select_one("a.markup--mixtapeEmbed-anchor") or mix.find("a")
+    href = anchor.get("href") or anchor.get("data-href") if anchor is not None else ""
+    if not href:
+        return
+    title = _text(mix.select_one("strong")) or _text(anchor) or href
+    desc = _text(mix.select_one("em"))
+    hold(mix, f"[{title}]({href})" + (f" — {desc}" if desc else ""))
+    post.note("mixtape card → link")

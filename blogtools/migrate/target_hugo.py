@@ -1,0 +1,349 @@
+"""The Hugo target: slugs, URLs and aliases, rewritten bodies, the files of the new site.
+
+Posts go to ``content/posts/<slug>/index.md`` with their files beside them; pages keep
+their path under ``content/``. Every old URL that differs from the new one becomes an
+alias (percent-decoded, checked against what Hugo writes); two posts wanting one slug get
+``-2``, ``-3``... in source order, reported. ``hugo.toml`` is minimal (the source's settings
+that still apply, ``unsafe`` only when raw HTML is kept, ``enableEmoji`` only when a post
+uses ``:emoji:``), and a site without a theme gets a small layout set so every page renders.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from typing import Any
+
+from blogtools.migrate import _embeds, _hugo, body as bodymod
+from blogtools.migrate.model import Post, SourceSite
+from blogtools.migrate.util import slugify
+
+DROPPED_CONFIG = {"permalinks", "uglyurls", "contentdir", "publishdir", "enableemoji", "canonifyurls"}
+FIRST_KEYS = ("title", "date", "lastmod", "draft", "description", "author")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+# --------------------------------------------------------------------------- slugs and URLs
+def _date_slug(post: Post) -> str:
+    d = post.meta.get("date")
+    return d.isoformat()[:10] if hasattr(d, "isoformat") else ""
+
+
+def _valid_folder(name: str) -> bool:
+    return bool(name) and _hugo.make_path(name) == name and "/" not in name and name not in (".", "..")
+
+
+def assign_slugs(posts: list[Post], mode: str = "keep", ascii_only: bool = False) -> None:
+    """Give every post a unique slug (bundle folder name); pages get their output path."""
+    taken: dict[str, Post] = {}
+    gen = _hugo.generator()
+    content = os.path.join(gen.site.root, "content")
+    for post in posts:
+        if post.kind == "page":
+            post.out_path = f"content/{post.page_path}.md"
+            post.url = _hugo.page(gen, os.path.join(content, post.page_path + ".md"), post.meta, content)[0]
+            continue
+        keep = post.slug_hint if _valid_folder(post.slug_hint) and not (ascii_only and not post.slug_hint.isascii()) \
+            else slugify(post.slug_hint, ascii_only)
+        if mode == "date":
+            want = _date_slug(post) or keep
+        elif mode == "title":
+            want = slugify(post.title, ascii_only) or keep
+        else:
+            want = keep
+        want = want or _date_slug(post) or "post"
+        slug, n = want, 2
+        while slug in taken:
+            slug = f"{want}-{n}"
+            n += 1
+        if slug != want:
+            post.warn(f"slug {want!r} is taken by {taken[want].source}; this post is {slug!r}")
+            taken[want].warn(f"slug {want!r} also wanted by {post.source} (it became {slug!r})")
+        taken[slug] = post
+        post.slug = slug
+        post.out_path = f"content/posts/{slug}/index.md"
+        post.url = f"/posts/{slug}/"
+
+
+def plan_aliases(posts: list[Post]) -> None:
+    """old URLs → ``aliases``: normalised, deduplicated, never over another page's URL."""
+    urls = {p.url: p for p in posts if not p.draft}
+    claimed: dict[str, Post] = {}
+    for post in posts:
+        aliases: list[str] = []
+        for old in post.old_urls:
+            alias = _hugo.normalise_url(old)
+            problems = _hugo.alias_problems(old.split("#", 1)[0]) + _hugo.alias_problems(alias)
+            if not alias.endswith(("/", ".html")):
+                alias += "/"  # where Hugo writes it (x/index.html) either way
+            if alias == post.url or alias in aliases:
+                continue
+            if alias.lower() == post.url.lower():
+                continue  # Hugo serves it already (same path, other case)
+            fatal = [p for p in problems if "every system" not in p and "folder" not in p]
+            if fatal:
+                post.warn(f"old URL {old} not kept: {'; '.join(fatal)}")
+                continue
+            for p in dict.fromkeys(problems):
+                post.warn(f"alias {alias}: {p}")
+            if alias in urls and urls[alias] is not post:
+                post.warn(f"old URL {old} is now the URL of {urls[alias].source}; no alias")
+                continue
+            if alias in claimed and claimed[alias] is not post:
+                post.warn(f"old URL {old} is also claimed by {claimed[alias].source}; kept there")
+                continue
+            claimed[alias] = post
+            aliases.append(alias)
+        if aliases:
+            post.meta["aliases"] = aliases
+        else:
+            post.meta.pop("aliases", None)
+
+
+# --------------------------------------------------------------------------- bodies
+_POST_URL = re.compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
+
+
+def rewrite_links(posts: list[Post], hosts: set[str]) -> None:
+    """Links to an old URL of a migrated post → its new URL; ``{% post_url %}`` resolved."""
+    by_old: dict[str, Post] = {}
+    by_name: dict[str, Post] = {}
+    for post in posts:
+        if post.draft:
+            continue
+        for old in post.old_urls:
+            by_old.setdefault(_hugo.normalise_url(old).rstrip("/").lower(), post)
+        name = post.extra.get("jekyll_name")
+        if name:
+            by_name[name] = post
+            by_name[name.split("/")[-1]] = post
+    for post in posts:
+        def post_url(m: re.Match[str], post: Post = post) -> str:
+            name = m.group(1).rsplit("/", 1)[-1]
+            name = re.sub(r"\.(md|markdown|html)$", "", name)
+            target = by_name.get(name)
+            if target is None:
+                post.warn(f"{{% post_url {m.group(1)} %}}: no such post; kept")
+                return m.group(0)
+            post.note("{% post_url %} → new URL")
+            return target.url
+
+        if "{%" in post.body:
+            post.body = _POST_URL.sub(post_url, post.body)
+        if "](" not in post.body and "]:" not in post.body:
+            continue
+        doc = bodymod.parse(post.body)
+        edits = []
+        for node in doc.nodes("link", "ref_def"):
+            url = node.url
+            if node.url_start < 0 or not url or url.startswith("#"):
+                continue
+            m = re.match(r"https?://([^/]+)", url, re.I)
+            if m and m.group(1).lower() not in hosts:
+                continue
+            if not m and not url.startswith("/"):
+                continue
+            key = _hugo.normalise_url(url).rstrip("/").lower()
+            target = by_old.get(key)
+            if target is not None and target.url != url:
+                frag = "#" + url.split("#", 1)[1] if "#" in url else ""
+                edits.append((node.url_start, node.url_end, target.url + frag))
+        if edits:
+            post.body = bodymod.splice(doc.text, edits)
+            post.note(f"{len(edits)} link(s) to old URLs → new URLs")
+
+
+def replace_refs(post: Post, mapping: dict[str, str]) -> None:
+    """Rewrite image references (body and front matter) ``old → new``."""
+    if not mapping:
+        return
+    doc = bodymod.parse(post.body)
+    edits = []
+    for node in doc.nodes("image", "link", "ref_def"):
+        if node.url_start >= 0 and node.url in mapping:
+            edits.append((node.url_start, node.url_end, mapping[node.url]))
+    for node in doc.nodes("shortcode", "html_block", "html_inline"):
+        snippet = doc.text[node.start:node.end]
+        new = snippet
+        for old, repl in mapping.items():
+            new = new.replace(f'"{old}"', f'"{repl}"').replace(f"'{old}'", f"'{repl}'")
+        if new != snippet:
+            edits.append((node.start, node.end, new))
+    if edits:
+        post.body = bodymod.splice(doc.text, edits)
+    post.meta = _replace_meta(post.meta, mapping)
+
+
+def _replace_meta(value: Any, mapping: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return mapping.get(value.strip(), value)
+    if isinstance(value, list):
+        return [_replace_meta(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {k: (_replace_meta(v, mapping) if k != "aliases" else v) for k, v in value.items()}
+    return value
+
+
+def unlink_images(post: Post, urls: set[str]) -> None:
+    """``--images skip``: a remote image becomes a link to it (nothing is fetched or shown)."""
+    doc = bodymod.parse(post.body)
+    edits = []
+    for node in doc.nodes("image"):
+        if node.url in urls:
+            edits.append((node.start, node.start + 1, ""))
+    for node in doc.nodes("shortcode"):
+        if node.text == "figure":
+            m = re.search(r'src="([^"]+)"', node.url)
+            if m and m.group(1) in urls:
+                cap = re.search(r'caption="((?:[^"\\]|\\.)*)"', node.url)
+                edits.append((node.start, node.end, f"[{cap.group(1) if cap else 'image'}]({m.group(1)})"))
+    if edits:
+        post.body = bodymod.splice(doc.text, edits)
+        post.warn(f"{len(edits)} remote image(s) turned into links (--images skip)")
+
+
+# --------------------------------------------------------------------------- files
+def ordered_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    out = {k: meta[k] for k in FIRST_KEYS if k in meta}
+    out.update({k: v for k, v in meta.items() if k not in out and k != "aliases"})
+    if meta.get("aliases"):
+        out["aliases"] = meta["aliases"]
+    return out
+
+
+def _clean(value: Any) -> Any:
+    """``None`` left out (TOML cannot hold it; Hugo reads a missing key the same)."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_clean(v) for v in value if v is not None]
+    return value
+
+
+def post_text(post: Post, fmt: str) -> str:
+    """Front matter through :mod:`blogtools.fmedit` (the same emitters the rules' fixes use)."""
+    from blogtools import fmedit
+
+    body = post.body.strip("\n")
+    return fmedit.render_block(_clean(ordered_meta(post.meta)), fmt) + ("\n" + body + "\n" if body else "")
+
+
+def used_shortcodes(posts: list[Post]) -> set[str]:
+    names = set()
+    for post in posts:
+        for m in re.finditer(r"\{\{[<%]\s*([\w-]+)", post.body):
+            names.add(m.group(1))
+    return names
+
+
+def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) -> str:
+    cfg: dict[str, Any] = {
+        "baseURL": site.base_url or "https://example.org/",
+        "title": site.title or "Migrated blog",
+    }
+    lang = site.language or ("ja" if any(CJK.search(p.title + p.body[:400]) for p in posts) else "")
+    if lang:
+        cfg["locale"] = lang  # languageCode before Hugo 0.158
+        if re.fullmatch(r"[a-z]{2}", lang.split("-")[0].lower()):
+            cfg["defaultContentLanguage"] = lang.split("-")[0].lower()
+    if site.time_zone:
+        cfg["timeZone"] = site.time_zone
+    if any(CJK.search(p.title + p.body[:400]) for p in posts):
+        cfg["hasCJKLanguage"] = True
+    if emoji:
+        cfg["enableEmoji"] = True
+    if site.kind == "hugo":
+        for key, value in site.config.items():
+            if key.lower() == "languagecode" and "locale" in cfg:
+                continue
+            if key.lower() in DROPPED_CONFIG or any(k.lower() == key.lower() for k in cfg):
+                continue
+            cfg[key] = value
+    markup = cfg.setdefault("markup", {}) if isinstance(cfg.get("markup", {}), dict) else {}
+    goldmark = markup.setdefault("goldmark", {})
+    renderer = goldmark.setdefault("renderer", {})
+    if unsafe:
+        renderer["unsafe"] = True
+    else:
+        renderer.pop("unsafe", None)
+        if not renderer:
+            goldmark.pop("renderer")
+        if not goldmark:
+            markup.pop("goldmark")
+        if not markup:
+            cfg.pop("markup")
+    if not any(k.lower() == "taxonomies" for k in cfg):
+        cfg["taxonomies"] = {"tag": "tags", "category": "categories"}
+    from blogtools import fmedit
+
+    return fmedit.dump(_clean(cfg), "toml")[0]
+
+
+LAYOUTS = {
+    "layouts/_default/baseof.html": (
+        '<!DOCTYPE html>\n<html lang="{{ site.Language.Lang }}">\n<head>\n'
+        '  <meta charset="utf-8">\n  <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "  <title>{{ if not .IsHome }}{{ .Title }} | {{ end }}{{ site.Title }}</title>\n"
+        '  {{ with .Description }}<meta name="description" content="{{ . }}">{{ end }}\n</head>\n<body>\n'
+        '  <header><a href="{{ "/" | relURL }}">{{ site.Title }}</a></header>\n'
+        '  <main>{{ block "main" . }}{{ end }}</main>\n</body>\n</html>\n'
+    ),
+    "layouts/_default/single.html": (
+        '{{ define "main" }}\n<article>\n  <h1>{{ .Title }}</h1>\n'
+        '  {{ if not .Date.IsZero }}<time datetime="{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}">'
+        '{{ .Date.Format "2006-01-02" }}</time>{{ end }}\n  {{ .Content }}\n'
+        '  {{ with .GetTerms "tags" }}<ul class="tags">{{ range . }}<li><a href="{{ .RelPermalink }}">'
+        "{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}\n</article>\n{{ end }}\n"
+    ),
+    "layouts/_default/list.html": (
+        '{{ define "main" }}\n<h1>{{ .Title }}</h1>\n{{ .Content }}\n<ul>\n'
+        '  {{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}\n</ul>\n{{ end }}\n'
+    ),
+    "layouts/index.html": (
+        '{{ define "main" }}\n<h1>{{ site.Title }}</h1>\n<ul>\n'
+        '  {{ range where site.RegularPages "Section" "posts" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>'
+        ' <time>{{ .Date.Format "2006-01-02" }}</time></li>{{ end }}\n</ul>\n{{ end }}\n'
+    ),
+}
+
+
+def has_template(out: str, name: str) -> bool:
+    candidates = [os.path.join(out, "layouts", d, f"{name}.html") for d in ("shortcodes", "_shortcodes")]
+    themes = os.path.join(out, "themes")
+    if os.path.isdir(themes):
+        for theme in sorted(os.listdir(themes)):
+            candidates += [os.path.join(themes, theme, "layouts", d, f"{name}.html") for d in ("shortcodes", "_shortcodes")]
+    return any(os.path.isfile(c) for c in candidates)
+
+
+def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: bool, emoji: bool) -> list[str]:
+    """Write every file except the bundles' images (the pipeline copies those). Returns notes."""
+    notes = []
+    for src_dir, dest in site.copy_dirs:
+        shutil.copytree(src_dir, os.path.join(out, dest), dirs_exist_ok=True, symlinks=False,
+                        ignore=shutil.ignore_patterns(".*"))
+    for post in posts:
+        path = os.path.join(out, post.out_path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(post_text(post, fmt))
+    with open(os.path.join(out, "hugo.toml"), "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(site_config(site, posts, unsafe, emoji))
+    if not site.has_theme:
+        for rel, text in LAYOUTS.items():
+            path = os.path.join(out, rel)
+            if not os.path.exists(path):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
+        notes.append("no theme in the source: a minimal layout set was written to layouts/")
+    for name in sorted(used_shortcodes(posts) & set(_embeds.PROJECT_SHORTCODES)):
+        if has_template(out, name):
+            continue
+        path = os.path.join(out, "layouts", "shortcodes", f"{name}.html")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(_embeds.TEMPLATES[name])
+        notes.append(f"shortcode template written: layouts/shortcodes/{name}.html")
+    return notes
