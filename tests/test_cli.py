@@ -194,3 +194,26 @@ def test_parallel_run_matches_serial(cli, tmp_path: Path) -> None:
     serial = json.loads(cli("lint", "many", "-j", "1", "--no-cache", "--output-format", "json").stdout)
     parallel = json.loads(cli("lint", "many", "-j", "2", "--no-cache", "--output-format", "json").stdout)
     assert serial == parallel and len(serial) == 240
+
+
+def test_warm_site_results_follow_changes_on_disk(tmp_path: Path) -> None:
+    """Site-wide results are reused only while files, folders and templates are unchanged."""
+    from tests.conftest import run_cli
+
+    shutil.copytree(EXAMPLE, tmp_path / "site")
+    env = {"BLOGTOOLS_CACHE_DIR": str(tmp_path / "cache")}
+
+    def codes() -> list[tuple[str, int]]:
+        out = run_cli("lint", "site", "--output-format", "json", cwd=tmp_path, env=env)
+        return sorted((d["code"], d["line"]) for d in json.loads(out.stdout))
+
+    first = codes()
+    assert codes() == first
+    assert list((tmp_path / "cache").glob("site-*.pickle"))
+    bundle = tmp_path / "site" / "content" / "posts" / "2020-06-13" / "images"
+    moved = bundle / "1.png"
+    moved.rename(bundle / "moved.png")  # an image disappears: BT301 must notice
+    after = codes()
+    assert after != first and any(code == "BT301" for code, _ in after)
+    (bundle / "moved.png").rename(moved)
+    assert codes() == first

@@ -83,3 +83,28 @@ class Cache:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs speed
+
+
+class SiteCache:
+    """Site-wide diagnostics of the last run, reused while nothing they depend on changed."""
+
+    def __init__(self, key: str, directory: str | None = None) -> None:
+        self.path = os.path.join(directory or cache_dir(), f"site-{key}.pickle")
+
+    def get(self, key: str) -> Any:
+        try:
+            with open(self.path, "rb") as fh:
+                stored_key, value = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            return None
+        return value if stored_key == key else None
+
+    def put(self, key: str, value: Any) -> None:
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass

@@ -271,6 +271,19 @@ def _lint_chunk(paths: list[str]) -> list[FileResult]:
 
 
 # --------------------------------------------------------------------------- the run
+def _templates(root: str) -> list[str]:
+    """Template files rules read from disk (shortcodes): part of the cache key."""
+    bases = [os.path.join(root, "layouts")]
+    themes = os.path.join(root, "themes")
+    if os.path.isdir(themes):
+        bases += [os.path.join(themes, t, "layouts") for t in sorted(os.listdir(themes))]
+    names = []
+    for base in bases:
+        for dirpath, _dirs, files in os.walk(base):
+            names.extend(os.path.relpath(os.path.join(dirpath, f), root) for f in files)
+    return sorted(names)
+
+
 @dataclass
 class RunResult:
     results: list[FileResult]
@@ -287,23 +300,65 @@ class Runner:
         self.site = site
         self.jobs = jobs or config.get("jobs") or os.cpu_count() or 1
         self.use_cache = use_cache and config.get("cache")
+        self._stat_keys: dict[str, tuple[int, int]] = {}
+        self._overlaid = False
         _init_worker(rule_classes, config.rule_settings, site, config)
 
-    def _cache(self) -> Any:
-        if not self.use_cache:
-            return None
-        from blogtools.lint.cache import Cache, salt
+    def _salt(self) -> str:
+        from blogtools.facts import EXTRACTORS
+        from blogtools.lint.cache import salt
 
-        key = salt(
+        return salt(
             [c.code for c in self.rule_classes],
             sorted((k, repr(v)) for k, v in self.config.rule_settings.items()),
             self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
             [c.cache_key(self.config.rule_settings) for c in self.rule_classes],
+            sorted(EXTRACTORS), _templates(self.site.root),
         )
-        return Cache(key)
+
+    def _cache(self) -> Any:
+        if not self.use_cache:
+            return None
+        from blogtools.lint.cache import Cache
+
+        return Cache(self._salt())
+
+    def _site_key(self, results: list[FileResult]) -> str | None:
+        """What site-wide results depend on: every file's (path, mtime, size), the folders
+        holding them (an image added or removed changes its bundle folder), static files,
+        and which files were asked for. None when they must run (network rules, no cache)."""
+        if not self.use_cache or self._overlaid or any(c.needs_network for c in self.rule_classes if c.site_wide):
+            return None
+        import hashlib
+
+        h = hashlib.blake2b(self._salt().encode(), digest_size=16)
+        tops = set()
+        for r in sorted(results, key=lambda r: r.abspath):
+            h.update(f"{r.abspath}\0{self._stat_keys.get(r.abspath)}\n".encode())
+            tops.add(os.path.dirname(r.abspath))
+        if tops:
+            top = os.path.commonpath(sorted(tops))
+            root = os.path.abspath(self.site.root)
+            if top != root and not top.startswith(root + os.sep):
+                return None  # files from outside the site: nothing bounded to watch
+            tops = {top}
+        static = os.path.join(self.site.root, "static")
+        if os.path.isdir(static):
+            tops.add(static)
+        folders = set()
+        for top in tops:  # every folder below: resources live in bundle subfolders
+            folders.update(dirpath for dirpath, _dirs, _files in os.walk(top))
+        for folder in sorted(folders):
+            try:
+                h.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\n".encode())
+            except OSError:
+                h.update(f"{folder}\0-\n".encode())
+        h.update(repr(sorted(getattr(self.site, "requested", None) or ())).encode())
+        return h.hexdigest()
 
     def lint_files(self, files: list[str], overlay: dict[str, str] | None = None) -> list[FileResult]:
         overlay = overlay or {}
+        self._overlaid = bool(overlay)
         cache = self._cache() if not overlay else None
         results: dict[str, FileResult] = {}
         todo: list[str] = []
@@ -318,6 +373,7 @@ class Runner:
                     todo.append(path)
                     continue
                 stat_key = (st.st_mtime_ns, st.st_size)
+                self._stat_keys[path] = stat_key
                 hit = cache.get_by_stat(path, stat_key)
                 if hit is None:
                     try:
@@ -368,6 +424,14 @@ class Runner:
         if not site_rules:
             return []
         self.site.pages = [r.facts for r in results if r.facts is not None]
+        key = self._site_key(results)
+        if key is not None:
+            from blogtools.lint.cache import SiteCache
+
+            store = SiteCache(self._salt())
+            cached = store.get(key)
+            if cached is not None:
+                return cached
         out: list[Diagnostic] = []
         for rule in site_rules:
             try:
@@ -375,6 +439,8 @@ class Runner:
             except Exception as exc:  # noqa: BLE001
                 out.append(Diagnostic(self.site.root, 1, 1, 1, 1, rule.code, rule.name, "error",
                                       f"internal error in site rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
+        if key is not None:
+            store.put(key, out)
         return out
 
     def run(self, files: list[str], overlay: dict[str, str] | None = None) -> RunResult:
