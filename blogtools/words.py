@@ -935,6 +935,33 @@ def parse_dictionary(data: Any, source: str, base: str = "", seen: frozenset[str
     return rules
 
 
+def _cached_yaml(path: str, text: str, load: Any) -> Any:
+    """A dictionary's data, parsed once per content: prh files use flow mappings, which only
+    ruamel.yaml reads, and importing and running it costs ~40 ms on every start."""
+    import hashlib
+    import pickle
+
+    from blogtools.lint.cache import cache_dir
+
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    memo = os.path.join(cache_dir(), f"dict-{digest}.pickle")
+    try:
+        with open(memo, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, ImportError):
+        pass
+    data = load(text).data
+    try:
+        os.makedirs(os.path.dirname(memo), exist_ok=True)
+        tmp = f"{memo}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+    return data
+
+
 def load_dictionary(path: str, seen: frozenset[str] = frozenset(), imports: bool = True) -> list[DictRule]:
     """Load a prh-compatible YAML dictionary; raises :class:`DictionaryError` with the reason."""
     from blogtools.yamlload import YamlError, load
@@ -945,7 +972,7 @@ def load_dictionary(path: str, seen: frozenset[str] = frozenset(), imports: bool
     except OSError as exc:
         raise DictionaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        data = load(text).data
+        data = _cached_yaml(path, text, load)
     except (YamlError, ValueError) as exc:
         raise DictionaryError(f"{path}: invalid YAML: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - a loader failure is still "this file cannot be read"
