@@ -217,3 +217,18 @@ def test_warm_site_results_follow_changes_on_disk(tmp_path: Path) -> None:
     assert after != first and any(code == "BT301" for code, _ in after)
     (bundle / "moved.png").rename(moved)
     assert codes() == first
+
+
+def test_fix_after_a_cached_lint_run_builds_deferred_fixes(tmp_path: Path) -> None:
+    """A plain lint run caches BT101 without its (costly) edits; --fix must still convert."""
+    from tests.conftest import run_cli
+
+    shutil.copytree(EXAMPLE, tmp_path / "site")
+    env = {"BLOGTOOLS_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_cli("lint", "site", "--select", "BT101", "--output-format", "json", cwd=tmp_path, env=env)
+    [finding] = json.loads(first.stdout)
+    assert finding["fixable"] and finding["fix"]["edits"] == []  # deferred in a plain run
+    r = run_cli("lint", "site", "--select", "BT101", "--fix", "--unsafe-fixes", cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    post = tmp_path / "site" / "content" / "posts" / "mlops-study-talk.md"
+    assert post.read_text(encoding="utf-8").startswith("---\n")

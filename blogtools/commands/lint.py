@@ -77,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
 
     config, rules, site, found = prepare(args)
     fmt = args.output_format or config.get("output-format")
-    runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache and not (args.fix or args.diff))
+    runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache)
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]
     fixed = 0
@@ -103,8 +103,10 @@ def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any
                       given: list[str] | None = None) -> list[str]:
     """Add every content file of the site when a site-wide rule runs on a subset.
 
-    pre-commit passes only the staged files; a link to another post must still resolve, so
-    the other pages are read too (from the cache when unchanged) but not reported on.
+    pre-commit passes only the staged files; a link to another post must still resolve and
+    a duplicate alias must still be seen, so the other pages are read too but not reported
+    on. They come from the cache when unchanged (the first run fills it); with
+    ``--no-cache`` they are all parsed again, which on a large site costs a full run.
     """
     from blogtools.lint.runner import discover
 

@@ -313,7 +313,7 @@ class Runner:
             sorted((k, repr(v)) for k, v in self.config.rule_settings.items()),
             self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
             [c.cache_key(self.config.rule_settings) for c in self.rule_classes],
-            sorted(EXTRACTORS), _templates(self.site.root),
+            sorted(EXTRACTORS), _templates(self.site.root), getattr(self.site, "fix_mode", True),
         )
 
     def _cache(self) -> Any:
@@ -359,7 +359,7 @@ class Runner:
     def lint_files(self, files: list[str], overlay: dict[str, str] | None = None) -> list[FileResult]:
         overlay = overlay or {}
         self._overlaid = bool(overlay)
-        cache = self._cache() if not overlay else None
+        cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
         todo: list[str] = []
         digests: dict[str, tuple[bytes, tuple[int, int]]] = {}
@@ -367,6 +367,9 @@ class Runner:
             from blogtools.lint.cache import content_hash
 
             for path in files:
+                if path in overlay:
+                    todo.append(path)
+                    continue
                 try:
                     st = os.stat(path)
                 except OSError:
