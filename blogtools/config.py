@@ -122,8 +122,11 @@ def load(start: str, explicit: str | None = None) -> Config:
 
 
 def _default_root(start: str) -> str:
+    """Without a config file, globs are relative to the site (or the linted folder)."""
+    from blogtools.site import find_site_root
+
     here = os.path.abspath(start)
-    return here if os.path.isdir(here) else os.path.dirname(here)
+    return find_site_root(here) or (here if os.path.isdir(here) else os.path.dirname(here))
 
 
 def option_keys() -> dict[str, Any]:

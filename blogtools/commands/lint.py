@@ -76,6 +76,8 @@ def main(args: argparse.Namespace) -> int:
     from blogtools.lint.runner import Runner, display_path
 
     config, rules, site, found = prepare(args)
+    if args.no_cache:  # nothing is read from or written to the cache dir, workers included
+        os.environ["BLOGTOOLS_NO_CACHE"] = "1"
     fmt = args.output_format or config.get("output-format")
     runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache)
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)

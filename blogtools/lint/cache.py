@@ -18,7 +18,7 @@ from typing import Any
 
 from blogtools import __version__
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def cache_dir() -> str:
@@ -40,71 +40,117 @@ def salt(*parts: Any) -> str:
 
 
 class Cache:
+    """Per-file results: diagnostics in one pickle, facts in another, read only when needed."""
+
     def __init__(self, key: str, directory: str | None = None) -> None:
-        self.path = os.path.join(directory or cache_dir(), f"lint-{key}.pickle")
-        self.entries: dict[str, tuple[bytes, tuple[int, int], Any]] = {}
+        base = directory or cache_dir()
+        self.path = os.path.join(base, f"lint-{key}.pickle")
+        self.facts_path = os.path.join(base, f"facts-{key}.pickle")
+        # path -> (content hash, (mtime_ns, size), display path, diagnostics)
+        self.entries: dict[str, tuple[bytes, tuple[int, int], str, Any]] = _load(self.path)
+        self._facts: dict[str, Any] | None = None
         self.dirty = False
-        try:
-            with open(self.path, "rb") as fh:
-                self.entries = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-            self.entries = {}
+        self.facts_dirty = False
+
+    def _entry(self, path: str, value: Any) -> Any:
+        from blogtools.lint.runner import FileResult
+
+        return FileResult(value[2], path, value[3], None, self.facts_for)
 
     def get_by_stat(self, path: str, stat_key: tuple[int, int]) -> Any:
         entry = self.entries.get(path)
         if entry is not None and entry[1] == stat_key:
-            return entry[2]
+            return self._entry(path, entry)
         return None
 
     def get(self, path: str, digest: bytes, stat_key: tuple[int, int]) -> Any:
         entry = self.entries.get(path)
         if entry is not None and entry[0] == digest:
             if entry[1] != stat_key:
-                self.entries[path] = (digest, stat_key, entry[2])
+                self.entries[path] = (digest, stat_key, entry[2], entry[3])
                 self.dirty = True
-            return entry[2]
+            return self._entry(path, entry)
         return None
 
+    def facts_for(self, path: str) -> Any:
+        if self._facts is None:
+            self._facts = _load(self.facts_path)
+        return self._facts.get(path)
+
     def put(self, path: str, digest: bytes, stat_key: tuple[int, int], value: Any) -> None:
-        self.entries[path] = (digest, stat_key, value)
-        self.dirty = True
+        if self._facts is None:
+            self._facts = _load(self.facts_path)
+        self.entries[path] = (digest, stat_key, value.path, value.diagnostics)
+        self._facts[path] = value.facts
+        self.dirty = self.facts_dirty = True
 
     def save(self, keep: set[str] | None = None) -> None:
         if keep is not None and set(self.entries) - keep:
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
             self.dirty = True
-        if not self.dirty:
-            return
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+            if self._facts is None:
+                self._facts = _load(self.facts_path)
+            self._facts = {k: v for k, v in self._facts.items() if k in keep}
+            self.facts_dirty = True
+        if self.dirty:
+            _dump(self.path, self.entries)
+        if self.facts_dirty and self._facts is not None:
+            _dump(self.facts_path, self._facts)
+
+
+def _load(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+        return data if isinstance(data, dict) else {}
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return {}
+
+
+def _dump(path: str, data: Any) -> None:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
 
 
 class SiteCache:
-    """Site-wide diagnostics of the last run, reused while nothing they depend on changed."""
+    """Site-wide diagnostics, reused while nothing they depend on changed.
 
-    def __init__(self, key: str, directory: str | None = None) -> None:
-        self.path = os.path.join(directory or cache_dir(), f"site-{key}.pickle")
+    One file per state (a whole-site run and a pre-commit run on a few files have different
+    keys and alternate); the oldest beyond ``KEEP`` are removed.
+    """
+
+    KEEP = 4
+
+    def __init__(self, salt_key: str, directory: str | None = None) -> None:
+        self.directory = directory or cache_dir()
+        self.prefix = f"site-{salt_key}-"
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, f"{self.prefix}{key}.pickle")
 
     def get(self, key: str) -> Any:
         try:
-            with open(self.path, "rb") as fh:
+            with open(self._path(key), "rb") as fh:
                 stored_key, value = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return None
         return value if stored_key == key else None
 
     def put(self, key: str, value: Any) -> None:
+        _dump(self._path(key), (key, value))
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            mine = sorted((e for e in os.scandir(self.directory) if e.name.startswith("site-")),
+                          key=lambda e: e.stat().st_mtime_ns, reverse=True)
         except OSError:
-            pass
+            return
+        for entry in mine[self.KEEP :]:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass

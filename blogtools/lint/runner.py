@@ -215,7 +215,20 @@ class FileResult:
     path: str  # display path
     abspath: str
     diagnostics: list[Diagnostic]
-    facts: dict[str, Any] | None
+    _facts: dict[str, Any] | None = None
+    # A cached result loads its facts only when a site rule needs them (the facts of 10,000
+    # posts are ~40 MB; an unchanged site never needs them: its site results are cached).
+    _loader: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def facts(self) -> dict[str, Any] | None:
+        if self._loader is not None:
+            self._facts, self._loader = self._loader(self.abspath), None
+        return self._facts
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "abspath": self.abspath, "diagnostics": self.diagnostics,
+                "_facts": self.facts, "_loader": None}
 
 
 _WORKER: dict[str, Any] = {}
@@ -426,7 +439,6 @@ class Runner:
         site_rules = [cls(self.config.rule_settings) for cls in self.rule_classes if cls.site_wide]
         if not site_rules:
             return []
-        self.site.pages = [r.facts for r in results if r.facts is not None]
         key = self._site_key(results)
         if key is not None:
             from blogtools.lint.cache import SiteCache
@@ -435,6 +447,7 @@ class Runner:
             cached = store.get(key)
             if cached is not None:
                 return cached
+        self.site.pages = [r.facts for r in results if r.facts is not None]
         out: list[Diagnostic] = []
         for rule in site_rules:
             try:
@@ -442,6 +455,7 @@ class Runner:
             except Exception as exc:  # noqa: BLE001
                 out.append(Diagnostic(self.site.root, 1, 1, 1, 1, rule.code, rule.name, "error",
                                       f"internal error in site rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
+        out = self._filter_site(out, results)
         if key is not None:
             store.put(key, out)
         return out
@@ -449,7 +463,7 @@ class Runner:
     def run(self, files: list[str], overlay: dict[str, str] | None = None) -> RunResult:
         results = self.lint_files(files, overlay)
         diagnostics = [d for r in results for d in r.diagnostics]
-        diagnostics.extend(self._filter_site(self.site_diagnostics(results), results))
+        diagnostics.extend(self.site_diagnostics(results))
         diagnostics = self._per_file_ignores(diagnostics, results)
         diagnostics.sort(key=Diagnostic.sort_key)
         return RunResult(results, diagnostics, len(files), self.site)
