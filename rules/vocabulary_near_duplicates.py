@@ -92,6 +92,8 @@ class VocabularyNearDuplicate(Rule):
     )
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
+        if len(site.pages) < 2:
+            return  # nothing to compare one page's terms with
         keys = taxonomy_keys(site, self.option("vocabulary.keys"))
         fuzzy = words.fuzzy_available()
         if not fuzzy:
