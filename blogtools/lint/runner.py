@@ -315,9 +315,17 @@ class Runner:
         self.use_cache = use_cache and config.get("cache")
         self._stat_keys: dict[str, tuple[int, int]] = {}
         self._overlaid = False
+        self._salt_memo: str | None = None
         _init_worker(rule_classes, config.rule_settings, site, config)
 
     def _salt(self) -> str:
+        """The cache key of this run's configuration, computed once per run (it walks the
+        template folders and stats data files)."""
+        if self._salt_memo is None:
+            self._salt_memo = self._compute_salt()
+        return self._salt_memo
+
+    def _compute_salt(self) -> str:
         from blogtools.facts import EXTRACTORS
         from blogtools.lint.cache import salt
 
@@ -372,6 +380,7 @@ class Runner:
     def lint_files(self, files: list[str], overlay: dict[str, str] | None = None) -> list[FileResult]:
         overlay = overlay or {}
         self._overlaid = bool(overlay)
+        self._salt_memo = None  # settings such as site.fix_mode may differ between runs
         cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
         todo: list[str] = []
@@ -412,7 +421,8 @@ class Runner:
             if cache is not None and r.abspath in digests:
                 cache.put(r.abspath, *digests[r.abspath], r)
         if cache is not None:
-            cache.save(keep=set(files) | set(cache.entries) if len(files) < len(cache.entries) else set(files))
+            # Prune entries of deleted files only when this run covered the whole cache.
+            cache.save(keep=None if len(files) < len(cache.entries) else set(files))
         return [results[p] for p in files if p in results]
 
     def _run(self, todo: list[str], overlay: dict[str, str]) -> list[FileResult]:
