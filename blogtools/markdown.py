@@ -21,6 +21,7 @@ their inner text too.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -358,7 +359,7 @@ def _align(psrc: str, pos: int, csrc: str) -> tuple[list[int], list[int], int]:
         pline = psrc[pos:e]
         if content.strip():  # skip parent lines that were blank-ish (e.g. bare ">")
             probe, probe_e = pos, e
-            while not pline.endswith(content) and not pline.strip(" \t>") and probe_e < n:
+            while not pline.endswith(content) and not pline.replace(">", " ").strip() and probe_e < n:
                 probe = probe_e + 1
                 probe_e = psrc.find("\n", probe)
                 probe_e = n if probe_e < 0 else probe_e
@@ -380,6 +381,10 @@ def _align(psrc: str, pos: int, csrc: str) -> tuple[list[int], list[int], int]:
 
 
 # --------------------------------------------------------------------------- parsing
+# "mistune" parses every body with mistune; otherwise :mod:`blogtools.blockscan` first.
+PARSER = os.environ.get("BLOGTOOLS_PARSER", "")
+
+
 def parse_body(text: str, body_start: int) -> Body:
     """Parse ``text[body_start:]`` and return nodes with absolute offsets."""
     src = text[body_start:]
@@ -389,12 +394,23 @@ def parse_body(text: str, body_start: int) -> Body:
     templates, masked = find_templates(src, body_start)
     if not masked.endswith("\n"):
         masked += "\n"
+    body = Body(list(templates), [])
+    if PARSER != "mistune":
+        from blogtools import blockscan
+
+        try:
+            blockscan.parse(masked, body_start, body)
+        except blockscan.Fallback:
+            body = Body(list(templates), [])
+        else:
+            resolve_references(body)
+            body.nodes.sort(key=lambda n: (n.start, n.end))
+            return body
     md = _markdown()
     state = md.block.state_cls()
     state.process(masked)
     state.line_offsets = [body_start]
     md.block.parse(state)
-    body = Body(list(templates), [])
     _walk(state.tokens, state, lambda i: state.to_parent(i), "", body, text)
     resolve_references(body)
     body.nodes.sort(key=lambda n: (n.start, n.end))
@@ -503,11 +519,19 @@ def _leaf(body: Body, kind: str, raw: str, state: Any, start: int, to_abs: Calla
     at = state.src.find(stripped, start)
     if at < 0:
         return None
-    # Line-wise map of the leaf to the document.
+    return make_leaf(body, kind, stripped, at, to_abs, container)
+
+
+def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[int], int],
+              container: str) -> Leaf:
+    """A leaf for ``stripped``, which starts at ``at`` of a text that ``to_abs`` maps to the
+    document line by line; its inline nodes are scanned into ``body``."""
     starts, offsets = [0], [to_abs(at)]
-    for m in re.finditer("\n", stripped):
-        starts.append(m.end())
-        offsets.append(to_abs(at + m.end()))
+    nl = stripped.find("\n")
+    while nl >= 0:
+        starts.append(nl + 1)
+        offsets.append(to_abs(at + nl + 1))
+        nl = stripped.find("\n", nl + 1)
     leaf = Leaf(kind, stripped, container, starts, offsets)
     body.leaves.append(leaf)
     scan_inline(leaf, body)
