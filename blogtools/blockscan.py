@@ -73,6 +73,7 @@ _BLOCK_TAGS = frozenset((
     "option p param section source summary table tbody td tfoot th thead title tr track ul"
 ).split())
 _BULLET = {".": r"\d{1,9}\.", ")": r"\d{1,9}\)", "*": r"\*", "+": r"\+", "-": "-"}
+_BLOCK_CHARS = frozenset("#`~-=*_+>0123456789<[")  # first characters of lines that may start a block
 _item_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
 _fence_ends: dict[tuple[str, int], re.Pattern[str]] = {}
 
@@ -523,6 +524,17 @@ class _Container:
                 parts.append(raw)
                 absmap.append(self.absmap[j])
                 j += 1
+            first_line = parts[0]
+            if len(parts) == 1 and first_line[0] not in _BLOCK_CHARS:
+                # The common item: one line of text. Its own parse would find one paragraph.
+                stripped = first_line.strip(" \r\n\t\f")
+                base = absmap[0]
+                make_leaf(body, "paragraph", stripped, 0, lambda p, base=base: base + p, name)
+                if nxt_item is None:
+                    return j
+                i = j
+                spaces, marker, text = nxt_item.group(1), nxt_item.group(2), nxt_item.group(3)
+                continue
             child_src = _strip_end("\n".join(parts) + "\n")
             child = _Container(child_src, None, 0, name, top=False)
             child.absmap = absmap[: len(child.starts)]

@@ -80,6 +80,7 @@ def main(args: argparse.Namespace) -> int:
         os.environ["BLOGTOOLS_NO_CACHE"] = "1"
     fmt = args.output_format or config.get("output-format")
     runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache)
+    runner.discovery = found
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]
     fixed = 0

@@ -29,12 +29,18 @@ class Edit:
     end: int
     content: str
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # see Diagnostic.__reduce__
+        return (Edit, (self.start, self.end, self.content))
+
 
 @dataclass(frozen=True, slots=True)
 class Fix:
     edits: tuple[Edit, ...]
     safe: bool = True
     description: str = ""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # see Diagnostic.__reduce__
+        return (Fix, (self.edits, self.safe, self.description))
 
 
 @dataclass(slots=True)

@@ -145,6 +145,10 @@ def display_path(path: str) -> str:
 class Discovery:
     files: list[str] = field(default_factory=list)  # absolute paths
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    # Every folder the walk read, with its mtime (the site cache key watches folders: this
+    # saves a second walk of the content tree), and the folders it did not enter.
+    folders: dict[str, int] = field(default_factory=dict)
+    pruned: list[str] = field(default_factory=list)
 
 
 def discover(paths: list[str], config: Config) -> Discovery:
@@ -167,8 +171,10 @@ def discover(paths: list[str], config: Config) -> Discovery:
 
     def walk(directory: str) -> None:
         try:
+            found.folders[directory] = os.stat(directory).st_mtime_ns
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
+            found.folders.pop(directory, None)
             found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
             return
         subdirs = []
@@ -182,6 +188,8 @@ def discover(paths: list[str], config: Config) -> Discovery:
             if is_dir:
                 if not name.startswith(".") and not exclude(rel) and not exclude(rel + "/"):
                     subdirs.append(entry.path)
+                else:
+                    found.pruned.append(entry.path)
                 continue
             if not name.lower().endswith(MARKDOWN_SUFFIXES) or exclude(rel) or not include(rel):
                 continue
@@ -316,6 +324,7 @@ class Runner:
         self._stat_keys: dict[str, tuple[int, int]] = {}
         self._overlaid = False
         self._salt_memo: str | None = None
+        self.discovery: Discovery | None = None  # set by a command that walked the site
         _init_worker(rule_classes, config.rule_settings, site, config)
 
     def _salt(self) -> str:
@@ -366,16 +375,32 @@ class Runner:
         static = os.path.join(self.site.root, "static")
         if os.path.isdir(static):
             tops.add(static)
-        folders = set()
+        folders: dict[str, int | None] = {}
         for top in tops:  # every folder below: resources live in bundle subfolders
-            folders.update(dirpath for dirpath, _dirs, _files in os.walk(top))
+            folders.update(self._folders(top))
         for folder in sorted(folders):
-            try:
-                h.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\n".encode())
-            except OSError:
-                h.update(f"{folder}\0-\n".encode())
+            h.update(f"{folder}\0{'-' if folders[folder] is None else folders[folder]}\n".encode())
         h.update(repr(sorted(getattr(self.site, "requested", None) or ())).encode())
         return h.hexdigest()
+
+    def _folders(self, top: str) -> dict[str, int | None]:
+        """Every folder below ``top`` with its mtime: from the discovery walk when it
+        covered ``top`` (folders it did not enter are walked here), else by walking."""
+        known = self.discovery
+        out: dict[str, int | None] = {}
+        if known is not None and top in known.folders:
+            prefix = top.rstrip(os.sep) + os.sep
+            out.update((d, m) for d, m in known.folders.items() if d == top or d.startswith(prefix))
+            walk = [p for p in known.pruned if p.startswith(prefix)]
+        else:
+            walk = [top]
+        for base in walk:
+            for dirpath, _dirs, _files in os.walk(base):
+                try:
+                    out[dirpath] = os.stat(dirpath).st_mtime_ns
+                except OSError:
+                    out[dirpath] = None
+        return out
 
     def lint_files(self, files: list[str], overlay: dict[str, str] | None = None) -> list[FileResult]:
         overlay = overlay or {}
