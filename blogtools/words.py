@@ -938,13 +938,13 @@ def parse_dictionary(data: Any, source: str, base: str = "", seen: frozenset[str
 def _cached_yaml(path: str, text: str, load: Any) -> Any:
     """A dictionary's data, parsed once per content: prh files use flow mappings, which only
     ruamel.yaml reads, and importing and running it costs ~40 ms on every start."""
+    if os.environ.get("BLOGTOOLS_NO_CACHE"):
+        return load(text).data
     import hashlib
     import pickle
 
     from blogtools.lint.cache import cache_dir
 
-    if os.environ.get("BLOGTOOLS_NO_CACHE"):
-        return load(text).data
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
     memo = os.path.join(cache_dir(), f"dict-{digest}.pickle")
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator
 from urllib.parse import quote
 
@@ -95,5 +94,6 @@ def _closest(fragment: str, anchors: set[str]) -> str | None:
     if same:
         return same[0]
     cands = [a for a in anchors if not a.startswith(("fn:", "fnref:")) and a != "TableOfContents"]
+    import difflib
     hits = difflib.get_close_matches(low, cands, n=1, cutoff=0.7)
     return hits[0] if hits else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterator
 
 from blogtools.document import Document
@@ -60,6 +59,7 @@ class ShortcodeUnknown(Rule):
             if not name or node.level or name in names or name in REMOVED:
                 continue
             a, b = name_span(doc, node.start, node.end, name)
+            import difflib
             close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.7)
             hint = f"; did you mean {close[0]!r}?" if close else f": add layouts/shortcodes/{name}.html"
             yield self.diagnostic(doc, a, b, f"no template for shortcode {name!r} in layouts/shortcodes/, the theme "

@@ -14,7 +14,6 @@ folder); no content file is read. Listing a folder (layouts, a bundle) is allowe
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import re
 from functools import lru_cache
@@ -25,6 +24,15 @@ if TYPE_CHECKING:
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".html", ".htm", ".org", ".adoc", ".asciidoc",
                     ".rst", ".pandoc", ".pdc", ".ipynb")
+
+
+def _unescape(text: str) -> str:
+    """``html.unescape``, importing :mod:`html` (its entity table) only when needed."""
+    if "&" not in text:
+        return text
+    import html
+
+    return html.unescape(text)
 
 
 class Generator:
@@ -265,7 +273,7 @@ def inline_text(md: str) -> str:
     s = _TAG.sub("", s)
     s = _strip_emphasis(s)
     s = _ESCAPE.sub(r"\1", s)
-    s = html.unescape(s)
+    s = _unescape(s)
     return re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], s)
 
 
