@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from typing import Sequence
 
-from blogtools import __version__
+from blogtools import __version__, submodules
 
 
 def _command_modules() -> list[str]:
-    """The modules of :mod:`blogtools.commands` (a folder listing: ``pkgutil`` would
-    import ``inspect``, ~6 ms of every start)."""
     import blogtools.commands as commands
 
-    names = set()
-    for folder in commands.__path__:
-        try:
-            names.update(n[:-3] for n in os.listdir(folder) if n.endswith(".py") and not n.startswith("_"))
-        except OSError:
-            continue
-    return sorted(names)
+    return submodules(commands)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

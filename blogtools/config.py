@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any
 
 if sys.version_info >= (3, 11):

@@ -9,7 +9,7 @@ file without its BOM, newlines as they are in the file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from blogtools.record import dataclass
 from functools import cached_property
 from typing import Any, Iterator
 

@@ -18,7 +18,7 @@ project template whose parameters are read from the template itself).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit

@@ -52,7 +52,7 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from functools import lru_cache
 from typing import Any
 

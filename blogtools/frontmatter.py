@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any
 
 from blogtools.lines import LineIndex

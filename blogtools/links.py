@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import IO, Any, Callable, Iterable, Iterator
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 

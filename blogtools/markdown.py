@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any, Callable, Iterator
 
 # --------------------------------------------------------------------------- nodes

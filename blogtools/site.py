@@ -18,7 +18,7 @@ import os
 import posixpath
 import re
 import sys
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 

@@ -28,7 +28,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 

@@ -60,7 +60,7 @@ import re
 import sys
 import warnings
 from collections.abc import Set
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any, Callable
 
 __all__ = [

@@ -14,7 +14,7 @@ import difflib
 import os
 import stat
 import tempfile
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Callable
 
 from blogtools.document import Document, LoadError

@@ -4,7 +4,6 @@ modules registered under the ``blogtools.rules`` entry point group."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from functools import lru_cache
 
@@ -29,8 +28,9 @@ def _rules_in(module: object) -> list[type[Rule]]:
 def _builtin_modules() -> list[object]:
     import blogtools_rules
 
-    names = sorted(m.name for m in pkgutil.iter_modules(blogtools_rules.__path__) if not m.name.startswith("_"))
-    return [importlib.import_module(f"blogtools_rules.{name}") for name in names]
+    from blogtools import submodules
+
+    return [importlib.import_module(f"blogtools_rules.{name}") for name in submodules(blogtools_rules)]
 
 
 def _entry_points() -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ facts of every document. Rules never write: a diagnostic carries a :class:`Fix`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from blogtools.record import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator
 
 if TYPE_CHECKING:

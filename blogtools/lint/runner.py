@@ -12,7 +12,7 @@ import fnmatch
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from blogtools.record import dataclass
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 

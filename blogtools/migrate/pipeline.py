@@ -12,7 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any
 
 from blogtools.migrate import assets as assetmod, body as bodymod, target_hugo

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from blogtools.record import dataclass, field
 from typing import Any
 
 from blogtools.migrate._hugo import public_file
