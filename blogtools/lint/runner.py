@@ -141,6 +141,10 @@ def display_path(path: str) -> str:
     return path
 
 
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 @dataclass
 class Discovery:
     files: list[str] = field(default_factory=list)  # absolute paths
@@ -172,7 +176,8 @@ def discover(paths: list[str], config: Config) -> Discovery:
     def walk(directory: str) -> None:
         try:
             found.folders[directory] = os.stat(directory).st_mtime_ns
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=_entry_name)
         except OSError as exc:
             found.folders.pop(directory, None)
             found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
@@ -180,18 +185,21 @@ def discover(paths: list[str], config: Config) -> Discovery:
         subdirs = []
         for entry in entries:
             name = entry.name
-            rel = _rel(entry.path, root)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
             if is_dir:
+                rel = _rel(entry.path, root)
                 if not name.startswith(".") and not exclude(rel) and not exclude(rel + "/"):
                     subdirs.append(entry.path)
                 else:
                     found.pruned.append(entry.path)
                 continue
-            if not name.lower().endswith(MARKDOWN_SUFFIXES) or exclude(rel) or not include(rel):
+            if not name.lower().endswith(MARKDOWN_SUFFIXES):
+                continue  # (images and other files: no path work at all)
+            rel = _rel(entry.path, root)
+            if exclude(rel) or not include(rel):
                 continue
             link = entry.is_symlink()
             if link and not os.path.exists(entry.path):
