@@ -232,3 +232,27 @@ def test_fix_after_a_cached_lint_run_builds_deferred_fixes(tmp_path: Path) -> No
     assert r.returncode == 0, r.stdout + r.stderr
     post = tmp_path / "site" / "content" / "posts" / "mlops-study-talk.md"
     assert post.read_text(encoding="utf-8").startswith("---\n")
+
+
+def test_staged_subsets_share_the_site_results_and_see_only_their_own(tmp_path: Path) -> None:
+    """pre-commit passes different staged files each time: the site-wide results of an
+    unchanged site are computed once, and each run reports only its own files."""
+    from tests.conftest import run_cli
+
+    shutil.copytree(EXAMPLE, tmp_path / "site")
+    env = {"BLOGTOOLS_CACHE_DIR": str(tmp_path / "cache")}
+    whole = run_cli("lint", "site", "--output-format", "json", cwd=tmp_path, env=env)
+    by_file: dict[str, set[tuple[str, int]]] = {}
+    for d in json.loads(whole.stdout):
+        by_file.setdefault(d["path"], set()).add((d["code"], d["line"]))
+    site_wide = {"BT202", "BT301", "BT402", "BT403"}
+    picked = [p for p, found in sorted(by_file.items()) if {c for c, _ in found} & site_wide][:2]
+    assert len(picked) == 2, by_file.keys()
+    entries = []
+    for path in picked:
+        out = run_cli("lint", path, "--output-format", "json", cwd=tmp_path, env=env)
+        got = {(d["code"], d["line"]) for d in json.loads(out.stdout)}
+        assert {d["path"] for d in json.loads(out.stdout)} == {path}
+        assert got == by_file[path]
+        entries.append(set((tmp_path / "cache").glob("site-*.pickle")))
+    assert entries[1] == entries[0]  # the second subset reused the first one's site results

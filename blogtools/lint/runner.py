@@ -363,8 +363,11 @@ class Runner:
 
     def _site_key(self, results: list[FileResult]) -> str | None:
         """What site-wide results depend on: every file's (path, mtime, size), the folders
-        holding them (an image added or removed changes its bundle folder), static files,
-        and which files were asked for. None when they must run (network rules, no cache)."""
+        holding them (an image added or removed changes its bundle folder) and static files.
+        Not which files were asked for: results cover the whole site and are filtered
+        afterwards, so two pre-commit runs with different staged files share them (the one
+        rule that works on the requested files only, external links, needs the network and
+        is never cached). None when they must run (network rules, no cache)."""
         if not self.use_cache or self._overlaid or any(c.needs_network for c in self.rule_classes if c.site_wide):
             return None
         import hashlib
@@ -388,7 +391,6 @@ class Runner:
             folders.update(self._folders(top))
         for folder in sorted(folders):
             h.update(f"{folder}\0{'-' if folders[folder] is None else folders[folder]}\n".encode())
-        h.update(repr(sorted(getattr(self.site, "requested", None) or ())).encode())
         return h.hexdigest()
 
     def _folders(self, top: str) -> dict[str, int | None]:
