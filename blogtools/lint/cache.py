@@ -40,17 +40,25 @@ def salt(*parts: Any) -> str:
 
 
 class Cache:
-    """Per-file results: diagnostics in one pickle, facts in another, read only when needed."""
+    """Per-file results: diagnostics in one pickle, facts in another, read only when needed.
+
+    Each file has a small journal beside it (``*.delta.pickle``): a run that changed a few
+    entries (a pre-commit run after editing one post) writes only the journal instead of
+    rewriting tens of megabytes; the journal is folded into the main file once it holds more
+    than :data:`JOURNAL_LIMIT` entries or a run prunes deleted files. Loading applies the
+    journal over the main file (``None`` in a journal deletes an entry).
+    """
 
     def __init__(self, key: str, directory: str | None = None) -> None:
         base = directory or cache_dir()
         self.path = os.path.join(base, f"lint-{key}.pickle")
         self.facts_path = os.path.join(base, f"facts-{key}.pickle")
         # path -> (content hash, (mtime_ns, size), display path, diagnostics)
-        self.entries: dict[str, tuple[bytes, tuple[int, int], str, Any]] = _load(self.path)
+        self.entries: dict[str, tuple[bytes, tuple[int, int], str, Any]] = _load_journaled(self.path)[0]
         self._facts: dict[str, Any] | None = None
-        self.dirty = False
-        self.facts_dirty = False
+        self._changed: set[str] = set()  # entries (and facts) changed by this run
+        self._facts_changed: set[str] = set()
+        self._rewrite = False  # fold everything into the main files
 
     def _entry(self, path: str, value: Any) -> Any:
         from blogtools.lint.runner import FileResult
@@ -68,34 +76,72 @@ class Cache:
         if entry is not None and entry[0] == digest:
             if entry[1] != stat_key:
                 self.entries[path] = (digest, stat_key, entry[2], entry[3])
-                self.dirty = True
+                self._changed.add(path)
             return self._entry(path, entry)
         return None
 
-    def facts_for(self, path: str) -> Any:
+    def _load_facts(self) -> dict[str, Any]:
         if self._facts is None:
-            self._facts = _load(self.facts_path)
-        return self._facts.get(path)
+            self._facts = _load_journaled(self.facts_path)[0]
+        return self._facts
+
+    def facts_for(self, path: str) -> Any:
+        return self._load_facts().get(path)
 
     def put(self, path: str, digest: bytes, stat_key: tuple[int, int], value: Any) -> None:
-        if self._facts is None:
-            self._facts = _load(self.facts_path)
         self.entries[path] = (digest, stat_key, value.path, value.diagnostics)
-        self._facts[path] = value.facts
-        self.dirty = self.facts_dirty = True
+        self._load_facts()[path] = value.facts
+        self._changed.add(path)
+        self._facts_changed.add(path)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._changed or self._rewrite)
 
     def save(self, keep: set[str] | None = None) -> None:
         if keep is not None and set(self.entries) - keep:
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
-            self.dirty = True
-            if self._facts is None:
-                self._facts = _load(self.facts_path)
-            self._facts = {k: v for k, v in self._facts.items() if k in keep}
-            self.facts_dirty = True
-        if self.dirty:
-            _dump(self.path, self.entries)
-        if self.facts_dirty and self._facts is not None:
-            _dump(self.facts_path, self._facts)
+            self._facts = {k: v for k, v in self._load_facts().items() if k in keep}
+            self._rewrite = True
+        _save_journaled(self.path, self.entries, self._changed, self._rewrite)
+        if self._facts is not None:
+            _save_journaled(self.facts_path, self._facts, self._facts_changed, self._rewrite)
+        self._changed, self._facts_changed, self._rewrite = set(), set(), False
+
+
+JOURNAL_LIMIT = 256  # entries a journal may hold before it is folded into its main file
+
+
+def _delta_path(path: str) -> str:
+    return path[: -len(".pickle")] + ".delta.pickle"
+
+
+def _load_journaled(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the data with its journal applied, the journal)."""
+    data = _load(path)
+    delta = _load(_delta_path(path))
+    for key, value in delta.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data, delta
+
+
+def _save_journaled(path: str, data: dict[str, Any], changed: set[str], rewrite: bool) -> None:
+    if not changed and not rewrite:
+        return
+    delta_path = _delta_path(path)
+    journal = _load(delta_path) if not rewrite else {}
+    journal.update((k, data.get(k)) for k in changed)
+    if rewrite or len(journal) > JOURNAL_LIMIT or not os.path.exists(path):
+        _dump(path, data)
+        try:
+            os.unlink(delta_path)
+        except OSError:
+            pass
+    else:
+        _dump(delta_path, journal)
 
 
 def _load(path: str) -> dict[str, Any]:
