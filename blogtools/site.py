@@ -590,9 +590,24 @@ class SiteModel:
             self._links[page.abspath] = cached
         return cached
 
+    @property
+    def report_pages(self) -> list[Page]:
+        """The pages whose diagnostics are wanted: all of them, or only the files a
+        pre-commit run was given (``Site.requested``). Rules that check each page against
+        the site loop over these; counts and duplicates still look at every page."""
+        requested = getattr(self.site, "requested", None)
+        if not requested:
+            return self.pages
+        cached = self.__dict__.get("_report_pages")
+        if cached is None or cached[0] != requested:
+            cached = self.__dict__["_report_pages"] = (set(requested),
+                                                        [p for p in self.pages if p.abspath in requested])
+        return cached[1]
+
     def each_link(self) -> Any:
-        """(page, link facts, Ref, Target) of every link of every page, images left out."""
-        for page in self.pages:
+        """(page, link facts, Ref, Target) of every link of every reported page (see
+        :attr:`report_pages`), images left out."""
+        for page in self.report_pages:
             for link, ref, target in self.links(page):
                 if link.get("kind") != "image":
                     yield page, link, ref, target

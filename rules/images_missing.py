@@ -38,9 +38,10 @@ def classified(rule: Rule, model: SiteModel, page: Page) -> list[tuple[ImageRef,
 
 
 def each(rule: Rule, site: Any, status: str) -> Iterator[tuple[SiteModel, Page, ImageRef, Any]]:
-    """(model, page, reference, detail) of every image of the site classified as ``status``."""
+    """(model, page, reference, detail) of every image of the reported pages classified as
+    ``status``."""
     model = site.model()
-    for page in model.pages:
+    for page in model.report_pages:
         for ref, got, detail in classified(rule, model, page):
             if got == status:
                 yield model, page, ref, detail

@@ -64,7 +64,7 @@ class LinkTargetMissing(Rule):
                 continue  # a link to the Markdown source: BT206
             if not model.content_exists(ref.path):
                 yield self._missing(model, page.facts or {}, link, ref)
-        for page in model.pages:
+        for page in model.report_pages:
             yield from self._templates(model, page)
 
     def _missing(self, model: SiteModel, f: dict[str, Any], link: dict[str, Any], ref: Any) -> Diagnostic:

@@ -234,25 +234,26 @@ def test_fix_after_a_cached_lint_run_builds_deferred_fixes(tmp_path: Path) -> No
     assert post.read_text(encoding="utf-8").startswith("---\n")
 
 
-def test_staged_subsets_share_the_site_results_and_see_only_their_own(tmp_path: Path) -> None:
-    """pre-commit passes different staged files each time: the site-wide results of an
-    unchanged site are computed once, and each run reports only its own files."""
+def test_staged_subsets_reuse_whole_site_results_or_compute_only_their_own(tmp_path: Path) -> None:
+    """pre-commit passes a few staged files: whole-site results of the same state are reused;
+    without them, site rules report on the staged files only and give the same findings."""
     from tests.conftest import run_cli
 
     shutil.copytree(EXAMPLE, tmp_path / "site")
-    env = {"BLOGTOOLS_CACHE_DIR": str(tmp_path / "cache")}
-    whole = run_cli("lint", "site", "--output-format", "json", cwd=tmp_path, env=env)
-    by_file: dict[str, set[tuple[str, int]]] = {}
+    warm = {"BLOGTOOLS_CACHE_DIR": str(tmp_path / "cache")}
+    whole = run_cli("lint", "site/content", "--output-format", "json", cwd=tmp_path, env=warm)
+    by_file: dict[str, set[tuple[str, int, int]]] = {}
     for d in json.loads(whole.stdout):
-        by_file.setdefault(d["path"], set()).add((d["code"], d["line"]))
-    site_wide = {"BT202", "BT301", "BT402", "BT403"}
-    picked = [p for p, found in sorted(by_file.items()) if {c for c, _ in found} & site_wide][:2]
-    assert len(picked) == 2, by_file.keys()
-    entries = []
-    for path in picked:
-        out = run_cli("lint", path, "--output-format", "json", cwd=tmp_path, env=env)
-        got = {(d["code"], d["line"]) for d in json.loads(out.stdout)}
-        assert {d["path"] for d in json.loads(out.stdout)} == {path}
-        assert got == by_file[path]
-        entries.append(set((tmp_path / "cache").glob("site-*.pickle")))
-    assert entries[1] == entries[0]  # the second subset reused the first one's site results
+        by_file.setdefault(d["path"], set()).add((d["code"], d["line"], d["column"]))
+    site_wide = {"BT202", "BT203", "BT301", "BT402", "BT403"}
+    picked = [p for p, found in sorted(by_file.items()) if {c for c, _, _ in found} & site_wide][:8]
+    assert len(picked) >= 3, by_file.keys()
+    entries = set((tmp_path / "cache").glob("site-*.pickle"))
+    for k, env in enumerate([warm, {"BLOGTOOLS_CACHE_DIR": str(tmp_path / "fresh")}]):
+        for path in picked:
+            out = run_cli("lint", path, "--output-format", "json", cwd=tmp_path, env=env)
+            got = {(d["code"], d["line"], d["column"]) for d in json.loads(out.stdout)}
+            assert {d["path"] for d in json.loads(out.stdout)} == {path}
+            assert got == by_file[path], (k, path)
+        if k == 0:  # served from the whole-site results: nothing new stored
+            assert set((tmp_path / "cache").glob("site-*.pickle")) == entries

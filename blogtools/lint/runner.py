@@ -364,10 +364,9 @@ class Runner:
     def _site_key(self, results: list[FileResult]) -> str | None:
         """What site-wide results depend on: every file's (path, mtime, size), the folders
         holding them (an image added or removed changes its bundle folder) and static files.
-        Not which files were asked for: results cover the whole site and are filtered
-        afterwards, so two pre-commit runs with different staged files share them (the one
-        rule that works on the requested files only, external links, needs the network and
-        is never cached). None when they must run (network rules, no cache)."""
+        Not which files were asked for: whole-site results of a state serve every subset
+        (:meth:`site_diagnostics` adds the subset to the key for results computed for a
+        subset only). None when they must run (network rules, no cache)."""
         if not self.use_cache or self._overlaid or any(c.needs_network for c in self.rule_classes if c.site_wide):
             return None
         import hashlib
@@ -485,13 +484,23 @@ class Runner:
         if not site_rules:
             return []
         key = self._site_key(results)
+        requested = getattr(self.site, "requested", None)
         if key is not None:
             from blogtools.lint.cache import SiteCache
 
             store = SiteCache(self._salt())
-            cached = store.get(key)
+            cached = store.get(key)  # whole-site results of this state serve any subset
             if cached is not None:
                 return cached
+            if requested:
+                # A pre-commit run: site rules report on the given files only (much less
+                # work than the whole site), so their results are stored for that subset.
+                import hashlib
+
+                key += "-" + hashlib.blake2b(repr(sorted(requested)).encode(), digest_size=8).hexdigest()
+                cached = store.get(key)
+                if cached is not None:
+                    return cached
         self.site.pages = [r.facts for r in results if r.facts is not None]
         out: list[Diagnostic] = []
         for rule in site_rules:
