@@ -84,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]
     fixed = 0
-    files = with_site_context(found.files, rules, site, config, args.paths or ["."])
+    files = with_site_context(found.files, rules, site, config, args.paths or ["."], seen=found)
     # Site-wide rules may limit expensive work (external checks) to the requested files.
     site.requested = set(found.files) if len(files) > len(found.files) else None
     # Expensive fix text (a whole front matter conversion) is built only when it is applied.
@@ -103,13 +103,15 @@ def main(args: argparse.Namespace) -> int:
 
 
 def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any,
-                      given: list[str] | None = None) -> list[str]:
+                      given: list[str] | None = None, seen: Any = None) -> list[str]:
     """Add every content file of the site when a site-wide rule runs on a subset.
 
     pre-commit passes only the staged files; a link to another post must still resolve and
     a duplicate alias must still be seen, so the other pages are read too but not reported
     on. They come from the cache when unchanged (the first run fills it); with
     ``--no-cache`` they are all parsed again, which on a large site costs a full run.
+    ``seen``: the run's :class:`Discovery`, given the folders walked here (the site cache
+    key reads their mtimes instead of walking them again).
     """
     from blogtools.lint.runner import discover
 
@@ -126,7 +128,11 @@ def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any
            for p in given):
         return files  # the whole content folder is being linted already
     requested = set(files)
-    return files + [f for f in discover([content], config).files if f not in requested]
+    context = discover([content], config)
+    if seen is not None:
+        seen.folders.update(context.folders)
+        seen.pruned.extend(context.pruned)
+    return files + [f for f in context.files if f not in requested]
 
 
 def only_requested(result: Any, requested: list[str]) -> list[Any]:
