@@ -9,14 +9,11 @@ Rule options live in tables named by their dotted keys (``[front-matter] format 
 from __future__ import annotations
 
 import os
-import sys
-from blogtools.record import dataclass, field
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from blogtools import _toml
+from blogtools.record import dataclass, field
+
 
 DEFAULT_INCLUDE = ("**/*.md", "**/*.markdown")
 DEFAULT_EXCLUDE = (
@@ -98,6 +95,7 @@ def find_config_file(start: str) -> tuple[str | None, dict[str, Any]]:
 
 
 def _read(path: str) -> dict[str, Any]:
+    tomllib = _toml.tomllib()
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

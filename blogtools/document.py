@@ -9,12 +9,12 @@ file without its BOM, newlines as they are in the file.
 from __future__ import annotations
 
 import os
-from blogtools.record import dataclass
 from functools import cached_property
 from typing import Any, Iterator
 
 from blogtools import frontmatter
 from blogtools.lines import LineIndex
+from blogtools.record import dataclass
 
 MAX_BYTES = 4 * 1024 * 1024
 

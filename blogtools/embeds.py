@@ -18,10 +18,11 @@ project template whose parameters are read from the template itself).
 from __future__ import annotations
 
 import re
-from blogtools.record import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from blogtools.record import dataclass, field
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,11 @@ import io
 import json
 import math
 import re
-from blogtools.record import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from blogtools import frontmatter
+from blogtools.record import dataclass, field
 
 FENCES = {"yaml": "---", "toml": "+++"}
 LINE_WIDTH = 100  # a longer TOML array is written one item a line

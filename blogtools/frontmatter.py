@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from blogtools.record import dataclass, field
 from typing import Any
 
+from blogtools import _toml
 from blogtools.lines import LineIndex
+from blogtools.record import dataclass, field
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 Path_ = tuple  # a key path: ("tags", 0), ("cover", "image")
 
@@ -134,6 +130,7 @@ _TOML_STR = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
 
 def _load_toml(fm: FrontMatter, content: str) -> None:
     base = fm.content_start
+    tomllib = _toml.tomllib()
     try:
         fm.data = tomllib.loads(content.replace("\r\n", "\n"))
     except tomllib.TOMLDecodeError as exc:

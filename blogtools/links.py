@@ -30,13 +30,13 @@ import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections import deque
-from blogtools.record import dataclass, field
 from typing import IO, Any, Callable, Iterable, Iterator
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from blogtools.record import dataclass, field
 
 CACHE_VERSION = 1
 MAX_RETRY_AFTER = 60.0  # seconds; a host asking for a longer pause is left for the next run
@@ -382,6 +382,8 @@ class LinkCache:
         try:
             folder = os.path.dirname(self.path)
             os.makedirs(folder, exist_ok=True)
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"version": CACHE_VERSION, "entries": merged}, fh, ensure_ascii=False)

@@ -24,8 +24,9 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from blogtools.record import dataclass, field
 from typing import Any, Callable, Iterator
+
+from blogtools.record import dataclass, field
 
 # --------------------------------------------------------------------------- nodes
 

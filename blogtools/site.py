@@ -17,17 +17,13 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import sys
-from blogtools.record import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from blogtools import _toml
 from blogtools import facts as _facts
+from blogtools.record import dataclass, field
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
                 "config.toml", "config.yaml", "config.yml", "config.json")
@@ -170,7 +166,7 @@ def _read_config(path: str) -> dict[str, Any]:
     try:
         if path.endswith(".toml"):
             with open(path, "rb") as fh:
-                return tomllib.load(fh)
+                return _toml.tomllib().load(fh)
         if path.endswith(".json"):
             import json
 

@@ -28,9 +28,10 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from blogtools.record import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
+
+from blogtools.record import dataclass, field
 
 # --------------------------------------------------------------------------- tokens
 _LATIN = "A-Za-z\uff21-\uff3a\uff41-\uff5a"

@@ -60,8 +60,9 @@ import re
 import sys
 import warnings
 from collections.abc import Set
-from blogtools.record import dataclass, field
 from typing import Any, Callable
+
+from blogtools.record import dataclass, field
 
 __all__ = [
     "MAX_NODES",

@@ -2,26 +2,18 @@
 and values are written, and the small edits the fixes are made of.
 
 Everything here is cheap on a file without findings: no YAML or TOML library is imported,
-the schema file is read once per process, and edits are only built for a finding.
+the schema is a Python module, and edits are only built for a finding.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
-from functools import lru_cache
 from typing import Any, Iterator
 
 from blogtools.fmedit import key_token_end, scalar
 from blogtools.frontmatter import FrontMatter
 from blogtools.lint.rule import Edit, Option
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 Path = tuple[Any, ...]
 TYPES = ("string", "bool", "int", "number", "date", "path", "url", "strings", "paths", "table", "tables",
@@ -67,11 +59,10 @@ SYNONYMS = Option("front-matter.synonyms", {}, "extra key renames, e.g. author_n
 
 
 # --------------------------------------------------------------------------- schema
-@lru_cache(maxsize=1)
 def _schema_file() -> dict[str, dict[str, str]]:
-    path = os.path.join(os.path.dirname(__file__), "data", "front_matter_schema.toml")
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    from blogtools_rules._front_matter_schema import SCHEMAS
+
+    return SCHEMAS
 
 
 def schema_name(rule: Any, site: Any) -> str:

@@ -51,7 +51,7 @@ class FrontMatterType(Rule):
 
     What it does
         Checks each key the generator defines (Hugo, Jekyll or Zola, see
-        ``rules/data/front_matter_schema.toml``) and each key declared in
+        ``rules/_front_matter_schema.py``) and each key declared in
         ``front-matter.keys`` against its type: ``draft: "false"`` (a string, not a boolean),
         ``weight: "3"``, ``aliases`` that is one string or holds URLs instead of paths,
         ``url: https://...`` where Hugo wants a path, ``cover.image`` declared as a path.

@@ -14,11 +14,11 @@ import difflib
 import os
 import stat
 import tempfile
-from blogtools.record import dataclass, field
 from typing import Callable
 
 from blogtools.document import Document, LoadError
 from blogtools.lint.rule import Diagnostic, Edit, Fix
+from blogtools.record import dataclass, field
 
 MAX_ROUNDS = 10
 VERIFY_CODES = ("BT001", "BT002")

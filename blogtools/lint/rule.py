@@ -11,8 +11,9 @@ facts of every document. Rules never write: a diagnostic carries a :class:`Fix`,
 
 from __future__ import annotations
 
-from blogtools.record import dataclass
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator
+
+from blogtools.record import dataclass
 
 if TYPE_CHECKING:
     from blogtools.document import Document

@@ -12,7 +12,6 @@ import fnmatch
 import os
 import re
 import sys
-from blogtools.record import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -21,6 +20,7 @@ from blogtools.document import Document, LoadError
 from blogtools.lint import suppress
 from blogtools.lint.registry import all_rules, matches
 from blogtools.lint.rule import Diagnostic, Rule
+from blogtools.record import dataclass, field
 from blogtools.site import Site
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")

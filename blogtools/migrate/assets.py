@@ -18,9 +18,10 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from blogtools.record import dataclass
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
+
+from blogtools.record import dataclass
 
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT = 15.0

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from blogtools.record import dataclass, field
 from typing import Any
+
+from blogtools.record import dataclass, field
 
 
 @dataclass

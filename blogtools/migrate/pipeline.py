@@ -12,12 +12,12 @@ import shutil
 import sys
 import tempfile
 import time
-from blogtools.record import dataclass, field
 from typing import Any
 
 from blogtools.migrate import assets as assetmod, body as bodymod, target_hugo
 from blogtools.migrate.model import Post, SourceSite
 from blogtools.migrate.sources import detect, read
+from blogtools.record import dataclass, field
 
 # rules whose safe fixes normalise a migrated tree: front matter, links, images, footnotes,
 # embeds. Chosen by selector at run time, so a rule that does not exist yet is simply absent.

