@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from functools import cached_property, lru_cache
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from blogtools.record import dataclass, field
+from blogtools.urls import parse_qs, unquote, urlsplit
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ import threading
 import time
 from collections import deque
 from typing import IO, Any, Callable, Iterable, Iterator
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from blogtools.record import dataclass, field
+from blogtools.urls import quote, unquote, urlsplit, urlunsplit
 
 CACHE_VERSION = 1
 MAX_RETRY_AFTER = 60.0  # seconds; a host asking for a longer pause is left for the next run

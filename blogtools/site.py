@@ -18,11 +18,11 @@ import os
 import posixpath
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from blogtools import _toml
 from blogtools import facts as _facts
 from blogtools.record import dataclass, field
+from blogtools.urls import unquote, urlsplit
 
 
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools.urls import urlsplit
 
 ALIAS_KEYS = {"hugo": "aliases", "jekyll": "redirect_from"}
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any, Iterator
-from urllib.parse import unquote, urlsplit
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 from blogtools.site import image_refs, is_remote, url_key, value_span
+from blogtools.urls import unquote, urlsplit
 
 MEDIUM_CDN = ("cdn-images-1.medium.com", "cdn-images-2.medium.com", "miro.medium.com")
 

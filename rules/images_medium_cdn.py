@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
 from blogtools.site import _lookup
+from blogtools.urls import urlsplit
 from blogtools_rules.images_missing import FRONT_MATTER_KEYS
 
 MEDIUM_HOSTS = ("cdn-images-1.medium.com", "cdn-images-2.medium.com", "miro.medium.com")

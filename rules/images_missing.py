@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import filecmp
 from typing import Any, Iterator
-from urllib.parse import unquote
 
 from blogtools.lint.rule import Diagnostic, Option, Rule
 from blogtools.site import (
     DEFAULT_IMAGE_KEYS, DEFAULT_IMAGE_SHORTCODES, ImageRef, Page, SiteModel, Target, image_refs, is_remote,
     resolve_image, url_key,
 )
+from blogtools.urls import unquote
 
 
 def _str_list(value: Any) -> str | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import Any, Iterator
-from urllib.parse import quote
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools.urls import quote
 
 
 class LinkFragmentMissing(Rule):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from typing import Any, Iterator
-from urllib.parse import unquote
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 from blogtools.site import markdown_url
+from blogtools.urls import unquote
 
 
 class LinkToMarkdownSource(Rule):
