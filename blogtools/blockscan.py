@@ -333,41 +333,32 @@ class _Container:
         return self.starts[j] if j < len(lines) else len(self.src)
 
     def table(self, body: Body, i: int, line: str, in_par: bool) -> int | None:
-        lines = self.lines
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # mistune's two table forms: with outer pipes a malformed table becomes a paragraph
+        # of its own (not modelled: fall back); without them the line is paragraph text.
         if _PIPE_TABLE.match(line):
-            head = _pipe_row(line)
-            align = _pipe_row(nxt)
-            if head is None or align is None:
-                return None
-            width = _head_width(head, align)
-            if width is None:
-                raise Fallback("invalid pipe table")
-            j = i + 2
-            while j < len(lines):
-                row = _pipe_row(lines[j])
-                if row is None:
-                    break
-                if len(_cells(row)) != width:
-                    raise Fallback("invalid pipe table")
-                j += 1
+            row_of, strict = _pipe_row, True
         elif _NP_TABLE.match(line):
-            head = _np_row(line)
-            align = _np_row(nxt)
-            if head is None or align is None:
-                return None
-            width = _head_width(head, align)
-            if width is None:
-                return None
-            j = i + 2
-            while j < len(lines):
-                row = _np_row(lines[j])
-                if row is None:
-                    break
-                if len(_cells(row)) != width:
-                    return None
-                j += 1
+            row_of, strict = _np_row, False
         else:
+            return None
+        lines = self.lines
+        head = row_of(line)
+        align = row_of(lines[i + 1] if i + 1 < len(lines) else "")
+        if head is None or align is None:
+            return None
+        width = _head_width(head, align)
+        j = i + 2
+        while width is not None and j < len(lines):
+            row = row_of(lines[j])
+            if row is None:
+                break
+            if len(_cells(row)) != width:
+                width = None
+            else:
+                j += 1
+        if width is None:
+            if strict:
+                raise Fallback("invalid pipe table")
             return None
         start, end = self.starts[i], self.end_of(j - 1)
         self.flush(body)
