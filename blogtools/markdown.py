@@ -386,8 +386,9 @@ def _align(psrc: str, pos: int, csrc: str) -> tuple[list[int], list[int], int]:
 PARSER = os.environ.get("BLOGTOOLS_PARSER", "")
 
 
-def parse_body(text: str, body_start: int) -> Body:
-    """Parse ``text[body_start:]`` and return nodes with absolute offsets."""
+def prepare_body(text: str, body_start: int) -> tuple[list[Node], str]:
+    """The template nodes of ``text[body_start:]`` and the text the block parsers read:
+    templates masked, ``\r`` replaced in place (offsets stay exact), ending in a newline."""
     src = text[body_start:]
     # mistune rewrites \r\n to \n; replace \r in place instead so offsets stay exact.
     if "\r" in src:
@@ -395,6 +396,12 @@ def parse_body(text: str, body_start: int) -> Body:
     templates, masked = find_templates(src, body_start)
     if not masked.endswith("\n"):
         masked += "\n"
+    return templates, masked
+
+
+def parse_body(text: str, body_start: int) -> Body:
+    """Parse ``text[body_start:]`` and return nodes with absolute offsets."""
+    templates, masked = prepare_body(text, body_start)
     body = Body(list(templates), [])
     if PARSER != "mistune":
         from blogtools import blockscan

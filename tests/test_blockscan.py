@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import sys
 
 import pytest
@@ -29,12 +28,7 @@ def _both(text: str, start: int = 0) -> tuple[markdown.Body, markdown.Body | Non
         reference = markdown.parse_body(text, start)
     finally:
         markdown.PARSER = saved
-    src = text[start:]
-    if "\r" in src:
-        src = re.sub(r"\r(?=\n)", " ", src).replace("\r", "\n")
-    templates, masked = markdown.find_templates(src, start)
-    if not masked.endswith("\n"):
-        masked += "\n"
+    templates, masked = markdown.prepare_body(text, start)
     body = markdown.Body(list(templates), [])
     try:
         blockscan.parse(masked, start, body)
