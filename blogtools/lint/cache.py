@@ -94,10 +94,6 @@ class Cache:
         self._changed.add(path)
         self._facts_changed.add(path)
 
-    @property
-    def dirty(self) -> bool:
-        return bool(self._changed or self._rewrite)
-
     def save(self, keep: set[str] | None = None) -> None:
         if keep is not None and set(self.entries) - keep:
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
