@@ -10,19 +10,15 @@ that read it), ``unsafe`` (apply unsafe fixes too) and ``[settings]`` (rule opti
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from blogtools import api
+from blogtools import _toml, api
 from blogtools.lint.registry import all_rules
 from tests.conftest import FIXTURES, ROOT, text_at
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+tomllib = _toml.tomllib()
 
 CASES = FIXTURES / "cases"
 UPDATE = bool(os.environ.get("BLOGTOOLS_UPDATE_SNAPSHOTS"))
