@@ -642,52 +642,59 @@ def main(argv: list[str] | None = None) -> int:
         if "warm" in scenarios:
             log("scenario warm: fill a fresh cache once, then lint the unchanged site")
             cache_dirs = {label: fresh_dir("cache") for label, _ in commands}
+
+            def warm_env(label: str) -> dict:
+                return dict(base_env, BLOGTOOLS_CACHE_DIR=cache_dirs[label])
+
+            def warm_runs(target: str, before=None) -> dict:
+                """--repeat interleaved runs of every command on ``target`` with its cache;
+                ``before(k, label)`` runs ahead of each."""
+                runs = {label: [] for label, _ in commands}
+                for k in range(args.repeat):
+                    for label, cmd in commands:
+                        if before is not None:
+                            before(k, label)
+                        runs[label].append(run_once(lint_argv(cmd, target, False), warm_env(label), site,
+                                                    args.timeout))
+                return runs
+
+            def warm_shown(label: str, cmd: list[str], target: str) -> str:
+                return show_cmd(lint_argv(cmd, target, False), {"BLOGTOOLS_CACHE_DIR": f"<cache of {label}>"})
+
             fills = {}
             for label, cmd in commands:
-                env = dict(base_env, BLOGTOOLS_CACHE_DIR=cache_dirs[label])
-                fills[label] = run_once(lint_argv(cmd, site, False), env, site, args.timeout)
+                fills[label] = run_once(lint_argv(cmd, site, False), warm_env(label), site, args.timeout)
                 if not dir_has_files(cache_dirs[label]):
                     warnings.append(f"warm/{label}: nothing was written to BLOGTOOLS_CACHE_DIR by the fill run")
-            runs = {label: [] for label, _ in commands}
-            for _ in range(args.repeat):
-                for label, cmd in commands:
-                    env = dict(base_env, BLOGTOOLS_CACHE_DIR=cache_dirs[label])
-                    runs[label].append(run_once(lint_argv(cmd, site, False), env, site, args.timeout))
+            runs = warm_runs(site)
             for label, cmd in commands:
-                shown = show_cmd(lint_argv(cmd, site, False), {"BLOGTOOLS_CACHE_DIR": f"<cache of {label}>"})
+                shown = warm_shown(label, cmd, site)
                 add_row("warm (fill)", label, shown, [fills[label]], n_posts)
                 row = add_row("warm", label, shown, runs[label], n_posts)
                 if label in cold_sha and row["stdout_sorted_sha"] != cold_sha[label]:
                     warnings.append(f"warm/{label}: output differs from the cold run's output")
             # The pre-commit case: one staged post inside the site, the rest from the cache.
-            runs = {label: [] for label, _ in commands}
-            for _ in range(args.repeat):
-                for label, cmd in commands:
-                    env = dict(base_env, BLOGTOOLS_CACHE_DIR=cache_dirs[label])
-                    runs[label].append(run_once(lint_argv(cmd, one_post, False), env, site, args.timeout))
+            runs = warm_runs(one_post)
             for label, cmd in commands:
-                shown = show_cmd(lint_argv(cmd, one_post, False), {"BLOGTOOLS_CACHE_DIR": f"<cache of {label}>"})
-                add_row("one in site (warm)", label, shown, runs[label], 1)
+                add_row("one in site (warm)", label, warm_shown(label, cmd, one_post), runs[label], 1)
             # The same after editing that post (a real commit): its file result and the
             # site-wide results must be recomputed. The post is restored afterwards, bytes
             # and mtime, so the cached corpus stays as generated.
             original = open(one_post, "rb").read()
             st = os.stat(one_post)
-            runs = {label: [] for label, _ in commands}
+
+            def edit(k: int, label: str) -> None:  # a new edit before every run
+                with open(one_post, "wb") as f:
+                    f.write(original + f"\n追記 {k} {label}\n".encode())
+
             try:
-                for k in range(args.repeat):
-                    for label, cmd in commands:
-                        with open(one_post, "wb") as f:  # a new edit before every run
-                            f.write(original + f"\n追記 {k} {label}\n".encode())
-                        env = dict(base_env, BLOGTOOLS_CACHE_DIR=cache_dirs[label])
-                        runs[label].append(run_once(lint_argv(cmd, one_post, False), env, site, args.timeout))
+                runs = warm_runs(one_post, before=edit)
             finally:
                 with open(one_post, "wb") as f:
                     f.write(original)
                 os.utime(one_post, ns=(st.st_atime_ns, st.st_mtime_ns))
             for label, cmd in commands:
-                shown = show_cmd(lint_argv(cmd, one_post, False), {"BLOGTOOLS_CACHE_DIR": f"<cache of {label}>"})
-                add_row("one edited in site (warm)", label, shown, runs[label], 1)
+                add_row("one edited in site (warm)", label, warm_shown(label, cmd, one_post), runs[label], 1)
 
         if "memory" in scenarios:
             log(f"scenario memory: one cold run, sampling the process tree every {args.interval * 1000:.0f} ms")
