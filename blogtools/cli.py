@@ -53,4 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    raise SystemExit(main())
+    """The console script: :func:`main`, then a quick exit. A run over a large site leaves
+    millions of objects (results, site model) that a normal interpreter exit frees one by
+    one: about a second on 10,000 posts, with everything already written. So the exit
+    handlers run and the streams are flushed, and the process ends without that teardown
+    (as mypy's ``hard_exit`` does)."""
+    import atexit
+    import os
+
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # reader gone, or stream closed
+            pass
+    os._exit(code)
