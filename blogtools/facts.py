@@ -16,9 +16,7 @@ Pos = tuple[int, int, int, int]  # line, column, end_line, end_column (1-based)
 
 
 def pos(doc: Document, start: int, end: int) -> Pos:
-    line, col = doc.position(start)
-    end_line, end_col = doc.position(end)
-    return line, col, end_line, end_col
+    return doc.lines.span(start, end)
 
 
 def _links(doc: Document) -> list[dict[str, Any]]:

@@ -24,9 +24,27 @@ class LineIndex:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``."""
-        offset = max(0, min(offset, self.length))
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
+        if offset < 0:
+            offset = 0
+        elif offset > self.length:
+            offset = self.length
+        starts = self.starts
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """1-based (line, column, end line, end column) of ``start``..``end``: one call for
+        the positions facts store by the hundred per file."""
+        length, starts = self.length, self.starts
+        start = 0 if start < 0 else length if start > length else start
+        end = 0 if end < 0 else length if end > length else end
+        line = bisect_right(starts, start)
+        # most spans end on their first line: test that before searching
+        if line == len(starts) or end < starts[line]:
+            end_line = line if end >= starts[line - 1] else bisect_right(starts, end)
+        else:
+            end_line = bisect_right(starts, end, line)
+        return line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1
 
     def offset(self, line: int, column: int = 1) -> int:
         """Offset of a 1-based (line, column)."""
