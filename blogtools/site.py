@@ -600,13 +600,16 @@ class SiteModel:
                                                         [p for p in self.pages if p.abspath in requested])
         return cached[1]
 
-    def each_link(self) -> Any:
+    def each_link(self) -> list[tuple[Page, dict[str, Any], Ref | None, Target | None]]:
         """(page, link facts, Ref, Target) of every link of every reported page (see
-        :attr:`report_pages`), images left out."""
-        for page in self.report_pages:
-            for link, ref, target in self.links(page):
-                if link.get("kind") != "image":
-                    yield page, link, ref, target
+        :attr:`report_pages`), images left out; listed once, shared by the link rules."""
+        pages = self.report_pages
+        cached = self.__dict__.get("_each_link")
+        if cached is None or cached[0] is not pages:
+            out = [(page, link, ref, target) for page in pages for link, ref, target in self.links(page)
+                   if link.get("kind") != "image"]
+            cached = self.__dict__["_each_link"] = (pages, out)
+        return cached[1]
 
     def memo(self, key: tuple[Any, ...], compute: Any) -> Any:
         """A value computed once per model (image classifications shared by the image rules)."""
@@ -869,16 +872,21 @@ DEFAULT_IMAGE_KEYS = ("image", "images", "cover.image", "featured_image", "featu
 DEFAULT_IMAGE_SHORTCODES = ("figure.src",)
 
 
-def _lookup(data: Any, dotted: str) -> Any:
+def _lookup(data: Any, dotted: str, lowered: dict[str, str] | None = None) -> Any:
+    """``data[a][b]`` for ``"a.b"``, keys matched ignoring case (Hugo's keys are).
+    ``lowered``: ``data``'s keys by their lower case, when the caller looks up several."""
     node = data
-    for part in dotted.split("."):
+    for depth, part in enumerate(dotted.split(".")):
         if not isinstance(node, dict):
             return None
         if part in node:
             node = node[part]
             continue
         low = part.lower()
-        match = next((k for k in node if isinstance(k, str) and k.lower() == low), None)
+        if depth == 0 and lowered is not None:
+            match = lowered.get(low)
+        else:
+            match = next((k for k in node if isinstance(k, str) and k.lower() == low), None)
         if match is None:
             return None
         node = node[match]
@@ -900,8 +908,12 @@ def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
     fm = facts.get("front_matter") or {}
     data = fm.get("data") or {}
     keys_pos = fm.get("keys") or {}
+    lowered: dict[str, str] = {}
+    for k in data:
+        if isinstance(k, str):
+            lowered.setdefault(k.lower(), k)  # the first of two case variants, as the scan finds it
     for key in keys:
-        value = _lookup(data, key)
+        value = _lookup(data, key, lowered)
         items = [(key, value)] if isinstance(value, str) else [(f"{key}.{i}", v) for i, v in enumerate(value)] \
             if isinstance(value, list) else []
         for k, v in items:

@@ -6,6 +6,7 @@ one-file run often never parses a URL; the rules and the site model import these
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 
@@ -24,9 +25,20 @@ def urlunsplit(components: Any) -> str:
 def unquote(text: str, encoding: str = "utf-8", errors: str = "replace") -> str:
     if "%" not in text:  # (what urllib.parse.unquote does first, without the import)
         return text
+    if encoding == "utf-8" and errors == "replace":
+        return _unquote_utf8(text)
     from urllib.parse import unquote as real
 
     return real(text, encoding, errors)
+
+
+@lru_cache(maxsize=8192)
+def _unquote_utf8(text: str) -> str:
+    """Remembered: the site-wide rules decode the same percent-encoded (Japanese) URLs
+    several times each, and urllib's decoder is slow on them."""
+    from urllib.parse import unquote as real
+
+    return real(text)
 
 
 def quote(text: str, safe: str = "/", **kwargs: Any) -> str:

@@ -55,10 +55,11 @@ class LinkToMarkdownSource(Rule):
             f = page.facts or {}
             for link in f.get("links") or ():
                 url = link.get("url") or ""
-                path = unquote(url.split("#", 1)[0].split("?", 1)[0])
-                if link.get("kind") == "image" or not path.lower().endswith((".md", ".markdown")):
-                    continue
-                if "://" in path or path.startswith("//"):
+                raw = url.split("#", 1)[0].split("?", 1)[0]
+                if link.get("kind") == "image" or "://" in raw or raw.startswith("//"):
+                    continue  # (decoding keeps both: external links are left before it)
+                path = unquote(raw)
+                if not path.lower().endswith((".md", ".markdown")) or "://" in path or path.startswith("//"):
                     continue
                 target = _target(model, page, path)
                 if target is None:

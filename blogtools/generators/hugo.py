@@ -466,6 +466,8 @@ class Hugo(Generator):
                 add("/", "redirect", "language redirect", "")
             else:
                 add("/" + self.default_lang + "/", "redirect", "language redirect", self.default_lang)
+        # Thousands of pages share a few sections and tags: each is turned into a URL once.
+        done: set[tuple[Any, ...]] = set()
         for page in pages:
             if not page.published or page.kind != "page":
                 continue
@@ -474,7 +476,9 @@ class Hugo(Generator):
             dirs = parts[:-2] if os.path.splitext(parts[-1])[0].split(".")[0] == "index" else parts[:-1]
             if dirs and "section" not in self.disabled:
                 folder = os.path.join(_content_root(page), dirs[0])
-                add(prefix + "/" + self._path(dirs[0]) + "/", "section", dirs[0], page.lang, folder)
+                if ("section", prefix, folder, page.lang) not in done:
+                    done.add(("section", prefix, folder, page.lang))
+                    add(prefix + "/" + self._path(dirs[0]) + "/", "section", dirs[0], page.lang, folder)
             if "term" in self.disabled:
                 continue
             meta = lower_keys(_meta(page.facts or {}))
@@ -487,6 +491,9 @@ class Hugo(Generator):
                 for term in terms:
                     if not isinstance(term, (str, int, float)) or not _str(term).strip():
                         continue
+                    if (plural, prefix, _str(term), page.lang) in done:
+                        continue
+                    done.add((plural, prefix, _str(term), page.lang))
                     pattern = self.permalinks["term"].get(plural)
                     if pattern:
                         url = prefix + self._expand(pattern, {"title": _str(term)}, _str(term), [plural], plural, False)
