@@ -43,11 +43,16 @@ def _front_matter(doc: Document) -> dict[str, Any]:
     return {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
 
 
+def _suppressions(doc: Document) -> suppress.Suppressions | None:
+    found = suppress.collect(doc)
+    return found or None  # most posts have none: nothing to pickle and rebuild per post
+
+
 EXTRACTORS: dict[str, Callable[[Document], Any]] = {
     "front_matter": _front_matter,
     "links": _links,
     "headings": _headings,
-    "suppressions": suppress.collect,  # so site-wide diagnostics honour inline comments too
+    "suppressions": _suppressions,  # so site-wide diagnostics honour inline comments too
 }
 
 

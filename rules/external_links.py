@@ -14,13 +14,9 @@ from typing import Any, Iterator
 
 from blogtools import links
 from blogtools.facts import EXTRACTORS
-from blogtools.lint import suppress
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
 
 EXTRACTORS["external_urls"] = links.extract
-# The runner drops site-wide diagnostics covered by ``<!-- blogtools-disable... -->`` through
-# ``facts["suppressions"]``, which no extractor filled (issue 7 report: facts.py should).
-EXTRACTORS.setdefault("suppressions", suppress.collect)
 
 
 def _positive(value: Any) -> str | None:

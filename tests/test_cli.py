@@ -155,6 +155,24 @@ def test_inline_suppressions(cli, tmp_path: Path) -> None:
     assert cli("lint", "f.md").returncode == 0
 
 
+def test_inline_suppressions_cover_site_wide_findings(cli, tmp_path: Path) -> None:
+    """A site-wide rule's finding honours the comments of the file it points into (the
+    suppressions travel with the file's facts; a file without any carries none)."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "a.md").write_text("---\ntitle: a\ndate: 2021-01-10T10:00:00+09:00\n---\n\n"
+                                "<!-- blogtools-disable-next-line BT202 -->\n[消えた記事](/posts/gone/)\n\n"
+                                "[もう一つ](/posts/missing/)\n", encoding="utf-8")
+    (posts / "b.md").write_text("---\ntitle: b\ndate: 2021-01-10T10:00:00+09:00\n---\n\n[前の記事](/posts/gone/)\n",
+                                encoding="utf-8")
+    for args in (("--no-cache",), ()):  # computed, then filled into and read from the cache
+        r = cli("lint", "content", "--select", "BT202", "--output-format", "json", *args)
+        assert r.returncode == 1, r.stderr
+        found = sorted((Path(d["path"]).name, d["line"]) for d in json.loads(r.stdout))
+        assert found == [("a.md", 9), ("b.md", 6)]
+
+
 def test_rules_and_rule_docs(cli) -> None:
     r = cli("rules")
     assert r.returncode == 0 and "BT201  link-text-whitespace" in r.stdout
