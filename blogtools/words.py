@@ -424,6 +424,20 @@ def _positions(doc: Any) -> Any:
     return position
 
 
+# Two words of one phrase: a word, then only ADJACENT characters, then the next word (in the
+# look-ahead, so that it can start the next pair). A match cannot start inside a word: the
+# whole word would have matched there first.
+_PAIR = re.compile(f"({WORD.pattern})[{re.escape(ADJACENT)}]+(?=({WORD.pattern}))")
+
+
+def _fold_each(found: set[str]) -> set[str]:
+    """:func:`fold` of each string; when all are ASCII (nearly always), in one call."""
+    joined = " ".join(found)
+    if joined.isascii():
+        return set(joined.lower().split(" ")) if found else set()
+    return {fold(w) for w in found}
+
+
 def extract(doc: Any) -> dict[str, str]:
     """The word facts of one document, as compact strings (cheap to cache and to load).
 
@@ -442,11 +456,9 @@ def extract(doc: Any) -> dict[str, str]:
     if title is not None:
         spans.append(("t", title[0], title[1], ""))
         prose = prose + " " + doc.text[title[0] : title[1]]
-    # a word repeats many times in a post: fold each spelling once
-    counted = {fold(w) for w in set(_WORD3.findall(prose))}
-    label_words: set[str] = set()
-    bigrams: set[str] = set()
+    counted = _fold_each(set(_WORD3.findall(prose)))
     records = []
+    blanked_labels = []
     text = doc.text
     position = _positions(doc)
     label_text = " ".join(text[a:b] for _, a, b, _ in spans)
@@ -456,21 +468,16 @@ def extract(doc: Any) -> dict[str, str]:
     for kind, a, b, target in spans:
         raw = text[a:b]
         blanked = blank_markup(raw)
-        prev: str | None = None  # the label's previous word, folded
-        prev_end = 0
-        for m in WORD.finditer(blanked):
-            written = m.group()
-            i, j = m.span()
-            folded = written.lower() if written.isascii() else fold(written)
-            if j - i >= MIN_WORD:
-                label_words.add(folded)
-            if prev is not None and i > prev_end and not blanked[prev_end:i].strip(ADJACENT):
-                bigrams.add(prev + "_" + folded)
-            prev, prev_end = folded, j
-        if prev is None:
+        if not WORD.search(blanked):
             continue  # no words: not a label the site rules look at
+        blanked_labels.append(blanked)
         line, col = position(a)
         records.append(f"{kind}{_SEP}{a}{_SEP}{line}{_SEP}{col}{_SEP}{_clean(target)}{_SEP}{_clean(raw)}")
+    # All labels at once: a line break is neither a word character nor ADJACENT, so no word
+    # and no pair runs from one label into the next.
+    blanked = "\n".join(blanked_labels)
+    label_words = _fold_each(set(_WORD3.findall(blanked)))
+    bigrams = _fold_each({first + "_" + second for first, second in _PAIR.findall(blanked)})
     return {
         "v": FACTS_VERSION,
         "w": " ".join(sorted(counted)),
