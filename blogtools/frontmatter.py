@@ -136,6 +136,9 @@ _QUOTES = ("\"", "'")
 _TOML_ERR = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
 _TOML_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
 _TOML_KEY = re.compile(r"^[ \t]*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)[ \t]*=[ \t]*")
+# A value that ends on its line, then only blanks or a comment: _toml_value_end scans such
+# a line character by character to find the same end (anything else still goes there).
+_TOML_SIMPLE_VALUE = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'#\[\]{}]+)[ \t]*(?:#.*)?$""")
 _TOML_STR = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
 
 
@@ -186,7 +189,11 @@ def _toml_positions(fm: FrontMatter, content: str) -> None:
             path = prefix + _split_key(m.group(1))
             key_start = base + pos + len(line) - len(line.lstrip(" \t"))
             value_start = pos + m.end()
-            value_end, i, consumed = _toml_value_end(lines, i, m.end())
+            simple = _TOML_SIMPLE_VALUE.match(stripped, m.end())
+            if simple:  # a one-line string or bare value: where _toml_value_end would end it
+                value_end, consumed = pos + simple.end(1), len(line)
+            else:
+                value_end, i, consumed = _toml_value_end(lines, i, m.end())
             fm.positions[path] = Span(key_start, key_start + len(m.group(1)), base + value_start, base + value_end)
             value_text = content[value_start:value_end]
             if value_text.startswith("["):
