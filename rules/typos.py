@@ -178,7 +178,7 @@ class _Probes:
     all the probes finds the places where any of them starts instead (most posts have a
     handful or none). At each such place the expression takes the longest probe, and every
     other probe found there is a prefix of it, so the probes present are exactly those
-    prefixes.
+    prefixes, and the rules to try are the rules of those probes.
     """
 
     def __init__(self, rules: list[tuple[str, words.DictRule]]) -> None:
@@ -188,18 +188,23 @@ class _Probes:
         probes = sorted({p for _, r in rules if id(r) not in self.always for p in r.probes or ()},
                         key=lambda p: (-len(p), p))
         self.finder = re.compile("|".join(map(re.escape, probes))) if probes else None
-        self.prefixes = {q: frozenset(p for p in probes if q.startswith(p)) for q in probes}
+        # for the longest probe found at a place: the rules (by index) of it and its prefixes
+        owners: dict[str, set[int]] = {p: set() for p in probes}
+        for k, (_, r) in enumerate(rules):
+            if id(r) not in self.always:
+                for p in r.probes or ():
+                    owners[p].add(k)
+        self.rules_of = {q: frozenset().union(*(owners[p] for p in probes if q.startswith(p))) for q in probes}
+        self.always_indexes = frozenset(k for k, (_, r) in enumerate(rules) if id(r) in self.always)
 
     def candidates(self, folded: str) -> list[tuple[str, words.DictRule]]:
-        present: set[str] = set()
+        """The rules whose may_match(folded) is true, in dictionary order."""
+        found = set(self.always_indexes)
         pos = 0
         while self.finder is not None and (m := self.finder.search(folded, pos)) is not None:
-            present |= self.prefixes[m.group()]
+            found |= self.rules_of[m.group()]
             pos = m.start() + 1
-        if not present and not self.always:
-            return []
-        return [(source, r) for source, r in self.rules
-                if id(r) in self.always or not present.isdisjoint(r.probes)]  # type: ignore[arg-type]
+        return [self.rules[k] for k in sorted(found)]
 
 
 class _View:
