@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools_rules._front_matter_common import memo
 from blogtools.urls import urlsplit
 
 
@@ -73,7 +74,7 @@ class LinkOwnBaseUrl(Rule):
     fixable = "sometimes"
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
-        base = own_base(site)
+        base = memo(self, site, "base", lambda: own_base(site))  # the site's config is fixed for a run
         if base is None:
             return
         host, prefix = base
