@@ -103,28 +103,42 @@ def _load_yaml(fm: FrontMatter, content: str) -> None:
         fm.error_offset = base
         return
     fm.data = loaded.data
+    # This loop runs for every key and list item of every post, so LineIndex.offset is
+    # inlined: three method calls per entry cost as much as loading the YAML. The loaders
+    # give 0-based positions inside the text; anything else takes the clamping method.
+    starts, length, positions = index.starts, index.length, fm.positions
+    lines = len(starts)
     for path, (kl, kc, vl, vc, el, ec) in loaded.positions.items():
-        key_start = base + index.offset(kl + 1, kc + 1)
-        key_len = len(path[-1]) if isinstance(path[-1], str) else 0
-        quoted = _YAML_QUOTED_KEY.match(content, key_start - base) if key_len else None
+        if 0 <= kl < lines and 0 <= vl < lines and 0 <= el < lines and kc >= 0 and vc >= 0 and ec >= 0:
+            key_at = min(starts[kl] + kc, length)
+            value_start = base + min(starts[vl] + vc, length)
+            value_end = base + min(starts[el] + ec, length)
+        else:
+            key_at = index.offset(kl + 1, kc + 1)
+            value_start = base + index.offset(vl + 1, vc + 1)
+            value_end = base + index.offset(el + 1, ec + 1)
+        key = path[-1]
+        key_len = len(key) if isinstance(key, str) else 0
+        # only a key written in quotes can match (the pattern opens with one)
+        quoted = _YAML_QUOTED_KEY.match(content, key_at) if key_len and content[key_at : key_at + 1] in _QUOTES \
+            else None
         if quoted:  # a quoted key: the span ends after the closing quote
             key_len = quoted.end() - quoted.start()
-        fm.positions[path] = Span(
-            key_start,
-            key_start + key_len,
-            base + index.offset(vl + 1, vc + 1),
-            base + index.offset(el + 1, ec + 1),
-        )
+        positions[path] = Span(base + key_at, base + key_at + key_len, value_start, value_end)
     fm.duplicates = [(p, base + index.offset(line + 1, col + 1)) for p, line, col in loaded.duplicates]
 
 
 _YAML_QUOTED_KEY = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'")
+_QUOTES = ("\"", "'")
 
 
 # --------------------------------------------------------------------------- TOML
 _TOML_ERR = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
 _TOML_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
 _TOML_KEY = re.compile(r"^[ \t]*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)[ \t]*=[ \t]*")
+# A value that ends on its line, then only blanks or a comment: _toml_value_end scans such
+# a line character by character to find the same end (anything else still goes there).
+_TOML_SIMPLE_VALUE = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'#\[\]{}]+)[ \t]*(?:#.*)?$""")
 _TOML_STR = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
 
 
@@ -175,7 +189,11 @@ def _toml_positions(fm: FrontMatter, content: str) -> None:
             path = prefix + _split_key(m.group(1))
             key_start = base + pos + len(line) - len(line.lstrip(" \t"))
             value_start = pos + m.end()
-            value_end, i, consumed = _toml_value_end(lines, i, m.end())
+            simple = _TOML_SIMPLE_VALUE.match(stripped, m.end())
+            if simple:  # a one-line string or bare value: where _toml_value_end would end it
+                value_end, consumed = pos + simple.end(1), len(line)
+            else:
+                value_end, i, consumed = _toml_value_end(lines, i, m.end())
             fm.positions[path] = Span(key_start, key_start + len(m.group(1)), base + value_start, base + value_end)
             value_text = content[value_start:value_end]
             if value_text.startswith("["):

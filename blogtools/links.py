@@ -276,7 +276,14 @@ def extract(doc: Any) -> list[dict[str, Any]]:
     HTML (comments skipped), and URLs in shortcode and Liquid parameters (``{{< figure
     src="https://..." >}}``; ``{{< youtube id >}}`` has none). Code is never read.
     """
-    out = list(_front_matter_urls(doc))
+    # Walking every front matter value costs more than the rest; an absolute URL needs "//"
+    # or "www." in the block as written, unless an escape or entity spells it.
+    fm = doc.front_matter
+    block = doc.text[fm.content_start : fm.content_end] if fm is not None else ""
+    if "//" in block or "\\" in block or "&" in block or "www." in block.lower():
+        out = list(_front_matter_urls(doc))
+    else:
+        out = []
     for node in doc.nodes("html_block", "html_inline"):
         out.extend(_html_urls(doc, node))
     for node in doc.nodes("shortcode", "liquid"):

@@ -27,10 +27,12 @@ import os
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from blogtools.lines import LineIndex
 from blogtools.record import dataclass, field
 
 # --------------------------------------------------------------------------- tokens
@@ -43,8 +45,9 @@ CJK_RUN = re.compile(f"[{_KANJI}]{{2,}}|[{_KATAKANA}]{{2,}}")
 ALNUM_CLASS = f"{_LATIN}{_DIGIT}"
 _SEPARATORS = re.compile(r"[\s\-_./\u30fb\u2010\u2011\u2013\u2014]+")
 MIN_WORD = 3  # shorter ASCII words are not counted
-_ASCII_WORD3 = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
-_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# The words of WORD that are at least MIN_WORD long: a word is a maximal run, so a run too
+# short for this pattern at its first letter has no long enough tail either.
+_WORD3 = re.compile(f"[{_LATIN}][{_LATIN}{_DIGIT}]{{{MIN_WORD - 1},}}")
 _HALF_WIDTH_KANA = re.compile("[\uff66-\uff9f]")
 
 
@@ -381,10 +384,11 @@ def _value_span(text: str, start: int, end: int, value: str) -> tuple[int, int] 
     return (start + at, start + at + len(value)) if at >= 0 else None
 
 
-def _terms(doc: Any) -> list[str]:
+def _terms(doc: Any, position: Any = None) -> list[str]:
     fm = doc.front_matter
     if fm is None or not fm.data:
         return []
+    position = position or _positions(doc)
     out = []
     for key, value in fm.data.items():
         if not isinstance(key, str) or key.lower() not in TERM_KEYS:
@@ -396,11 +400,42 @@ def _terms(doc: Any) -> list[str]:
             span = fm.positions.get((key,) if i < 0 else (key, i))
             exact = _value_span(doc.text, span.value_start, span.value_end, item) if span else None
             start, end = exact if exact else ((span.value_start, span.value_end) if span else (0, 0))
-            line, col = doc.position(start)
-            end_line, end_col = doc.position(end)
-            out.append(_SEP.join(map(str, (key.lower(), _clean(item), i, start if exact else -1,
-                                           end if exact else -1, line, col, end_line, end_col))))
+            line, col = position(start)
+            end_line, end_col = position(end)
+            out.append(f"{key.lower()}{_SEP}{_clean(item)}{_SEP}{i}{_SEP}{start if exact else -1}{_SEP}"
+                       f"{end if exact else -1}{_SEP}{line}{_SEP}{col}{_SEP}{end_line}{_SEP}{end_col}")
     return out
+
+
+def _positions(doc: Any) -> Any:
+    """``doc.position`` as one call of a local function (the label and term loops look up
+    every entry's position; the method goes through two calls and the clamping)."""
+    index = getattr(doc, "lines", None)
+    if not isinstance(index, LineIndex):
+        return doc.position
+    starts, length = index.starts, index.length
+
+    def position(offset: int) -> tuple[int, int]:
+        if not 0 <= offset <= length:
+            return index.position(offset)
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    return position
+
+
+# Two words of one phrase: a word, then only ADJACENT characters, then the next word (in the
+# look-ahead, so that it can start the next pair). A match cannot start inside a word: the
+# whole word would have matched there first.
+_PAIR = re.compile(f"({WORD.pattern})[{re.escape(ADJACENT)}]+(?=({WORD.pattern}))")
+
+
+def _fold_each(found: set[str]) -> set[str]:
+    """:func:`fold` of each string; when all are ASCII (nearly always), in one call."""
+    joined = " ".join(found)
+    if joined.isascii():
+        return set(joined.lower().split(" ")) if found else set()
+    return {fold(w) for w in found}
 
 
 def extract(doc: Any) -> dict[str, str]:
@@ -421,14 +456,11 @@ def extract(doc: Any) -> dict[str, str]:
     if title is not None:
         spans.append(("t", title[0], title[1], ""))
         prose = prose + " " + doc.text[title[0] : title[1]]
-    if _FULL_WIDTH.search(prose):
-        counted = {fold(w) for w in WORD.findall(prose) if len(w) >= MIN_WORD}
-    else:
-        counted = {w.lower() for w in _ASCII_WORD3.findall(prose)}
-    label_words: set[str] = set()
-    bigrams: set[str] = set()
+    counted = _fold_each(set(_WORD3.findall(prose)))
     records = []
+    blanked_labels = []
     text = doc.text
+    position = _positions(doc)
     label_text = " ".join(text[a:b] for _, a, b, _ in spans)
     cjk = set(CJK_RUN.findall(label_text))
     if _HALF_WIDTH_KANA.search(label_text):
@@ -436,19 +468,16 @@ def extract(doc: Any) -> dict[str, str]:
     for kind, a, b, target in spans:
         raw = text[a:b]
         blanked = blank_markup(raw)
-        toks = [(m.group(0), m.start(), m.end()) for m in WORD.finditer(blanked)]
-        if not toks:
-            continue
-        prev = None
-        for written, i, j in toks:
-            folded = fold(written)
-            if j - i >= MIN_WORD:
-                label_words.add(folded)
-            if prev is not None and i > prev[1] and not blanked[prev[1] : i].strip(ADJACENT):
-                bigrams.add(prev[0] + "_" + folded)
-            prev = (folded, j)
-        line, col = doc.position(a)
-        records.append(_SEP.join((kind, str(a), str(line), str(col), _clean(target), _clean(raw))))
+        if not WORD.search(blanked):
+            continue  # no words: not a label the site rules look at
+        blanked_labels.append(blanked)
+        line, col = position(a)
+        records.append(f"{kind}{_SEP}{a}{_SEP}{line}{_SEP}{col}{_SEP}{_clean(target)}{_SEP}{_clean(raw)}")
+    # All labels at once: a line break is neither a word character nor ADJACENT, so no word
+    # and no pair runs from one label into the next.
+    blanked = "\n".join(blanked_labels)
+    label_words = _fold_each(set(_WORD3.findall(blanked)))
+    bigrams = _fold_each({first + "_" + second for first, second in _PAIR.findall(blanked)})
     return {
         "v": FACTS_VERSION,
         "w": " ".join(sorted(counted)),
@@ -456,7 +485,7 @@ def extract(doc: Any) -> dict[str, str]:
         "lw": " ".join(sorted(label_words)),
         "bg": " ".join(sorted(bigrams)),
         "labels": _REC.join(records),
-        "terms": _REC.join(_terms(doc)),
+        "terms": _REC.join(_terms(doc, position)),
     }
 
 

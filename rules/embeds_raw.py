@@ -7,6 +7,7 @@ from typing import Any, Iterator
 from blogtools import embeds
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools_rules._front_matter_common import memo
 from blogtools_rules.shortcodes_removed import HUGO_VERSION, available
 
 
@@ -64,7 +65,9 @@ class EmbedRawHtml(Rule):
         if not found:
             return
         dropped = not site.profile.raw_html_rendered
-        names = available(self, site)
+        # the shortcodes depend on the options and the site only (their template folders are
+        # read once per process): build the table once, not for every post with an embed
+        names = memo(self, site, "shortcodes", lambda: available(self, site))
         severity = "error" if dropped else "warning"
         effect = "Hugo drops it (markup.goldmark.renderer.unsafe is false)" if dropped else "raw HTML"
         for e in found:

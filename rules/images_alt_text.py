@@ -59,7 +59,9 @@ class ImageAltGeneric(Rule):
     options = (Option("images.generic-alt", GENERIC, "alt texts that describe nothing", validate=_str_list),)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
-        generic = {" ".join(g.lower().split()) for g in self.option("images.generic-alt")}
+        generic = self.__dict__.get("_generic")
+        if generic is None:  # the options do not change during a run: normalise the list once
+            generic = self._generic = {" ".join(g.lower().split()) for g in self.option("images.generic-alt")}
         for node in doc.nodes("image"):
             alt = " ".join(node.text.split())
             if not alt or node.text_start < 0:

@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools_rules._front_matter_common import memo
 from blogtools.urls import urlsplit
 
 
@@ -73,17 +74,23 @@ class LinkOwnBaseUrl(Rule):
     fixable = "sometimes"
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
-        base = own_base(site)
+        base = memo(self, site, "base", lambda: own_base(site))  # the site's config is fixed for a run
         if base is None:
             return
         host, prefix = base
-        if host not in doc.text.lower():
-            return
+        # Only posts whose text has the host are checked. Lower-casing the whole post to ask
+        # costs more than the rest of the check, so it is asked only once a URL has the host
+        # (host is lower case: if the text has it as it is, its lower-case form has it too).
+        text_has_host: bool | None = None
         for node in doc.nodes("link", "image", "autolink"):
             url = node.url
             if host not in url.lower() or not url.lower().startswith(("http://", "https://", "//")) \
                     or node.url_start < 0:
                 continue
+            if text_has_host is None:
+                text_has_host = host in doc.text or host in doc.text.lower()
+            if not text_has_host:
+                return
             parts = urlsplit(url)
             if _host(parts.netloc) != host:
                 continue

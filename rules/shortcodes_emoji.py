@@ -43,7 +43,10 @@ EMOJI = {
     "ok": "🆗", "sos": "🆘", "checkered_flag": "🏁", "triangular_flag_on_post": "🚩", "dart": "🎯",
     "art": "🎨", "musical_note": "🎵", "notes": "🎶", "video_game": "🎮", "game_die": "🎲",
 }
-_CODE = re.compile(r"(?<![\w:]):([a-z0-9_+-]{1,40}):(?![\w:])")
+# The look-behind sits after the first ":" (it checks the same character) so that the pattern
+# starts with a literal and the regex engine jumps from colon to colon: with the look-behind
+# first it is tried at every position of the body, ~20x slower on a post.
+_CODE = re.compile(r":(?<![\w:]:)([a-z0-9_+-]{1,40}):(?![\w:])")
 
 
 class EmojiCodeNotRendered(Rule):
