@@ -581,7 +581,10 @@ def _html_comments(body: Body, raw: str, base: int, container: str) -> None:
 
 
 # --------------------------------------------------------------------------- inline
-_TRIGGER = re.compile(r"\\.|`+|<|!\[|\[|https?://|www\.", re.S)
+# Every alternative starts with a literal character (``` ``* ``, not `` `+ ``): re then skips
+# to the next candidate character in C instead of trying each alternative at every position,
+# several times faster on Japanese text.
+_TRIGGER = re.compile(r"\\.|``*|<|!\[|\[|https?://|www\.", re.S)
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*)>")
 _EMAIL = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*)>")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>")
@@ -631,8 +634,12 @@ _code_span_closers: dict[int, re.Pattern[str]] = {}
 
 def _code_span_end(s: str, start: int, ticks: int) -> int:
     pat = _code_span_closers.get(ticks)
-    if pat is None:  # (kept here: looking the pattern up in re's cache costs more than the search)
-        pat = _code_span_closers[ticks] = re.compile(r"(?<!`)`{" + str(ticks) + r"}(?!`)")
+    if pat is None:
+        # ``ticks`` backticks, not next to another: written as literal backticks followed by
+        # the checks (the one behind spans the run), so that re searches for the literal run
+        # in C instead of trying the look-behind at every position.
+        run = "`" * ticks
+        pat = _code_span_closers[ticks] = re.compile(run + "(?<!`" + run + ")(?!`)")
     m = pat.search(s, start)
     return m.start() if m else -1
 
