@@ -484,6 +484,7 @@ class _Container:
         n = len(lines)
         name = _join(self.name, "list_item")
         spaces = m.group(1)
+        item_lead = -1  # the lead item_re and cap are for (items of a list mostly share it)
         while True:
             lead = len(spaces) + len(marker)
             if "\t" in text:
@@ -495,8 +496,10 @@ class _Container:
             if gap >= 5:
                 raise Fallback("list item starting with indented code")
             width = lead + gap
-            item_re = _item_pattern(bullet, lead)
-            cap = min(lead, 3)
+            if lead != item_lead:
+                item_lead = lead
+                item_re = _item_pattern(bullet, lead)
+                cap = min(lead, 3)
             # Collect the item's lines as mistune does.
             parts = [text[gap:]]
             absmap = [self.absmap[i] + width]
@@ -541,9 +544,10 @@ class _Container:
             k = len(parts)
             while k > 1 and (not parts[k - 1] or parts[k - 1].isspace()):
                 k -= 1
-            if k == 1 and _plain_item_text(parts[0]):
+            first = parts[0]
+            if k == 1 and (first[0] not in _BLOCK_CHARS or _plain_item_text(first)):
                 # The common item: one line of text. Its own parse would find one paragraph.
-                make_leaf(body, "paragraph", parts[0].strip(" \r\n\t\f"), 0, absmap[0].__add__, name)
+                make_leaf(body, "paragraph", first.strip(" \r\n\t\f"), 0, absmap[0].__add__, name)
             else:
                 if k < len(parts):
                     del parts[k:]
