@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, count
+from operator import add, sub
 
 from blogtools.markdown import (
     Body,
@@ -91,24 +93,37 @@ class _Container:
     """The text of one container (the body, a list item, a footnote) as mistune builds it,
     with the absolute offset of each of its lines."""
 
-    __slots__ = ("src", "lines", "starts", "absmap", "name", "top", "pending")
+    __slots__ = ("src", "lines", "starts", "absmap", "to_abs", "name", "top", "pending")
 
-    def __init__(self, src: str, absmap: list[int] | None, base: int, name: str, *, top: bool) -> None:
+    def __init__(self, src: str, absmap: list[int] | None, base: int, name: str, *, top: bool,
+                 lines: list[str] | None = None) -> None:
+        """``lines``, when given, must be ``src`` split at its line breaks (the caller has them)."""
         self.src = src
-        lines = src.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        starts = []
-        pos = 0
-        for line in lines:
-            starts.append(pos)
-            pos += len(line) + 1
+        if lines is None:
+            lines = src.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+        # Line k starts after the k lines before it and their k newlines (summed in C).
+        starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
+        starts.pop()
         self.lines = lines
         self.starts = starts
-        self.absmap = absmap if absmap is not None else [base + s for s in starts]
         self.name = name
         self.top = top
         self.pending = (-1, -1)  # the open paragraph (first line, stop), emitted before a block
+        if absmap is None:
+            self.absmap = [base + s for s in starts]
+            self.to_abs = base.__add__
+        else:
+            self.map_lines(absmap)
+
+    def map_lines(self, absmap: list[int]) -> None:
+        """Set the absolute offset of each line (at least one per line)."""
+        self.absmap = absmap
+        # The body itself, and most list items, are cut at the same column on every line: an
+        # offset then maps by one addition (``int.__add__``, in C), not a bisection.
+        shifts = set(map(sub, absmap, self.starts))
+        self.to_abs = shifts.pop().__add__ if len(shifts) == 1 else self._to_abs
 
     def flush(self, body: Body) -> None:
         first, stop = self.pending
@@ -116,7 +131,7 @@ class _Container:
             self.pending = (-1, -1)
             self.paragraph(body, first, stop)
 
-    def to_abs(self, pos: int) -> int:
+    def _to_abs(self, pos: int) -> int:
         k = bisect_right(self.starts, pos) - 1
         if k < 0:
             k = 0
@@ -138,6 +153,7 @@ class _Container:
             raise Fallback("deep nesting")
         lines = self.lines
         n = len(lines)
+        top = self.top
         i = 0
         par = -1  # first line of the open paragraph, -1 when none is open
         while i < n:
@@ -160,6 +176,12 @@ class _Container:
                     i += 1
                     continue
                 raise Fallback("indented code")
+            if c not in _BLOCK_CHARS and not (top and "|" in line):
+                # Paragraph text (what block() would find, without the call); most lines are.
+                if par < 0:
+                    par = i
+                i += 1
+                continue
             self.pending = (par, i)
             nxt = self.block(body, i, line, c, par >= 0, depth)
             if nxt is None:  # a paragraph line
@@ -384,7 +406,7 @@ class _Container:
             child = _Container(child_src, None, 0, _join(self.name, "footnote"), top=True)
             if child.starts != starts[: len(child.starts)]:
                 raise Fallback("footnote alignment")
-            child.absmap = [self.to_abs(o) for o in offsets[: len(child.starts)]]
+            child.map_lines([self.to_abs(o) for o in offsets[: len(child.starts)]])
             child.run(body, depth + 1)
         return self.line_at(end)
 
@@ -462,6 +484,7 @@ class _Container:
         n = len(lines)
         name = _join(self.name, "list_item")
         spaces = m.group(1)
+        item_lead = -1  # the lead item_re and cap are for (items of a list mostly share it)
         while True:
             lead = len(spaces) + len(marker)
             if "\t" in text:
@@ -473,8 +496,10 @@ class _Container:
             if gap >= 5:
                 raise Fallback("list item starting with indented code")
             width = lead + gap
-            item_re = _item_pattern(bullet, lead)
-            cap = min(lead, 3)
+            if lead != item_lead:
+                item_lead = lead
+                item_re = _item_pattern(bullet, lead)
+                cap = min(lead, 3)
             # Collect the item's lines as mistune does.
             parts = [text[gap:]]
             absmap = [self.absmap[i] + width]
@@ -500,7 +525,7 @@ class _Container:
                     j += 1
                     continue
                 if ind <= cap:
-                    if _THEMATIC.match(raw):
+                    if s[0] in "-*_" and _THEMATIC.match(raw):
                         break
                     im = item_re.match(raw)
                     if im:
@@ -515,27 +540,38 @@ class _Container:
                 parts.append(raw)
                 absmap.append(self.absmap[j])
                 j += 1
-            first_line = parts[0]
-            if len(parts) == 1 and first_line[0] not in _BLOCK_CHARS:
+            # mistune drops the blank (whitespace only) lines at the item's end.
+            k = len(parts)
+            while k > 1 and (not parts[k - 1] or parts[k - 1].isspace()):
+                k -= 1
+            first = parts[0]
+            if k == 1 and (first[0] not in _BLOCK_CHARS or _plain_item_text(first)):
                 # The common item: one line of text. Its own parse would find one paragraph.
-                stripped = first_line.strip(" \r\n\t\f")
-                base = absmap[0]
-                make_leaf(body, "paragraph", stripped, 0, lambda p, base=base: base + p, name)
-                if nxt_item is None:
-                    return j
-                i = j
-                spaces, marker, text = nxt_item.group(1), nxt_item.group(2), nxt_item.group(3)
-                continue
-            child_src = _strip_end("\n".join(parts) + "\n")
-            child = _Container(child_src, None, 0, name, top=False)
-            child.absmap = absmap[: len(child.starts)]
-            if len(child.absmap) < len(child.starts):
-                raise Fallback("list item alignment")
-            child.run(body, depth + 1)
+                make_leaf(body, "paragraph", first.strip(" \r\n\t\f"), 0, absmap[0].__add__, name)
+            else:
+                if k < len(parts):
+                    del parts[k:]
+                    del absmap[k:]
+                child = _Container("\n".join(parts) + "\n", absmap, 0, name, top=False, lines=parts)
+                child.run(body, depth + 1)
             if nxt_item is None:
                 return j
             i = j
-            spaces, marker, text = nxt_item.group(1), nxt_item.group(2), nxt_item.group(3)
+            spaces, marker, text = nxt_item.groups()
+
+
+def _plain_item_text(line: str) -> bool:
+    """Is ``line`` (the first line of a list item, no indentation) paragraph text, for
+    :meth:`_Container.block` in the item's own container? Only the cheap, frequent cases say
+    yes (an item starting with a code span or a link); the rest is parsed in full."""
+    c = line[0]
+    if c not in _BLOCK_CHARS:
+        return True
+    if c == "`" or c == "~":
+        return _FENCE.match(line) is None
+    if c == "[":  # (a list item's container is not ``top``: no footnote definitions)
+        return _REF_LINK.match(line) is None
+    return False
 
 
 def _breaks_list(line: str, c: str) -> bool:
@@ -575,15 +611,6 @@ def _item_pattern(bullet: str, lead: int) -> re.Pattern[str]:
         p = _item_patterns[key] = re.compile(
             r"( {0," + str(min(lead, 3)) + r"})(" + bullet + r")([ \t]*|[ \t][^\n]+)$")
     return p
-
-
-def _strip_end(src: str) -> str:
-    """Drop trailing whitespace after the last line break (mistune's ``strip_end``)."""
-    end = len(src)
-    while end and src[end - 1].isspace():
-        end -= 1
-    nl = src.find("\n", end)
-    return src[: nl + 1] if nl >= 0 else src
 
 
 def _pipe_row(line: str) -> str | None:
