@@ -553,7 +553,7 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     body.leaves.append(leaf)
     # Most leaves are one line, or lines cut at the same column: every position then maps by
     # one addition, which ``int.__add__`` does without the bisection of ``Leaf.to_abs``.
-    _scan(stripped, 0, len(stripped), leaf.to_abs if shift is None else shift.__add__, container, body.nodes)
+    scan_inline(leaf, body, None if shift is None else shift.__add__)
     return leaf
 
 
@@ -591,8 +591,10 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?
 _BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
-def scan_inline(leaf: Leaf, body: Body) -> None:
-    _scan(leaf.text, 0, len(leaf.text), leaf.to_abs, leaf.container, body.nodes)
+def scan_inline(leaf: Leaf, body: Body, to_abs: Callable[[int], int] | None = None) -> None:
+    """Scan ``leaf``'s inline nodes into ``body``; ``to_abs``: a cheaper equivalent of
+    ``leaf.to_abs`` when the caller has one."""
+    _scan(leaf.text, 0, len(leaf.text), to_abs or leaf.to_abs, leaf.container, body.nodes)
 
 
 def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str, out: list[Node]) -> None:
