@@ -872,9 +872,20 @@ DEFAULT_IMAGE_KEYS = ("image", "images", "cover.image", "featured_image", "featu
 DEFAULT_IMAGE_SHORTCODES = ("figure.src",)
 
 
-def _lookup(data: Any, dotted: str, lowered: dict[str, str] | None = None) -> Any:
+def key_index(data: Any) -> dict[str, Any]:
+    """``data``'s string keys by their lower case, the first spelling winning as in the scan of
+    :func:`_lookup`: for a caller looking up several keys of one front matter."""
+    lowered: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for k in data:
+            if isinstance(k, str):
+                lowered.setdefault(k.lower(), k)
+    return lowered
+
+
+def _lookup(data: Any, dotted: str, lowered: dict[str, Any] | None = None) -> Any:
     """``data[a][b]`` for ``"a.b"``, keys matched ignoring case (Hugo's keys are).
-    ``lowered``: ``data``'s keys by their lower case, when the caller looks up several."""
+    ``lowered``: :func:`key_index` of ``data``, when the caller looks up several keys."""
     node = data
     for depth, part in enumerate(dotted.split(".")):
         if not isinstance(node, dict):
@@ -908,10 +919,7 @@ def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
     fm = facts.get("front_matter") or {}
     data = fm.get("data") or {}
     keys_pos = fm.get("keys") or {}
-    lowered: dict[str, str] = {}
-    for k in data:
-        if isinstance(k, str):
-            lowered.setdefault(k.lower(), k)  # the first of two case variants, as the scan finds it
+    lowered = key_index(data)
     for key in keys:
         value = _lookup(data, key, lowered)
         items = [(key, value)] if isinstance(value, str) else [(f"{key}.{i}", v) for i, v in enumerate(value)] \

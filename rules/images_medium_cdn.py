@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools.site import _lookup
+from blogtools.site import _lookup, key_index
 from blogtools.urls import urlsplit
 from blogtools_rules.images_missing import FRONT_MATTER_KEYS
 
@@ -65,9 +65,9 @@ class ImageOnMediumCdn(Rule):
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         fm = doc.front_matter
         if fm is not None and fm.data:
-            keys = _TopKeys(fm.data)
+            lowered = key_index(fm.data)  # (most posts have none of the keys: each miss would scan them all)
             for key in self.option("images.front-matter-keys"):
-                value = keys.lookup(key)
+                value = _lookup(fm.data, key, lowered)
                 items = [((key,), value)] if isinstance(value, str) else \
                     [((key, i), v) for i, v in enumerate(value)] if isinstance(value, list) else []
                 for path, v in items:
@@ -86,35 +86,6 @@ class ImageOnMediumCdn(Rule):
                 if on_medium(m.group(2)):
                     yield self.diagnostic(doc, m.start(2), m.end(2), "<img> on Medium's CDN: it disappears with the "
                                           "Medium post or account; download it into the bundle")
-
-
-class _TopKeys:
-    """``site._lookup`` on one front matter for several keys: the case-insensitive match
-    of the first part (most posts have none of the image keys, and each miss compared every
-    key of the front matter) uses one lower-cased index, built when first needed."""
-
-    def __init__(self, data: dict[Any, Any]) -> None:
-        self.data = data
-        self.lowered: dict[str, Any] | None = None
-
-    def lookup(self, dotted: str) -> Any:
-        first, dot, rest = dotted.partition(".")
-        data = self.data
-        if not isinstance(data, dict):
-            return _lookup(data, dotted)
-        if first in data:
-            node = data[first]
-        else:
-            if self.lowered is None:
-                self.lowered = {}
-                for k in data:
-                    if isinstance(k, str):
-                        self.lowered.setdefault(k.lower(), k)  # the first spelling, as _lookup
-            match = self.lowered.get(first.lower())
-            if match is None:
-                return None
-            node = data[match]
-        return _lookup(node, rest) if dot else node
 
 
 def _span(text: str, fm: Any, path: tuple[Any, ...]) -> tuple[int, int] | None:
