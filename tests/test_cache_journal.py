@@ -76,3 +76,25 @@ def test_a_lost_journal_only_costs_speed(tmp_path: Path) -> None:
     # is then linted again; nothing wrong is served.
     assert broken.get_by_stat("/site/p1.md", (50, 50)) is None
     assert broken.get("/site/p1.md", b"changed", (50, 50)) is None
+
+
+def test_entry_files_round_trip_and_damage_reads_as_empty(tmp_path: Path) -> None:
+    shared = ["tag"] * 2
+    data = {f"/site/p{i}.md": {"tags": [shared, shared], "n": i, "text": "機械学習" * i} for i in range(50)}
+    path = str(tmp_path / "facts-x.pickle")
+    cache_mod._dump_entries(path, data)
+    back = cache_mod._load_entries(path)
+    assert back == data
+    assert back["/site/p3.md"]["tags"][0] is back["/site/p3.md"]["tags"][1]  # sharing inside an entry kept
+
+    size = os.path.getsize(path)
+    with open(path, "r+b") as fh:  # a run killed mid-write on a filesystem without atomic rename
+        fh.truncate(size // 2)
+    assert cache_mod._load_entries(path) == {}
+
+    import pickle
+
+    with open(path, "wb") as fh:  # a cache file from an older version (one pickle of the dict)
+        pickle.dump(data, fh)
+    assert cache_mod._load_entries(path) == {}
+    assert not list(tmp_path.glob("*.tmp"))
