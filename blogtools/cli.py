@@ -61,6 +61,9 @@ def run() -> None:
     import atexit
     import os
 
+    from blogtools.lint import runner
+
+    runner.FREEZE_AFTER_RUN = True
     code = main()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

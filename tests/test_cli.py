@@ -275,3 +275,31 @@ def test_staged_subsets_reuse_whole_site_results_or_compute_only_their_own(tmp_p
             assert got == by_file[path], (k, path)
         if k == 0:  # served from the whole-site results: nothing new stored
             assert set((tmp_path / "cache").glob("site-*.pickle")) == entries
+
+
+def test_a_run_for_the_console_script_freezes_its_objects_once_done() -> None:
+    """The console script's runs end with the run's objects frozen (no collector passes over
+    them while the output is written); library callers and the fixer's rounds do not."""
+    import gc
+
+    from blogtools.api import rules_for
+    from blogtools.config import Config
+    from blogtools.lint import runner as runner_mod
+    from blogtools.lint.runner import Runner, discover
+    from blogtools.site import load_site
+
+    config = Config(root=str(EXAMPLE))
+    files = discover([str(EXAMPLE)], config).files
+    gc.unfreeze()
+    try:
+        plain = Runner(config, rules_for(None), load_site(str(EXAMPLE)), jobs=1, use_cache=False)
+        expected = plain.run(files).diagnostics
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+        runner_mod.FREEZE_AFTER_RUN = True
+        frozen = Runner(config, rules_for(None), load_site(str(EXAMPLE)), jobs=1, use_cache=False)
+        assert frozen.run(files).diagnostics == expected  # same findings
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        runner_mod.FREEZE_AFTER_RUN = False
+        gc.unfreeze()

@@ -148,6 +148,7 @@ def _fix(runner: Any, files: list[str], args: argparse.Namespace, requested: set
     from blogtools.lint.runner import display_path, lint_document
 
     instances = [cls(runner.config.rule_settings) for cls in runner.rule_classes]
+    runner.freeze_after = False  # several rounds in one process: let each round's garbage go
     overlay: dict[str, str] = {}
     originals: dict[str, Document] = {}
     applied = 0

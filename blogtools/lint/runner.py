@@ -269,18 +269,30 @@ def _init_pool_worker(*args: Any) -> None:
     gc.disable()
 
 
+# Set by the console script (:func:`blogtools.cli.run`), whose process ends soon after a run.
+FREEZE_AFTER_RUN = False
+
+
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(freeze: bool = False) -> Iterator[None]:
     """Run without automatic garbage collection while building what stays alive until the
     run ends (the results received from the workers, the site model): each full collection
     would scan every object built so far (millions on a large site) and find nothing. The
-    little cyclic garbage made meanwhile is collected after."""
+    little cyclic garbage made meanwhile is collected after.
+
+    ``freeze``: move everything built meanwhile to the permanent generation instead. Once
+    collection resumes, the millions of objects allocated while it was off are all "young":
+    the next few collections would scan every one of them (about 0.8 s on 10,000 posts)
+    while the results are sorted and printed. Only for a process that exits after the run
+    (frozen cyclic garbage is never collected)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 
@@ -362,6 +374,9 @@ class Runner:
         self._overlaid = False
         self._salt_memo: str | None = None
         self.discovery: Discovery | None = None  # set by a command that walked the site
+        # Freeze the run's objects after it (see _collector_paused); a caller that runs
+        # again in the same process (the fixer's rounds) turns this off.
+        self.freeze_after = FREEZE_AFTER_RUN
         _init_worker(rule_classes, config.rule_settings, site, config)
 
     def _salt(self) -> str:
@@ -544,13 +559,13 @@ class Runner:
         return out
 
     def run(self, files: list[str], overlay: dict[str, str] | None = None) -> RunResult:
-        results = self.lint_files(files, overlay)
-        diagnostics = [d for r in results for d in r.diagnostics]
-        with _collector_paused():
+        with _collector_paused(self.freeze_after):
+            results = self.lint_files(files, overlay)
+            diagnostics = [d for r in results for d in r.diagnostics]
             diagnostics.extend(self.site_diagnostics(results))
-        diagnostics = self._per_file_ignores(diagnostics, results)
-        diagnostics.sort(key=Diagnostic.sort_key)
-        return RunResult(results, diagnostics, len(files), self.site)
+            diagnostics = self._per_file_ignores(diagnostics, results)
+            diagnostics.sort(key=Diagnostic.sort_key)
+            return RunResult(results, diagnostics, len(files), self.site)
 
     def _filter_site(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
         """Site-wide diagnostics honour the inline suppressions of the file they point into."""
