@@ -303,3 +303,38 @@ def test_a_run_for_the_console_script_freezes_its_objects_once_done() -> None:
     finally:
         runner_mod.FREEZE_AFTER_RUN = False
         gc.unfreeze()
+
+
+def test_site_rules_on_a_subset_report_what_the_whole_run_reports() -> None:
+    """A pre-commit run names a few files (``Site.requested``); site-wide rules then judge only
+    those pages against the whole model. Each file's site-wide findings must be the ones a
+    whole-site run gives it."""
+    from blogtools.api import rules_for
+    from blogtools.config import Config
+    from blogtools.lint.runner import Runner, discover
+    from blogtools.site import load_site
+
+    config = Config(root=str(EXAMPLE))
+    files = discover([str(EXAMPLE)], config).files
+    site_codes = {cls.code for cls in rules_for(None) if cls.site_wide}
+
+    def run(requested: set[str] | None) -> list:
+        site = load_site(str(EXAMPLE))
+        site.requested = requested
+        site.fix_mode = False
+        diags = Runner(config, rules_for(None), site, jobs=1, use_cache=False).run(files).diagnostics
+        return [d for d in diags if d.code in site_codes]
+
+    whole = run(None)
+    by_file: dict[str, list] = {}
+    for d in whole:
+        by_file.setdefault(d.path, []).append(d)
+    abs_of = {os.path.relpath(f): f for f in files}
+    checked = set()
+    for path, expected in sorted(by_file.items()):
+        if path not in abs_of:
+            continue
+        got = [d for d in run({abs_of[path]}) if d.path == path]
+        assert got == expected, path
+        checked.update(d.code for d in expected)
+    assert {"BT202", "BT214", "BT302", "BT402", "BT403"} <= checked, checked
