@@ -338,3 +338,26 @@ def test_site_rules_on_a_subset_report_what_the_whole_run_reports() -> None:
         assert got == expected, path
         checked.update(d.code for d in expected)
     assert {"BT202", "BT214", "BT302", "BT402", "BT403"} <= checked, checked
+
+
+def test_a_post_added_after_a_cached_walk_is_linted(cli, tmp_path: Path) -> None:
+    """The folder listings are remembered between runs; a new post still shows up."""
+    import time
+
+    shutil.copytree(EXAMPLE, tmp_path / "site")
+    old = time.time() - 3600  # outside the racy window, so the listings are recorded
+    for folder, _dirs, _files in os.walk(tmp_path / "site"):
+        os.utime(folder, (old, old))
+    first = json.loads(cli("lint", "site", "--output-format", "json").stdout)
+    assert list((tmp_path / "cache").glob("discovery-*.pickle"))
+    new = tmp_path / "site" / "content" / "posts" / "2099-new" / "index.md"
+    new.parent.mkdir()
+    new.write_text("---\ntitle: 新しい記事\ndate: 2020-01-01T00:00:00+09:00\n---\n\n[ 前後に空白 ](/about/)\n",
+                   encoding="utf-8")
+    second = json.loads(cli("lint", "site", "--output-format", "json").stdout)
+    added = [d for d in second if d["path"].endswith("2099-new/index.md") and d["code"] == "BT201"]
+    assert len(added) == 1 and len(second) > len(first)
+
+    fresh = tmp_path / "fresh-cache"
+    cli("lint", "site", "--no-cache", env={"BLOGTOOLS_CACHE_DIR": str(fresh)})
+    assert not fresh.exists() or not list(fresh.iterdir())

@@ -61,7 +61,7 @@ def prepare(args: argparse.Namespace) -> Any:
         config.rule_settings["links.offline"] = True
     config.rule_settings.update(getattr(args, "rule_settings", None) or {})
     site = load_site(paths[0], getattr(args, "generator", None) or config.get("generator"))
-    found = discover(paths, config)
+    found = discover(paths, config, discovery_memo(config, not getattr(args, "no_cache", False)))
     missing = [p for p, why in found.problems if why == "no such file or directory"]
     if missing:
         for p in missing:
@@ -102,6 +102,17 @@ def main(args: argparse.Namespace) -> int:
     return 1 if diagnostics else 0
 
 
+def discovery_memo(config: Any, use_cache: bool) -> Any:
+    """The folder listings of the last run (None with ``--no-cache`` or ``cache = false``)."""
+    if not use_cache or not config.get("cache") or os.environ.get("BLOGTOOLS_NO_CACHE"):
+        return None
+    from blogtools.config import DEFAULT_EXCLUDE
+    from blogtools.lint.cache import DiscoveryMemo
+
+    patterns = tuple(tuple(config.get(k)) for k in ("include", "exclude", "extend-exclude"))
+    return DiscoveryMemo(config.root, (tuple(DEFAULT_EXCLUDE),) + patterns)
+
+
 def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any,
                       given: list[str] | None = None, seen: Any = None) -> list[str]:
     """Add every content file of the site when a site-wide rule runs on a subset.
@@ -128,7 +139,7 @@ def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any
            for p in given):
         return files  # the whole content folder is being linted already
     requested = set(files)
-    context = discover([content], config)
+    context = discover([content], config, seen.memo if seen is not None else None)
     if seen is not None:
         seen.folders.update(context.folders)
         seen.pruned.extend(context.pruned)

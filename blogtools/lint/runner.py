@@ -155,18 +155,26 @@ class Discovery:
     # saves a second walk of the content tree), and the folders it did not enter.
     folders: dict[str, int] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
+    memo: Any = field(default=None, repr=False, compare=False)  # what later walks may reuse
 
 
-def discover(paths: list[str], config: Config) -> Discovery:
+Listing = tuple[list[tuple[str, bool]], list[str], list[str]]
+
+
+def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
     """Markdown files under ``paths``, in a stable order, honouring include/exclude.
 
     Directory symlinks are not followed (no loops); a symlinked file is read through its
     link, and a file reached twice (two links, or a path given twice) is linted once.
+
+    ``memo``: a :class:`blogtools.lint.cache.DiscoveryMemo`. A folder whose modification
+    time is the one recorded is not listed again: adding, removing or renaming an entry
+    changes its folder's mtime, editing a file does not. Symbolic links are checked anew.
     """
     include = _matcher(tuple(config.get("include")))
     exclude = _matcher(tuple(DEFAULT_EXCLUDE) + tuple(config.get("exclude")) + tuple(config.get("extend-exclude")))
     root = config.root
-    found = Discovery()
+    found = Discovery(memo=memo)
     seen: set[str] = set()
 
     def add(path: str, is_link: bool) -> None:
@@ -175,16 +183,13 @@ def discover(paths: list[str], config: Config) -> Discovery:
             seen.add(key)
             found.files.append(path)
 
-    def walk(directory: str) -> None:
-        try:
-            found.folders[directory] = os.stat(directory).st_mtime_ns
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=_entry_name)
-        except OSError as exc:
-            found.folders.pop(directory, None)
-            found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
-            return
-        subdirs = []
+    def listing(directory: str) -> Listing:
+        """(Markdown files with whether each is a symlink, sub-folders to enter, pruned ones)."""
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=_entry_name)
+        files: list[tuple[str, bool]] = []
+        subdirs: list[str] = []
+        pruned: list[str] = []
         for entry in entries:
             name = entry.name
             try:
@@ -196,20 +201,35 @@ def discover(paths: list[str], config: Config) -> Discovery:
                 if not name.startswith(".") and not exclude(rel) and not exclude(rel + "/"):
                     subdirs.append(entry.path)
                 else:
-                    found.pruned.append(entry.path)
+                    pruned.append(entry.path)
                 continue
             if not name.lower().endswith(MARKDOWN_SUFFIXES):
                 continue  # (images and other files: no path work at all)
             rel = _rel(entry.path, root)
             if exclude(rel) or not include(rel):
                 continue
-            link = entry.is_symlink()
-            if link and not os.path.exists(entry.path):
-                found.problems.append((entry.path, "broken symbolic link"))
+            files.append((entry.path, entry.is_symlink()))
+        return files, subdirs, pruned
+
+    def walk(directory: str) -> None:
+        try:
+            mtime = os.stat(directory).st_mtime_ns
+            known = memo.get(directory, mtime) if memo is not None else None
+            files, subdirs, pruned = known if known is not None else listing(directory)
+        except OSError as exc:
+            found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
+            return
+        found.folders[directory] = mtime
+        if memo is not None and known is None:
+            memo.put(directory, mtime, (files, subdirs, pruned))
+        found.pruned.extend(pruned)
+        for path, link in files:
+            if link and not os.path.exists(path):
+                found.problems.append((path, "broken symbolic link"))
                 continue
-            if link and os.path.isdir(entry.path):
+            if link and os.path.isdir(path):
                 continue  # a directory symlink named *.md: not followed
-            add(entry.path, link)
+            add(path, link)
         for sub in subdirs:
             walk(sub)
 
@@ -224,6 +244,8 @@ def discover(paths: list[str], config: Config) -> Discovery:
                 add(absolute, True)
         else:
             found.problems.append((given, "no such file or directory"))
+    if memo is not None:
+        memo.save()
     return found
 
 
