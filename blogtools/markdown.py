@@ -573,9 +573,17 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     """A leaf for ``stripped``, which starts at ``at`` of a text that ``to_abs`` maps to the
     document line by line; its inline nodes are scanned into ``body``."""
     first = to_abs(at)
+    nl = stripped.find("\n")
+    if nl < 0:  # one line (most leaves): every position maps by one addition
+        leaf = Leaf(kind, stripped, container, [0], [first])
+        body.leaves.append(leaf)
+        # (_scan's own first step: a leaf without a trigger character needs no call)
+        m = _TRIGGER.search(stripped)
+        if m is not None:
+            _scan(stripped, m.start(), len(stripped), first.__add__, container, body.nodes)
+        return leaf
     starts, offsets = [0], [first]
     shift = first  # document offset minus leaf offset, while it is the same on every line
-    nl = stripped.find("\n")
     while nl >= 0:
         off = to_abs(at + nl + 1)
         starts.append(nl + 1)
