@@ -20,26 +20,29 @@ def pos(doc: Document, start: int, end: int) -> Pos:
 
 
 def _links(doc: Document) -> list[dict[str, Any]]:
+    """Body links, images and autolinks: what site rules read of them (kind, url, text,
+    url_pos, url_span). Nothing reads a link's whole span, text span, container or bareness
+    from facts, so they are not stored: every key is pickled to the main process per link."""
     out = []
+    span = doc.lines.span
     for n in doc.nodes("link", "image", "autolink"):
-        out.append({
-            "kind": n.kind, "url": n.url, "text": n.text, "pos": pos(doc, n.start, n.end),
-            "url_pos": pos(doc, n.url_start, n.url_end) if n.url_start >= 0 else pos(doc, n.start, n.end),
-            "url_span": (n.url_start, n.url_end), "text_pos": pos(doc, n.text_start, n.text_end) if n.text_start >= 0 else None,
-            "container": n.container, "bare": bool(n.attrs and n.attrs.get("bare")),
-        })
+        a, b = (n.url_start, n.url_end) if n.url_start >= 0 else (n.start, n.end)
+        out.append({"kind": n.kind, "url": n.url, "text": n.text, "url_pos": span(a, b),
+                    "url_span": (n.url_start, n.url_end)})
     return out
 
 
 def _headings(doc: Document) -> list[dict[str, Any]]:
-    return [{"level": n.level, "text": n.text, "pos": pos(doc, n.text_start, n.text_end)} for n in doc.nodes("heading")]
+    span = doc.lines.span
+    return [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)} for n in doc.nodes("heading")]
 
 
 def _front_matter(doc: Document) -> dict[str, Any]:
     fm = doc.front_matter
     if fm is None:
         return {"format": None, "data": {}, "keys": {}}
-    keys = {".".join(map(str, p)): pos(doc, s.key_start, s.value_end) for p, s in fm.positions.items()}
+    span = doc.lines.span
+    keys = {".".join(map(str, p)): span(s.key_start, s.value_end) for p, s in fm.positions.items()}
     return {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
 
 

@@ -193,7 +193,7 @@ def _toml_positions(fm: FrontMatter, content: str) -> None:
             if simple:  # a one-line string or bare value: where _toml_value_end would end it
                 value_end, consumed = pos + simple.end(1), len(line)
             else:
-                value_end, i, consumed = _toml_value_end(lines, i, m.end())
+                value_end, i, consumed = _toml_value_end(lines, i, m.end(), pos)
             fm.positions[path] = Span(key_start, key_start + len(m.group(1)), base + value_start, base + value_end)
             value_text = content[value_start:value_end]
             if value_text.startswith("["):
@@ -207,13 +207,14 @@ def _toml_positions(fm: FrontMatter, content: str) -> None:
         i += 1
 
 
-def _toml_value_end(lines: list[str], i: int, col: int) -> tuple[int, int, int]:
-    """End offset (relative to content) of a value starting at ``lines[i][col:]``.
+def _toml_value_end(lines: list[str], i: int, col: int, start_of_line: int) -> tuple[int, int, int]:
+    """End offset (relative to content) of a value starting at ``lines[i][col:]``;
+    ``start_of_line``: the offset of ``lines[i]`` (the caller's running position, rather
+    than a sum over every line before it for each multi-line or array value).
 
     Returns (end offset, index of the last line of the value, characters consumed from the
     start of line i to the end of that last line).
     """
-    start_of_line = sum(len(x) for x in lines[:i])
     depth = 0
     consumed = 0
     j = i

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, count
+from operator import add
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -18,8 +20,15 @@ class LineIndex:
     __slots__ = ("starts", "length")
 
     def __init__(self, text: str) -> None:
-        self.starts = [0]
-        self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        if "\r" in text:
+            self.starts = [0]
+            self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        else:
+            # Only ``\n`` ends a line (nearly every file): line k starts after the k lines
+            # before it and their k newlines, summed in C rather than one match at a time.
+            starts = list(map(add, accumulate(map(len, text.split("\n")), initial=0), count()))
+            starts.pop()
+            self.starts = starts
         self.length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:

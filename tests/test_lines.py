@@ -33,3 +33,12 @@ def test_offset_inverts_position(text: str, offset: int) -> None:
     offset = min(offset, len(text))
     if offset == len(text) or text[offset - 1 : offset + 1] != "\r\n":  # not inside a CRLF
         assert index.offset(*index.position(offset)) == offset
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "漢", "\n", "\r", " "]), max_size=60))
+def test_line_starts_are_the_ends_of_every_newline(text: str) -> None:
+    import re
+
+    expected = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    assert LineIndex(text).starts == expected
+    assert LineIndex(text.replace("\r", "")).starts == [0] + [m.end() for m in re.finditer("\n", text.replace("\r", ""))]

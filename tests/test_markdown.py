@@ -171,3 +171,55 @@ def test_footnote_lazy_continuation_keeps_its_link() -> None:
     assert link.container == "footnote" and link.url == "https://example.com/slides"
     assert doc.text[link.text_start : link.text_end] == "発表資料\n"
     assert [n.text for n in doc.nodes("footnote_def")] == ["memo", "b"]
+
+
+# --------------------------------------------------------------------------- kind index
+def _walk(body, *kinds):  # the definition Body.iter must keep: a filter over ``nodes``
+    return [n for n in body.nodes if n.kind in kinds]
+
+
+KIND_POST = POST + """
+Text with `code`, <span>html</span>, <https://auto.example>, https://bare.example/x and [^1].
+{{< figure src="a.png" >}} {{% note %}}x{{% /note %}} {% raw %}{{ y }}{% endraw %}
+
+```go
+fmt.Println("[not](a-link)")
+```
+
+<!-- a comment -->
+
+[^1]: A footnote with [a link](/f/).
+"""
+
+
+def test_kind_index_gives_exactly_what_a_walk_gives() -> None:
+    body = Document.from_text("p.md", KIND_POST).body
+    kinds = sorted({n.kind for n in body.nodes}) + ["no_such_kind"]
+    assert len(kinds) > 10
+    for a in kinds:
+        assert list(body.iter(a)) == _walk(body, a), a
+        for b in kinds:
+            assert list(body.iter(a, b)) == _walk(body, a, b), (a, b)
+            assert list(body.iter(b, a, b)) == _walk(body, a, b), (a, b)
+    assert list(body.iter("link", "image", "autolink", "heading")) == _walk(body, "link", "image", "autolink", "heading")
+    assert list(body.iter()) == []
+
+
+def test_kind_index_keeps_document_order_for_nodes_with_the_same_span() -> None:
+    from blogtools.markdown import Body, Node
+
+    nodes = [Node("b", 0, 5), Node("a", 0, 5), Node("b", 0, 5), Node("a", 2, 3)]
+    body = Body(nodes, [])
+    assert list(body.iter("a", "b")) == nodes
+    assert [id(n) for n in body.iter("b", "a")] == [id(n) for n in nodes]
+
+
+def test_kind_index_follows_a_replaced_or_grown_node_list() -> None:
+    from blogtools.markdown import Body, Node
+
+    body = Body([Node("a", 0, 1)], [])
+    assert len(list(body.iter("a"))) == 1
+    body.nodes.append(Node("a", 2, 3))
+    assert len(list(body.iter("a"))) == 2
+    body.nodes = [Node("b", 0, 1)]
+    assert list(body.iter("a")) == [] and len(list(body.iter("b"))) == 1
