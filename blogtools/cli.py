@@ -61,9 +61,9 @@ def run() -> None:
     import atexit
     import os
 
-    from blogtools.lint import runner
+    import blogtools.lint
 
-    runner.FREEZE_AFTER_RUN = True
+    blogtools.lint.FREEZE_AFTER_RUN = True
     code = main()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -577,10 +577,7 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     if nl < 0:  # one line (most leaves): every position maps by one addition
         leaf = Leaf(kind, stripped, container, [0], [first])
         body.leaves.append(leaf)
-        # (_scan's own first step: a leaf without a trigger character needs no call)
-        m = _TRIGGER.search(stripped)
-        if m is not None:
-            _scan(stripped, m.start(), len(stripped), first.__add__, container, body.nodes)
+        scan_inline(leaf, body, first.__add__)
         return leaf
     starts, offsets = [0], [first]
     shift = first  # document offset minus leaf offset, while it is the same on every line
@@ -636,7 +633,10 @@ _BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%
 def scan_inline(leaf: Leaf, body: Body, to_abs: Callable[[int], int] | None = None) -> None:
     """Scan ``leaf``'s inline nodes into ``body``; ``to_abs``: a cheaper equivalent of
     ``leaf.to_abs`` when the caller has one."""
-    _scan(leaf.text, 0, len(leaf.text), to_abs or leaf.to_abs, leaf.container, body.nodes)
+    text = leaf.text
+    m = _TRIGGER.search(text)
+    if m is not None:  # (most leaves have no trigger character: no scan to set up)
+        _scan(text, m.start(), len(text), to_abs or leaf.to_abs, leaf.container, body.nodes)
 
 
 def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str, out: list[Node]) -> None:

@@ -284,7 +284,7 @@ def test_a_run_for_the_console_script_freezes_its_objects_once_done() -> None:
 
     from blogtools.api import rules_for
     from blogtools.config import Config
-    from blogtools.lint import runner as runner_mod
+    import blogtools.lint as engine
     from blogtools.lint.runner import Runner, discover
     from blogtools.site import load_site
 
@@ -296,12 +296,12 @@ def test_a_run_for_the_console_script_freezes_its_objects_once_done() -> None:
         expected = plain.run(files).diagnostics
         assert gc.get_freeze_count() == 0 and gc.isenabled()
 
-        runner_mod.FREEZE_AFTER_RUN = True
+        engine.FREEZE_AFTER_RUN = True
         frozen = Runner(config, rules_for(None), load_site(str(EXAMPLE)), jobs=1, use_cache=False)
         assert frozen.run(files).diagnostics == expected  # same findings
         assert gc.get_freeze_count() > 0 and gc.isenabled()
     finally:
-        runner_mod.FREEZE_AFTER_RUN = False
+        engine.FREEZE_AFTER_RUN = False
         gc.unfreeze()
 
 

@@ -106,11 +106,10 @@ def discovery_memo(config: Any, use_cache: bool) -> Any:
     """The folder listings of the last run (None with ``--no-cache`` or ``cache = false``)."""
     if not use_cache or not config.get("cache") or os.environ.get("BLOGTOOLS_NO_CACHE"):
         return None
-    from blogtools.config import DEFAULT_EXCLUDE
     from blogtools.lint.cache import DiscoveryMemo
+    from blogtools.lint.runner import discovery_patterns
 
-    patterns = tuple(tuple(config.get(k)) for k in ("include", "exclude", "extend-exclude"))
-    return DiscoveryMemo(config.root, (tuple(DEFAULT_EXCLUDE),) + patterns)
+    return DiscoveryMemo(config.root, discovery_patterns(config))
 
 
 def with_site_context(files: list[str], rules: list[Any], site: Any, config: Any,

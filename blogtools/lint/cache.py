@@ -222,7 +222,7 @@ class SiteCache:
         try:
             with open(self._path(key), "rb") as fh:
                 stored_key, value = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        except _LOAD_ERRORS:
             return None
         return value if stored_key == key else None
 

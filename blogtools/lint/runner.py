@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from blogtools.config import DEFAULT_EXCLUDE, Config
 from blogtools.document import Document, LoadError
+from blogtools import lint as engine
 from blogtools.lint import suppress
 from blogtools.lint.registry import all_rules, matches
 from blogtools.lint.rule import Diagnostic, Rule
@@ -161,6 +162,12 @@ class Discovery:
 Listing = tuple[list[tuple[str, bool]], list[str], list[str]]
 
 
+def discovery_patterns(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(include globs, exclude globs) that decide which files :func:`discover` finds."""
+    return (tuple(config.get("include")),
+            tuple(DEFAULT_EXCLUDE) + tuple(config.get("exclude")) + tuple(config.get("extend-exclude")))
+
+
 def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
     """Markdown files under ``paths``, in a stable order, honouring include/exclude.
 
@@ -171,8 +178,8 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
     time is the one recorded is not listed again: adding, removing or renaming an entry
     changes its folder's mtime, editing a file does not. Symbolic links are checked anew.
     """
-    include = _matcher(tuple(config.get("include")))
-    exclude = _matcher(tuple(DEFAULT_EXCLUDE) + tuple(config.get("exclude")) + tuple(config.get("extend-exclude")))
+    include_patterns, exclude_patterns = discovery_patterns(config)
+    include, exclude = _matcher(include_patterns), _matcher(exclude_patterns)
     root = config.root
     found = Discovery(memo=memo)
     seen: set[str] = set()
@@ -291,10 +298,6 @@ def _init_pool_worker(*args: Any) -> None:
     gc.disable()
 
 
-# Set by the console script (:func:`blogtools.cli.run`), whose process ends soon after a run.
-FREEZE_AFTER_RUN = False
-
-
 @contextmanager
 def _collector_paused(freeze: bool = False) -> Iterator[None]:
     """Run without automatic garbage collection while building what stays alive until the
@@ -398,7 +401,7 @@ class Runner:
         self.discovery: Discovery | None = None  # set by a command that walked the site
         # Freeze the run's objects after it (see _collector_paused); a caller that runs
         # again in the same process (the fixer's rounds) turns this off.
-        self.freeze_after = FREEZE_AFTER_RUN
+        self.freeze_after = engine.FREEZE_AFTER_RUN
         _init_worker(rule_classes, config.rule_settings, site, config)
 
     def _salt(self) -> str:
