@@ -97,6 +97,21 @@ def test_unreadable_file_is_a_load_error(tmp_path: Path) -> None:
         Document.read(str(tmp_path))  # a folder where a file was expected (EISDIR)
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+def test_a_file_that_reports_no_size_is_read_to_its_end() -> None:
+    # /proc files stat as 0 bytes: the reader must not trust the size for how much to read.
+    doc = Document.read("/proc/self/status")
+    assert doc.text.startswith("Name:") and "\nPid:" in doc.text
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * 2048)
+    with pytest.raises(LoadError, match="max-file-size"):
+        Document.read(str(big), max_bytes=1024)
+    assert Document.read(str(big), max_bytes=2048).text == "x" * 2048
+
+
 def test_utf8_error_position_counts_characters() -> None:
     data = "---\ntitle: 日本\n---\n".encode() + "\nあいう".encode() + b"\xff\n"
     with pytest.raises(LoadError) as err:

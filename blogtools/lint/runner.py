@@ -136,9 +136,11 @@ def _rel(path: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def display_path(path: str) -> str:
+def display_path(path: str, cwd: str | None = None) -> str:
+    """``path`` relative to the working folder when inside it (``cwd``: the caller's
+    :func:`os.getcwd`, when it asks for many paths)."""
     absolute = os.path.abspath(path)
-    cwd = os.getcwd()
+    cwd = cwd or os.getcwd()
     if absolute == cwd or absolute.startswith(cwd + os.sep):
         return os.path.relpath(absolute, cwd)
     return path
@@ -285,6 +287,7 @@ def _init_worker(rule_classes: list[type[Rule]], settings: dict[str, Any], site:
     _WORKER["rules"] = [cls(settings) for cls in rule_classes]
     _WORKER["site"] = site
     _WORKER["config"] = config
+    _WORKER["cwd"] = os.getcwd()
 
 
 def _init_pool_worker(*args: Any) -> None:
@@ -339,7 +342,7 @@ def lint_document(doc: Document, rules: list[Rule], site: Site) -> list[Diagnost
 
 def lint_one(abspath: str, text: str | None = None) -> FileResult:
     rules, site, config = _WORKER["rules"], _WORKER["site"], _WORKER["config"]
-    shown = display_path(abspath)
+    shown = display_path(abspath, _WORKER.get("cwd"))
     try:
         if text is None:
             doc = Document.read(abspath, config.get("max-file-size"))
@@ -483,6 +486,7 @@ class Runner:
     def lint_files(self, files: list[str], overlay: dict[str, str] | None = None) -> list[FileResult]:
         overlay = overlay or {}
         self._overlaid = bool(overlay)
+        _WORKER["cwd"] = os.getcwd()  # (paths are shown relative to it)
         self._salt_memo = None  # settings such as site.fix_mode may differ between runs
         cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
