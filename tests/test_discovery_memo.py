@@ -39,12 +39,18 @@ def _view(found):  # everything a Discovery tells its callers
 
 
 def _both(root: Path, cache: Path):
+    """A walk with the memo, checked against a plain walk; returns it and the memo."""
     config = Config(root=str(root))
     plain = discover([str(root)], config)
+    # Without a memo (no cache) folder times are of no use: the walk does not stat folders.
+    assert plain.folders == {}
     memo = DiscoveryMemo(str(root), PATTERNS, str(cache))
     remembered = discover([str(root)], config, memo)
-    assert _view(remembered) == _view(plain)
-    return plain, memo
+    assert _view(remembered)[:2] == _view(plain)[:2] and _view(remembered)[3] == _view(plain)[3]
+    entered = {d for d, _dirs, _files in os.walk(root) if "node_modules" not in d}
+    assert set(remembered.folders) == entered
+    assert all(remembered.folders[d] == os.stat(d).st_mtime_ns for d in entered)
+    return remembered, memo
 
 
 def test_listings_are_recorded_then_reused_with_the_same_result(tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ class Discovery:
     files: list[str] = field(default_factory=list)  # absolute paths
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     # Every folder the walk read, with its mtime (the site cache key watches folders: this
-    # saves a second walk of the content tree), and the folders it did not enter.
+    # saves a second walk of the content tree; recorded only by a walk with a memo, that is
+    # with the cache on), and the folders it did not enter.
     folders: dict[str, int] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
     memo: Any = field(default=None, repr=False, compare=False)  # what later walks may reuse
@@ -222,15 +223,19 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
 
     def walk(directory: str) -> None:
         try:
-            mtime = os.stat(directory).st_mtime_ns
-            known = memo.get(directory, mtime) if memo is not None else None
+            if memo is None:  # (folder times serve the caches only: no stat without them)
+                known, mtime = None, 0
+            else:
+                mtime = os.stat(directory).st_mtime_ns
+                known = memo.get(directory, mtime)
             files, subdirs, pruned = known if known is not None else listing(directory)
         except OSError as exc:
             found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
             return
-        found.folders[directory] = mtime
-        if memo is not None and known is None:
-            memo.put(directory, mtime, (files, subdirs, pruned))
+        if memo is not None:
+            found.folders[directory] = mtime
+            if known is None:
+                memo.put(directory, mtime, (files, subdirs, pruned))
         found.pruned.extend(pruned)
         for path, link in files:
             if link and not os.path.exists(path):
