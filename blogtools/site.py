@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from functools import lru_cache
 from typing import Any
 
 from blogtools import _toml
@@ -904,6 +905,12 @@ def _lookup(data: Any, dotted: str, lowered: dict[str, Any] | None = None) -> An
     return node
 
 
+@lru_cache(maxsize=16)
+def _first_parts(keys: tuple[str, ...]) -> frozenset[str]:
+    """The lower-cased first parts of dotted front matter keys (``cover`` of ``cover.image``)."""
+    return frozenset(str(k).split(".", 1)[0].lower() for k in keys)
+
+
 def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
                shortcodes: Any = DEFAULT_IMAGE_SHORTCODES, html: bool = True) -> list[ImageRef]:
     """Every image a page names: body images, ``<img src>``, front matter keys, shortcode params."""
@@ -920,6 +927,8 @@ def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
     data = fm.get("data") or {}
     keys_pos = fm.get("keys") or {}
     lowered = key_index(data)
+    if lowered and not _first_parts(tuple(keys)).intersection(lowered):
+        keys = ()  # (most posts: none of the image keys, no lookups to make)
     for key in keys:
         value = _lookup(data, key, lowered)
         items = [(key, value)] if isinstance(value, str) else [(f"{key}.{i}", v) for i, v in enumerate(value)] \

@@ -55,6 +55,9 @@ class LinkToMarkdownSource(Rule):
             f = page.facts or {}
             for link in f.get("links") or ():
                 url = link.get("url") or ""
+                low = url.lower()
+                if ".md" not in low and ".markdown" not in low and "%" not in url:
+                    continue  # (most links: no source file name, even once decoded)
                 raw = url.split("#", 1)[0].split("?", 1)[0]
                 if link.get("kind") == "image" or "://" in raw or raw.startswith("//"):
                     continue  # (decoding keeps both: external links are left before it)
