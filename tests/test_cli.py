@@ -361,3 +361,37 @@ def test_a_post_added_after_a_cached_walk_is_linted(cli, tmp_path: Path) -> None
     fresh = tmp_path / "fresh-cache"
     cli("lint", "site", "--no-cache", env={"BLOGTOOLS_CACHE_DIR": str(fresh)})
     assert not fresh.exists() or not list(fresh.iterdir())
+
+
+def test_a_run_without_site_wide_rules_skips_the_facts(cli, tmp_path: Path, monkeypatch) -> None:
+    """Facts are what site-wide rules read: a run without such a rule does not extract them,
+    finds the same per-file problems, and leaves no fact-less cache entries for later runs."""
+    from blogtools.api import rules_for
+    from blogtools.config import Config
+    from blogtools.lint.runner import Runner, discover
+    from blogtools.site import load_site
+
+    config = Config(root=str(EXAMPLE))
+    files = discover([str(EXAMPLE)], config).files
+    per_file = [cls for cls in rules_for(None) if not cls.site_wide]
+
+    def run(facts: bool, use_cache: bool = False):
+        return Runner(config, per_file, load_site(str(EXAMPLE)), jobs=1, use_cache=use_cache,
+                      facts=facts).run(files)
+
+    without, with_facts = run(False), run(True)
+    assert all(r.facts is None for r in without.results)
+    assert all(r.facts is not None for r in with_facts.results if not r.diagnostics
+               or r.diagnostics[0].code != "BT001")
+    assert without.diagnostics == with_facts.diagnostics and without.diagnostics
+
+    # The same rules with facts wanted must not be served the fact-less cache entries.
+    monkeypatch.setenv("BLOGTOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    assert all(r.facts is None for r in run(False, use_cache=True).results)
+    cached = run(True, use_cache=True).results
+    assert sum(r.facts is not None for r in cached) == sum(r.facts is not None for r in with_facts.results)
+
+    shutil.copytree(EXAMPLE, tmp_path / "site")
+    cli("lint", "site")  # BT0 and BT201 only: cached without facts
+    pages = json.loads(cli("site", "site", "--output-format", "json").stdout)
+    assert len(pages) >= 5 and all(p["url"] for p in pages)
