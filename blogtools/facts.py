@@ -59,10 +59,16 @@ EXTRACTORS: dict[str, Callable[[Document], Any]] = {
 }
 
 
-def extract(doc: Document) -> dict[str, Any]:
+# Facts that only the network rules (BT7xx) and ``blogtools links`` read: ``blogtools lint``
+# skips them when no network rule is selected.
+NETWORK_ONLY: set[str] = set()
+
+
+def extract(doc: Document, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     facts: dict[str, Any] = {"path": doc.path, "abspath": doc.abspath}
     for name, fn in EXTRACTORS.items():
-        facts[name] = fn(doc)
+        if name not in skip:
+            facts[name] = fn(doc)
     return facts
 
 

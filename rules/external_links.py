@@ -13,10 +13,11 @@ import weakref
 from typing import Any, Iterator
 
 from blogtools import links
-from blogtools.facts import EXTRACTORS
+from blogtools.facts import EXTRACTORS, NETWORK_ONLY
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
 
 EXTRACTORS["external_urls"] = links.extract
+NETWORK_ONLY.add("external_urls")  # read by these rules and `blogtools links --list` only
 
 
 def _positive(value: Any) -> str | None:

@@ -395,3 +395,26 @@ def test_a_run_without_site_wide_rules_skips_the_facts(cli, tmp_path: Path, monk
     cli("lint", "site")  # BT0 and BT201 only: cached without facts
     pages = json.loads(cli("site", "site", "--output-format", "json").stdout)
     assert len(pages) >= 5 and all(p["url"] for p in pages)
+
+
+def test_network_facts_are_skipped_without_a_network_rule(tmp_path: Path, monkeypatch) -> None:
+    from blogtools.api import rules_for
+    from blogtools.config import Config
+    from blogtools.facts import NETWORK_ONLY
+    from blogtools.lint.runner import Runner, discover
+    from blogtools.site import load_site
+
+    config = Config(root=str(EXAMPLE))
+    files = discover([str(EXAMPLE)], config).files
+    rules = rules_for(None)
+    assert "external_urls" in NETWORK_ONLY and not any(r.needs_network for r in rules)
+    monkeypatch.setenv("BLOGTOOLS_CACHE_DIR", str(tmp_path / "cache"))
+
+    def run(skip):
+        return Runner(config, rules, load_site(str(EXAMPLE)), jobs=1, use_cache=True, skip_facts=skip).run(files)
+
+    lean, full = run(NETWORK_ONLY), run(())  # the second must not be served the first's entries
+    assert lean.diagnostics == full.diagnostics
+    indexed = [r for r in full.results if r.facts is not None]
+    assert indexed and all("external_urls" in r.facts for r in indexed)
+    assert not any("external_urls" in (r.facts or {}) for r in lean.results)

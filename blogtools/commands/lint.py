@@ -79,9 +79,13 @@ def main(args: argparse.Namespace) -> int:
     if args.no_cache:  # nothing is read from or written to the cache dir, workers included
         os.environ["BLOGTOOLS_NO_CACHE"] = "1"
     fmt = args.output_format or config.get("output-format")
-    # Facts (what site-wide rules read) are only extracted when a site-wide rule runs.
+    # Facts (what site-wide rules read) are only extracted when a site-wide rule runs, and
+    # those of the network rules only with one of them.
+    from blogtools.facts import NETWORK_ONLY
+
     runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache,
-                    facts=any(r.site_wide for r in rules))
+                    facts=any(r.site_wide for r in rules),
+                    skip_facts=() if any(r.needs_network for r in rules) else NETWORK_ONLY)
     runner.discovery = found
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]

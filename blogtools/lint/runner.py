@@ -289,9 +289,10 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(rule_classes: list[type[Rule]], settings: dict[str, Any], site: Site, config: Config,
-                 facts: bool = True) -> None:
+                 facts: bool = True, skip_facts: frozenset[str] = frozenset()) -> None:
     _WORKER["rules"] = [cls(settings) for cls in rule_classes]
     _WORKER["facts"] = facts
+    _WORKER["skip_facts"] = skip_facts
     _WORKER["site"] = site
     _WORKER["config"] = config
     _WORKER["cwd"] = os.getcwd()
@@ -364,7 +365,7 @@ def lint_one(abspath: str, text: str | None = None) -> FileResult:
     try:
         from blogtools.facts import extract
 
-        facts = extract(doc)
+        facts = extract(doc, _WORKER.get("skip_facts", ()))
     except Exception as exc:  # noqa: BLE001
         facts = None
         diagnostics.append(Diagnostic(shown, 1, 1, 1, 1, "BT001", "file-unreadable", "error",
@@ -401,12 +402,14 @@ class RunResult:
 
 class Runner:
     def __init__(self, config: Config, rule_classes: list[type[Rule]], site: Site, *, jobs: int = 0,
-                 use_cache: bool = True, facts: bool = True) -> None:
+                 use_cache: bool = True, facts: bool = True, skip_facts: Iterable[str] = ()) -> None:
         """``facts``: index each file for site-wide work (``FileResult.facts``); a run with no
-        site-wide rule and no other reader of the facts skips it (a quarter of a file's cost)."""
+        site-wide rule and no other reader of the facts skips it (a quarter of a file's cost).
+        ``skip_facts``: names of facts (:data:`blogtools.facts.EXTRACTORS`) nobody will read."""
         self.config = config
         self.rule_classes = rule_classes
         self.facts = facts
+        self.skip_facts = frozenset(skip_facts)
         self.site = site
         self.jobs = jobs or config.get("jobs") or os.cpu_count() or 1
         self.use_cache = use_cache and config.get("cache")
@@ -417,7 +420,7 @@ class Runner:
         # Freeze the run's objects after it (see _collector_paused); a caller that runs
         # again in the same process (the fixer's rounds) turns this off.
         self.freeze_after = engine.FREEZE_AFTER_RUN
-        _init_worker(rule_classes, config.rule_settings, site, config, facts)
+        _init_worker(rule_classes, config.rule_settings, site, config, facts, self.skip_facts)
 
     def _salt(self) -> str:
         """The cache key of this run's configuration, computed once per run (it walks the
@@ -435,7 +438,7 @@ class Runner:
             sorted((k, repr(v)) for k, v in self.config.rule_settings.items()),
             self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
             [c.cache_key(self.config.rule_settings) for c in self.rule_classes],
-            sorted(EXTRACTORS) if self.facts else [], _templates(self.site.root), getattr(self.site, "fix_mode", True),
+            sorted(set(EXTRACTORS) - self.skip_facts) if self.facts else [], _templates(self.site.root), getattr(self.site, "fix_mode", True),
         )
 
     def _cache(self) -> Any:
@@ -500,6 +503,7 @@ class Runner:
         self._overlaid = bool(overlay)
         _WORKER["cwd"] = os.getcwd()  # (paths are shown relative to it)
         _WORKER["facts"] = self.facts
+        _WORKER["skip_facts"] = self.skip_facts
         self._salt_memo = None  # settings such as site.fix_mode may differ between runs
         cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
@@ -556,7 +560,8 @@ class Runner:
         try:
             with _collector_paused(), ProcessPoolExecutor(
                 max_workers=self.jobs, initializer=_init_pool_worker,
-                initargs=(self.rule_classes, self.config.rule_settings, self.site, self.config, self.facts),
+                initargs=(self.rule_classes, self.config.rule_settings, self.site, self.config, self.facts,
+                          self.skip_facts),
             ) as pool:
                 for part in pool.map(_lint_chunk, chunks):
                     out.extend(part)
