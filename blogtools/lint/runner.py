@@ -438,7 +438,8 @@ class Runner:
             sorted((k, repr(v)) for k, v in self.config.rule_settings.items()),
             self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
             [c.cache_key(self.config.rule_settings) for c in self.rule_classes],
-            sorted(set(EXTRACTORS) - self.skip_facts) if self.facts else [], _templates(self.site.root), getattr(self.site, "fix_mode", True),
+            sorted(set(EXTRACTORS) - self.skip_facts) if self.facts else [],
+            _templates(self.site.root), getattr(self.site, "fix_mode", True),
         )
 
     def _cache(self) -> Any:
