@@ -81,6 +81,7 @@ class FrontMatterFormat(Rule):
     severity = "warning"
     fixable = "unsafe"
     site_wide = True
+    reads_facts = ("front_matter_block",)  # (and each page's path)
     options = (FORMAT, SCHEMA)
 
     def _fixed_target(self, site: Any) -> str | None:

@@ -82,6 +82,7 @@ class VocabularyNearDuplicate(Rule):
     severity = "warning"
     fixable = "unsafe"
     site_wide = True
+    reads_facts = ("words",)
     tags = ("words",)
     options = (
         Option("vocabulary.keys", [], "front matter keys to compare (default: the site's taxonomies)",

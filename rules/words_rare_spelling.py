@@ -84,6 +84,7 @@ class RareSpelling(Rule):
     severity = "warning"
     fixable = "unsafe"
     site_wide = True
+    reads_facts = ("words", "links")  # (links: other texts for one target)
     tags = ("words",)
     options = (
         Option("words.scope", ["link-text", "headings"], "where to report: link-text, headings, title",

@@ -73,19 +73,16 @@ def prepare(args: argparse.Namespace) -> Any:
 def main(args: argparse.Namespace) -> int:
     from blogtools.lint import output
     from blogtools.lint.rule import Diagnostic
-    from blogtools.lint.runner import Runner, display_path
+    from blogtools.lint.runner import Runner, display_path, facts_plan
 
     config, rules, site, found = prepare(args)
     if args.no_cache:  # nothing is read from or written to the cache dir, workers included
         os.environ["BLOGTOOLS_NO_CACHE"] = "1"
     fmt = args.output_format or config.get("output-format")
-    # Facts (what site-wide rules read) are only extracted when a site-wide rule runs, and
-    # those of the network rules only with one of them.
-    from blogtools.facts import NETWORK_ONLY
-
-    runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache,
-                    facts=any(r.site_wide for r in rules),
-                    skip_facts=() if any(r.needs_network for r in rules) else NETWORK_ONLY)
+    # Only the facts the selected site-wide rules read are extracted (none without one).
+    facts, skip_facts = facts_plan(rules)
+    runner = Runner(config, rules, site, jobs=args.jobs, use_cache=not args.no_cache, facts=facts,
+                    skip_facts=skip_facts)
     runner.discovery = found
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]

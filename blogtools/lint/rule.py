@@ -133,6 +133,10 @@ class Rule:
     # Rules needing the network or site-wide facts say so; the runner plans accordingly.
     needs_network: ClassVar[bool] = False
     site_wide: ClassVar[bool] = False
+    # A site-wide rule that reads only some facts of each page (names in
+    # blogtools.facts.EXTRACTORS) and never the site model lists them; None: every fact.
+    # A run whose site-wide rules all list theirs extracts only those.
+    reads_facts: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         self.settings = settings or {}

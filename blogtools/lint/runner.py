@@ -65,6 +65,25 @@ def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     return [s for s in selectors if not any(matches(r, s) for r in rules)]
 
 
+def facts_plan(rule_classes: Iterable[type[Rule]]) -> tuple[bool, frozenset[str]]:
+    """(extract facts at all, names of facts to skip) for a run of these rules.
+
+    Facts are what site-wide rules read: none without such a rule; only those the site-wide
+    rules list (:attr:`Rule.reads_facts`) when all of them list theirs; the network rules'
+    facts only with a network rule. Suppressions are always kept: site-wide findings honour
+    them."""
+    from blogtools.facts import EXTRACTORS, NETWORK_ONLY
+
+    site_rules = [r for r in rule_classes if r.site_wide]
+    if not site_rules:
+        return False, frozenset()
+    skip = set() if any(r.needs_network for r in site_rules) else set(NETWORK_ONLY)
+    if all(r.reads_facts is not None for r in site_rules):
+        wanted = {name for r in site_rules for name in r.reads_facts or ()} | {"suppressions"}
+        skip |= set(EXTRACTORS) - wanted
+    return True, frozenset(skip)
+
+
 # --------------------------------------------------------------------------- discovery
 @lru_cache(maxsize=256)
 def _glob_re(pattern: str) -> re.Pattern[str]:
