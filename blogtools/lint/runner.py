@@ -522,8 +522,6 @@ class Runner:
         overlay = overlay or {}
         self._overlaid = bool(overlay)
         _WORKER["cwd"] = os.getcwd()  # (paths are shown relative to it)
-        _WORKER["facts"] = self.facts
-        _WORKER["skip_facts"] = self.skip_facts
         self._salt_memo = None  # settings such as site.fix_mode may differ between runs
         cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
