@@ -84,7 +84,7 @@ class RareSpelling(Rule):
     severity = "warning"
     fixable = "unsafe"
     site_wide = True
-    reads_facts = ("words", "links")  # (links: other texts for one target)
+    reads_facts = ("words",)
     tags = ("words",)
     options = (
         Option("words.scope", ["link-text", "headings"], "where to report: link-text, headings, title",
@@ -114,7 +114,7 @@ class RareSpelling(Rule):
                                        ignore=self.option("words.ignore"))
         if not suspects:
             return
-        evidence = _Evidence(site.pages, pages)
+        evidence = _Evidence(pages)
         kinds = {SCOPES[s] for s in self.option("words.scope")}
         common_min = self.option("words.common-min")
         for s in suspects:
@@ -150,8 +150,8 @@ class RareSpelling(Rule):
 class _Evidence:
     """Context that confirms a correction, built on first use."""
 
-    def __init__(self, all_pages: list[dict[str, Any]], pages: list[dict[str, Any]]) -> None:
-        self.all_pages, self.pages = all_pages, pages
+    def __init__(self, pages: list[dict[str, Any]]) -> None:
+        self.pages = pages
         self._bigrams: set[str] | None = None
         self._targets: dict[str, list[str]] = {}
 
@@ -185,13 +185,17 @@ class _Evidence:
         return None
 
     def _texts(self, target: str) -> list[str]:
+        """The texts of the site's links to ``target``: the link labels of the word facts
+        (a link whose text has no word is not among them, and could not confirm a word)."""
         if target not in self._targets:
             needle = target.lower()
             found = []
-            for page in self.all_pages:
-                for link in page.get("links") or ():
-                    url = link.get("url") or ""
-                    if link.get("kind") == "link" and needle in url.lower() and words.normalize_url(url) == target:
-                        found.append(link.get("text") or "")
+            for page in self.pages:
+                if needle not in (page["words"].get("labels") or "").lower():
+                    continue
+                for label in words.page_labels(page):
+                    url = label.target
+                    if label.kind == "l" and needle in url.lower() and words.normalize_url(url) == target:
+                        found.append(label.raw)
             self._targets[target] = found
         return self._targets[target]

@@ -133,7 +133,7 @@ def test_cli_json_and_unsafe_fix(tmp_path: Path, cli) -> None:
     items = data if isinstance(data, list) else data.get("diagnostics", data)
     assert len(items) == 10
     # The command line extracts only the facts BT402/BT403 list (Rule.reads_facts): this
-    # finding's evidence is another link's text, from the "links" facts.
+    # finding's evidence is another link's text, from the link labels of the "words" facts.
     assert any("Pipelnes" in d["message"] and "another link to" in d["message"] for d in items)
     for d in items:
         text = Path(d["path"]).read_text(encoding="utf-8") if Path(d["path"]).is_absolute() else \
