@@ -29,6 +29,9 @@ from blogtools.urls import unquote, urlsplit
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
                 "config.toml", "config.yaml", "config.yml", "config.json")
 JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
+# The facts the model and the checks built on it read: the Rule.reads_facts of the link,
+# image and alias rules (the word facts, a sixth of a file's cost, are not among them).
+MODEL_FACTS = ("front_matter", "site", "headings", "links")
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools.site import value_span
+from blogtools.site import MODEL_FACTS, value_span
 
 
 def alias_pos(page: Any, alias: Any) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
@@ -57,6 +57,7 @@ class AliasDuplicate(Rule):
     severity = "error"
     fixable = None
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()

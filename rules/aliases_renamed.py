@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools.site import image_refs, is_remote, url_key, value_span
+from blogtools.site import MODEL_FACTS, image_refs, is_remote, url_key, value_span
 from blogtools.urls import unquote, urlsplit
 
 MEDIUM_CDN = ("cdn-images-1.medium.com", "cdn-images-2.medium.com", "miro.medium.com")
@@ -71,6 +71,7 @@ class AliasMissingAfterRename(Rule):
     severity = "warning"
     fixable = "sometimes"
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools.site import url_key
+from blogtools.site import MODEL_FACTS, url_key
 from blogtools_rules.aliases_duplicate import alias_pos
 
 
@@ -40,6 +40,7 @@ class AliasShadowsPage(Rule):
     severity = "error"
     fixable = None
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
-from blogtools.site import markdown_url
+from blogtools.site import MODEL_FACTS, markdown_url
 from blogtools_rules.images_missing import FRONT_MATTER_KEYS, SHORTCODE_PARAMS, each
 
 FRONT_MATTER_STYLE = Option("images.front-matter-style", "relative",
@@ -60,6 +60,7 @@ class ImageOutsideBundle(Rule):
     severity = "error"
     fixable = "safe"
     site_wide = True
+    reads_facts = MODEL_FACTS
     options = (FRONT_MATTER_STYLE, FRONT_MATTER_KEYS, SHORTCODE_PARAMS)
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:

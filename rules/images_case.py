@@ -6,6 +6,7 @@ import os
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools.site import MODEL_FACTS
 from blogtools_rules.images_missing import FRONT_MATTER_KEYS, SHORTCODE_PARAMS, each
 
 
@@ -63,6 +64,7 @@ class ImagePathCase(Rule):
     severity = "error"
     fixable = "safe"
     site_wide = True
+    reads_facts = MODEL_FACTS
     options = (FRONT_MATTER_KEYS, SHORTCODE_PARAMS)
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:

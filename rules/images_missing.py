@@ -7,8 +7,8 @@ from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Option, Rule
 from blogtools.site import (
-    DEFAULT_IMAGE_KEYS, DEFAULT_IMAGE_SHORTCODES, ImageRef, Page, SiteModel, Target, image_refs, is_remote,
-    resolve_image, url_key,
+    DEFAULT_IMAGE_KEYS, DEFAULT_IMAGE_SHORTCODES, MODEL_FACTS, ImageRef, Page, SiteModel, Target, image_refs,
+    is_remote, resolve_image, url_key,
 )
 from blogtools.urls import unquote
 
@@ -150,6 +150,7 @@ class ImageMissing(Rule):
     severity = "error"
     fixable = None
     site_wide = True
+    reads_facts = MODEL_FACTS
     options = (FRONT_MATTER_KEYS, SHORTCODE_PARAMS)
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools.site import markdown_url
+from blogtools.site import MODEL_FACTS, markdown_url
 
 
 class LinkToAlias(Rule):
@@ -41,6 +41,7 @@ class LinkToAlias(Rule):
     severity = "warning"
     fixable = "safe"
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         for page, link, _ref, target in site.model().each_link():

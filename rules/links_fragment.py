@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools.site import MODEL_FACTS
 from blogtools.urls import quote
 
 
@@ -48,6 +49,7 @@ class LinkFragmentMissing(Rule):
     severity = "warning"
     fixable = "sometimes"
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()

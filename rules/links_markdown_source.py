@@ -6,7 +6,7 @@ import os
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools.site import markdown_url
+from blogtools.site import MODEL_FACTS, markdown_url
 from blogtools.urls import unquote
 
 
@@ -46,6 +46,7 @@ class LinkToMarkdownSource(Rule):
     severity = "error"
     fixable = "safe"
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()

@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools.site import SiteModel, markdown_url
+from blogtools.site import MODEL_FACTS, SiteModel, markdown_url
 
 _MALFORMED = re.compile(r"^\s*/+https?:|^\s*(?:h?t?tps?|https?s)(?::/(?!/)|//)|.*\\", re.I)
 
@@ -52,6 +52,7 @@ class LinkTargetMissing(Rule):
     severity = "error"
     fixable = "sometimes"
     site_wide = True
+    reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, text_at
+from tests.conftest import EXAMPLE, FIXTURES, text_at
 
 POST = """\
 ---
@@ -420,29 +420,36 @@ def test_network_facts_are_skipped_without_a_network_rule(tmp_path: Path, monkey
     assert not any("external_urls" in (r.facts or {}) for r in lean.results)
 
 
-@pytest.mark.parametrize("select", [["BT101"], ["BT402", "BT403"], ["BT101", "BT201", "BT403"]])
-def test_site_rules_that_list_their_facts_get_only_those_and_find_the_same(select: list[str]) -> None:
+@pytest.mark.parametrize("select, site", [
+    (["BT101"], "example"), (["BT402", "BT403"], "example"), (["BT101", "BT201", "BT403"], "example"),
+    (["BT2", "BT3"], "defects"),  # every link, image and alias rule of the model finds something there
+])
+def test_site_rules_that_list_their_facts_get_only_those_and_find_the_same(select: list[str], site: str) -> None:
     from blogtools.api import rules_for
     from blogtools.config import Config
     from blogtools.facts import EXTRACTORS
     from blogtools.lint.runner import Runner, discover, facts_plan
     from blogtools.site import load_site
 
-    config = Config(root=str(EXAMPLE))
-    files = discover([str(EXAMPLE)], config).files
+    root = FIXTURES / "sites" / site
+    config = Config(root=str(root))
+    files = discover([str(root)], config).files
     rules = rules_for(select)
     facts, skip = facts_plan(rules)
     wanted = {n for r in rules if r.site_wide for n in r.reads_facts} | {"suppressions"}
     assert facts and skip == set(EXTRACTORS) - wanted
 
     def run(skip_facts):
-        return Runner(config, rules, load_site(str(EXAMPLE)), jobs=1, use_cache=False,
+        return Runner(config, rules, load_site(str(root)), jobs=1, use_cache=False,
                       skip_facts=skip_facts).run(files)
 
     lean, full = run(skip), run(())
     assert not any(name in (r.facts or {}) for r in lean.results for name in skip)
     assert lean.diagnostics == full.diagnostics
-    assert {d.code for d in lean.diagnostics} & set(select)  # the site has findings for them
+    found = {d.code for d in lean.diagnostics}
+    assert found & {r.code for r in rules if r.site_wide}  # the site has findings for them
+    if site == "defects":
+        assert {r.code for r in rules if r.site_wide} <= found
 
 
 def test_the_default_rules_read_every_fact_but_the_network_ones() -> None:
