@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import fnmatch
 import heapq
-import ipaddress
 import itertools
 import json
 import os
@@ -133,6 +132,10 @@ def reserved(host: str) -> bool:
     host = host.strip("[]").rstrip(".").lower()
     if any(host == d or host.endswith("." + d) for d in _RESERVED_DOMAINS):
         return True
+    if not host or not (host[0].isdigit() or ":" in host):
+        return False  # a host name, not an address (skips importing ipaddress)
+    import ipaddress
+
     try:
         return not ipaddress.ip_address(host).is_global
     except ValueError:

@@ -308,6 +308,7 @@ class SiteModel:
         self._base_host = _host(urlsplit(self.base_url).netloc) if self.base_url else ""
         self._links: dict[str, list[tuple[dict[str, Any], Ref | None, Target | None]]] = {}
         self._suggestions: dict[str, list[str]] = {}
+        self._content_exists: dict[str, bool] = {}  # (missing link targets repeat)
         self._images: dict[tuple[Any, ...], Any] = {}
 
     # -- pages -------------------------------------------------------------------------
@@ -504,14 +505,20 @@ class SiteModel:
         key = url_key(path).strip("/")
         if not key or "." in key.rsplit("/", 1)[-1]:
             return False
+        known = self._content_exists.get(key)
+        if known is None:
+            known = self._content_exists[key] = self._content_file(key)
+        return known
+
+    def _content_file(self, key: str) -> bool:
         for folder, _lang in self.content_dirs:
             prefix = self.profile.language_prefix(_lang).strip("/")
             rel = key[len(prefix) :].strip("/") if prefix and (key + "/").startswith(prefix + "/") else key
             if not rel:
                 continue
             for cand in (rel + ".md", rel + ".markdown", rel + "/index.md", rel + "/_index.md"):
-                full = os.path.join(folder, *cand.split("/"))
-                if full not in self.by_abspath and self.locate(folder, cand.split("/"), exact=False):
+                parts = cand.split("/")
+                if os.path.join(folder, *parts) not in self.by_abspath and self.locate(folder, parts, exact=False):
                     return True
         return False
 

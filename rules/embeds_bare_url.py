@@ -56,7 +56,7 @@ class EmbedBareUrl(Rule):
             if leaf.kind != "paragraph" or leaf.container:
                 continue
             text = leaf.text.strip()
-            if not text or any(c.isspace() for c in text):
+            if not text or len(text.split(None, 1)) > 1:  # (a bare URL is one word)
                 continue
             a = leaf.to_abs(leaf.text.index(text))
             b = leaf.to_abs(leaf.text.index(text) + len(text))

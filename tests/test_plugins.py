@@ -53,3 +53,19 @@ def test_entry_point_rule_is_listed_documented_and_run(tmp_path: Path) -> None:
     r = run_cli("lint", "post.md", "--extend-select", "XT001", "--output-format", "json", "--no-cache", env=env, cwd=tmp_path)
     found = [d for d in json.loads(r.stdout) if d["code"] == "XT001"]
     assert [(d["line"], d["column"]) for d in found] == [(5, 8)]
+
+
+def test_entry_points_are_read_as_importlib_metadata_reads_them(tmp_path: Path) -> None:
+    from importlib.metadata import Distribution
+
+    from blogtools.lint.registry import ENTRY_POINT_GROUP, entry_point_section
+
+    text = ("# generated\n[console_scripts]\nmytodo = mytodo.cli:main\n\n"
+            f"[{ENTRY_POINT_GROUP}]\nmytodo=mytodo\n  other = mytodo.extra:RULES  \n# a comment\n"
+            "[other.group]\nnot_ours = x\n")
+    dist = tmp_path / "mytodo-1.0.dist-info"
+    dist.mkdir()
+    (dist / "entry_points.txt").write_text(text, encoding="utf-8")
+    expected = [(ep.name, ep.value) for ep in Distribution.at(dist).entry_points if ep.group == ENTRY_POINT_GROUP]
+    assert entry_point_section(text, ENTRY_POINT_GROUP) == expected == [("mytodo", "mytodo"),
+                                                                      ("other", "mytodo.extra:RULES")]

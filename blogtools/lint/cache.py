@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from typing import Any
 
@@ -190,6 +189,7 @@ def _write_atomic(path: str, write: Any) -> None:
     tmp = None
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        import tempfile  # (imports shutil, random...: only when writing)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             write(fh)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-import tempfile
 from typing import Callable
 
 from blogtools.document import Document, LoadError
@@ -136,6 +135,7 @@ def write_atomic(path: str, data: bytes) -> None:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
         mode = 0o644
+    import tempfile  # (imports shutil, random...: only when writing)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".blogtools-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

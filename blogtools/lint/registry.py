@@ -40,7 +40,6 @@ def _entry_points() -> list[tuple[str, str]]:
     ``importlib.metadata.entry_points`` returns, without its ~25 ms import and scan, which a
     one-file pre-commit run would pay on every commit.
     """
-    import configparser
     import os
 
     found: list[tuple[str, str]] = []
@@ -63,18 +62,28 @@ def _entry_points() -> list[tuple[str, str]]:
                 continue
             if ENTRY_POINT_GROUP not in text:
                 continue
-            parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
-            parser.optionxform = str  # type: ignore[assignment]
-            try:
-                parser.read_string(text)
-            except configparser.Error:
-                continue
-            if parser.has_section(ENTRY_POINT_GROUP):
-                for ep_name, value in parser.items(ENTRY_POINT_GROUP):
-                    if ep_name not in seen:
-                        seen.add(ep_name)
-                        found.append((ep_name, value.strip()))
+            for ep_name, value in entry_point_section(text, ENTRY_POINT_GROUP):
+                if ep_name not in seen:
+                    seen.add(ep_name)
+                    found.append((ep_name, value))
     return found
+
+
+def entry_point_section(text: str, group: str) -> list[tuple[str, str]]:
+    """The ``name = value`` lines of one ``[group]`` of an ``entry_points.txt``, read the way
+    :mod:`importlib.metadata` reads them (a line format, not full INI: no configparser import)."""
+    out: list[tuple[str, str]] = []
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] == "#":
+            continue
+        if line[0] == "[" and line[-1] == "]":
+            inside = line[1:-1].strip() == group
+        elif inside and "=" in line:
+            name, _, value = line.partition("=")
+            out.append((name.strip(), value.strip()))
+    return out
 
 
 def _plugin_modules() -> list[object]:
