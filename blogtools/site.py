@@ -308,7 +308,6 @@ class SiteModel:
         self._base_host = _host(urlsplit(self.base_url).netloc) if self.base_url else ""
         self._links: dict[str, list[tuple[dict[str, Any], Ref | None, Target | None]]] = {}
         self._suggestions: dict[str, list[str]] = {}
-        self._content_exists: dict[str, bool] = {}  # (missing link targets repeat)
         self._images: dict[tuple[Any, ...], Any] = {}
 
     # -- pages -------------------------------------------------------------------------
@@ -505,10 +504,7 @@ class SiteModel:
         key = url_key(path).strip("/")
         if not key or "." in key.rsplit("/", 1)[-1]:
             return False
-        known = self._content_exists.get(key)
-        if known is None:
-            known = self._content_exists[key] = self._content_file(key)
-        return known
+        return self.memo(("content", key), lambda: self._content_file(key))  # (missing targets repeat)
 
     def _content_file(self, key: str) -> bool:
         for folder, _lang in self.content_dirs:
@@ -623,7 +619,8 @@ class SiteModel:
         return cached[1]
 
     def memo(self, key: tuple[Any, ...], compute: Any) -> Any:
-        """A value computed once per model (image classifications shared by the image rules)."""
+        """A value computed once per model (image classifications shared by the image rules,
+        whether a content file exists for a missing link target)."""
         if key not in self._images:
             self._images[key] = compute()
         return self._images[key]

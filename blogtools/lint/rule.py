@@ -133,8 +133,8 @@ class Rule:
     # Rules needing the network or site-wide facts say so; the runner plans accordingly.
     needs_network: ClassVar[bool] = False
     site_wide: ClassVar[bool] = False
-    # A site-wide rule that reads only some facts of each page (names in
-    # blogtools.facts.EXTRACTORS) and never the site model lists them; None: every fact.
+    # The facts of each page a site-wide rule reads (names in blogtools.facts.EXTRACTORS;
+    # blogtools.site.MODEL_FACTS for a rule that uses the site model); None: every fact.
     # A run whose site-wide rules all list theirs extracts only those.
     reads_facts: ClassVar[tuple[str, ...] | None] = None
 
