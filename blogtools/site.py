@@ -211,10 +211,21 @@ class Page:
     published: bool = True
     unpublished_why: str = ""
     facts: dict[str, Any] | None = None
+    # The front matter with lower-cased keys, as the profile read it (list pages read the
+    # taxonomy terms from it again).
+    meta: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def output_file(self) -> str:
         """The file the generator writes, relative to the output folder."""
         return output_file(self.url)
+
+
+def absolute(path: str) -> str:
+    """``os.path.abspath(path)``, without its work for a path that is already absolute and
+    normal (the paths discovery gives: every page's, so the site model asks 10,000 times)."""
+    if os.sep == "/" and path.startswith("/") and "/." not in path and "//" not in path and not path.endswith("/"):
+        return path
+    return os.path.abspath(path)
 
 
 def output_file(url: str) -> str:
@@ -312,9 +323,7 @@ class SiteModel:
 
     # -- pages -------------------------------------------------------------------------
     def _page(self, f: dict[str, Any]) -> Page | None:
-        abspath = f.get("abspath") or ""
-        if not abspath.startswith(os.sep) or os.sep + "." in abspath:
-            abspath = os.path.abspath(abspath or f.get("path") or "")
+        abspath = absolute(f.get("abspath") or f.get("path") or "")
         for folder, lang in self.content_dirs:
             if abspath.startswith(folder.rstrip(os.sep) + os.sep):
                 try:
@@ -424,7 +433,9 @@ class SiteModel:
         if not parts or "" in parts or "." in parts or ".." in parts:
             return None
         if exact and not self._case_insensitive(folder):
-            full = os.path.join(folder, *parts)
+            # (``os.path.join`` without its checks: no part is empty or holds a separator)
+            full = folder + os.sep + os.sep.join(parts) if os.sep not in "".join(parts) and \
+                not folder.endswith(os.sep) else os.path.join(folder, *parts)
             if not os.path.isfile(full):
                 return None
             if branch and len(parts) > 1 and any(self._bundle(os.path.join(folder, *parts[:k]))
@@ -754,6 +765,8 @@ class _FuzzyIndex:
         scored = []
         for idx in best:
             seg, u = self.sorted_last[idx]
+            if 2 * min(len(low), len(seg)) < 0.75 * (len(low) + len(seg)):
+                continue  # the lengths alone keep the ratio under 0.75 (difflib's real_quick_ratio)
             r = ratio(low, seg)
             if r >= 0.75:
                 scored.append((-r, u))

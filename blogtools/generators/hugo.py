@@ -42,7 +42,7 @@ from blogtools.generators import (
     Generator, _meta, blackfriday_anchor, content_path, github_anchor, heading_attributes,
     inline_text, lower_keys, number_duplicates, parse_date, timezone,
 )
-from blogtools.site import Alias, Page
+from blogtools.site import Alias, Page, absolute
 
 LATEST = (0, 168)
 
@@ -279,8 +279,8 @@ class Hugo(Generator):
         if stem == "_index":
             kind = "section" if dirs else "home"
         section = (dirs[0] if dirs else "") if kind == "page" else (dirs[0] if dirs else "")
-        page = Page(facts.get("path", rel), os.path.abspath(facts.get("abspath", "")), rel, kind, "/",
-                    lang=lang, title=_str(meta.get("title")), facts=facts)
+        page = Page(facts.get("path", rel), absolute(facts.get("abspath", "")), rel, kind, "/",
+                    lang=lang, title=_str(meta.get("title")), facts=facts, meta=meta)
         prefix = self.language_prefix(lang)
         url = meta.get("url")
         if kind == "home":
@@ -481,7 +481,7 @@ class Hugo(Generator):
                     add(prefix + "/" + self._path(dirs[0]) + "/", "section", dirs[0], page.lang, folder)
             if "term" in self.disabled:
                 continue
-            meta = lower_keys(_meta(page.facts or {}))
+            meta = page.meta if page.meta is not None else lower_keys(_meta(page.facts or {}))
             for plural in self.taxonomies:
                 terms = meta.get(plural.lower())
                 if isinstance(terms, str):
@@ -568,6 +568,9 @@ def _str(value: Any) -> str:
 
 
 def _content_root(page: Page) -> str:
+    tail = os.sep + page.rel.replace("/", os.sep)
+    if page.abspath.endswith(tail):  # (always, for a page the model made: no walk up)
+        return page.abspath[: -len(tail)]
     depth = page.rel.count("/")
     root = os.path.dirname(page.abspath)
     for _ in range(depth):

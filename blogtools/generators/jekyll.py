@@ -24,7 +24,7 @@ from typing import Any, Iterable
 from blogtools.generators import (
     Generator, _meta, content_path, inline_text, number_duplicates, parse_date, timezone,
 )
-from blogtools.site import Alias, Page
+from blogtools.site import Alias, Page, absolute
 
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -79,7 +79,7 @@ class Jekyll(Generator):
         posts = "_posts" in dirs or "_drafts" in dirs
         if not posts and any(d.startswith("_") for d in dirs):
             return None
-        page = Page(facts.get("path", rel), os.path.abspath(facts.get("abspath", "")), rel, "page", "/",
+        page = Page(facts.get("path", rel), absolute(facts.get("abspath", "")), rel, "page", "/",
                     title=str(meta.get("title") or ""), facts=facts)
         custom = meta.get("permalink")
         if posts:
