@@ -211,9 +211,6 @@ class Page:
     published: bool = True
     unpublished_why: str = ""
     facts: dict[str, Any] | None = None
-    # The front matter with lower-cased keys, as the profile read it (list pages read the
-    # taxonomy terms from it again).
-    meta: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def output_file(self) -> str:
         """The file the generator writes, relative to the output folder."""

@@ -280,7 +280,7 @@ class Hugo(Generator):
             kind = "section" if dirs else "home"
         section = (dirs[0] if dirs else "") if kind == "page" else (dirs[0] if dirs else "")
         page = Page(facts.get("path", rel), absolute(facts.get("abspath", "")), rel, kind, "/",
-                    lang=lang, title=_str(meta.get("title")), facts=facts, meta=meta)
+                    lang=lang, title=_str(meta.get("title")), facts=facts)
         prefix = self.language_prefix(lang)
         url = meta.get("url")
         if kind == "home":
@@ -481,7 +481,7 @@ class Hugo(Generator):
                     add(prefix + "/" + self._path(dirs[0]) + "/", "section", dirs[0], page.lang, folder)
             if "term" in self.disabled:
                 continue
-            meta = page.meta if page.meta is not None else lower_keys(_meta(page.facts or {}))
+            meta = lower_keys(_meta(page.facts or {}))
             for plural in self.taxonomies:
                 terms = meta.get(plural.lower())
                 if isinstance(terms, str):
