@@ -306,3 +306,36 @@ def test_the_model_of_ten_thousand_pages_is_built_from_indexes(tmp_path: Path) -
     elapsed = time.perf_counter() - start
     assert broken == 10_000 and len(model.by_alias) == 10_000
     assert elapsed < 10, elapsed  # about 1 s on one core; generous for loaded CI machines
+
+
+@pytest.mark.parametrize("path", [
+    "/site/content/posts/2018-07-15_開催しました/index.md",  # the usual case: returned as it is
+    "/site//content/posts/a.md", "/site/content/posts/", "/site/./content/a.md", "/site/content/../a.md",
+    "/site/.hidden/content/a.md", "content/posts/a.md", "./a.md", "", "/",
+])
+def test_absolute_is_abspath(path: str) -> None:
+    """``site.absolute`` skips work only where ``os.path.abspath`` would change nothing."""
+    import os
+
+    from blogtools.site import absolute
+
+    assert absolute(path) == os.path.abspath(path)
+
+
+def test_content_root_cut_matches_walking_up(tmp_path: Path) -> None:
+    """The content folder of a page, found by cutting its relative path off its file path,
+    is the folder found by walking up (the fallback for a path that does not end with it)."""
+    import os
+
+    from blogtools.generators.hugo import _content_root
+    from blogtools.site import Page
+
+    content = tmp_path / "content"
+    for rel in ("posts/日本語のバンドル/index.md", "about.md", "a/b/c/d.md"):
+        page = Page(rel, str(content / rel), rel, "page", "/")
+        assert _content_root(page) == str(content)
+        odd = Page(rel, str(tmp_path / "elsewhere" / "x" / "y" / "z" / "w.md"), rel, "page", "/")
+        walked = os.path.dirname(odd.abspath)
+        for _ in range(rel.count("/")):
+            walked = os.path.dirname(walked)
+        assert _content_root(odd) == walked
