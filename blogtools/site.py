@@ -338,7 +338,7 @@ class SiteModel:
 
     def page_of(self, facts: dict[str, Any]) -> Page | None:
         """The page made from a file's facts (None for a file outside the content folders)."""
-        return self.by_abspath.get(os.path.abspath(facts.get("abspath") or facts.get("path") or ""))
+        return self.by_abspath.get(absolute(facts.get("abspath") or facts.get("path") or ""))
 
     # -- links -------------------------------------------------------------------------
     def split(self, url: str, page: Page | None) -> Ref | None:

@@ -339,3 +339,18 @@ def test_content_root_cut_matches_walking_up(tmp_path: Path) -> None:
         for _ in range(rel.count("/")):
             walked = os.path.dirname(walked)
         assert _content_root(odd) == walked
+
+
+def test_page_of_finds_the_page_of_each_files_facts() -> None:
+    """``SiteModel.page_of`` keys a file's facts the way the model keyed its pages, also when
+    the facts carry a path that is not normal."""
+    import os
+
+    site, model = model_of(EXAMPLE)
+    assert model.pages
+    for page in model.pages:
+        facts = page.facts or {}
+        assert model.page_of(facts) is page
+        folder, name = os.path.split(facts["abspath"])
+        odd = dict(facts, abspath=folder + os.sep + "." + os.sep + name)
+        assert model.page_of(odd) is page
