@@ -18,7 +18,7 @@ import os
 import posixpath
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from blogtools import _toml
 from blogtools import facts as _facts
@@ -93,8 +93,18 @@ class Site:
         """The site model over ``self.pages`` (built once per list of pages)."""
         cached = self.__dict__.get("_model")
         if cached is None or cached.source is not self.pages or cached.count != len(self.pages):
-            cached = self.__dict__["_model"] = SiteModel(self, self.pages)
+            cached = self.__dict__["_model"] = SiteModel(self, self.pages, self.__dict__.pop("_prepared", None))
         return cached
+
+    def prepare(self, pages: Iterable[dict[str, Any]]) -> None:
+        """Do the page-local part of the model for ``pages`` (facts) now, before the site is
+        complete: the runner calls this as the workers' results arrive, so that the work is
+        done while the workers still use the cores, not after them. The next :meth:`model`
+        takes what was prepared for the facts it is built from (the same objects)."""
+        prepared = self.__dict__.get("_prepared")
+        if prepared is None:
+            prepared = self.__dict__["_prepared"] = SiteModel(self, [])
+        prepared.prepare(pages)
 
     def __getstate__(self) -> dict[str, Any]:  # caches stay in the process that built them
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
@@ -249,6 +259,9 @@ def url_key(url: str) -> str:
     return _SLASHES.sub("/", path) if "//" in path else path
 
 
+_IMAGE = object()  # (an image in a list of split links: the image rules resolve images)
+
+
 @dataclass(slots=True)
 class Target:
     """What an internal URL resolves to."""
@@ -272,7 +285,8 @@ class Ref:
 class SiteModel:
     """Pages of a site with their URLs, and indexes over them."""
 
-    def __init__(self, site: Site, pages: list[dict[str, Any]]) -> None:
+    def __init__(self, site: Site, pages: list[dict[str, Any]], prepared: "SiteModel | None" = None) -> None:
+        """``prepared``: a model whose :meth:`prepare` made pages ahead (see :meth:`Site.prepare`)."""
         self.site = site
         self.source = pages
         self.count = len(pages)
@@ -281,10 +295,22 @@ class SiteModel:
         self.static_dirs = [os.path.abspath(d) for d in self.profile.static_dirs()]
         self.pages: list[Page] = []
         self.by_abspath: dict[str, Page] = {}
+        # Pages and link splits made ahead, by the facts' identity (kept only for facts that
+        # are still the very objects they were made from, with the same profile).
+        ahead = prepared._ahead if prepared is not None and prepared.site is site \
+            and prepared.profile is self.profile and prepared.base_url == _base_url(site) else {}
+        self._ahead: dict[int, tuple[dict[str, Any], Page | None, list[tuple[dict[str, Any], Any]] | None]] = {}
+        self._splits: dict[str, list[tuple[dict[str, Any], Any]]] = {}
         for f in pages:
             if not f:
                 continue
-            page = self._page(f)
+            hit = ahead.get(id(f))
+            if hit is not None and hit[0] is f:
+                page = hit[1]
+                if page is not None and hit[2] is not None:
+                    self._splits[page.abspath] = hit[2]
+            else:
+                page = self._page(f)
             if page is not None:
                 self.pages.append(page)
                 self.by_abspath[page.abspath] = page
@@ -328,6 +354,13 @@ class SiteModel:
                 except Exception:  # noqa: BLE001 - odd front matter never stops the run
                     return None
         return None
+
+    def prepare(self, pages: Iterable[dict[str, Any]]) -> None:
+        """Make the pages of ``pages`` (facts) and split their links, for a later model."""
+        for f in pages:
+            if f:
+                page = self._page(f)
+                self._ahead[id(f)] = (f, page, self._split_links(page) if page is not None else None)
 
     def name(self, page: Page) -> str:
         """A page's file relative to the site root (how messages name another page)."""
@@ -590,16 +623,20 @@ class SiteModel:
         resolve them their own way: see :func:`resolve_image`)."""
         cached = self._links.get(page.abspath)
         if cached is None:
-            cached = []
-            for link in (page.facts or {}).get("links") or ():
-                if link.get("kind") == "image":
-                    cached.append((link, None, None))
-                    continue
-                ref = self.split(link.get("url") or "", page)
-                target = self.resolve(ref.path) if ref is not None and ref.path else None
-                cached.append((link, ref, target))
-            self._links[page.abspath] = cached
+            split = self._splits.pop(page.abspath, None)
+            if split is None:
+                split = self._split_links(page)
+            cached = self._links[page.abspath] = [
+                (link, None, None) if ref is _IMAGE else
+                (link, ref, self.resolve(ref.path) if ref is not None and ref.path else None)
+                for link, ref in split]
         return cached
+
+    def _split_links(self, page: Page) -> list[tuple[dict[str, Any], Any]]:
+        """(link facts, :class:`Ref` or None) of each link of ``page`` (``_IMAGE`` for images):
+        the page-local half of :meth:`links`, which :meth:`prepare` may do ahead."""
+        return [(link, _IMAGE) if link.get("kind") == "image" else (link, self.split(link.get("url") or "", page))
+                for link in (page.facts or {}).get("links") or ()]
 
     @property
     def report_pages(self) -> list[Page]:

@@ -460,3 +460,56 @@ def test_the_default_rules_read_every_fact_but_the_network_ones() -> None:
     assert facts_plan(rules_for(None)) == (True, frozenset(NETWORK_ONLY))
     assert facts_plan(rules_for(["BT0", "BT201"])) == (False, frozenset())
     assert facts_plan(rules_for(["BT7"])) == (True, frozenset())
+
+
+def test_the_parallel_run_prepares_the_site_model_and_finds_what_one_process_finds(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """With workers, the main process makes the model's pages as their results arrive
+    (``Site.prepare``). The findings must be those of a run in one process, also when the
+    preparing fails (it is then dropped and the model makes every page itself)."""
+    from blogtools.api import rules_for
+    from blogtools.config import Config
+    from blogtools.lint.runner import PARALLEL_THRESHOLD, Runner, discover
+    from blogtools.site import Site, SiteModel, load_site
+
+    site_dir = tmp_path / "site"
+    shutil.copytree(EXAMPLE, site_dir)
+    posts = site_dir / "content" / "posts"
+    for i in range(PARALLEL_THRESHOLD + 12):
+        folder = posts / f"2030-01-{i:03d}"
+        (folder / "images").mkdir(parents=True)
+        (folder / "images" / "図.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        (folder / "index.md").write_text(
+            f'---\ntitle: "記事 {i}"\ndate: 2030-01-01\naliases: ["/old/{i}/"]\n---\n\n'
+            f"前回は[記事 {i - 1}](/posts/2030-01-{i - 1:03d}/)、次は[古い URL](/old/{i + 1}/)。\n\n"
+            f"- [存在しない記事](/post/2030-01-{i:03d})\n- [見出し](#はじめに)\n\n"
+            f"![図](images/図.png) ![ない図](images/ない.png)\n\n## まとめ\n", encoding="utf-8")
+    config = Config(root=str(site_dir))
+    files = discover([str(site_dir)], config).files
+    assert len(files) >= PARALLEL_THRESHOLD
+    rules = [cls for cls in rules_for(None) if cls.code.startswith(("BT2", "BT3"))]
+    monkeypatch.chdir(site_dir)
+
+    def run(jobs: int) -> list:
+        site = load_site(str(site_dir))
+        site.fix_mode = False
+        return Runner(config, rules, site, jobs=jobs, use_cache=False).run(files).diagnostics
+
+    alone = run(1)
+    codes = {d.code for d in alone}
+    assert {"BT201", "BT202", "BT204", "BT301"} <= codes, codes
+    n = PARALLEL_THRESHOLD + 12  # each new post: its missing link and image, fragment and alias link
+    new = [d.code for d in alone if "2030-01-" in d.path]  # (+1: the first and the last post's neighbours)
+    assert [new.count(c) for c in ("BT202", "BT203", "BT204", "BT301")] == [n + 2, n - 1, n, n]
+    prepared: list[int] = []
+    real_prepare = Site.prepare
+    monkeypatch.setattr(Site, "prepare", lambda self, pages: (prepared.append(len(pages)),
+                                                              real_prepare(self, pages))[1])
+    assert run(2) == alone
+    assert sum(prepared) == len(files) and len(prepared) > 1  # as the results arrived
+
+    def broken(self, pages):
+        raise RuntimeError("cannot prepare")
+
+    monkeypatch.setattr(SiteModel, "prepare", broken)
+    assert run(2) == alone

@@ -354,3 +354,47 @@ def test_page_of_finds_the_page_of_each_files_facts() -> None:
         folder, name = os.path.split(facts["abspath"])
         odd = dict(facts, abspath=folder + os.sep + "." + os.sep + name)
         assert model.page_of(odd) is page
+
+
+def _page_record(model, page) -> tuple:
+    return (page.path, page.abspath, page.rel, page.kind, page.url, page.lang, page.title, page.aliases,
+            page.bundle_dir, page.resource_url, page.leaf, page.published, page.unpublished_why)
+
+
+@pytest.mark.parametrize("root", [EXAMPLE, SITES / "hugo-urls", SITES / "hugo-multilingual", SITES / "jekyll-blog",
+                                  SITES / "plain-notes"], ids=lambda p: p.name)
+def test_a_model_from_prepared_pages_is_the_model_made_from_scratch(root: Path) -> None:
+    """The runner prepares pages (and splits their links) while the workers still run
+    (``Site.prepare``); the model built after must be the one built without that, and must
+    use what was prepared for the very facts it is made of, never for other ones."""
+    site, whole = model_of(root)
+    facts = site.pages
+    assert len(facts) >= 2
+
+    ahead = load_site(str(root))
+    ahead.prepare(facts[:1])  # in parts, as the results arrive
+    ahead.prepare(facts[1:])
+    made = {id(f): page for f, page, _ in ahead.__dict__["_prepared"]._ahead.values()}
+    ahead.pages = facts
+    model = ahead.model()
+    assert "_prepared" not in ahead.__dict__  # used once, then dropped
+    assert [_page_record(model, p) for p in model.pages] == [_page_record(whole, p) for p in whole.pages]
+    assert all(page is made[id(page.facts)] for page in model.pages)  # the prepared pages themselves
+    assert sorted(model.by_url) == sorted(whole.by_url) and sorted(model.by_alias) == sorted(whole.by_alias)
+    links = 0
+    for mine, theirs in zip(model.pages, whole.pages):
+        got, want = model.links(mine), whole.links(theirs)
+        assert [(link, ref, t and (t.kind, t.url, t.file)) for link, ref, t in got] == \
+               [(link, ref, t and (t.kind, t.url, t.file)) for link, ref, t in want]
+        links += sum(1 for _, ref, _ in got if ref is not None)
+    assert links > 10 or root != EXAMPLE  # (the other sites are about URLs: few links or none)
+
+    # Facts equal to the prepared ones but not the same objects (another run): made anew.
+    other = load_site(str(root))
+    other.prepare(facts)
+    stale = [page for _f, page, _ in other.__dict__["_prepared"]._ahead.values()]  # (held: ids stay unique)
+    copies = [dict(f) for f in facts]
+    other.pages = copies
+    fresh = other.model()
+    assert not any(p is s for p in fresh.pages for s in stale)
+    assert [_page_record(fresh, p) for p in fresh.pages] == [_page_record(whole, p) for p in whole.pages]

@@ -581,12 +581,34 @@ class Runner:
                 initargs=(self.rule_classes, self.config.rule_settings, self.site, self.config, self.facts,
                           self.skip_facts),
             ) as pool:
+                prepare = self._prepare_model()
                 for part in pool.map(_lint_chunk, chunks):
                     out.extend(part)
+                    if prepare:  # (while the workers lint the next chunks)
+                        prepare = self._prepare_pages(part)
         except (OSError, RuntimeError) as exc:  # no process support: run here
             print(f"blogtools: parallel run unavailable ({exc}); linting in one process", file=sys.stderr)
             out = [lint_one(p) for p in todo]
         return out
+
+    def _prepare_model(self) -> bool:
+        """Is a site model going to be built (a selected site-wide rule reads the facts the
+        model is made of)? Then its page-local part is done as results arrive."""
+        from blogtools.site import MODEL_FACTS
+
+        return self.facts and any(cls.site_wide and set(MODEL_FACTS) <= set(cls.reads_facts or ())
+                                  for cls in self.rule_classes)
+
+    def _prepare_pages(self, part: list[FileResult]) -> bool:
+        """Prepare the model's pages of ``part`` (:meth:`Site.prepare`); on any error, drop
+        what was prepared (the model then makes every page itself, and reports the error
+        as it always did) and prepare nothing more."""
+        try:
+            self.site.prepare([r.facts for r in part if r.facts is not None])
+            return True
+        except Exception:  # noqa: BLE001
+            self.site.__dict__.pop("_prepared", None)
+            return False
 
     def site_diagnostics(self, results: list[FileResult]) -> list[Diagnostic]:
         site_rules = [cls(self.config.rule_settings) for cls in self.rule_classes if cls.site_wide]
@@ -628,6 +650,7 @@ class Runner:
             results = self.lint_files(files, overlay)
             diagnostics = [d for r in results for d in r.diagnostics]
             diagnostics.extend(self.site_diagnostics(results))
+            self.site.__dict__.pop("_prepared", None)  # (unused when the site results were cached)
             diagnostics = self._per_file_ignores(diagnostics, results)
             diagnostics.sort(key=Diagnostic.sort_key)
             return RunResult(results, diagnostics, len(files), self.site)
