@@ -106,6 +106,10 @@ class Site:
             prepared = self.__dict__["_prepared"] = SiteModel(self, [])
         prepared.prepare(pages)
 
+    def drop_prepared(self) -> None:
+        """Forget what :meth:`prepare` made (a run whose model was not built, or failed)."""
+        self.__dict__.pop("_prepared", None)
+
     def __getstate__(self) -> dict[str, Any]:  # caches stay in the process that built them
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 

@@ -607,7 +607,7 @@ class Runner:
             self.site.prepare([r.facts for r in part if r.facts is not None])
             return True
         except Exception:  # noqa: BLE001
-            self.site.__dict__.pop("_prepared", None)
+            self.site.drop_prepared()
             return False
 
     def site_diagnostics(self, results: list[FileResult]) -> list[Diagnostic]:
@@ -650,7 +650,7 @@ class Runner:
             results = self.lint_files(files, overlay)
             diagnostics = [d for r in results for d in r.diagnostics]
             diagnostics.extend(self.site_diagnostics(results))
-            self.site.__dict__.pop("_prepared", None)  # (unused when the site results were cached)
+            self.site.drop_prepared()  # (unused when the site results were cached)
             diagnostics = self._per_file_ignores(diagnostics, results)
             diagnostics.sort(key=Diagnostic.sort_key)
             return RunResult(results, diagnostics, len(files), self.site)
