@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""How much of the cold budget a different Markdown parser could win.
+
+    python3 benchmarks/parsers.py [--posts 3000] [--corpus-posts 10000] [--repeat 3]
+
+Times, in one process and in CPU seconds per post, the body parse of the first
+``--posts`` posts of the benchmark corpus (the one ``run.py`` generates and reuses):
+
+  blogtools        ``Document.body``: blocks, inline nodes and their exact source spans,
+                   what every rule reads (front matter is parsed before timing)
+  mistune          ``mistune.create_markdown(renderer=None)`` with footnotes and tables:
+                   the parser blogtools' scanner must agree with, no positions
+  pyromark         ``pyromark.events_with_range``: pulldown-cmark (Rust), every event
+                   with its byte range, if ``pip install pyromark`` was done
+  markdown-it-pyrs ``MarkdownIt("commonmark").tree``: markdown-it (Rust), line maps for
+                   blocks only, if ``pip install markdown-it-pyrs`` was done
+
+The compiled parsers follow CommonMark, not mistune, and give byte (not character)
+offsets, so their figures are the cost of the parse alone: turning their output into
+blogtools' nodes would come on top. Only for deciding whether such a switch is worth it;
+nothing in blogtools uses them. The garbage collector is paused while a parser runs, as
+in blogtools' lint workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+
+import run  # benchmarks/run.py: the corpus
+
+
+def _bodies(files: list[str]) -> list[str]:
+    from blogtools.document import Document
+
+    out = []
+    for path in files:
+        doc = Document.read(path)
+        doc.front_matter  # noqa: B018  (parsed here, not in the timed part)
+        out.append(doc.text[doc.body_start :])
+    return out
+
+
+def parsers() -> dict[str, object]:
+    """name -> a function parsing each item of a list: blogtools' of fresh documents, the
+    others' of body texts."""
+    import mistune
+
+    found: dict[str, object] = {}
+    found["blogtools"] = lambda docs: [doc.body for doc in docs]
+    md = mistune.create_markdown(renderer=None, plugins=["footnotes", "table"])
+    found["mistune"] = lambda bodies: [md(b) for b in bodies]
+    try:
+        import pyromark
+    except ImportError:
+        print("pyromark: not installed (pip install pyromark)", file=sys.stderr)
+    else:
+        found["pyromark"] = lambda bodies: [tuple(pyromark.events_with_range(b)) for b in bodies]
+    try:
+        import markdown_it_pyrs
+    except ImportError:
+        print("markdown-it-pyrs: not installed (pip install markdown-it-pyrs)", file=sys.stderr)
+    else:
+        mdit = markdown_it_pyrs.MarkdownIt("commonmark")
+        found["markdown-it-pyrs"] = lambda bodies: [mdit.tree(b) for b in bodies]
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=3000, help="posts parsed per repeat (default 3000)")
+    ap.add_argument("--corpus-posts", type=int, default=10000, help="size of the corpus taken from (default 10000)")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    site, _ = run.ensure_corpus(args.corpus_posts, 0, run.default_cache_root(), images=True)
+    files = run.corpus_files(site)[: args.posts]
+    from blogtools.document import Document
+
+    print(f"{len(files)} posts of {site}, {args.repeat} repeats (the parsers take turns), "
+          "CPU time per post\n")
+    found = parsers()
+    times: dict[str, list[float]] = {name: [] for name in found}
+    for _ in range(args.repeat):
+        for name, parse in found.items():
+            if name == "blogtools":  # fresh documents: a document computes its body once
+                docs: list = [Document.read(p) for p in files]
+                for doc in docs:
+                    doc.front_matter  # noqa: B018
+            else:
+                docs = _bodies(files)
+            gc.collect()
+            gc.disable()  # as in blogtools' workers, which pause the collector while linting
+            t = time.process_time()
+            parse(docs)
+            times[name].append((time.process_time() - t) / len(files) * 1000)
+            gc.enable()
+    print("| parser | median | min |")
+    print("|---|---:|---:|")
+    for name, ms in times.items():
+        print(f"| {name} | {statistics.median(ms):.3f} ms | {min(ms):.3f} ms |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    raise SystemExit(main())
