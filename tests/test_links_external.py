@@ -470,7 +470,7 @@ def test_https_twin(tmp_path: Path, tls_server: Server, certificates: tuple[Path
     fixed = cli(tmp_path, "links", "--fix", "--unsafe-fixes", "--ignore", "BT701,BT702", str(root),
                 env={"REQUESTS_CA_BUNDLE": str(certificates[0])})
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert (root / "content" / "post.md").read_text() == text.replace(f"[a](http://", "[a](https://")
+    assert (root / "content" / "post.md").read_text() == text.replace("[a](http://", "[a](https://")
     assert (root / "content" / "other.md").read_text() == f'<iframe src="{u("/page", "https")}"></iframe>\n'
 
 

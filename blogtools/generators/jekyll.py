@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Any, Iterable
 

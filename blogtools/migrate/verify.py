@@ -43,7 +43,9 @@ class Verify:
 
 
 def hugo_binary() -> str | None:
-    return shutil.which("hugo")
+    from blogtools.programs import find_program
+
+    return find_program("hugo")
 
 
 def build(root: str, dest: str, timeout: float = 600) -> tuple[int, str]:
