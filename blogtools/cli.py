@@ -35,7 +35,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_streams() -> None:
+    """Text that cannot be encoded (a lone surrogate from a ``"\\ud800"`` escape in front
+    matter, or a terminal that is not UTF-8) is written as a backslash escape, never a
+    UnicodeEncodeError halfway through the output."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = args_list[0] if args_list else ""
     parser = build_parser(first if first in _command_modules() else None)

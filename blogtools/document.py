@@ -12,7 +12,7 @@ import os
 from functools import cached_property
 from typing import Any, Iterator
 
-from blogtools import frontmatter
+from blogtools import frontmatter, safefs
 from blogtools.lines import LineIndex
 from blogtools.record import dataclass
 
@@ -29,8 +29,34 @@ class LoadError(Exception):
         self.column = column
 
 
+_WIDE_BOMS = (  # longest first: UTF-32 LE starts with UTF-16 LE's BOM
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian, with a BOM)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian, with a BOM)"),
+    (b"\xff\xfe", "UTF-16 (little-endian, with a BOM)"),
+    (b"\xfe\xff", "UTF-16 (big-endian, with a BOM)"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The name of a UTF-16/UTF-32 encoding ``data`` is written in (by its BOM, or by the
+    NUL pattern of ASCII text without one), or None."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:64]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        if head[1::2].count(0) == len(head) // 2 and head[0::2].count(0) == 0:
+            return "UTF-16 (little-endian, no BOM)"
+        if head[0::2].count(0) == len(head) // 2 and head[1::2].count(0) == 0:
+            return "UTF-16 (big-endian, no BOM)"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, bool]:
     """UTF-8 bytes → (text without BOM, had BOM). Raises LoadError naming the bad byte."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise LoadError(f"encoded as {wide}, not UTF-8: Hugo and Jekyll read UTF-8; re-save the file as UTF-8")
     nul = data.find(b"\x00", 0, 8192)
     if nul >= 0:
         raise LoadError(f"binary file (NUL byte at offset {nul}), not a text document")
@@ -82,26 +108,16 @@ class Document:
     def read(cls, path: str, max_bytes: int = MAX_BYTES) -> "Document":
         # One open, one fstat, one read: a buffered file object costs as much again as the
         # system calls for a post of a few kilobytes (this runs for every file of a site).
+        # Opened without blocking and refused unless it is a regular file (a FIFO would wait
+        # for a writer forever).
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            data = safefs.read_bytes(path, max_bytes)
+        except safefs.TooLarge as exc:
+            raise _too_large(exc.size, max_bytes) from None
+        except safefs.Refused as exc:
+            raise LoadError(exc.reason) from None
         except OSError as exc:
             raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
-        try:
-            size = os.fstat(fd).st_size
-            if size > max_bytes:
-                raise _too_large(size, max_bytes)
-            data = os.read(fd, size + 1)
-            if len(data) != size:  # changed meanwhile, a short read, or no size (/proc): read on
-                parts = [data]
-                while parts[-1]:
-                    parts.append(os.read(fd, 1 << 20))
-                data = b"".join(parts)
-                if len(data) > max_bytes:
-                    raise _too_large(len(data), max_bytes)
-        except OSError as exc:
-            raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
-        finally:
-            os.close(fd)
         return cls.from_bytes(path, data)
 
     def encode(self, text: str | None = None) -> bytes:

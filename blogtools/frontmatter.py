@@ -61,9 +61,56 @@ class FrontMatter:
         return span.key_start if span else self.start
 
 
+MAX_DEPTH = 100  # lists and tables inside each other; no blog's front matter comes near
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _nesting_offset(text: str, start: int, end: int, stop_at_zero: bool = False) -> int | None:
+    """Where the brackets of ``text[start:end]`` first nest deeper than :data:`MAX_DEPTH`
+    (None: they do not). Quotes are not tracked: the count only errs upward on brackets
+    inside strings, and a hundred unclosed ones in strings are not front matter anyone
+    writes. ``stop_at_zero``: stop when the first outermost bracket closes (JSON)."""
+    if text.count("[", start, end) + text.count("{", start, end) <= MAX_DEPTH:
+        return None
+    depth = 0
+    for m in _BRACKETS.finditer(text, start, end):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return m.start()
+        elif depth:
+            depth -= 1
+            if stop_at_zero and not depth:
+                return None
+    return None
+
+
+def _too_deep(fm: FrontMatter, offset: int) -> FrontMatter:
+    fm.error = (f"front matter nested more than {MAX_DEPTH} levels deep (lists or tables inside each other):"
+                " not read")
+    fm.error_offset = offset
+    fm.data = None
+    return fm
+
+
 def parse(text: str) -> FrontMatter | None:
-    """Find and load the front matter that opens ``text``; None when there is none."""
+    """Find and load the front matter that opens ``text``; None when there is none.
+
+    Front matter nested deeper than :data:`MAX_DEPTH` is an error at the bracket that goes
+    too deep, never a RecursionError (the parsers, and every rule walking the data, recurse)."""
+    try:
+        return _parse(text)
+    except RecursionError:  # (a nesting the bracket count cannot see: YAML block indentation)
+        fm = FrontMatter("json" if text.startswith("{") else "toml" if text.startswith("+") else "yaml",
+                         0, len(text), 0, len(text))
+        return _too_deep(fm, _nesting_offset(text, 0, len(text)) or 0)
+
+
+def _parse(text: str) -> FrontMatter | None:
     if text.startswith("{"):
+        deep = _nesting_offset(text, 0, len(text), stop_at_zero=True)
+        if deep is not None:
+            return _too_deep(FrontMatter("json", 0, len(text), 0, len(text)), deep)
         return _parse_json(text)
     m = _OPEN.match(text)
     if not m:
@@ -75,6 +122,9 @@ def parse(text: str) -> FrontMatter | None:
         fm.error = f"unterminated front matter: no closing '{FENCES[fmt]}' line for the fence opened here"
         return fm
     fm = FrontMatter(fmt, 0, close.end(), m.end(), close.start())
+    deep = _nesting_offset(text, fm.content_start, fm.content_end)
+    if deep is not None:
+        return _too_deep(fm, deep)
     content = text[fm.content_start : fm.content_end]
     if fmt == "yaml":
         _load_yaml(fm, content)

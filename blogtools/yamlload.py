@@ -712,8 +712,8 @@ def load_ruamel(text: str) -> Loaded:
         if _expanded_size(data, {}, set()) > MAX_NODES:
             raise YamlError(f"front matter expands to more than {MAX_NODES} nodes")
         plain = converter.convert(data, ())
-    except RecursionError:
-        raise YamlError("front matter is nested too deeply") from None
+    except RecursionError as exc:
+        raise _yaml_error(exc, text) from None
     converter.duplicates.sort(key=lambda dup: (dup[1], dup[2]))
     return Loaded({} if plain is None else plain, converter.positions,
                   converter.duplicates)
@@ -780,7 +780,35 @@ def _expanded_size(obj: Any, memo: dict[int, int], active: set[int]) -> int:
     return total
 
 
+DEEP_LEVELS = 100
+
+
+def _deep_line(text: str) -> tuple[int, int]:
+    """(0-based line, column) where block indentation first nests deeper than
+    :data:`DEEP_LEVELS` levels (``- `` markers count as a level each); (0, 0) if nowhere."""
+    stack: list[int] = []
+    for number, line in enumerate(text.split("\n")):
+        body = line.lstrip(" ")
+        if not body.strip() or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        while stack and stack[-1] >= indent:
+            stack.pop()
+        stack.append(indent)
+        while body.startswith("- ") or body == "-":  # "- - - x": a sequence per marker
+            indent += 2
+            body = body[2:].lstrip(" ")
+            stack.append(indent)
+        if len(stack) > DEEP_LEVELS:
+            return number, len(line) - len(line.lstrip(" "))
+    return 0, 0
+
+
 def _yaml_error(exc: Exception, text: str) -> YamlError:
+    if isinstance(exc, RecursionError):
+        line, column = _deep_line(text)
+        return YamlError(f"front matter nested more than {DEEP_LEVELS} levels deep (lists or mappings inside"
+                         " each other): not read", line, column)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     message = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
     message = (str(message).strip().splitlines() or [type(exc).__name__])[0]

@@ -93,7 +93,7 @@ def test_huge_symlinks_and_folders(lint_result) -> None:
 
 
 def test_unreadable_file_is_a_load_error(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match="cannot read"):
+    with pytest.raises(LoadError, match="cannot read|not a regular file"):
         Document.read(str(tmp_path))  # a folder where a file was expected (EISDIR)
 
 

@@ -132,11 +132,14 @@ def test_fix_diff_and_byte_identity(cli, site: Path) -> None:
 
 
 def test_fix_keeps_bom_crlf_and_follows_symlinks(cli, tmp_path: Path) -> None:
-    target = tmp_path / "real.md"
+    """A link whose target is inside the linted tree is read and fixed through the link
+    (the target is written, the link stays); one leading outside is not (test_hostile)."""
+    target = tmp_path / "content" / "drafts" / "real.markdown"
+    target.parent.mkdir(parents=True)
     target.write_bytes(b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\n\r\n[a ](b)\r\n")
     link = tmp_path / "content" / "link.md"
-    link.parent.mkdir()
-    link.symlink_to(target)
+    link.symlink_to(Path("drafts") / "real.markdown")
+    (tmp_path / "content" / "blogtools.toml").write_text('exclude = ["drafts/"]\n', encoding="utf-8")
     r = cli("lint", "content", "--fix")
     assert r.returncode == 0, r.stdout + r.stderr
     assert link.is_symlink()

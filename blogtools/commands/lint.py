@@ -208,7 +208,7 @@ def _fix(runner: Any, files: list[str], args: argparse.Namespace, requested: set
             sys.stdout.write(fixer.unified_diff(ff))
             continue
         try:
-            fixer.write(ff, base.bom)
+            fixer.write(ff, base.bom, runner.config.root)
         except OSError as exc:
             print(f"blogtools: {base.path}: not written: {exc}", file=sys.stderr)
     if args.diff:

@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
 def build(path: str, generator: str = "auto", use_cache: bool = True, jobs: int = 0) -> Any:
     """The site at ``path`` with the facts of every content file, and its model."""
     from blogtools.config import ConfigError, load
-    from blogtools.lint.runner import Runner, discover
+    from blogtools.lint.runner import Runner, discover, report_skipped
     from blogtools.site import load_site
 
     site = load_site(path, generator)
@@ -41,9 +41,12 @@ def build(path: str, generator: str = "auto", use_cache: bool = True, jobs: int 
         print(f"blogtools: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     folders = [d for d, _ in site.profile.content_dirs() if os.path.isdir(d)]
-    files = discover(folders, config).files if folders else []
+    found = discover(folders, config) if folders else None
+    files = found.files if found else []
     runner = Runner(config, [], site, jobs=jobs, use_cache=use_cache)
-    site.pages = [r.facts for r in runner.lint_files(files) if r.facts is not None]
+    results = runner.lint_files(files)
+    report_skipped(found.problems if found else (), results)
+    site.pages = [r.facts for r in results if r.facts is not None]
     return site, site.model()
 
 

@@ -34,7 +34,7 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     from blogtools import words
     from blogtools.commands.lint import prepare
     from blogtools.lint.registry import all_rules
-    from blogtools.lint.runner import Runner
+    from blogtools.lint.runner import Runner, report_skipped
     from blogtools_rules.vocabulary_near_duplicates import taxonomy_keys, term_values
 
     config, _, site, found = prepare(args)
@@ -42,6 +42,7 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     helpers = [r for r in all_rules().values() if r.code in ("BT402", "BT403")]
     runner = Runner(config, helpers, site, jobs=args.jobs, use_cache=not args.no_cache)
     results = runner.lint_files(found.files)
+    report_skipped(found.problems, results)
     pages = [r.facts for r in results if r.facts is not None]
     settings = config.rule_settings
     keys = taxonomy_keys(site, settings.get("vocabulary.keys", []))

@@ -53,8 +53,8 @@ class Cache:
         base = directory or cache_dir()
         self.path = os.path.join(base, f"lint-{key}.pickle")
         self.facts_path = os.path.join(base, f"facts-{key}.pickle")
-        # path -> (content hash, (mtime_ns, size), display path, diagnostics)
-        self.entries: dict[str, tuple[bytes, tuple[int, int], str, Any]] = _load_journaled(self.path)[0]
+        # path -> (content hash, (mtime_ns, size, ctime_ns, inode), display path, diagnostics)
+        self.entries: dict[str, tuple[bytes, tuple[int, ...], str, Any]] = _load_journaled(self.path)[0]
         self._facts: dict[str, Any] | None = None
         self._changed: set[str] = set()  # entries (and facts) changed by this run
         self._facts_changed: set[str] = set()
@@ -65,13 +65,13 @@ class Cache:
 
         return FileResult(value[2], path, value[3], None, self.facts_for)
 
-    def get_by_stat(self, path: str, stat_key: tuple[int, int]) -> Any:
+    def get_by_stat(self, path: str, stat_key: tuple[int, ...]) -> Any:
         entry = self.entries.get(path)
         if entry is not None and entry[1] == stat_key:
             return self._entry(path, entry)
         return None
 
-    def get(self, path: str, digest: bytes, stat_key: tuple[int, int]) -> Any:
+    def get(self, path: str, digest: bytes, stat_key: tuple[int, ...]) -> Any:
         entry = self.entries.get(path)
         if entry is not None and entry[0] == digest:
             if entry[1] != stat_key:
@@ -88,7 +88,7 @@ class Cache:
     def facts_for(self, path: str) -> Any:
         return self._load_facts().get(path)
 
-    def put(self, path: str, digest: bytes, stat_key: tuple[int, int], value: Any) -> None:
+    def put(self, path: str, digest: bytes, stat_key: tuple[int, ...], value: Any) -> None:
         self.entries[path] = (digest, stat_key, value.path, value.diagnostics)
         self._load_facts()[path] = value.facts
         self._changed.add(path)

@@ -127,6 +127,33 @@ def unified_diff(fix: FileFix) -> str:
     )
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".blogtools-", ".tmp"
+STALE_AFTER = 600  # seconds: no write of ours takes that long; an older temporary is a leftover
+
+
+def is_temporary(name: str) -> bool:
+    """A file name of ours: an atomic write's temporary (readers of a site skip them)."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def remove_stale_temporaries(directory: str) -> None:
+    """Remove our temporaries left in ``directory`` by a killed run (SIGKILL, power loss)."""
+    import time
+
+    now = time.time()
+    try:
+        with os.scandir(directory) as it:
+            for entry in it:
+                if is_temporary(entry.name) and entry.is_file(follow_symlinks=False):
+                    try:
+                        if now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+                            os.unlink(entry.path)
+                    except OSError:
+                        pass
+    except OSError:
+        pass
+
+
 def write_atomic(path: str, data: bytes) -> None:
     """Replace ``path``'s content atomically; keeps its mode; follows a symlink to its target."""
     target = os.path.realpath(path)
@@ -136,7 +163,8 @@ def write_atomic(path: str, data: bytes) -> None:
     except OSError:
         mode = 0o644
     import tempfile  # (imports shutil, random...: only when writing)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".blogtools-", suffix=".tmp")
+    remove_stale_temporaries(directory)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -152,10 +180,16 @@ def write_atomic(path: str, data: bytes) -> None:
         raise
 
 
-def write(fix: FileFix, bom: bool) -> None:
-    """Write a fixed file, after checking it did not change on disk since it was read."""
-    with open(fix.abspath, "rb") as fh:
-        on_disk = fh.read()
+def write(fix: FileFix, bom: bool, root: str | None = None) -> None:
+    """Write a fixed file, after checking it did not change on disk since it was read.
+
+    Only a regular file is written, and with ``root`` only one whose real path is inside it
+    (a symbolic link out of the site is never followed to write)."""
+    from blogtools import safefs
+
+    if root is not None:
+        safefs.check_inside(fix.abspath, root)
+    on_disk = safefs.read_bytes(fix.abspath)
     try:
         from blogtools.document import decode
 

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from blogtools.config import DEFAULT_EXCLUDE, Config
 from blogtools.document import Document, LoadError
-from blogtools import lint as engine
+from blogtools import lint as engine, safefs
 from blogtools.lint import suppress
 from blogtools.lint.registry import all_rules, matches
 from blogtools.lint.rule import Diagnostic, Rule
@@ -181,7 +181,11 @@ class Discovery:
     memo: Any = field(default=None, repr=False, compare=False)  # what later walks may reuse
 
 
-Listing = tuple[list[tuple[str, bool]], list[str], list[str]]
+# What a listed Markdown name is (kept in the discovery memo; 0 and 1 read as the booleans
+# older memos stored): a regular file, a symbolic link (checked anew on every run), or
+# something else (a FIFO, socket or device: never opened).
+REGULAR, LINK, SPECIAL = 0, 1, 2
+Listing = tuple[list[tuple[str, int]], list[str], list[str]]
 
 
 def discovery_patterns(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -194,7 +198,10 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
     """Markdown files under ``paths``, in a stable order, honouring include/exclude.
 
     Directory symlinks are not followed (no loops); a symlinked file is read through its
-    link, and a file reached twice (two links, or a path given twice) is linted once.
+    link when its target is a regular file inside the tree (``config.root``), and a file
+    reached twice (two links, or a path given twice) is linted once. What is not read gets
+    one line in ``problems``: a link out of the tree, a link loop, a broken link, and
+    anything that is not a regular file (a FIFO would block a reader forever).
 
     ``memo``: a :class:`blogtools.lint.cache.DiscoveryMemo`. A folder whose modification
     time is the one recorded is not listed again: adding, removing or renaming an entry
@@ -203,8 +210,27 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
     include_patterns, exclude_patterns = discovery_patterns(config)
     include, exclude = _matcher(include_patterns), _matcher(exclude_patterns)
     root = config.root
+    root_real = safefs.real_root(root)
     found = Discovery(memo=memo)
     seen: set[str] = set()
+
+    def refused(path: str, link: int) -> str | None:
+        """Why ``path`` is not read (None: it is a regular file to read)."""
+        if link == SPECIAL:
+            try:
+                return safefs.not_regular(os.lstat(path).st_mode)
+            except OSError as exc:
+                return f"cannot read file: {exc.strerror}"
+        if not link:
+            return None
+        try:
+            safefs.check_regular(path)
+            safefs.check_inside(path, root, root_real)
+        except safefs.Refused as exc:
+            return exc.reason
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror}"
+        return None
 
     def add(path: str, is_link: bool) -> None:
         key = os.path.realpath(path) if is_link else path
@@ -216,7 +242,7 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
         """(Markdown files with whether each is a symlink, sub-folders to enter, pruned ones)."""
         with os.scandir(directory) as it:
             entries = sorted(it, key=_entry_name)
-        files: list[tuple[str, bool]] = []
+        files: list[tuple[str, int]] = []
         subdirs: list[str] = []
         pruned: list[str] = []
         for entry in entries:
@@ -237,7 +263,14 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
             rel = _rel(entry.path, root)
             if exclude(rel) or not include(rel):
                 continue
-            files.append((entry.path, entry.is_symlink()))
+            if entry.is_symlink():
+                files.append((entry.path, LINK))
+            else:
+                try:
+                    regular = entry.is_file(follow_symlinks=False)
+                except OSError:
+                    regular = False
+                files.append((entry.path, REGULAR if regular else SPECIAL))
         return files, subdirs, pruned
 
     def walk(directory: str) -> None:
@@ -257,29 +290,53 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
                 memo.put(directory, mtime, (files, subdirs, pruned))
         found.pruned.extend(pruned)
         for path, link in files:
-            if link and not os.path.exists(path):
-                found.problems.append((path, "broken symbolic link"))
-                continue
-            if link and os.path.isdir(path):
+            if link == LINK and os.path.isdir(path):
                 continue  # a directory symlink named *.md: not followed
-            add(path, link)
+            why = refused(path, link)
+            if why is not None:
+                found.problems.append((path, why))
+                continue
+            add(path, link == LINK)
         for sub in subdirs:
             walk(sub)
 
     for given in paths:
         absolute = os.path.abspath(given)
         if os.path.islink(given) and not os.path.exists(given):
-            found.problems.append((given, "broken symbolic link"))
+            why = refused(given, LINK)
+            found.problems.append((given, why or "broken symbolic link"))
         elif os.path.isdir(given):
             walk(absolute)
-        elif os.path.exists(given):
+        elif os.path.lexists(given):
             if not exclude(_rel(absolute, root)):
-                add(absolute, True)
+                why = refused(absolute, LINK if os.path.islink(given) else
+                              REGULAR if os.path.isfile(given) else SPECIAL)
+                if why is not None:
+                    found.problems.append((given, why))
+                else:
+                    add(absolute, True)
         else:
             found.problems.append((given, "no such file or directory"))
     if memo is not None:
         memo.save()
     return found
+
+
+def report_skipped(problems: Iterable[tuple[str, str]], results: Iterable["FileResult"] = (),
+                   stream: Any = None) -> int:
+    """One line on stderr per file a command that prints no findings (``site``, ``vocab``)
+    did not read: what discovery refused and what could not be loaded. Returns the count."""
+    stream = stream if stream is not None else sys.stderr
+    count = 0
+    for path, why in problems:
+        print(f"blogtools: {display_path(path)}: {why}", file=stream)
+        count += 1
+    for r in results:
+        if r.facts is None:
+            why = next((d.message for d in r.diagnostics if d.code == "BT001"), "could not be read")
+            print(f"blogtools: {r.path}: not read: {why}", file=stream)
+            count += 1
+    return count
 
 
 # --------------------------------------------------------------------------- per file
@@ -432,7 +489,7 @@ class Runner:
         self.site = site
         self.jobs = jobs or config.get("jobs") or os.cpu_count() or 1
         self.use_cache = use_cache and config.get("cache")
-        self._stat_keys: dict[str, tuple[int, int]] = {}
+        self._stat_keys: dict[str, tuple[int, ...]] = {}
         self._overlaid = False
         self._salt_memo: str | None = None
         self.discovery: Discovery | None = None  # set by a command that walked the site
@@ -526,7 +583,7 @@ class Runner:
         cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
         todo: list[str] = []
-        digests: dict[str, tuple[bytes, tuple[int, int]]] = {}
+        digests: dict[str, tuple[bytes, tuple[int, ...]]] = {}
         if cache is not None:
             from blogtools.lint.cache import content_hash
 
@@ -539,13 +596,15 @@ class Runner:
                 except OSError:
                     todo.append(path)
                     continue
-                stat_key = (st.st_mtime_ns, st.st_size)
+                # As git's index: mtime and size alone miss a same-size edit whose old
+                # mtime was put back (touch -d, an unpacked archive); the inode change time
+                # cannot be set back, and the inode changes when a file is replaced.
+                stat_key = (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
                 self._stat_keys[path] = stat_key
                 hit = cache.get_by_stat(path, stat_key)
                 if hit is None:
                     try:
-                        with open(path, "rb") as fh:
-                            digest = content_hash(fh.read())
+                        digest = content_hash(safefs.read_bytes(path))
                     except OSError:
                         todo.append(path)
                         continue
