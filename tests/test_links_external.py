@@ -28,7 +28,7 @@ import pytest
 
 from blogtools import api, links
 from blogtools.document import Document
-from tests.conftest import run_cli, text_at
+from tests.conftest import require_module, run_cli, text_at
 
 # --------------------------------------------------------------------------- the guard
 GUARD = '''
@@ -223,7 +223,8 @@ def server(server_instance: Server) -> Server:
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """A CA and a certificate for 127.0.0.1 it signed: (ca.pem, cert.pem, key.pem)."""
-    x509 = pytest.importorskip("cryptography.x509")
+    require_module("cryptography", "pip install cryptography (in the test extra)")
+    from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
