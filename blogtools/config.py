@@ -149,6 +149,50 @@ def _validate(config: Config, data: dict[str, Any], source: str) -> None:
         if options is None:
             options = option_keys()
         _validate_option(config, options, key, value, source)
+    _validate_selectors(config, source)
+
+
+SELECTOR_KEYS = ("select", "extend-select", "ignore")
+
+
+def _validate_selectors(config: Config, source: str) -> None:
+    """Every rule selector names a rule: a typo in ``select`` or ``per-file-ignores`` would
+    otherwise select or ignore nothing, silently."""
+    lists = [(key, None, config.values[key]) for key in SELECTOR_KEYS if config.values.get(key)]
+    lists += [("per-file-ignores", glob, codes) for glob, codes in (config.values.get("per-file-ignores") or {}).items()]
+    if not any(sels for _, _, sels in lists):
+        return  # (the rules are imported only when a selector is written)
+    from blogtools.lint.registry import all_rules, matches
+
+    rules = all_rules().values()
+    for key, glob, selectors in lists:
+        for selector in selectors:
+            if any(matches(rule, selector) for rule in rules):
+                continue
+            line = _line_of(config.path, key, selector) if config.path else None
+            where = f"{source}:{line}" if line else source
+            what = f"{key}: {glob!r}" if glob is not None else key
+            raise ConfigError(f"{where}: {what}: unknown rule selector {selector!r} (see `blogtools rules`)")
+
+
+def _line_of(path: str, key: str, value: str) -> int | None:
+    """The 1-based line where ``value`` is written as a string under ``key`` (the first
+    after the key, within our table of a pyproject.toml), or None. Only for error messages."""
+    import re
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    quoted = [q + value + q for q in ('"', "'")]
+    start = next((i for i, line in enumerate(lines) if re.match(r"\s*\[\s*tool\.blogtools\b", line)), 0)
+    key_re = re.compile(rf"\s*(?:\[\s*(?:tool\.blogtools\.)?{re.escape(key)}\s*\]|[\"']?{re.escape(key)}[\"']?\s*=)")
+    start = next((i for i in range(start, len(lines)) if key_re.match(lines[i])), start)
+    for i in list(range(start, len(lines))) + list(range(0, start)):
+        if any(q in lines[i] for q in quoted):
+            return i + 1
+    return None
 
 
 def _validate_option(config: Config, options: dict[str, Any], key: str, value: Any, source: str) -> None:

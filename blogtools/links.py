@@ -487,6 +487,12 @@ class _Sink:
 
 _LC_LOCK = threading.Lock()
 _LC: dict[str, Any] = {}
+MISSING = "external links are checked with linkchecker, which is not installed: pip install 'blogtools[links]'"
+
+
+def missing_linkchecker() -> bool:
+    """Did a check in this process need linkchecker and find it missing?"""
+    return bool(_LC.get("missing"))
 
 
 def _linkcheck(settings: Settings) -> Any:
@@ -498,8 +504,8 @@ def _linkcheck(settings: Settings) -> Any:
             try:
                 import linkcheck  # noqa: F401
             except ImportError:
-                raise RuntimeError("external links are checked with linkchecker, which is not installed:"
-                                   " pip install 'blogtools[links]'") from None
+                _LC["missing"] = True  # (for `blogtools links`: one line and exit 2, see missing_linkchecker)
+                raise RuntimeError(MISSING) from None
             import linkcheck.checker
             import linkcheck.configuration
             import linkcheck.director
@@ -773,6 +779,14 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- the session
+_LAST: dict[str, Any] = {}
+
+
+def last_session() -> "LinkSession | None":
+    """The session created last in this process (the rules of a run share one)."""
+    return _LAST.get("session")
+
+
 class LinkSession:
     """Results for URL keys: from this run, else the cache (within its TTL), else the network.
 
@@ -782,6 +796,7 @@ class LinkSession:
 
     def __init__(self, settings: Settings, cache: LinkCache | None = None,
                  requester: Requester | None = None) -> None:
+        _LAST["session"] = self  # (what `blogtools links` reports about the run: last_session)
         self.settings = settings
         self.cache = cache if cache is not None else LinkCache()
         self.requester = requester

@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from blogtools import links
     from blogtools.commands.lint import _fix, only_requested, prepare, with_site_context
     from blogtools.lint import output
     from blogtools.lint.rule import Diagnostic
@@ -49,13 +50,25 @@ def main(args: argparse.Namespace) -> int:
     unreadable = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
                   for p, why in found.problems]
     files, fixed = with_site_context(found.files, rules, site, config, args.paths or ["."]), 0
+    before = links.last_session()
     if args.diff or args.fix:
         fixed, changed, result = _fix(runner, files, args, set(found.files))
-        if args.diff:
-            return int(bool(changed))
     else:
-        result = runner.run(files)
+        changed, result = 0, runner.run(files)
+    if links.missing_linkchecker():  # (each rule would report it as an internal error)
+        print(f"blogtools: {links.MISSING}", file=sys.stderr)
+        return 2
+    if args.diff:
+        return int(bool(changed))
     shown = sorted(unreadable + only_requested(result, found.files), key=Diagnostic.sort_key)
+    session = links.last_session()
+    if (args.offline and not shown and not fixed and fmt == "text" and session is not None
+            and session is not before and session.not_checked and not session.results):
+        n = len(session.not_checked)
+        print(f"Nothing checked: the cache has no result for any of the {n} external URL{'s' if n != 1 else ''}"
+              f" ({len(found.files)} file{'s' if len(found.files) != 1 else ''}) and --offline reads only the"
+              " cache; run `blogtools links` without --offline to check them.")
+        return 0
     output.emit(fmt, shown, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
     return int(bool(shown) and not args.exit_zero)
 

@@ -98,6 +98,12 @@ def main(args: argparse.Namespace) -> int:
             return 1 if changed else 0
     else:
         result = runner.run(files)
+    if any(r.needs_network for r in rules):
+        from blogtools import links
+
+        if links.missing_linkchecker():  # (each network rule would say it as an internal error)
+            print(f"blogtools: {links.MISSING}", file=sys.stderr)
+            return 2
     diagnostics = sorted(extra + only_requested(result, found.files), key=Diagnostic.sort_key)
     output.emit(fmt, diagnostics, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
     if args.exit_zero:

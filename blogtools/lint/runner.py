@@ -415,13 +415,15 @@ def unreadable(path: str, error: LoadError) -> Diagnostic:
 
 def lint_document(doc: Document, rules: list[Rule], site: Site) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    failed: set[str] = set()
     for rule in rules:
         try:
             out.extend(rule.check(doc, site))
         except Exception as exc:  # noqa: BLE001 - a failing rule is reported, never fatal
+            failed.add(rule.code)
             out.append(Diagnostic(doc.path, 1, 1, 1, 1, rule.code, rule.name, "error",
                                   f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
-    return suppress.apply(doc, out)
+    return suppress.apply(doc, out, [r for r in rules if r.code not in failed] if failed else rules)  # (what ran)
 
 
 def lint_one(abspath: str, text: str | None = None) -> FileResult:
@@ -693,13 +695,15 @@ class Runner:
                     return cached
         self.site.pages = [r.facts for r in results if r.facts is not None]
         out: list[Diagnostic] = []
+        failed: set[str] = set()
         for rule in site_rules:
             try:
                 out.extend(rule.check_site(self.site))
             except Exception as exc:  # noqa: BLE001
+                failed.add(rule.code)
                 out.append(Diagnostic(self.site.root, 1, 1, 1, 1, rule.code, rule.name, "error",
                                       f"internal error in site rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
-        out = self._filter_site(out, results)
+        out = self._filter_site(out, results, [type(r) for r in site_rules if r.code not in failed])
         if key is not None:
             store.put(key, out)
         return out
@@ -714,18 +718,12 @@ class Runner:
             diagnostics.sort(key=Diagnostic.sort_key)
             return RunResult(results, diagnostics, len(files), self.site)
 
-    def _filter_site(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
-        """Site-wide diagnostics honour the inline suppressions of the file they point into."""
-        by_path = {r.path: r for r in results}
-        out = []
-        for d in diagnostics:
-            r = by_path.get(d.path)
-            if r is not None and r.facts is not None and r.facts.get("suppressions"):
-                sup = r.facts["suppressions"]
-                if sup.covers(d):
-                    continue
-            out.append(d)
-        return out
+    def _filter_site(self, diagnostics: list[Diagnostic], results: list[FileResult],
+                     ran: Iterable[type[Rule]] = ()) -> list[Diagnostic]:
+        """Site-wide diagnostics honour the inline suppressions of the file they point into;
+        with suppression-unused selected, directives for the site rules that ``ran`` (without
+        failing) and suppressed nothing are reported (see :func:`suppress.filter_site`)."""
+        return suppress.filter_site(diagnostics, results, ran, self.rule_classes)
 
     def _per_file_ignores(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
         table = self.config.get("per-file-ignores")
