@@ -2,7 +2,8 @@
 Jekyll site or Hugo content → a clean Hugo site that builds and keeps every old URL.
 
 Exit codes: 0 done (and verified with ``--verify``), 1 verify failed or ``--diff`` found
-changes, 2 usage error (bad SRC, non-empty DIR without ``--force``, unknown format).
+changes, 2 usage error (bad SRC, DIR inside SRC or SRC inside DIR, non-empty DIR without
+``--force``, unknown format).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("migrate", help="convert a Medium export, Jekyll or Hugo site into a clean Hugo site")
     p.add_argument("src", metavar="SRC", help="the old blog: a site folder, or Medium's export zip or folder")
     p.add_argument("--to", choices=("hugo",), default="hugo", help="target generator (hugo)")
-    p.add_argument("--out", metavar="DIR", help="where the new site goes (must be empty unless --force)")
+    p.add_argument("--out", metavar="DIR",
+                   help="where the new site goes: outside SRC, and empty unless --force")
     p.add_argument("--from", dest="source_format", choices=("auto", "hugo", "medium", "jekyll"), default="auto",
                    help="source format (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="print the report; write nothing, download nothing")
@@ -52,6 +54,13 @@ def main(args: argparse.Namespace) -> int:
         slug=args.slug, ascii_slugs=args.ascii_slugs, images=args.images, dry_run=args.dry_run,
         diff=args.diff, force=args.force, verify=args.verify, unsafe_fixes=args.unsafe_fixes, progress=True,
     )
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a path or title: its escape, not a traceback
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
     try:
         result = migrate(options)
     except MigrateError as exc:

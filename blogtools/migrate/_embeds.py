@@ -21,14 +21,19 @@ PROJECT_SHORTCODES = ("speakerdeck", "gist", "slideshare")
 _SITE: dict[str, str] = {}  # name → template path of the current run
 
 
-def configure(source_layouts: list[str]) -> None:
-    """Use the source's own templates (``layouts/shortcodes/NAME.html``) where it has them."""
+def configure(source_layouts: list[str], root: str | None = None) -> None:
+    """Use the source's own templates (``layouts/shortcodes/NAME.html``) where it has them:
+    regular files only, and with ``root`` only those whose real path is inside it."""
+    from blogtools import safefs
+
     _SITE.clear()
+    root_real = os.path.realpath(root) if root else None
     for name in PROJECT_SHORTCODES:
         for folder in source_layouts:
             for sub in ("shortcodes", "_shortcodes"):
                 path = os.path.join(folder, sub, f"{name}.html")
-                if os.path.isfile(path) and name not in _SITE:
+                if (os.path.isfile(path) and name not in _SITE
+                        and (root_real is None or safefs.is_inside(path, root_real))):
                     _SITE[name] = path
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from blogtools.migrate import assets as assetmod, body as bodymod, target_hugo
 from blogtools.migrate.model import Post, SourceSite
+from blogtools.migrate import util
 from blogtools.migrate.sources import detect, read
+from blogtools.migrate.util import Guard, failure, replace_surrogates, surrogates, walk
 from blogtools.record import dataclass, field
 
 # rules whose safe fixes normalise a migrated tree: front matter, links, images, footnotes,
@@ -87,10 +89,37 @@ class Progress:
         sys.stderr.flush()
 
 
+def _within(path_real: str, root_real: str) -> bool:
+    """Whether ``path_real`` is ``root_real`` or below it (also on a case-insensitive disk:
+    each existing folder on the way up is compared by identity)."""
+    if path_real == root_real or path_real.startswith(root_real.rstrip(os.sep) + os.sep):
+        return True
+    here = path_real
+    while True:
+        try:
+            if os.path.exists(here) and os.path.samefile(here, root_real):
+                return True
+        except OSError:
+            pass
+        parent = os.path.dirname(here)
+        if parent == here:
+            return False
+        here = parent
+
+
 def check_paths(options: Options) -> str:
     src, out = os.path.realpath(options.src), os.path.realpath(options.out)
     if not os.path.exists(src):
         raise MigrateError(f"{options.src}: no such file or directory")
+    if not (os.path.isdir(src) or os.path.isfile(src)):
+        raise MigrateError(f"{options.src}: not a folder or a regular file")
+    # migrate writes only inside DIR and reads only inside SRC: they must not overlap
+    if _within(out, src):
+        raise MigrateError(f"{options.out}: the output folder cannot be SRC or inside it ({options.src}):"
+                           " migrate never writes into the source; choose a folder outside it")
+    if _within(src, out):
+        raise MigrateError(f"{options.out}: the output folder cannot contain SRC ({options.src}):"
+                           " its content is replaced; choose a folder outside it")
     kind = options.source_format if options.source_format != "auto" else detect(options.src)
     if kind is None:
         raise MigrateError(f"{options.src}: cannot tell the format (not a Hugo site, a Jekyll site or a Medium"
@@ -101,10 +130,8 @@ def check_paths(options: Options) -> str:
             import markdownify  # noqa: F401
         except ImportError:
             raise MigrateError("reading a Medium export needs markdownify: pip install 'blogtools[migrate]'") from None
-    if out == src or src.startswith(out + os.sep):
-        raise MigrateError(f"{options.out}: the output folder cannot be SRC or contain it")
-    if os.path.isfile(out):
-        raise MigrateError(f"{options.out}: exists and is a file")
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise MigrateError(f"{options.out}: exists and is not a folder")
     if (not options.dry_run and not options.diff and os.path.isdir(out) and os.listdir(out)
             and not options.force):
         raise MigrateError(f"{options.out}: not empty (use --force to replace its content)")
@@ -112,43 +139,58 @@ def check_paths(options: Options) -> str:
 
 
 def migrate(options: Options) -> Result:
+    """Every post is handled on its own: one that cannot be read, converted or written is
+    listed under "Not migrated" with the reason, and the others are migrated."""
     kind = check_paths(options)
     result = Result(options)
     t0 = time.perf_counter()
     from blogtools.migrate import _embeds
 
+    guard = Guard(options.src)
     layouts = [os.path.join(options.src, "layouts")] if kind == "hugo" else []
     if kind == "hugo" and os.path.isdir(os.path.join(options.src, "themes")):
         layouts += [os.path.join(options.src, "themes", t, "layouts") for t in sorted(os.listdir(os.path.join(options.src, "themes")))]
-    _embeds.configure(layouts)
-    site, posts, skipped = read(options.src, kind, skip=options.out)
-    result.site, result.posts, result.skipped = site, posts, skipped
+    _embeds.configure(layouts, options.src)
+    site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
+    result.site, result.posts, result.skipped = site, posts, list(skipped)
+    copy_files = _copy_plan(site, guard)
     result.timings["read"] = time.perf_counter() - t0
     progress = Progress(options.progress)
     progress.start("convert", len(posts))
-    for n, post in enumerate(posts, 1):
-        _date(post, site)
-        bodymod.convert_html(post)
-        bodymod.normalise_footnotes(post)
+    for n, post in enumerate(list(posts), 1):
+        _each(result, "not converted", _convert, post, site)
         progress.update(n)
-    target_hugo.assign_slugs(posts, options.slug, options.ascii_slugs)
-    target_hugo.plan_aliases(posts)
+    for post in list(result.posts):
+        _each(result, "not converted", _writable, post)
+    failed = _failed(result, "not converted")
+    target_hugo.assign_slugs(result.posts, options.slug, options.ascii_slugs, on_error=failed)
+    target_hugo.plan_aliases(result.posts, on_error=failed)
     hosts = {h for h in (_host(site.base_url), "medium.com" if kind == "medium" else "") if h}
-    target_hugo.rewrite_links(posts, hosts)
+    target_hugo.rewrite_links(result.posts, hosts, on_error=failed)
+    _drop_failed(result)
     result.timings["convert"] = time.perf_counter() - t0
     parent = os.path.dirname(os.path.realpath(options.out)) if not (options.dry_run or options.diff) else None
     if parent:
         os.makedirs(parent, exist_ok=True)
     stage = tempfile.mkdtemp(prefix=".blogtools-migrate-", dir=parent)
     try:
-        plan_files = _images(result, posts, progress)
+        plan_files = _images(result, result.posts, progress)
+        _drop_failed(result)
+        posts = result.posts
         result.unsafe = any(bodymod.needs_unsafe(p.body) for p in posts)
         emoji = _emoji(site, posts)
-        result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji)
-        _write_files(stage, plan_files)
+        _copy_files(stage, copy_files, guard)
+        result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji,
+                                               on_error=_failed(result, "not written"))
+        _drop_failed(result)
+        _write_files(stage, plan_files, guard, result)
         result.timings["write"] = time.perf_counter() - t0
-        lint_fix(stage, result)
+        try:
+            lint_fix(stage, result)
+        except Exception as exc:  # noqa: BLE001 - the new site stays, without the fixes
+            result.notes.append(f"lint --fix stopped ({failure(exc)}): the site is written without its fixes")
         result.timings["fix"] = time.perf_counter() - t0
+        _add_refused(result, guard)
         from blogtools.migrate import report
 
         report.write(stage, result)
@@ -167,6 +209,78 @@ def migrate(options: Options) -> Result:
         result.verify = verify.verify(options.out, result)
         report.write(options.out, result)
     return result
+
+
+# --------------------------------------------------------------------------- one post at a time
+def _each(result: Result, stage: str, fn: Any, post: Post, *args: Any) -> bool:
+    """``fn(post, *args)``; when it fails the post leaves ``result.posts`` for "Not migrated"."""
+    try:
+        fn(post, *args)
+        return True
+    except Exception as exc:  # noqa: BLE001 - one bad post is reported, never fatal
+        _fail(result, post, stage, exc)
+        return False
+
+
+def _fail(result: Result, post: Post, stage: str, exc: BaseException) -> None:
+    if post.extra.get("failed"):
+        return
+    post.extra["failed"] = True
+    result.skipped.append((post.source, f"{stage}: {failure(exc)}"))
+    if post in result.posts:
+        result.posts.remove(post)
+
+
+def _failed(result: Result, stage: str) -> Any:
+    """The ``on_error`` callback of the target's whole-site steps: the post is marked and
+    removed afterwards (:func:`_drop_failed`), the step goes on with the others."""
+    def on_error(post: Post, exc: BaseException) -> None:
+        if not post.extra.get("failed"):
+            post.extra["failed"] = True
+            result.skipped.append((post.source, f"{stage}: {failure(exc)}"))
+
+    return on_error
+
+
+def _drop_failed(result: Result) -> None:
+    result.posts[:] = [p for p in result.posts if not p.extra.get("failed")]
+
+
+def _convert(post: Post, site: SourceSite) -> None:
+    _date(post, site)
+    bodymod.convert_html(post)
+    bodymod.normalise_footnotes(post)
+
+
+def _writable(post: Post) -> None:
+    """Text that cannot be written as UTF-8 (a lone surrogate such as ``"\\ud800"``, a valid
+    YAML or JSON escape) is replaced by U+FFFD and reported, so the post is written, not lost.
+    (A page the writer still cannot write is listed as not written by :func:`write_site`.)"""
+    found: dict[str, list[str]] = {}
+
+    def clean(value: Any, where: str) -> Any:
+        if isinstance(value, str):
+            bad = surrogates(value)
+            if bad:
+                found.setdefault(where, []).extend(bad)
+                return replace_surrogates(value)
+            return value
+        if isinstance(value, list):
+            return [clean(v, where) for v in value]
+        if isinstance(value, dict):
+            return {clean(k, where): clean(v, where) for k, v in value.items()}
+        return value
+
+    post.meta = {clean(k, str(k)): clean(v, replace_surrogates(str(k))) for k, v in post.meta.items()}
+    post.body = clean(post.body, "body")
+    post.slug_hint = clean(post.slug_hint, "file name")
+    for url in [u for u in post.old_urls if surrogates(u)]:
+        shown = url.encode("utf-8", "backslashreplace").decode("utf-8")
+        post.warn(f"old URL {shown} not kept: it holds bytes that are not UTF-8 (no alias can be written for it)")
+        post.old_urls.remove(url)
+    for where, codes in found.items():
+        post.warn(f"{where}: {', '.join(sorted(set(codes)))} (lone surrogate) cannot be written as UTF-8;"
+                  " replaced by U+FFFD")
 
 
 def _date(post: Post, site: SourceSite) -> None:
@@ -213,66 +327,142 @@ def _images(result: Result, posts: list[Post], progress: Progress) -> list[tuple
         fetched = assetmod.fetch_all(remote, progress=progress.update, timeout=opts.timeout,
                                      max_bytes=opts.max_image_bytes)
     files: list[tuple[str, str | None, bytes | None]] = []
-    ok = failed = 0
-    for post in posts:
-        folder = os.path.dirname(post.out_path)
-        taken: set[str] = set()
-        mapping: dict[str, str] = {}
-        for asset in post.assets:
-            if asset.src and _bundled(post):
-                name = asset.name
-                if post.origin == "jekyll":
-                    name = "images/" + assetmod.unique(os.path.basename(name), {t.split("/")[-1] for t in taken})
-                if not assetmod.inside(folder or ".", name):
-                    post.warn(f"bundle file {asset.name!r} skipped: its name leaves the bundle")
-                    continue
-                taken.add(name)
-                files.append((f"{folder}/{name}", asset.src, None))
-                for ref in asset.refs:
-                    if ref != name:
-                        mapping[ref] = name
-        remote_urls = sorted({a.url for a in post.assets if a.url})
-        if opts.images == "skip" and remote_urls:
-            target_hugo.unlink_images(post, set(remote_urls))
-        elif opts.images == "download" and remote_urls:
-            if not _bundled(post):
-                post.warn(f"{len(remote_urls)} remote image(s) kept: {post.out_path} is not a bundle")
-            for url in remote_urls:
-                if opts.dry_run:
-                    post.note(f"would download {url}")
-                    continue
-                got = fetched.get(url)
-                if got is None or not got.ok:
-                    failed += 1
-                    post.warn(f"image not downloaded, remote URL kept: {url} ({got.error if got else 'not fetched'})")
-                    continue
-                hint = next((a.name for a in post.assets if a.url == url and a.name), "")
-                name = "images/" + assetmod.unique(assetmod.safe_name(hint, url, got.content_type),
-                                                   {t.split("/")[-1] for t in taken if t.startswith("images/")})
-                taken.add(name)
-                files.append((f"{folder}/{name}", None, got.data))
-                mapping[url] = name
-                ok += 1
-                post.note(f"image downloaded: {url} → {name}")
-        target_hugo.replace_refs(post, mapping)
-    result.downloads = {"requested": len(remote) if opts.images == "download" else 0, "downloaded": ok,
-                        "failed": failed, "mode": opts.images}
+    counts = [0, 0]  # downloaded, failed
+    for post in list(posts):
+        mine: list[tuple[str, str | None, bytes | None]] = []
+        got = [0, 0]
+        try:
+            _post_images(post, opts, fetched, mine, got)
+        except Exception as exc:  # noqa: BLE001 - one bad post is reported, never fatal
+            _fail(result, post, "not written", exc)
+            continue
+        files += mine
+        counts = [counts[0] + got[0], counts[1] + got[1]]
+    result.downloads = {"requested": len(remote) if opts.images == "download" else 0, "downloaded": counts[0],
+                        "failed": counts[1], "mode": opts.images}
     return files
+
+
+def _post_images(post: Post, opts: Options, fetched: dict[str, assetmod.Fetched],
+                 files: list[tuple[str, str | None, bytes | None]], counts: list[int]) -> None:
+    folder = os.path.dirname(post.out_path)
+    taken: set[str] = set()
+    mapping: dict[str, str] = {}
+    for asset in post.assets:
+        if asset.src and _bundled(post):
+            name = asset.name
+            if post.origin == "jekyll":
+                name = "images/" + assetmod.unique(os.path.basename(name), {t.split("/")[-1] for t in taken})
+            if not assetmod.inside(folder or ".", name):
+                post.warn(f"bundle file {asset.name!r} skipped: its name leaves the bundle")
+                continue
+            taken.add(name)
+            files.append((f"{folder}/{name}", asset.src, None))
+            for ref in asset.refs:
+                if ref != name:
+                    mapping[ref] = name
+    remote_urls = sorted({a.url for a in post.assets if a.url})
+    if opts.images == "skip" and remote_urls:
+        target_hugo.unlink_images(post, set(remote_urls))
+    elif opts.images == "download" and remote_urls:
+        if not _bundled(post):
+            post.warn(f"{len(remote_urls)} remote image(s) kept: {post.out_path} is not a bundle")
+        for url in remote_urls:
+            if opts.dry_run:
+                post.note(f"would download {url}")
+                continue
+            got = fetched.get(url)
+            if got is None or not got.ok:
+                counts[1] += 1
+                post.warn(f"image not downloaded, remote URL kept: {url} ({got.error if got else 'not fetched'})")
+                continue
+            hint = next((a.name for a in post.assets if a.url == url and a.name), "")
+            name = "images/" + assetmod.unique(assetmod.safe_name(hint, url, got.content_type),
+                                               {t.split("/")[-1] for t in taken if t.startswith("images/")})
+            taken.add(name)
+            files.append((f"{folder}/{name}", None, got.data))
+            mapping[url] = name
+            counts[0] += 1
+            post.note(f"image downloaded: {url} → {name}")
+    target_hugo.replace_refs(post, mapping)
 
 
 def _bundled(post: Post) -> bool:
     return post.kind == "post" or post.out_path.endswith("/index.md")
 
 
-def _write_files(stage: str, files: list[tuple[str, str | None, bytes | None]]) -> None:
-    for rel, src, data in files:
-        path = os.path.join(stage, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if src is not None:
-            shutil.copyfile(src, path)
-        elif data is not None:
-            with open(path, "wb") as fh:
-                fh.write(data)
+def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
+    """(source file, path under DIR) of every file of the folders copied as they are
+    (``static/``, ``layouts/``...): regular files inside SRC only, hidden ones left out;
+    a FIFO, a socket or a link out of SRC is noted in ``guard`` instead."""
+    files: list[tuple[str, str]] = []
+    for src_dir, dest in site.copy_dirs:
+        for path in walk(src_dir, None, guard, follow=True):
+            if guard.allow(path):
+                files.append((path, f"{dest}/{util.rel(path, src_dir)}"))
+    return files
+
+
+def _inside_stage(stage: str, rel_path: str) -> str:
+    """``stage/rel_path``, refused unless it stays inside the stage (DIR-to-be)."""
+    path = os.path.normpath(os.path.join(stage, rel_path))
+    if os.path.isabs(rel_path) or not path.startswith(os.path.normpath(stage) + os.sep):
+        raise ValueError(f"{rel_path}: would be written outside the output folder")
+    return path
+
+
+def _copy(guard: Guard, src: str, dest: str) -> None:
+    """Copy a regular file inside SRC without blocking or following a link out of SRC."""
+    fd = guard.open(src)
+    try:
+        with open(dest, "wb") as fh:
+            while True:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                fh.write(chunk)
+        st = os.fstat(fd)
+        os.utime(dest, ns=(st.st_atime_ns, st.st_mtime_ns))
+    finally:
+        os.close(fd)
+
+
+def _copy_files(stage: str, files: list[tuple[str, str]], guard: Guard) -> None:
+    from blogtools import safefs
+
+    for src, rel_path in files:
+        try:
+            dest = _inside_stage(stage, rel_path)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            _copy(guard, src, dest)
+        except (safefs.Refused, OSError, ValueError) as exc:
+            guard.note(src, failure(exc))
+
+
+def _write_files(stage: str, files: list[tuple[str, str | None, bytes | None]], guard: Guard,
+                 result: Result) -> None:
+    from blogtools import safefs
+
+    for rel_path, src, data in files:
+        try:
+            path = _inside_stage(stage, rel_path)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if src is not None:
+                _copy(guard, src, path)
+            elif data is not None:
+                with open(path, "wb") as fh:
+                    fh.write(data)
+        except (safefs.Refused, OSError, ValueError) as exc:
+            if src is not None:
+                guard.note(src, failure(exc))
+            else:
+                result.notes.append(f"{rel_path} not written: {failure(exc)}")
+
+
+def _add_refused(result: Result, guard: Guard) -> None:
+    """The files refused on the way (not regular, or leading out of SRC), each listed once."""
+    listed = {s for s, _ in result.skipped}
+    result.skipped += [(r, why) for r, why in guard.refused if r not in listed]
 
 
 def _swap(stage: str, out: str) -> None:
@@ -349,10 +539,11 @@ def tree_diff(old_root: str, new_root: str) -> tuple[str, int]:
         return out
 
     old, new = files(old_root), files(new_root)
+    old_real, new_real = os.path.realpath(old_root), os.path.realpath(new_root)
     chunks, changed = [], 0
     for rel in sorted(set(old) | set(new)):
-        a = _read(old.get(rel))
-        b = _read(new.get(rel))
+        a = _read(old.get(rel), old_real)
+        b = _read(new.get(rel), new_real)
         if a == b:
             continue
         changed += 1
@@ -365,11 +556,20 @@ def tree_diff(old_root: str, new_root: str) -> tuple[str, int]:
     return "".join(chunks), changed
 
 
-def _read(path: str | None) -> str | bytes | None:
+def _read(path: str | None, root_real: str) -> str | bytes | None:
+    """A file of DIR for the diff: only regular files inside it are read (never blocks)."""
+    from blogtools import safefs
+
     if path is None:
         return None
-    with open(path, "rb") as fh:
-        data = fh.read()
+    try:
+        if not safefs.is_inside(path, root_real):
+            return f"(symbolic link to {os.path.realpath(path)}, outside the folder: not read)\n"
+        data = safefs.read_bytes(path)
+    except safefs.Refused as exc:
+        return f"({exc.reason})\n"
+    except OSError as exc:
+        return f"(cannot read: {exc.strerror or exc})\n"
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

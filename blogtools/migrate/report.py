@@ -114,11 +114,15 @@ def markdown(d: dict[str, Any]) -> str:
 
 
 def write(root: str, result: Any) -> dict[str, Any]:
+    """Both reports. Text that cannot be written as UTF-8 (a lone surrogate in a path or a
+    reason) is written as its escape (``\\ud800``): in the JSON that is the same string."""
     d = data(result)
-    with open(os.path.join(root, "migration.json"), "w", encoding="utf-8", newline="\n") as fh:
+    with open(os.path.join(root, "migration.json"), "w", encoding="utf-8", errors="backslashreplace",
+              newline="\n") as fh:
         json.dump(d, fh, ensure_ascii=False, indent=2)
         fh.write("\n")
-    with open(os.path.join(root, "MIGRATION.md"), "w", encoding="utf-8", newline="\n") as fh:
+    with open(os.path.join(root, "MIGRATION.md"), "w", encoding="utf-8", errors="backslashreplace",
+              newline="\n") as fh:
         fh.write(markdown(d))
     return d
 

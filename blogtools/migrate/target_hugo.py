@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-from typing import Any
+from typing import Any, Callable
 
 from blogtools.migrate import _embeds, _hugo, body as bodymod
 from blogtools.migrate.model import Post, SourceSite
-from blogtools.migrate.util import slugify
+from blogtools.migrate.util import replace_surrogates, slugify, surrogates
 
 DROPPED_CONFIG = {"permalinks", "uglyurls", "contentdir", "publishdir", "enableemoji", "canonifyurls"}
 FIRST_KEYS = ("title", "date", "lastmod", "draft", "description", "author")
@@ -34,83 +33,106 @@ def _valid_folder(name: str) -> bool:
     return bool(name) and _hugo.make_path(name) == name and "/" not in name and name not in (".", "..")
 
 
-def assign_slugs(posts: list[Post], mode: str = "keep", ascii_only: bool = False) -> None:
+def _guarded(on_error: Callable[[Post, BaseException], None] | None, post: Post, fn: Callable[[], Any]) -> None:
+    """``fn()`` for one post; with ``on_error`` a failure is handed to it (the pipeline lists
+    the post as not migrated) and the step goes on with the other posts."""
+    if post.extra.get("failed"):
+        return
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 - one bad post is reported, never fatal
+        if on_error is None:
+            raise
+        on_error(post, exc)
+
+
+def assign_slugs(posts: list[Post], mode: str = "keep", ascii_only: bool = False,
+                 on_error: Callable[[Post, BaseException], None] | None = None) -> None:
     """Give every post a unique slug (bundle folder name); pages get their output path."""
     taken: dict[str, Post] = {}
     gen = _hugo.generator()
     content = os.path.join(gen.site.root, "content")
     for post in posts:
-        if post.kind == "page":
-            post.out_path = f"content/{post.page_path}.md"
-            post.url = _hugo.page(gen, os.path.join(content, post.page_path + ".md"), post.meta, content)[0]
-            continue
-        keep = post.slug_hint if _valid_folder(post.slug_hint) and not (ascii_only and not post.slug_hint.isascii()) \
-            else slugify(post.slug_hint, ascii_only)
-        if mode == "date":
-            want = _date_slug(post) or keep
-        elif mode == "title":
-            want = slugify(post.title, ascii_only) or keep
-        else:
-            want = keep
-        want = want or _date_slug(post) or "post"
-        slug, n = want, 2
-        while slug in taken:
-            slug = f"{want}-{n}"
-            n += 1
-        if slug != want:
-            post.warn(f"slug {want!r} is taken by {taken[want].source}; this post is {slug!r}")
-            taken[want].warn(f"slug {want!r} also wanted by {post.source} (it became {slug!r})")
-        taken[slug] = post
-        post.slug = slug
-        post.out_path = f"content/posts/{slug}/index.md"
-        post.url = f"/posts/{slug}/"
+        _guarded(on_error, post, lambda post=post: _assign_slug(post, taken, gen, content, mode, ascii_only))
 
 
-def plan_aliases(posts: list[Post]) -> None:
+def _assign_slug(post: Post, taken: dict[str, Post], gen: Any, content: str, mode: str, ascii_only: bool) -> None:
+    if post.kind == "page":
+        post.out_path = f"content/{post.page_path}.md"
+        post.url = _hugo.page(gen, os.path.join(content, post.page_path + ".md"), post.meta, content)[0]
+        return
+    keep = post.slug_hint if _valid_folder(post.slug_hint) and not (ascii_only and not post.slug_hint.isascii()) \
+        else slugify(post.slug_hint, ascii_only)
+    if mode == "date":
+        want = _date_slug(post) or keep
+    elif mode == "title":
+        want = slugify(post.title, ascii_only) or keep
+    else:
+        want = keep
+    want = want or _date_slug(post) or "post"
+    slug, n = want, 2
+    while slug in taken:
+        slug = f"{want}-{n}"
+        n += 1
+    if slug != want:
+        post.warn(f"slug {want!r} is taken by {taken[want].source}; this post is {slug!r}")
+        taken[want].warn(f"slug {want!r} also wanted by {post.source} (it became {slug!r})")
+    taken[slug] = post
+    post.slug = slug
+    post.out_path = f"content/posts/{slug}/index.md"
+    post.url = f"/posts/{slug}/"
+
+
+def plan_aliases(posts: list[Post], on_error: Callable[[Post, BaseException], None] | None = None) -> None:
     """old URLs → ``aliases``: normalised, deduplicated, never over another page's URL."""
     urls = {p.url: p for p in posts if not p.draft}
     claimed: dict[str, Post] = {}
     for post in posts:
-        aliases: list[str] = []
-        for old in post.old_urls:
-            alias = _hugo.normalise_url(old)
-            problems = _hugo.alias_problems(old.split("#", 1)[0]) + _hugo.alias_problems(alias)
-            if not alias.endswith(("/", ".html")):
-                alias += "/"  # where Hugo writes it (x/index.html) either way
-            if alias == post.url or alias in aliases:
-                continue
-            if alias.lower() == post.url.lower():
-                continue  # Hugo serves it already (same path, other case)
-            fatal = [p for p in problems if "every system" not in p and "folder" not in p]
-            if fatal:
-                post.warn(f"old URL {old} not kept: {'; '.join(fatal)}")
-                continue
-            for p in dict.fromkeys(problems):
-                post.warn(f"alias {alias}: {p}")
-            if alias in urls and urls[alias] is not post:
-                post.warn(f"old URL {old} is now the URL of {urls[alias].source}; no alias")
-                continue
-            if alias in claimed and claimed[alias] is not post:
-                post.warn(f"old URL {old} is also claimed by {claimed[alias].source}; kept there")
-                continue
-            claimed[alias] = post
-            aliases.append(alias)
-        if aliases:
-            post.meta["aliases"] = aliases
-        else:
-            post.meta.pop("aliases", None)
+        _guarded(on_error, post, lambda post=post: _plan_aliases(post, urls, claimed))
+
+
+def _plan_aliases(post: Post, urls: dict[str, Post], claimed: dict[str, Post]) -> None:
+    aliases: list[str] = []
+    for old in post.old_urls:
+        alias = _hugo.normalise_url(old)
+        problems = _hugo.alias_problems(old.split("#", 1)[0]) + _hugo.alias_problems(alias)
+        if not alias.endswith(("/", ".html")):
+            alias += "/"  # where Hugo writes it (x/index.html) either way
+        if alias == post.url or alias in aliases:
+            continue
+        if alias.lower() == post.url.lower():
+            continue  # Hugo serves it already (same path, other case)
+        fatal = [p for p in problems if "every system" not in p and "folder" not in p]
+        if fatal:
+            post.warn(f"old URL {old} not kept: {'; '.join(fatal)}")
+            continue
+        for p in dict.fromkeys(problems):
+            post.warn(f"alias {alias}: {p}")
+        if alias in urls and urls[alias] is not post:
+            post.warn(f"old URL {old} is now the URL of {urls[alias].source}; no alias")
+            continue
+        if alias in claimed and claimed[alias] is not post:
+            post.warn(f"old URL {old} is also claimed by {claimed[alias].source}; kept there")
+            continue
+        claimed[alias] = post
+        aliases.append(alias)
+    if aliases:
+        post.meta["aliases"] = aliases
+    else:
+        post.meta.pop("aliases", None)
 
 
 # --------------------------------------------------------------------------- bodies
 _POST_URL = re.compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
 
 
-def rewrite_links(posts: list[Post], hosts: set[str]) -> None:
+def rewrite_links(posts: list[Post], hosts: set[str],
+                  on_error: Callable[[Post, BaseException], None] | None = None) -> None:
     """Links to an old URL of a migrated post → its new URL; ``{% post_url %}`` resolved."""
     by_old: dict[str, Post] = {}
     by_name: dict[str, Post] = {}
     for post in posts:
-        if post.draft:
+        if post.draft or post.extra.get("failed"):
             continue
         for old in post.old_urls:
             by_old.setdefault(_hugo.normalise_url(old).rstrip("/").lower(), post)
@@ -119,39 +141,43 @@ def rewrite_links(posts: list[Post], hosts: set[str]) -> None:
             by_name[name] = post
             by_name[name.split("/")[-1]] = post
     for post in posts:
-        def post_url(m: re.Match[str], post: Post = post) -> str:
-            name = m.group(1).rsplit("/", 1)[-1]
-            name = re.sub(r"\.(md|markdown|html)$", "", name)
-            target = by_name.get(name)
-            if target is None:
-                post.warn(f"{{% post_url {m.group(1)} %}}: no such post; kept")
-                return m.group(0)
-            post.note("{% post_url %} → new URL")
-            return target.url
+        _guarded(on_error, post, lambda post=post: _rewrite_links(post, hosts, by_old, by_name))
 
-        if "{%" in post.body:
-            post.body = _POST_URL.sub(post_url, post.body)
-        if "](" not in post.body and "]:" not in post.body:
+
+def _rewrite_links(post: Post, hosts: set[str], by_old: dict[str, Post], by_name: dict[str, Post]) -> None:
+    def post_url(m: re.Match[str], post: Post = post) -> str:
+        name = m.group(1).rsplit("/", 1)[-1]
+        name = re.sub(r"\.(md|markdown|html)$", "", name)
+        target = by_name.get(name)
+        if target is None:
+            post.warn(f"{{% post_url {m.group(1)} %}}: no such post; kept")
+            return m.group(0)
+        post.note("{% post_url %} → new URL")
+        return target.url
+
+    if "{%" in post.body:
+        post.body = _POST_URL.sub(post_url, post.body)
+    if "](" not in post.body and "]:" not in post.body:
+        return
+    doc = bodymod.parse(post.body)
+    edits = []
+    for node in doc.nodes("link", "ref_def"):
+        url = node.url
+        if node.url_start < 0 or not url or url.startswith("#"):
             continue
-        doc = bodymod.parse(post.body)
-        edits = []
-        for node in doc.nodes("link", "ref_def"):
-            url = node.url
-            if node.url_start < 0 or not url or url.startswith("#"):
-                continue
-            m = re.match(r"https?://([^/]+)", url, re.I)
-            if m and m.group(1).lower() not in hosts:
-                continue
-            if not m and not url.startswith("/"):
-                continue
-            key = _hugo.normalise_url(url).rstrip("/").lower()
-            target = by_old.get(key)
-            if target is not None and target.url != url:
-                frag = "#" + url.split("#", 1)[1] if "#" in url else ""
-                edits.append((node.url_start, node.url_end, target.url + frag))
-        if edits:
-            post.body = bodymod.splice(doc.text, edits)
-            post.note(f"{len(edits)} link(s) to old URLs → new URLs")
+        m = re.match(r"https?://([^/]+)", url, re.I)
+        if m and m.group(1).lower() not in hosts:
+            continue
+        if not m and not url.startswith("/"):
+            continue
+        key = _hugo.normalise_url(url).rstrip("/").lower()
+        target = by_old.get(key)
+        if target is not None and target.url != url:
+            frag = "#" + url.split("#", 1)[1] if "#" in url else ""
+            edits.append((node.url_start, node.url_end, target.url + frag))
+    if edits:
+        post.body = bodymod.splice(doc.text, edits)
+        post.note(f"{len(edits)} link(s) to old URLs → new URLs")
 
 
 def replace_refs(post: Post, mapping: dict[str, str]) -> None:
@@ -317,19 +343,32 @@ def has_template(out: str, name: str) -> bool:
     return any(os.path.isfile(c) for c in candidates)
 
 
-def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: bool, emoji: bool) -> list[str]:
-    """Write every file except the bundles' images (the pipeline copies those). Returns notes."""
+def _write_post(out: str, post: Post, fmt: str) -> None:
+    data = post_text(post, fmt).encode("utf-8")  # before anything is written
+    path = os.path.normpath(os.path.join(out, post.out_path))
+    if os.path.isabs(post.out_path) or not path.startswith(os.path.normpath(out) + os.sep):
+        raise ValueError(f"{post.out_path}: would be written outside the output folder")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: bool, emoji: bool,
+               on_error: Callable[[Post, BaseException], None] | None = None) -> list[str]:
+    """Write the pages, ``hugo.toml`` and the layouts; not the folders copied as they are nor
+    the bundles' files (the pipeline copies those, checked). Returns notes. A page that
+    cannot be written is handed to ``on_error`` (nothing of it is left on disk)."""
     notes = []
-    for src_dir, dest in site.copy_dirs:
-        shutil.copytree(src_dir, os.path.join(out, dest), dirs_exist_ok=True, symlinks=False,
-                        ignore=shutil.ignore_patterns(".*"))
     for post in posts:
-        path = os.path.join(out, post.out_path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(post_text(post, fmt))
+        _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
+    posts = [p for p in posts if not p.extra.get("failed")]
+    config = site_config(site, posts, unsafe, emoji)
+    bad = surrogates(config)
+    if bad:
+        config = replace_surrogates(config)
+        notes.append(f"hugo.toml: {', '.join(bad)} (lone surrogate) cannot be written as UTF-8; replaced by U+FFFD")
     with open(os.path.join(out, "hugo.toml"), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(site_config(site, posts, unsafe, emoji))
+        fh.write(config)
     if not site.has_theme:
         for rel, text in LAYOUTS.items():
             path = os.path.join(out, rel)

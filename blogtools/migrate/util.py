@@ -81,29 +81,121 @@ def slugify(text: str, ascii_only: bool = False) -> str:
     return re.sub(r"-{2,}", "-", out)[:80].strip("-_")
 
 
-def walk(root: str, skip: str | None = None) -> Iterator[str]:
-    """Files under ``root`` (absolute paths), sorted, hidden entries and ``skip`` left out."""
+def walk(root: str, skip: str | None = None, guard: Guard | None = None, follow: bool = False) -> Iterator[str]:
+    """Files under ``root`` (absolute paths), sorted, hidden entries and ``skip`` left out.
+
+    A folder that is a symbolic link is entered only with ``follow`` and only when it leads
+    inside ``guard``'s tree (and not back up into itself); one leading outside is noted in
+    ``guard`` and never entered. The files yielded are not checked: read them with
+    :meth:`Guard.read_bytes` or check them with :meth:`Guard.allow`."""
     skip_real = os.path.realpath(skip) if skip else None
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and os.path.realpath(os.path.join(dirpath, d)) != skip_real)
+    if guard is not None and not guard.inside(root):
+        guard.note(root, guard.outside(root))
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow):
+        here = os.path.realpath(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            full = os.path.join(dirpath, d)
+            if d.startswith("."):
+                continue
+            real = os.path.realpath(full)
+            if real == skip_real:
+                continue
+            if os.path.islink(full):
+                if guard is not None and not guard.inside(full):
+                    guard.note(full, guard.outside(full))
+                    continue
+                if not follow or here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+                    continue  # not followed, or a loop back up
+            keep.append(d)
+        dirnames[:] = keep
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield os.path.join(dirpath, name)
+
+
+class Guard:
+    """What migrate may read: regular files whose real path (links resolved) is inside SRC.
+
+    Nothing is opened before it is checked, reads never block (:mod:`blogtools.safefs`), and
+    each refused path is noted once in :attr:`refused` (path relative to SRC, reason), which
+    the report lists under "Not migrated"."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.real = os.path.realpath(root)
+        self.refused: list[tuple[str, str]] = []
+        self._noted: set[str] = set()
+
+    def inside(self, path: str) -> bool:
+        from blogtools import safefs
+
+        return safefs.is_inside(path, self.real)
+
+    def outside(self, path: str) -> str:
+        kind = "folder" if os.path.isdir(path) else "file"
+        how = f"symbolic link to the {kind}" if os.path.islink(path) else f"leads to the {kind}"
+        return f"{how} {os.path.realpath(path)}, outside the source {self.root}: not read, not copied"
+
+    def check(self, path: str) -> str | None:
+        """Why ``path`` is not read (None when it is a regular file inside the tree)."""
+        from blogtools import safefs
+
+        if not self.inside(path):
+            return self.outside(path)
+        try:
+            safefs.check_regular(path)
+        except safefs.Refused as exc:
+            return exc.reason
+        except OSError as exc:
+            return f"cannot read: {exc.strerror or exc}"
+        return None
+
+    def allow(self, path: str) -> bool:
+        """Whether ``path`` may be read; a refusal is noted."""
+        why = self.check(path)
+        if why is not None:
+            self.note(path, why)
+        return why is None
+
+    def note(self, path: str, why: str) -> None:
+        r = rel(path, self.root) if os.path.isdir(self.root) else os.path.basename(path)
+        if r not in self._noted:
+            self._noted.add(r)
+            self.refused.append((r, why))
+
+    def open(self, path: str) -> int:
+        """A descriptor of the regular file ``path`` inside the tree; raises ``safefs.Refused``."""
+        from blogtools import safefs
+
+        if not self.inside(path):
+            raise safefs.Refused(self.outside(path))
+        return safefs.open_regular(path)
+
+    def read_bytes(self, path: str, max_bytes: int | None = None) -> bytes:
+        from blogtools import safefs
+
+        if not self.inside(path):
+            raise safefs.Refused(self.outside(path))
+        return safefs.read_bytes(path, max_bytes)
 
 
 def rel(path: str, root: str) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def read_text(path: str) -> tuple[str | None, str | None]:
-    """(text, None) or (None, why) for a UTF-8 file."""
+def read_text(path: str, guard: Guard | None = None) -> tuple[str | None, str | None]:
+    """(text, None) or (None, why) for a UTF-8 file. Never blocks (a FIFO is refused, not
+    opened for reading) and, with ``guard``, never reads through a link out of the tree."""
+    from blogtools import safefs
     from blogtools.document import LoadError, decode
 
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = guard.read_bytes(path) if guard is not None else safefs.read_bytes(path)
         text, _ = decode(data)
+    except safefs.Refused as exc:
+        return None, exc.reason
     except OSError as exc:
         return None, f"cannot read: {exc.strerror or exc}"
     except LoadError as exc:
@@ -114,16 +206,60 @@ def read_text(path: str) -> tuple[str | None, str | None]:
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico", ".tif", ".tiff")
 
 
-def load_document(path: str) -> tuple[Any, str | None]:
+def load_document(path: str, guard: Guard | None = None) -> tuple[Any, str | None]:
     """(Document, None) for a content file, or (None, why) when it or its front matter
-    cannot be read."""
+    cannot be read (nested too deeply for the parser included)."""
     from blogtools.document import Document
 
-    text, why = read_text(path)
+    text, why = read_text(path, guard)
     if text is None:
         return None, why
     doc = Document.from_text(path, text)
-    fm = doc.front_matter
+    try:
+        fm = doc.front_matter
+    except RecursionError:
+        return None, "front matter not readable (line 1): nested too deeply (RecursionError)"
     if fm is not None and fm.error:
         return None, f"front matter not readable (line {doc.position(fm.error_offset)[0]}): {fm.error}"
     return doc, None
+
+
+def failure(exc: BaseException) -> str:
+    """The one-line reason a post was not migrated, for what went wrong while it was handled."""
+    from blogtools import safefs
+
+    detail = str(exc).replace("\n", " ")
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to process (RecursionError)"
+    if isinstance(exc, safefs.Refused):
+        return exc.reason
+    if isinstance(exc, UnicodeError):
+        return f"text that cannot be encoded ({type(exc).__name__}: {detail})"
+    if isinstance(exc, OSError):
+        return f"cannot read or write: {exc.strerror or detail}"
+    if isinstance(exc, ValueError):
+        return f"a value that cannot be converted ({type(exc).__name__}: {detail})"
+    return f"internal error ({type(exc).__name__}: {detail}); please report it"
+
+
+def isolated(fn: Any, *args: Any) -> tuple[Any, str | None]:
+    """``fn(*args)`` for one source file, returning (post or None, why): whatever goes wrong
+    with one file is that file's reason, never the end of the run."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - one bad post is reported, never fatal
+        return None, failure(exc)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogates(text: str) -> list[str]:
+    """The lone surrogates in ``text`` (``U+D800``...): they cannot be written as UTF-8."""
+    return sorted({f"U+{ord(c):04X}" for c in _SURROGATE.findall(text)})
+
+
+def replace_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from typing import Any
 
 from blogtools.migrate.model import Post, SourceSite
 
@@ -36,10 +37,11 @@ def detect(src: str) -> str | None:
     return None
 
 
-def read(src: str, kind: str, skip: str | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+def read(src: str, kind: str, skip: str | None = None, guard: Any = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
     """(site, posts, skipped files with the reason) for ``src`` in format ``kind``.
 
-    ``skip`` is a folder never read (the output folder when it lies inside ``src``)."""
+    ``skip`` is a folder never read. ``guard`` (:class:`blogtools.migrate.util.Guard`)
+    collects the files refused because they are not regular files or lead outside ``src``."""
     if kind == "hugo":
         from blogtools.migrate.sources import hugo as reader
     elif kind == "medium":
@@ -48,4 +50,4 @@ def read(src: str, kind: str, skip: str | None = None) -> tuple[SourceSite, list
         from blogtools.migrate.sources import jekyll as reader  # type: ignore[no-redef]
     else:
         raise ValueError(f"unknown source format {kind!r}")
-    return reader.read(src, skip)
+    return reader.read(src, skip, guard)

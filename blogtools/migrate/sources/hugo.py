@@ -16,19 +16,44 @@ from urllib.parse import unquote
 
 from blogtools.migrate import _hugo, body as bodymod
 from blogtools.migrate.model import Asset, Post, SourceSite
-from blogtools.migrate.util import load_document, rel, walk
+from blogtools.migrate.util import Guard, isolated, load_document, rel, walk
 
 MARKDOWN = (".md", ".markdown")
 COPY_DIRS = ("static", "layouts", "themes", "assets", "data", "i18n", "archetypes")
 IMAGE_KEYS = ("image", "images", "cover", "featured_image", "featuredImage", "thumbnail", "feature")
 
 
-def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
-    from blogtools.site import load_site
+def _config(src: str, guard: Guard) -> tuple[Any, dict[str, Any], str]:
+    """(loaded site or None, its config, a warning) — read only when every config file of
+    SRC itself is a regular file inside it (never a folder above SRC, a FIFO or a link out)."""
+    from blogtools.site import HUGO_CONFIGS, load_site
 
+    files = [os.path.join(src, n) for n in HUGO_CONFIGS if os.path.lexists(os.path.join(src, n))]
+    folder = os.path.join(src, "config", "_default")
+    if os.path.isdir(folder):
+        if not guard.inside(folder):
+            guard.note(folder, guard.outside(folder))
+            return None, {}, "config/_default/ not read: it leads outside the source"
+        files += [os.path.join(folder, n) for n in sorted(os.listdir(folder))
+                  if n.endswith((".toml", ".yaml", ".yml", ".json"))]
+    if not files:
+        return None, {}, ""
+    refused = [f for f in files if not guard.allow(f)]
+    if refused:
+        names = ", ".join(rel(f, src) for f in refused)
+        return None, {}, f"site configuration not read ({names}: see Not migrated)"
     loaded = load_site(src, "hugo")
-    config = loaded.config if os.path.abspath(loaded.root) == os.path.abspath(src) else {}
+    if os.path.abspath(loaded.root) != os.path.abspath(src):
+        return None, {}, ""
+    return loaded, loaded.config, ""
+
+
+def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+    guard = guard or Guard(src)
+    loaded, config, why = _config(src, guard)
     site = SourceSite("hugo", src, config=dict(config))
+    if why:
+        site.warnings.append(why)
     site.title = str(_hugo._setting(config, "title", "") or "")
     site.base_url = str(_hugo._setting(config, "baseURL", "") or "")
     site.language = str(_hugo._setting(config, "locale", "") or _hugo._setting(config, "languageCode", "") or "")
@@ -49,10 +74,10 @@ def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], lis
     if not os.path.isdir(content):
         site.warnings.append(f"no content folder ({rel(content, src)}/)")
         return site, posts, skipped
-    for path in walk(content, skip):
+    for path in walk(content, skip, guard):
         if not path.lower().endswith(MARKDOWN):
             continue
-        post, why = read_post(path, content, src, gen)
+        post, why = isolated(read_post, path, content, src, gen, guard)
         if post is None:
             skipped.append((rel(path, src), why or "unreadable"))
         else:
@@ -60,8 +85,9 @@ def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], lis
     return site, posts, skipped
 
 
-def read_post(path: str, content: str, src: str, gen: Any) -> tuple[Post | None, str | None]:
-    doc, why = load_document(path)
+def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None = None) -> tuple[Post | None, str | None]:
+    guard = guard or Guard(src)
+    doc, why = load_document(path, guard)
     if doc is None:
         return None, why
     text = doc.text
@@ -88,7 +114,7 @@ def read_post(path: str, content: str, src: str, gen: Any) -> tuple[Post | None,
                 meta.pop(key)
                 post.note(f"`{key}` dropped: the bundle folder names the page, the old URL is an alias")
     bundle = os.path.dirname(path) if leaf else None
-    _collect_assets(post, bundle, old, src)
+    _collect_assets(post, bundle, old, src, guard)
     if bodymod.looks_like_medium(doc.meta, post.body):
         post.origin = "medium-to-hugo"
         bodymod.medium_cleanup(post)
@@ -122,12 +148,13 @@ def references(post: Post) -> tuple[list[str], set[str]]:
     return refs, images
 
 
-def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str) -> None:
+def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, guard: Guard | None = None) -> None:
+    guard = guard or Guard(src)
     files: dict[str, str] = {}
     if bundle:
-        for f in walk(bundle):
+        for f in walk(bundle, None, guard):
             r = rel(f, bundle)
-            if not r.lower().endswith(MARKDOWN):
+            if not r.lower().endswith(MARKDOWN) and guard.allow(f):
                 files[r] = f
     by_name: dict[str, Asset] = {}
     for name, f in sorted(files.items()):

@@ -16,7 +16,7 @@ from typing import Any
 
 from blogtools.migrate import _embeds, _hugo, body as bodymod
 from blogtools.migrate.model import Asset, Post, SourceSite
-from blogtools.migrate.util import IMAGE_EXT, load_document, parse_date, read_text, rel, walk
+from blogtools.migrate.util import IMAGE_EXT, Guard, isolated, load_document, parse_date, read_text, rel, walk
 
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.(md|markdown|html)$")
 DRAFT_NAME = re.compile(r"^(.+)\.(md|markdown|html)$")
@@ -25,20 +25,24 @@ DROP_KEYS = ("layout", "permalink", "redirect_from", "excerpt_separator", "publi
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,}:(?![\w:])")
 
 
-def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
     from blogtools.yamlload import YamlError, load
 
+    guard = guard or Guard(src)
     site = SourceSite("jekyll", src)
     config: dict[str, Any] = {}
     for name in ("_config.yml", "_config.yaml"):
         path = os.path.join(src, name)
-        if os.path.isfile(path):
-            text, why = read_text(path)
+        if os.path.lexists(path):
+            text, why = read_text(path, guard)
             try:
                 data = load(text or "").data if text is not None else None
             except YamlError as exc:
                 data = None
                 why = exc.message
+            except RecursionError:
+                data = None
+                why = "nested too deeply (RecursionError)"
             if isinstance(data, dict):
                 config = data
             else:
@@ -57,7 +61,7 @@ def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], lis
     posts: list[Post] = []
     skipped: list[tuple[str, str]] = []
     skip_real = os.path.realpath(skip) if skip else None
-    for path in walk(src, skip):
+    for path in walk(src, skip, guard):
         r = rel(path, src)
         parts = r.split("/")
         name = parts[-1]
@@ -68,13 +72,13 @@ def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], lis
                 if name.lower().endswith((".md", ".markdown", ".html")):
                     skipped.append((r, "file name is not YYYY-MM-DD-title.ext"))
                 continue
-            post, why = read_post(path, src, config, draft, gen)
+            post, why = isolated(read_post, path, src, config, draft, gen, guard)
             if post is None:
                 skipped.append((r, why or "unreadable"))
             else:
                 posts.append(post)
         elif len(parts) == 1 and name.lower().endswith((".md", ".markdown")) and name not in NOT_STATIC:
-            post, why = read_page(path, src, config, gen)
+            post, why = isolated(read_page, path, src, config, gen, guard)
             if post is None:
                 skipped.append((r, why or "unreadable"))
             elif post is not False:
@@ -97,8 +101,9 @@ def _as_list(value: Any) -> list[str]:
     return []
 
 
-def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any) -> tuple[Post | None, str | None]:
-    doc, why = load_document(path)
+def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any,
+              guard: Guard | None = None) -> tuple[Post | None, str | None]:
+    doc, why = load_document(path, guard or Guard(src))
     if doc is None:
         return None, why
     name = os.path.basename(path)
@@ -127,12 +132,13 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
     _taxonomies(post, "categories", categories, ("category", "categories"))
     if meta.get("published") is False or draft:
         meta["draft"] = True
-    _common(post, meta, config, path, src)
+    _common(post, meta, config, path, src, guard)
     return post, None
 
 
-def read_page(path: str, src: str, config: dict[str, Any], gen: Any) -> tuple[Post | None | bool, str | None]:
-    doc, why = load_document(path)
+def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
+              guard: Guard | None = None) -> tuple[Post | None | bool, str | None]:
+    doc, why = load_document(path, guard or Guard(src))
     if doc is None:
         return None, why
     if doc.front_matter is None:
@@ -145,7 +151,7 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any) -> tuple[Po
     post.extra["mtime"] = os.path.getmtime(path)
     post.page_path = name
     _urls(post, gen, path, src)
-    _common(post, meta, config, path, src)
+    _common(post, meta, config, path, src, guard)
     return post, None
 
 
@@ -182,7 +188,8 @@ def _urls(post: Post, gen: Any, path: str, src: str) -> None:
 
 
 # --------------------------------------------------------------------------- body and keys
-def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str, src: str) -> None:
+def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str, src: str,
+            guard: Guard | None = None) -> None:
     if meta.get("redirect_to"):
         post.warn(f"redirect_to {meta['redirect_to']!r} kept as a parameter: Hugo has no page-level redirect")
     separator = meta.get("excerpt_separator") or config.get("excerpt_separator")
@@ -196,7 +203,7 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
             post.note("excerpt separator → <!--more-->")
     if path.endswith(".html"):
         post.raw("the post is HTML (kept as raw HTML in Markdown)")
-    _local_images(post, path, src)
+    _local_images(post, path, src, guard or Guard(src))
 
 
 _HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)((?:\s+[\w=\"'-]+)*)\s*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
@@ -286,7 +293,7 @@ def include(post: Post, m: re.Match[str]) -> str:
     return call
 
 
-def _local_images(post: Post, path: str, src: str) -> None:
+def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:
     doc = bodymod.parse(post.body)
     refs = [n.url for n in doc.nodes("image") if n.url]
     for key in ("image", "images", "cover", "thumbnail"):
@@ -300,6 +307,5 @@ def _local_images(post: Post, path: str, src: str) -> None:
         clean = ref.split("?", 1)[0].split("#", 1)[0]
         target = os.path.normpath(os.path.join(src, clean.lstrip("/")) if clean.startswith("/")
                                   else os.path.join(os.path.dirname(path), clean))
-        if (clean.lower().endswith(IMAGE_EXT) and os.path.isfile(target)
-                and os.path.realpath(target).startswith(os.path.realpath(src) + os.sep)):
+        if clean.lower().endswith(IMAGE_EXT) and os.path.lexists(target) and guard.allow(target):
             post.assets.append(Asset("images/" + os.path.basename(target), src=target, refs={ref}))

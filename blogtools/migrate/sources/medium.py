@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 
 from blogtools.migrate import _embeds, body as bodymod
 from blogtools.migrate.model import Asset, Post, SourceSite
-from blogtools.migrate.util import parse_date, rel, slugify, walk
+from blogtools.migrate.util import Guard, failure, parse_date, rel, slugify, walk
 
 NAME = re.compile(r"^(?:(draft)_)?(?:(\d{4}-\d{2}-\d{2})_)?(.*?)(?:-([0-9a-f]{10,12}))?\.html$")
 MAX_HTML = 8 * 1024 * 1024
 
 
-def _files(src: str, skip: str | None) -> Iterator[tuple[str, bytes | None, str | None, float]]:
+def _files(src: str, skip: str | None, guard: Guard) -> Iterator[tuple[str, bytes | None, str | None, float]]:
     """(name shown, bytes or None, why unreadable, modification time) of every posts/*.html file."""
     if os.path.isfile(src):
         try:
@@ -43,31 +43,35 @@ def _files(src: str, skip: str | None) -> Iterator[tuple[str, bytes | None, str 
         except (zipfile.BadZipFile, OSError) as exc:
             yield os.path.basename(src), None, f"not a readable zip: {exc}", 0.0
         return
-    for path in walk(src, skip):
+    from blogtools import safefs
+
+    for path in walk(src, skip, guard):
         parts = rel(path, src).split("/")
         if len(parts) >= 2 and parts[-2] == "posts" and parts[-1].endswith(".html"):
             try:
-                if os.path.getsize(path) > MAX_HTML:
-                    yield rel(path, src), None, f"over the {MAX_HTML} byte limit", 0.0
-                    continue
-                with open(path, "rb") as fh:
-                    yield rel(path, src), fh.read(), None, os.path.getmtime(path)
+                data = guard.read_bytes(path, MAX_HTML)  # never blocks, never leaves SRC
+            except safefs.TooLarge:
+                yield rel(path, src), None, f"over the {MAX_HTML} byte limit", 0.0
+            except safefs.Refused as exc:
+                yield rel(path, src), None, exc.reason, 0.0
             except OSError as exc:
                 yield rel(path, src), None, f"cannot read: {exc.strerror or exc}", 0.0
+            else:
+                yield rel(path, src), data, None, os.path.getmtime(path)
 
 
-def read(src: str, skip: str | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
     site = SourceSite("medium", src)
     posts: list[Post] = []
     skipped: list[tuple[str, str]] = []
-    for name, data, why, stamp in _files(src, skip):
+    for name, data, why, stamp in _files(src, skip, guard or Guard(src)):
         if data is None:
             skipped.append((name, why or "unreadable"))
             continue
         try:
             post = convert(name, data.decode("utf-8", "replace"))
         except Exception as exc:  # noqa: BLE001 - one bad file is reported, never fatal
-            skipped.append((name, f"not converted: {type(exc).__name__}: {exc}"))
+            skipped.append((name, f"not converted: {failure(exc)}"))
             continue
         if post is None:
             skipped.append((name, "no article.h-entry: not a Medium post"))
