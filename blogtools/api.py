@@ -48,4 +48,4 @@ def lint_paths(paths: list[str], select: Iterable[str] | None = None, settings: 
     config = Config(root=os.path.abspath(root), rule_settings=dict(settings or {}))
     site = load_site(root)
     runner = Runner(config, rules_for(select), site, jobs=1, use_cache=False)
-    return runner.run(discover(paths, config).files).diagnostics
+    return runner.run(discover(paths, config, content=site.content_folders()).files).diagnostics

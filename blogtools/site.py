@@ -89,6 +89,17 @@ class Site:
             self.__dict__["_content_dirs"] = dirs
         return any(full.startswith(d) for d in dirs)
 
+    def content_folders(self) -> list[str] | None:
+        """The folders whose Markdown files are the site's content, for discovery: Hugo's
+        content folders (contentDir, per-language ones, module mounts); None where every
+        folder may hold content (Jekyll, a plain folder of posts)."""
+        if self.generator != "hugo" or not self.config_file:
+            return None  # (a generator named on the command line for a loose folder)
+        try:
+            return [d for d, _ in self.profile.content_dirs()]
+        except Exception:  # noqa: BLE001 - an odd config: do not restrict
+            return None
+
     def model(self) -> "SiteModel":
         """The site model over ``self.pages`` (built once per list of pages)."""
         cached = self.__dict__.get("_model")
@@ -344,6 +355,10 @@ class SiteModel:
         self._fuzzy: Any = None
         self.base_url = _base_url(site)
         self._base_host = _host(urlsplit(self.base_url).netloc) if self.base_url else ""
+        # The path the site is served under ("/blog" for https://example.com/blog/): a
+        # root-relative link must carry it (Goldmark writes "/posts/x/" as it is, which the
+        # browser takes to the host's root), and page URLs in this model do not.
+        self.base_path = urlsplit(self.base_url).path.rstrip("/") if self.base_url else ""
         self._links: dict[str, list[tuple[dict[str, Any], Ref | None, Target | None]]] = {}
         self._suggestions: dict[str, list[str]] = {}
         self._images: dict[tuple[Any, ...], Any] = {}
@@ -378,6 +393,23 @@ class SiteModel:
         return self.by_abspath.get(absolute(facts.get("abspath") or facts.get("path") or ""))
 
     # -- links -------------------------------------------------------------------------
+    def _in_site(self, path: str) -> str | None:
+        """A root-relative path as a URL of this model: the base path taken off; None for a
+        path outside it (on a site served under /blog/, "/about/" is another application's
+        or nothing: it cannot be judged from the site)."""
+        prefix = self.base_path
+        if not prefix:
+            return path
+        if path == prefix:
+            return "/"
+        if path.startswith(prefix + "/"):
+            return path[len(prefix):]
+        return None
+
+    def href(self, url: str) -> str:
+        """How content links to ``url`` (a URL of this model): under the base path."""
+        return self.base_path + url if url.startswith("/") else url
+
     def split(self, url: str, page: Page | None) -> Ref | None:
         """An internal link as a :class:`Ref`; None for external links, templates, e-mail."""
         url = url.strip()
@@ -394,8 +426,13 @@ class SiteModel:
                 if page is None:
                     return None
                 path = resolve_relative(page.url, path)
-            elif "/." in path or "//" in path:
-                path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+            else:
+                if "/." in path or "//" in path:
+                    path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+                if self.base_path:
+                    path = self._in_site(path)  # type: ignore[assignment]
+                    if path is None:
+                        return None
             return Ref(unquote(path) if "%" in path else path, "", "")
         parts = urlsplit(url)
         if parts.scheme or url.startswith("//"):
@@ -408,6 +445,8 @@ class SiteModel:
             prefix = base.path.rstrip("/")
             if prefix and (path + "/").startswith(prefix + "/"):
                 path = path[len(prefix) :] or "/"
+            elif prefix:
+                return None  # the same host, outside the site's base path
             return Ref(unquote(path), unquote(parts.fragment), parts.query)
         path = parts.path
         if not path:
@@ -418,6 +457,10 @@ class SiteModel:
             path = resolve_relative(page.url, path)
         else:
             path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+            if self.base_path:
+                path = self._in_site(path)  # type: ignore[assignment]
+                if path is None:
+                    return None
         return Ref(unquote(path), unquote(parts.fragment), parts.query)
 
     def resolve(self, path: str) -> Target | None:

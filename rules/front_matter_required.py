@@ -9,7 +9,31 @@ from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
 from blogtools_rules._front_matter_common import REQUIRED, fence_span, find_key, loaded, memo, report_span
 
-_SECTION_PAGES = ("_index.md", "_index.markdown")
+def _dateless(doc: Document, site: Any) -> bool:
+    """A page that needs no ``date``: a Hugo section page (``_index.md``, ``_index.ja.md``),
+    a page at the top of the content folder (about, search, privacy), a page outside the
+    sections listed in ``params.mainSections`` when the site lists them, and every Jekyll
+    file (a post's date comes from its file name; a page has none)."""
+    generator = getattr(site, "generator", "plain")
+    if generator == "jekyll":
+        return True
+    name = os.path.basename(doc.abspath or doc.path)
+    if name.startswith("_index.") or name == "_index":
+        return True
+    if generator != "hugo":
+        return False
+    full = os.path.abspath(doc.abspath or doc.path)
+    for folder in site.content_folders() or ():
+        prefix = os.path.abspath(folder).rstrip(os.sep) + os.sep
+        if full.startswith(prefix):
+            parts = full[len(prefix):].split(os.sep)
+            if len(parts) == 1 or len(parts) == 2 and parts[1].startswith("index."):
+                return True  # content/about.md, content/about/index.md
+            main = site.setting("params.mainSections", None)
+            if isinstance(main, list) and main:
+                return parts[0] not in {str(m) for m in main}
+            return False
+    return False
 
 
 def _lookup(data: Any, dotted: str) -> tuple[tuple[str, ...], Any] | None:
@@ -30,9 +54,11 @@ class FrontMatterRequired(Rule):
         Reports each key of ``front-matter.required`` (default ``title`` and ``date``) that
         a post lacks, at the opening fence, and each that is present but empty (``null``,
         ``""``, only spaces, ``[]``), at the key. A key written in another case (``Title``)
-        counts as present: BT105 renames it. Hugo section pages (``_index.md``) need no
-        ``date``. A file without front matter (a README, a partial) is not a post and is
-        not checked.
+        counts as present: BT105 renames it. ``date`` is required of posts only: not of Hugo
+        section pages (``_index.md``, ``_index.ja.md``), pages at the top of the content
+        folder (``about.md``, ``search.md``), pages outside ``params.mainSections`` when the
+        site sets it, nor of Jekyll files (a post's date is in its file name). A file
+        without front matter (a README, a partial) is not a post and is not checked.
 
     Why it matters
         A post without ``date`` sorts as 0001-01-01 in Hugo lists and feeds and drops out of
@@ -73,7 +99,7 @@ class FrontMatterRequired(Rule):
         if fm is None:
             return
         required = memo(self, site, "required", lambda: [k for k in self.option("front-matter.required") if k])
-        if doc.path.endswith(_SECTION_PAGES) and os.path.basename(doc.path) in _SECTION_PAGES:
+        if any(k.lower() == "date" for k in required) and _dateless(doc, site):
             required = [k for k in required if k.lower() != "date"]
         for dotted in required:
             found = _lookup(fm.data, dotted)

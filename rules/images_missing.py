@@ -57,6 +57,15 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
     url = ref.url.strip()
     if not url or is_remote(url):
         return "remote", None
+    if model.base_path and url.startswith("/"):
+        path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+        if model._in_site(path) is None:
+            # A site served under a path (/blog/): in the body, "/img/a.png" is the host's,
+            # outside the site, and cannot be judged from it. Templates usually put the base
+            # path in front of a front matter value (relURL): read it as the site's path.
+            if ref.where in ("front matter", "shortcode") and model.resolve(path) is not None:
+                return "ok", model.resolve(path)
+            return "outside", None
     target = resolve_image(model, page, ref)
     if target is not None:
         if target.kind == "resource" and target.page is not None and target.page is not page and page.bundle_dir:
@@ -175,5 +184,5 @@ def _hint(model: SiteModel, page: Page, ref: ImageRef) -> str:
             return ""
         parent = model.by_url.get(url_key("/" + "/".join(parts[: k - 1]) + "/"))
         if parent is not None and parent.kind in ("section", "home"):
-            return f" (no page lives at {folder!r}: a renamed or deleted bundle?)"
+            return f" (no page lives at {model.href(folder)!r}: a renamed or deleted bundle?)"
     return ""

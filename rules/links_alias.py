@@ -44,15 +44,16 @@ class LinkToAlias(Rule):
     reads_facts = MODEL_FACTS
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
-        for page, link, _ref, target in site.model().each_link():
+        model = site.model()
+        for page, link, _ref, target in model.each_link():
             if target is None or target.kind != "alias" or target.alias is None:
                 continue
             url = link.get("url") or ""
             start, end = link.get("url_span") or (-1, -1)
             d = self.at(page.path, tuple(link["url_pos"]),
-                        f"link to {url!r}, an alias of {target.url!r} (a redirect page); link to the page itself",
+                        f"link to {url!r}, an alias of {model.href(target.url)!r} (a redirect page); link to the page itself",
                         offsets=(max(start, 0), max(end, 0)))
             if start >= 0:
-                new = markdown_url(target.url) + (("#" + url.split("#", 1)[1]) if "#" in url else "")
-                d.fix = Fix((Edit(start, end, new),), safe=True, description=f"link to {target.url}")
+                new = markdown_url(model.href(target.url)) + (("#" + url.split("#", 1)[1]) if "#" in url else "")
+                d.fix = Fix((Edit(start, end, new),), safe=True, description=f"link to {model.href(target.url)}")
             yield d

@@ -71,9 +71,9 @@ class LinkToMarkdownSource(Rule):
                 start, end = link.get("url_span") or (-1, -1)
                 d = self.at(f["path"], tuple(link["url_pos"]),
                             f"link to the source file {url!r}: {model.profile.name.capitalize()} does not rewrite "
-                            f"it; the page is at {target.url!r}", offsets=(max(start, 0), max(end, 0)))
+                            f"it; the page is at {model.href(target.url)!r}", offsets=(max(start, 0), max(end, 0)))
                 if start >= 0 and target.published:
-                    new = markdown_url(target.url) + (("#" + url.split("#", 1)[1]) if "#" in url else "")
+                    new = markdown_url(model.href(target.url)) + (("#" + url.split("#", 1)[1]) if "#" in url else "")
                     d.fix = Fix((Edit(start, end, new),), safe=True, description=f"link to {target.url}")
                 yield d
 

@@ -70,7 +70,7 @@ class LinkTargetMissing(Rule):
 
     def _missing(self, model: SiteModel, f: dict[str, Any], link: dict[str, Any], ref: Any) -> Diagnostic:
         url = link["url"]
-        found = model.suggest(ref.path)
+        found = [model.href(u) for u in model.suggest(ref.path)]
         start, end = link.get("url_span") or (-1, -1)
         if found:
             new = markdown_url(found[0]) + (("#" + url.split("#", 1)[1]) if "#" in url else "")

@@ -61,7 +61,12 @@ def prepare(args: argparse.Namespace) -> Any:
         config.rule_settings["links.offline"] = True
     config.rule_settings.update(getattr(args, "rule_settings", None) or {})
     site = load_site(paths[0], getattr(args, "generator", None) or config.get("generator"))
-    found = discover(paths, config, discovery_memo(config, not getattr(args, "no_cache", False)))
+    found = discover(paths, config, discovery_memo(config, not getattr(args, "no_cache", False)),
+                     site.content_folders())
+    if found.outside and not found.files:
+        folders = ", ".join(os.path.relpath(d, site.root) + "/" for d in site.content_folders() or ())
+        print(f"blogtools: no file named is in the site's content folders ({folders}): nothing to lint",
+              file=sys.stderr)
     missing = [p for p, why in found.problems if why == "no such file or directory"]
     if missing:
         for p in missing:

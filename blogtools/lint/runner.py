@@ -178,6 +178,7 @@ class Discovery:
     # with the cache on), and the folders it did not enter.
     folders: dict[str, int] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # named files outside the content folders
     memo: Any = field(default=None, repr=False, compare=False)  # what later walks may reuse
 
 
@@ -194,8 +195,13 @@ def discovery_patterns(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]
             tuple(DEFAULT_EXCLUDE) + tuple(config.get("exclude")) + tuple(config.get("extend-exclude")))
 
 
-def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
+def discover(paths: list[str], config: Config, memo: Any = None, content: Iterable[str] | None = None) -> Discovery:
     """Markdown files under ``paths``, in a stable order, honouring include/exclude.
+
+    ``content``: the generator's content folders. Only files inside them are found (a Hugo
+    site's ``archetypes/``, ``themes/``, ``layouts/`` or root README are no posts), and only
+    folders on the way to them are entered; a file named on the command line outside them
+    is listed in ``Discovery.outside`` (pre-commit passes every staged Markdown file).
 
     Directory symlinks are not followed (no loops); a symlinked file is read through its
     link when its target is a regular file inside the tree (``config.root``), and a file
@@ -211,6 +217,14 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
     include, exclude = _matcher(include_patterns), _matcher(exclude_patterns)
     root = config.root
     root_real = safefs.real_root(root)
+    inside = [os.path.abspath(c).rstrip(os.sep) + os.sep for c in content] if content is not None else None
+
+    def in_content(path: str) -> bool:
+        return inside is None or any(path.startswith(c) for c in inside)
+
+    def leads_to_content(folder: str) -> bool:
+        here = folder.rstrip(os.sep) + os.sep
+        return inside is None or any(here.startswith(c) or c.startswith(here) for c in inside)
     found = Discovery(memo=memo)
     seen: set[str] = set()
 
@@ -289,6 +303,8 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
             if known is None:
                 memo.put(directory, mtime, (files, subdirs, pruned))
         found.pruned.extend(pruned)
+        if not in_content(directory + os.sep):
+            files = []
         for path, link in files:
             if link == LINK and os.path.isdir(path):
                 continue  # a directory symlink named *.md: not followed
@@ -298,7 +314,8 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
                 continue
             add(path, link == LINK)
         for sub in subdirs:
-            walk(sub)
+            if leads_to_content(sub):
+                walk(sub)
 
     for given in paths:
         absolute = os.path.abspath(given)
@@ -306,9 +323,12 @@ def discover(paths: list[str], config: Config, memo: Any = None) -> Discovery:
             why = refused(given, LINK)
             found.problems.append((given, why or "broken symbolic link"))
         elif os.path.isdir(given):
-            walk(absolute)
+            if leads_to_content(absolute):
+                walk(absolute)
         elif os.path.lexists(given):
-            if not exclude(_rel(absolute, root)):
+            if not in_content(absolute):
+                found.outside.append(absolute)
+            elif not exclude(_rel(absolute, root)):
                 why = refused(absolute, LINK if os.path.islink(given) else
                               REGULAR if os.path.isfile(given) else SPECIAL)
                 if why is not None:
