@@ -254,3 +254,14 @@ def test_report_totals_count_the_posts_not_migrated(tmp_path: Path, monkeypatch:
     from blogtools.migrate import report as reportmod
 
     assert "4 not migrated" in reportmod.summary(result)
+
+
+def test_a_post_linked_inside_src_is_migrated_once(tmp_path: Path) -> None:
+    """A symbolic link beside its target inside SRC: one post, at the target's own URL."""
+    plain = migrate(Options(str(FIXTURES / "migrate" / "jekyll"), str(tmp_path / "plain"), images="keep"))
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURES / "migrate" / "jekyll", src)
+    first = sorted((src / "_posts").glob("*.md"))[0]
+    (src / "_posts" / "0000-00-00-alias-of-first.md").symlink_to(first.name)
+    linked = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
+    assert [(p.source, p.out_path) for p in linked.posts] == [(p.source, p.out_path) for p in plain.posts]

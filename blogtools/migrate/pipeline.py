@@ -138,6 +138,28 @@ def check_paths(options: Options) -> str:
     return kind
 
 
+def _once(src: str, posts: list[Post]) -> tuple[list[Post], list[tuple[str, str]]]:
+    """Each source file migrated once: a post reached again through a symbolic link inside
+    SRC (beside its target, or two links) is dropped, keeping the post read under the file's
+    own name when there is one; the dropped ones are listed with the reason."""
+    def real(post: Post) -> str:
+        return os.path.realpath(os.path.join(src, post.source))
+
+    def is_link(post: Post) -> bool:
+        return os.path.islink(os.path.join(src, post.source))
+
+    keep: dict[str, Post] = {}
+    for post in posts:
+        key = real(post)
+        held = keep.get(key)
+        if held is None or is_link(held) and not is_link(post):
+            keep[key] = post
+    kept = {id(p) for p in keep.values()}
+    twice = [(p.source, f"the same file as {keep[real(p)].source} (a symbolic link): migrated once")
+             for p in posts if id(p) not in kept]
+    return [p for p in posts if id(p) in kept], twice
+
+
 def migrate(options: Options) -> Result:
     """Every post is handled on its own: one that cannot be read, converted or written is
     listed under "Not migrated" with the reason, and the others are migrated."""
@@ -152,7 +174,8 @@ def migrate(options: Options) -> Result:
         layouts += [os.path.join(options.src, "themes", t, "layouts") for t in sorted(os.listdir(os.path.join(options.src, "themes")))]
     _embeds.configure(layouts, options.src)
     site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
-    result.site, result.posts, result.skipped = site, posts, list(skipped)
+    posts, twice = _once(options.src, posts)
+    result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
     copy_files = _copy_plan(site, guard)
     result.timings["read"] = time.perf_counter() - t0
     progress = Progress(options.progress)
