@@ -96,9 +96,14 @@ def find_config_file(start: str) -> tuple[str | None, dict[str, Any]]:
 
 def _read(path: str) -> dict[str, Any]:
     tomllib = _toml.tomllib()
+    from blogtools import safefs
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(safefs.read_bytes(path, 16 << 20).decode("utf-8"))
+    except safefs.Refused as exc:
+        raise ConfigError(f"{path}: {exc.reason}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:

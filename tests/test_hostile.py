@@ -303,3 +303,19 @@ def test_lint_never_fails_inside_and_fix_is_idempotent(text: str) -> None:
     before, after = Document.from_text("post.md", text), Document.from_text("post.md", fixed)
     if before.front_matter is not None and before.front_matter.error is None:
         assert after.front_matter is not None and after.front_matter.error is None, fixed
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("name", ["hugo.toml", "blogtools.toml"])
+def test_a_fifo_as_a_config_file_never_blocks(tmp_path: Path, name: str) -> None:
+    site = _site(tmp_path / "site")
+    if name == "hugo.toml":
+        (site / "hugo.toml").unlink()
+    os.mkfifo(site / name)
+    r = _run(tmp_path, "lint", str(site), timeout=60)  # (not taken for a config: not a regular file)
+    _no_traceback(r)
+    assert r.returncode == 1 and "BT201" in r.stdout, r.stdout + r.stderr
+    r = _run(tmp_path, "lint", str(site), "--config", str(site / name), timeout=60)
+    _no_traceback(r)
+    if name == "blogtools.toml":  # named explicitly: refused with the reason
+        assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
