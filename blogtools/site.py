@@ -406,6 +406,27 @@ class SiteModel:
             return path[len(prefix):]
         return None
 
+    def another_site(self, path: str) -> bool:
+        """Whether ``path`` may be served by another site on the same host, which this one
+        cannot judge: on a GitHub Pages user site (``https://USER.github.io/``) every other
+        repository of the user is published at ``/<repository>/``, so a path whose first
+        segment is no top-level page, section or file of this site may well work."""
+        if not self._base_host.endswith(".github.io") or self.base_path:
+            return False
+        first = path.strip("/").split("/", 1)[0]
+        if not first:
+            return False
+        tops = self.__dict__.get("_tops")
+        if tops is None:
+            tops = {p.url.strip("/").split("/", 1)[0].lower() for p in self.pages + self.generated}
+            for folder in self.static_dirs:
+                try:
+                    tops.update(name.lower() for name in os.listdir(folder))
+                except OSError:
+                    pass
+            self.__dict__["_tops"] = tops
+        return first.lower() not in tops
+
     def href(self, url: str) -> str:
         """How content links to ``url`` (a URL of this model): under the base path."""
         return self.base_path + url if url.startswith("/") else url

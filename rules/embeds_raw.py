@@ -22,14 +22,12 @@ class EmbedRawHtml(Rule):
         built-in such as ``youtube``, ``vimeo``, ``x``, ``instagram``, or a template in
         ``layouts/shortcodes/``, whose parameters are read from the template), the fix
         writes the shortcode. Where it has none, the diagnostic names the template to add.
-        An error when ``markup.goldmark.renderer.unsafe`` is off (Hugo drops the embed),
-        a warning otherwise.
+        Reported only where ``markup.goldmark.renderer.unsafe`` is off, so that Hugo drops
+        the embed; with ``unsafe = true`` the raw HTML renders as written and there is
+        nothing to repair (real blogs with ``unsafe = true`` had every such finding wrong).
 
     Why it matters
-        With ``unsafe = false`` the video or slides simply vanish from the page. With
-        ``unsafe = true`` they show, but every copy carries its own sizes, tracking
-        parameters and scripts; a shortcode is one place to get privacy, lazy loading and
-        responsive sizing right.
+        With ``unsafe = false`` the video or slides simply vanish from the page.
 
     Example
         ::
@@ -65,6 +63,8 @@ class EmbedRawHtml(Rule):
         if not found:
             return
         dropped = not site.profile.raw_html_rendered
+        if not dropped:
+            return  # markup.goldmark.renderer.unsafe: the raw embed renders as it is
         # the shortcodes depend on the options and the site only (their template folders are
         # read once per process): build the table once, not for every post with an embed
         names = memo(self, site, "shortcodes", lambda: available(self, site))

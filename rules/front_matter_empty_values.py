@@ -67,6 +67,7 @@ class FrontMatterEmptyValue(Rule):
     summary = "A front matter key is empty (a leftover such as description: \"\")"
     severity = "warning"
     fixable = "safe"
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
     options = (ALLOW_EMPTY, REQUIRED)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:

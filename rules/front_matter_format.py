@@ -80,6 +80,7 @@ class FrontMatterFormat(Rule):
     summary = "Front matter is not in the site's format (YAML, TOML or JSON)"
     severity = "warning"
     fixable = "unsafe"
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
     site_wide = True
     reads_facts = ("front_matter_block",)  # (and each page's path)
     options = (FORMAT, SCHEMA)

@@ -72,6 +72,7 @@ class FrontMatterKeyName(Rule):
     summary = "A front matter key is a case variant or synonym of the key the site reads"
     severity = "warning"
     fixable = "sometimes"
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
     options = (SYNONYMS, SCHEMA, KEYS)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:

@@ -49,6 +49,7 @@ class FrontMatterTextField(Rule):
     summary = "A title or description is blank or padded with whitespace"
     severity = "warning"
     fixable = "sometimes"
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         fm = loaded(doc)

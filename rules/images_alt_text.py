@@ -56,6 +56,7 @@ class ImageAltGeneric(Rule):
     summary = "Image with generic alt text (image, 画像, a file name)"
     severity = "warning"
     fixable = None
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
     options = (Option("images.generic-alt", GENERIC, "alt texts that describe nothing", validate=_str_list),)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:

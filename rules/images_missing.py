@@ -79,6 +79,9 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
     tail = _tail_in_bundle(model, page, url) if page.bundle_dir else ""
     if tail:
         return "bundle", tail
+    split = model.split(url, page)
+    if split is not None and split.path and model.another_site(split.path):
+        return "outside", None  # another repository's GitHub Pages site may serve it
     return "missing", None
 
 

@@ -40,6 +40,7 @@ class LinkToAlias(Rule):
     summary = "Link to an alias (a redirect page) instead of the page's own URL"
     severity = "warning"
     fixable = "safe"
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
     site_wide = True
     reads_facts = MODEL_FACTS
 

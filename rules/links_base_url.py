@@ -72,6 +72,7 @@ class LinkOwnBaseUrl(Rule):
     summary = "Absolute link to the site's own baseURL where a root-relative path belongs"
     severity = "warning"
     fixable = "sometimes"
+    default_enabled = False  # style: opt-in (see "Default rules" in the README)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         base = memo(self, site, "base", lambda: own_base(site))  # the site's config is fixed for a run

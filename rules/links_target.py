@@ -63,7 +63,7 @@ class LinkTargetMissing(Rule):
             if ref.path.lower().endswith((".md", ".markdown")) and not md_links_work \
                     and _source_exists(model, page, link["url"]):
                 continue  # a link to the Markdown source: BT206
-            if not model.content_exists(ref.path):
+            if not model.content_exists(ref.path) and not model.another_site(ref.path):
                 yield self._missing(model, page.facts or {}, link, ref)
         for page in model.report_pages:
             yield from self._templates(model, page)

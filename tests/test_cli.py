@@ -456,11 +456,13 @@ def test_site_rules_that_list_their_facts_get_only_those_and_find_the_same(selec
 
 
 def test_the_default_rules_read_every_fact_but_the_network_ones() -> None:
+    """...and the front matter blocks, which only the opt-in BT101 reads."""
     from blogtools.api import rules_for
     from blogtools.facts import NETWORK_ONLY
     from blogtools.lint.runner import facts_plan
 
-    assert facts_plan(rules_for(None)) == (True, frozenset(NETWORK_ONLY))
+    assert facts_plan(rules_for(None)) == (True, frozenset(NETWORK_ONLY) | {"front_matter_block"})
+    assert facts_plan([r for r in rules_for(["ALL"]) if not r.needs_network])[1] == frozenset(NETWORK_ONLY)
     assert facts_plan(rules_for(["BT0", "BT201"])) == (False, frozenset())
     assert facts_plan(rules_for(["BT7"])) == (True, frozenset())
 
@@ -490,7 +492,7 @@ def test_the_parallel_run_prepares_the_site_model_and_finds_what_one_process_fin
     config = Config(root=str(site_dir))
     files = discover([str(site_dir)], config).files
     assert len(files) >= PARALLEL_THRESHOLD
-    rules = [cls for cls in rules_for(None) if cls.code.startswith(("BT2", "BT3"))]
+    rules = [cls for cls in rules_for(["BT2", "BT3"]) if not cls.needs_network]
     monkeypatch.chdir(site_dir)
 
     def run(jobs: int) -> list:
@@ -516,3 +518,30 @@ def test_the_parallel_run_prepares_the_site_model_and_finds_what_one_process_fin
 
     monkeypatch.setattr(SiteModel, "prepare", broken)
     assert run(2) == alone
+
+
+def test_statistics_count_the_findings_per_rule(cli, tmp_path: Path) -> None:
+    import collections
+    import json as _json
+
+    full = _json.loads(cli("lint", str(EXAMPLE), "--output-format", "json", "--no-cache").stdout)
+    expected = collections.Counter(d["code"] for d in full)
+    r = cli("lint", str(EXAMPLE), "--statistics", "--output-format", "json", "--no-cache")
+    assert r.returncode == 1
+    stats = _json.loads(r.stdout)
+    assert {s["code"]: s["count"] for s in stats} == dict(expected)
+    assert [s["count"] for s in stats] == sorted((s["count"] for s in stats), reverse=True)
+    text = cli("lint", str(EXAMPLE), "--statistics", "--no-cache").stdout.splitlines()
+    code, count = expected.most_common(1)[0]
+    assert text[0].split()[:2] == [str(count), code], text
+    assert text[len(stats)].startswith(f"Found {sum(expected.values())} problems")
+
+
+def test_style_rules_are_opt_in() -> None:
+    from blogtools.lint.registry import all_rules
+
+    rules = all_rules()
+    for code in ("BT101", "BT105", "BT109", "BT110", "BT203", "BT207", "BT305"):
+        assert not rules[code].default_enabled, code
+    for code in ("BT001", "BT002", "BT202", "BT301", "BT601", "BT603"):
+        assert rules[code].default_enabled, code

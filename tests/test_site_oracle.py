@@ -111,3 +111,18 @@ def test_did_you_mean_writes_the_base_path(basepath: Path, tmp_path: Path) -> No
     r = run_cli("lint", str(basepath), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
     messages = [d["message"] for d in json.loads(r.stdout)]
     assert any("did you mean '/blog/posts/bundle/'" in m for m in messages), messages
+
+
+def test_a_github_pages_user_site_does_not_judge_other_repositories(tmp_path: Path) -> None:
+    """https://USER.github.io/ also serves every other repository of USER at /<repo>/: a link
+    there is another site's (reproduced from a real blog linking its project pages)."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://someone.github.io/"\ntitle = "t"\n', encoding="utf-8")
+    (site / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: a\ndate: 2020-01-01T00:00:00+09:00\n---\n\n"
+        "[別リポジトリ](https://someone.github.io/web-jjy/) と [ルート相対](/Grongish/) と"
+        " ![画像](/other-repo/logo.png) と [壊れた記事](/posts/nowhere/)\n", encoding="utf-8")
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    found = [(d["code"], d["message"].split("'")[1]) for d in json.loads(r.stdout) if d["code"] in LINK_RULES]
+    assert found == [("BT202", "/posts/nowhere/")], found

@@ -30,6 +30,8 @@ def register(sub: Any) -> None:
     p.add_argument("--fix", action="store_true", help="apply safe fixes")
     p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
     p.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
+    p.add_argument("--statistics", action="store_true",
+                   help="print the number of findings per rule instead of the findings")
     p.add_argument("--external", action="store_true", help="also check external links (needs the network)")
     p.add_argument("--offline", action="store_true", help="never touch the network (external checks use the cache only)")
     p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "plain"), default=None)
@@ -110,7 +112,10 @@ def main(args: argparse.Namespace) -> int:
             print(f"blogtools: {links.MISSING}", file=sys.stderr)
             return 2
     diagnostics = sorted(extra + only_requested(result, found.files), key=Diagnostic.sort_key)
-    output.emit(fmt, diagnostics, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
+    if getattr(args, "statistics", False):
+        output.statistics(fmt, diagnostics, len(found.files), sys.stdout)
+    else:
+        output.emit(fmt, diagnostics, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
     if args.exit_zero:
         return 0
     return 1 if diagnostics else 0

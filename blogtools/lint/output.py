@@ -246,6 +246,25 @@ def sarif(diagnostics: list[Diagnostic], stream: IO[str], rules: Iterable[type],
     stream.write("\n")
 
 
+def statistics(fmt: str, diagnostics: list[Diagnostic], files: int, stream: IO[str] = sys.stdout) -> None:
+    """``--statistics``: the count of findings per rule, most frequent first (as ruff's)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for d in diagnostics:
+        row = rows.setdefault(d.code, {"code": d.code, "name": d.name, "count": 0, "fixable": 0})
+        row["count"] += 1
+        row["fixable"] += bool(d.fix)
+    ordered = sorted(rows.values(), key=lambda r: (-r["count"], r["code"]))
+    if fmt == "json":
+        json.dump(ordered, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+        return
+    width = max((len(str(r["count"])) for r in ordered), default=1)
+    for r in ordered:
+        mark = "[*]" if r["fixable"] == r["count"] else "[-]" if r["fixable"] else "   "
+        stream.write(f"{r['count']:>{width}}  {r['code']}  {mark} {r['name']}\n")
+    summary(diagnostics, files, stream)
+
+
 def emit(fmt: str, diagnostics: list[Diagnostic], files: int, rules: Iterable[type], stream: IO[str] = sys.stdout,
          fixed: int = 0, unsafe: bool = False) -> None:
     if fmt == "json":

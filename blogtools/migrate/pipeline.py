@@ -24,6 +24,10 @@ from blogtools.record import dataclass, field
 # rules whose safe fixes normalise a migrated tree: front matter, links, images, footnotes,
 # embeds. Chosen by selector at run time, so a rule that does not exist yet is simply absent.
 FIX_SELECTORS = ("BT0", "BT1", "BT2", "BT3", "BT5", "BT6")
+# Style rules that lint runs only when asked (opt-in) but a migration applies: its output is
+# a new site, written once in one consistent form (no empty keys, one key spelling,
+# root-relative links to itself, links to pages rather than their redirects).
+NORMALISE = ("BT101", "BT105", "BT109", "BT110", "BT203", "BT207")
 REPORT_FILES = ("MIGRATION.md", "migration.json")
 
 
@@ -512,8 +516,8 @@ def lint_fix(root: str, result: Result) -> None:
     from blogtools.lint.runner import Runner, discover, lint_document
     from blogtools.site import load_site
 
-    rules = [r for r in all_rules().values() if r.fixable and r.default_enabled and not r.needs_network
-             and any(matches(r, s) for s in FIX_SELECTORS)]
+    rules = [r for r in all_rules().values() if r.fixable and (r.default_enabled or r.code in NORMALISE)
+             and not r.needs_network and any(matches(r, s) for s in FIX_SELECTORS)]
     result.fix_rules = [f"{r.code} {r.name}" for r in rules]
     if not rules:
         return
@@ -521,6 +525,8 @@ def lint_fix(root: str, result: Result) -> None:
     keys = {o.key for r in rules for o in r.options}
     if "front-matter.format" in keys:
         settings["front-matter.format"] = result.options.front_matter
+    if "dates.style" in keys:
+        settings["dates.style"] = "rfc3339"  # one date form in the new site
     config = Config(root=root, rule_settings=settings)
     site = load_site(root, "hugo")
     runner = Runner(config, rules, site, jobs=0, use_cache=False)
