@@ -72,15 +72,16 @@ def _entities(text: str) -> str:
 def absolute(written: str) -> str | None:
     """The http(s) URL that a URL as written points at, or None when it is not external.
 
-    ``//host/x`` is taken as https, a bare ``www.host`` (a GFM autolink) as http, the way
-    browsers and GitHub read them; Markdown backslash escapes and HTML entities are undone.
+    ``//host/x`` is taken as https, a bare ``www.host`` (a GFM autolink) as https, the way
+    Hugo's linkify writes it (``markup.goldmark.extensions.linkifyProtocol``, https by
+    default); Markdown backslash escapes and HTML entities are undone.
     """
     url = _unescape(written.strip())
     low = url[:8].lower()
     if low.startswith("//"):
         url = "https:" + url
     elif low.startswith("www."):
-        url = "http://" + url
+        url = "https://" + url
     elif not low.startswith(("http://", "https://")):
         return None
     try:
@@ -324,7 +325,9 @@ def collect(pages: Iterable[dict[str, Any]]) -> list[Use]:
         items: list[tuple[str, Any, Any, str]] = []
         for link in facts.get("links") or ():
             span = tuple(link["url_span"]) if link.get("url_span") and link["url_span"][0] >= 0 else None
-            items.append((link["url"], link["url_pos"], span, link["kind"]))
+            # (an autolink's url is its href, https://www.x for www.x: the written text is its text)
+            written = link["text"] if link["kind"] == "autolink" else link["url"]
+            items.append((written, link["url_pos"], span, link["kind"]))
         for item in facts.get("external_urls") or ():
             items.append((item["url"], item["pos"], item["span"], item["where"]))
         for written, pos, span, where in items:

@@ -661,12 +661,17 @@ def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str
         elif tok in ("[", "!["):
             pos = _scan_link(s, i, tok == "![", to_abs, container, out) or m.end()
         else:
-            if i > 0 and (s[i - 1].isalnum() and s[i - 1].isascii()):
+            if i > 0 and not (s[i - 1].isspace() or s[i - 1] in "*_~("):
+                # GFM (and Goldmark's linkify) start an autolink only at the start of a line,
+                # after a space or * _ ~ ( : "詳細はhttps://..." and "pool.d/www.conf" stay text
                 pos = m.end()
                 continue
             um = _BARE_URL.match(s, i)
             url = _trim_url(um.group(0)) if um else tok
-            out.append(Node("autolink", to_abs(i), to_abs(i + len(url)), text=url, url=url,
+            # a www autolink gets Hugo's markup.goldmark.extensions.linkifyProtocol, https by
+            # default (Hugo 0.168 writes href="https://www.example.com")
+            href = "https://" + url if url.startswith("www.") else url
+            out.append(Node("autolink", to_abs(i), to_abs(i + len(url)), text=url, url=href,
                             text_start=to_abs(i), text_end=to_abs(i + len(url)),
                             url_start=to_abs(i), url_end=to_abs(i + len(url)),
                             container=container, attrs={"bare": True}))

@@ -311,7 +311,7 @@ links:
 canonicalURL: https://self.example.invalid/this-post/
 ---
 本文の[リンク](https://body.example.invalid/a?x=1&y=2#sec)と![画像](https://img.example.invalid/b.png)。
-<https://auto.example.invalid/c> と https://bare.example.invalid/d 、www.www.example.invalid も。
+<https://auto.example.invalid/c> と https://bare.example.invalid/d 、 www.www.example.invalid も。
 
 > - 引用の中の [link](https://quote.example.invalid/e)
 
@@ -364,7 +364,7 @@ def test_every_place_a_url_can_be_with_its_position() -> None:
     assert len([u for u in uses if u.key == "https://ref.example.invalid/k"]) == 1  # two refs, one definition
     keys = {u.key for u in uses}
     assert "https://body.example.invalid/a?x=1&y=2" in keys  # the fragment is not part of the key
-    assert "http://www.www.example.invalid/" in keys
+    assert "https://www.www.example.invalid/" in keys
     hosts = {links.host_of(k) for k in keys}  # nothing from code, comments or the page's own address
     assert not hosts & {"code.example.invalid", "comment.example.invalid", "self.example.invalid"}
 

@@ -182,3 +182,25 @@ def test_an_alias_without_slash_is_left_alone_unless_it_is_a_medium_one(tmp_path
     r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
     flagged = [d["message"] for d in json.loads(r.stdout) if d["code"] == "BT210"]
     assert len(flagged) == 1 and "why-i-joined-4a7c19e2b05d" in flagged[0], flagged
+
+
+def test_autolinks_are_made_where_goldmark_makes_them(tmp_path: Path) -> None:
+    """Goldmark's linkify starts an autolink only after a space or * _ ~ ( and writes www.
+    links with https:// (reproduced from real posts: "/etc/php/8.3/fpm/pool.d/www.conf" was
+    reported as a broken internal link; "詳細はhttps://..." is text in Hugo)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    post = site / "content/posts/a.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n設定は /etc/php/8.3/fpm/pool.d/www.conf にあります。\n\n"
+                    "詳細はhttps://example.com/a です。\n\n参考 (www.example.com) と *www.example.org/f*\n",
+                    encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    html = (tmp_path / "public/posts/a/index.html").read_text(encoding="utf-8")
+    parser = _Refs()
+    parser.feed(html)
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert not [d for d in json.loads(r.stdout) if d["code"] in LINK_RULES], r.stdout
+    from blogtools.document import Document
+
+    doc = Document.from_text("a.md", post.read_text(encoding="utf-8"))
+    assert [n.url for n in doc.nodes("autolink")] == parser.refs == ["https://www.example.com",
+                                                                     "https://www.example.org/f"]
