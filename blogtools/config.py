@@ -20,7 +20,7 @@ DEFAULT_EXCLUDE = (
     ".git/**", "**/.git/**", "**/node_modules/**", "public/**", "resources/**", "_site/**",
     "**/.venv/**", "**/venv/**", ".hugo_build.lock",
 )
-GENERATORS = ("auto", "hugo", "jekyll", "plain")
+GENERATORS = ("auto", "hugo", "jekyll", "hatena", "plain")
 FORMATS = ("text", "json", "github", "sarif")
 
 

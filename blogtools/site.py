@@ -29,6 +29,7 @@ from blogtools.urls import unquote, urlsplit
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
                 "config.toml", "config.yaml", "config.yml", "config.json")
 JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
+HATENA_CONFIGS = ("blogsync.yaml", "blogsync.yml")  # a Hatena Blog tree synced with blogsync
 # The facts the model and the checks built on it read: the Rule.reads_facts of the link,
 # image and alias rules (the word facts, a sixth of a file's cost, are not among them).
 MODEL_FACTS = ("front_matter", "site", "headings", "links")
@@ -131,7 +132,8 @@ def find_site_root(start: str) -> str | None:
     if os.path.isfile(here):
         here = os.path.dirname(here)
     while True:
-        if any(os.path.isfile(os.path.join(here, n)) for n in HUGO_CONFIGS + JEKYLL_CONFIGS) or os.path.isdir(
+        if any(os.path.isfile(os.path.join(here, n)) for n in HUGO_CONFIGS + JEKYLL_CONFIGS + HATENA_CONFIGS) \
+                or os.path.isdir(
             os.path.join(here, "config", "_default")
         ):
             return here
@@ -162,6 +164,11 @@ def load_site(start: str, generator: str = "auto") -> Site:
             site.config_file, site.config = _read_config_dir(default)
         elif jekyll:
             site.generator, site.config_file, site.config = "jekyll", jekyll, _read_config(jekyll)
+        else:
+            hatena = next((os.path.join(root, n) for n in HATENA_CONFIGS if os.path.isfile(os.path.join(root, n))),
+                          None)
+            if hatena:
+                site.generator, site.config_file, site.config = "hatena", hatena, _read_config(hatena)
     if generator != "auto":
         site.generator = generator
     return site
@@ -432,7 +439,10 @@ class SiteModel:
         return self.base_path + url if url.startswith("/") else url
 
     def split(self, url: str, page: Page | None) -> Ref | None:
-        """An internal link as a :class:`Ref`; None for external links, templates, e-mail."""
+        """An internal link as a :class:`Ref`; None for external links, templates, e-mail,
+        and every link on a site whose URLs the model does not know."""
+        if not self.profile.judges_links:
+            return None
         url = url.strip()
         if not url or "{{" in url or "{%" in url or "\x1a" in url:
             return None  # a template or a masked shortcode, not a URL

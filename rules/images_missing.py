@@ -57,6 +57,8 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
     url = ref.url.strip()
     if not url or is_remote(url):
         return "remote", None
+    if not model.profile.judges_links:
+        return "unknown", None  # (a site whose URLs the model does not know)
     if model.base_path and url.startswith("/"):
         path = unquote(url.split("#", 1)[0].split("?", 1)[0])
         if model._in_site(path) is None:

@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
     p.add_argument("--fix", action="store_true", help="apply fixes (all BT7 fixes are unsafe: add --unsafe-fixes)")
     p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply the unsafe fixes")
     p.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
-    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "plain"), default=None)
+    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "hatena", "plain"), default=None)
     p.set_defaults(func=main)
 
 

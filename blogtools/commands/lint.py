@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
                    help="print the number of findings per rule instead of the findings")
     p.add_argument("--external", action="store_true", help="also check external links (needs the network)")
     p.add_argument("--offline", action="store_true", help="never touch the network (external checks use the cache only)")
-    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "plain"), default=None)
+    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "hatena", "plain"), default=None)
     p.set_defaults(func=main)
 
 
@@ -63,6 +63,11 @@ def prepare(args: argparse.Namespace) -> Any:
         config.rule_settings["links.offline"] = True
     config.rule_settings.update(getattr(args, "rule_settings", None) or {})
     site = load_site(paths[0], getattr(args, "generator", None) or config.get("generator"))
+    profile = site.profile
+    if profile.quiet_codes:  # keys and checks that are not ours on this kind of site
+        rules = [r for r in rules if not r.code.startswith(profile.quiet_codes)]
+    if profile.notice:
+        print(f"blogtools: {os.path.relpath(site.root)}: {profile.notice}", file=sys.stderr)
     found = discover(paths, config, discovery_memo(config, not getattr(args, "no_cache", False)),
                      site.content_folders())
     if found.outside and not found.files:

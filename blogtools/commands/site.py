@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("site", help="print the site model: every page's URL, aliases and resources")
     p.add_argument("path", nargs="?", default=".", help="the site (or any folder or file in it)")
     p.add_argument("--output-format", choices=("text", "json"), default="text")
-    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "plain"), default="auto")
+    p.add_argument("--generator", choices=("auto", "hugo", "jekyll", "hatena", "plain"), default="auto")
     p.add_argument("--all", action="store_true", help="also list pages with no file (home, sections, taxonomies)")
     p.add_argument("--resolve", action="append", default=[], metavar="URL",
                    help="explain what a URL resolves to (repeatable)")

@@ -43,6 +43,12 @@ class Generator:
     builtin_shortcodes: dict[str, str] = {}
     #: shortcode name → (version it was removed in, what to use instead)
     removed_shortcodes: dict[str, tuple[str, str]] = {}
+    #: rule code prefixes that do not run on this kind of site (its keys are not ours)
+    quiet_codes: tuple[str, ...] = ()
+    #: whether the site model knows its URLs (internal links and images are judged)
+    judges_links = True
+    #: a sentence for the user when this kind of site is only partly understood
+    notice = ""
 
     def __init__(self, site: "Site") -> None:
         self.site = site
@@ -124,6 +130,10 @@ def for_site(site: "Site") -> Generator:
         from blogtools.generators.jekyll import Jekyll
 
         return Jekyll(site)
+    if site.generator == "hatena":
+        from blogtools.generators.hatena import Hatena
+
+        return Hatena(site)
     from blogtools.generators.plain import Plain
 
     return Plain(site)
