@@ -204,3 +204,29 @@ def test_autolinks_are_made_where_goldmark_makes_them(tmp_path: Path) -> None:
     doc = Document.from_text("a.md", post.read_text(encoding="utf-8"))
     assert [n.url for n in doc.nodes("autolink")] == parser.refs == ["https://www.example.com",
                                                                      "https://www.example.org/f"]
+
+
+def test_an_invalid_escape_is_an_error_where_a_render_hook_parses_the_url(tmp_path: Path) -> None:
+    """Hugo's embedded link render hook runs urls.Parse on every destination, which fails the
+    whole build on '%zz' (reproduced: a real blog whose theme's hook crashed the build)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    post = site / "content/posts/a.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n[進捗 100%](進捗%率.md) と [正しい](/posts/a/)\n",
+                    encoding="utf-8")
+    plain = run_cli("lint", str(site), "--select", "BT205", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(plain.stdout) == []  # no hook: Goldmark writes %25, nothing stops the build
+    assert _hugo_build(site, tmp_path / "plain").returncode == 0
+    with (site / "hugo.toml").open("a", encoding="utf-8") as fh:
+        fh.write('[markup.goldmark.renderHooks.link]\nuseEmbedded = "always"\n')
+    built = _hugo_build(site, tmp_path / "hooked")
+    assert built.returncode != 0 and "invalid URL escape" in built.stdout + built.stderr
+    r = run_cli("lint", str(site), "--select", "BT205", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    found = json.loads(r.stdout)
+    assert [(d["code"], d["severity"]) for d in found] == [("BT205", "error")], found
+    from tests.conftest import text_at
+
+    text = post.read_text(encoding="utf-8")
+    d = found[0]
+    assert text_at(text, d["line"], d["column"], d["end_line"], d["end_column"]) == "%"
+    run_cli("lint", str(site), "--select", "BT205", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
+    assert _hugo_build(site, tmp_path / "fixed").returncode == 0

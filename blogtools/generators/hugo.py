@@ -536,6 +536,38 @@ class Hugo(Generator):
     def version(self) -> tuple[int, ...] | None:
         return detect_version(self.site.root, repr(self.site.setting("module.hugoVersion", None)))
 
+    def parsing_hook(self, kind: str) -> str:
+        """The render hook that passes every ``kind`` ("link" or "image") destination to
+        ``urls.Parse``, which stops the build on an invalid escape ("" when none does): a
+        project or theme ``layouts/_markup/render-KIND.html`` calling it, or Hugo's embedded
+        hook (``markup.goldmark.renderHooks.KIND.useEmbedded``: "always"; "auto" and
+        "fallback" on a multilingual site without a hook of its own)."""
+        cached = self.__dict__.setdefault("_parsing_hooks", {})
+        if kind in cached:
+            return cached[kind]
+        found = ""
+        own = False
+        for folder in self.layout_dirs():
+            for rel in (f"_markup/render-{kind}.html", f"_default/_markup/render-{kind}.html"):
+                path = os.path.join(folder, rel)
+                if os.path.isfile(path):
+                    own = True
+                    try:
+                        with open(path, encoding="utf-8", errors="replace") as fh:
+                            if "urls.Parse" in fh.read():
+                                found = os.path.relpath(path, self.site.root)
+                    except OSError:
+                        pass
+                    break
+            if own:
+                break
+        if not own:
+            mode = str(self.site.setting(f"markup.goldmark.renderHooks.{kind}.useEmbedded", "auto")).lower()
+            if mode == "always" or mode in ("auto", "fallback") and len(self.languages) > 1:
+                found = f"Hugo's embedded {kind} render hook"
+        cached[kind] = found
+        return found
+
     def shortcodes(self) -> dict[str, str]:
         version = self.version() or LATEST
         found = {name: "" for name, since in BUILTINS.items()
