@@ -24,7 +24,11 @@ class LinkUrlMalformed(Rule):
         ``htps://x`` (a broken scheme), ``\\`` as a path separator, an empty ``()``.
         It also finds link syntax that Markdown does not read as a link at all: a
         destination with spaces (``[a](my page.md)``), a ``](`` whose ``)`` is missing, or
-        a stray bracket (``[text]](url)``); those render as literal text.
+        a stray bracket (``[text]](url)``); those render as literal text. On a Hugo site
+        whose link or image render hook parses destinations with ``urls.Parse`` (Hugo's
+        embedded hook with ``useEmbedded = "always"``, or on a multilingual site; a
+        project or theme ``_markup/render-link.html`` that calls it), a ``%`` not followed
+        by two hex digits is an error: the whole build stops ("invalid URL escape").
 
     Why it matters
         Each of these renders as a 404 or as visible brackets and parentheses in the post.
@@ -47,7 +51,7 @@ class LinkUrlMalformed(Rule):
 
     Fix safety
         Unsafe: the fix changes where the link goes (removes the leading ``/``, repairs the
-        scheme, turns ``\\`` into ``/``, encodes spaces as ``%20``), which is what the
+        scheme, turns ``\\`` into ``/``, encodes spaces as ``%20``, a stray ``%`` as ``%25``), which is what the
         author almost surely meant but cannot be proven. Stray brackets and unclosed
         links are reported without a fix.
     """
