@@ -11,6 +11,34 @@ from blogtools_rules._front_matter_common import memo
 from blogtools_rules.shortcodes_removed import HUGO_VERSION, available
 
 
+# Query parameters the written shortcode carries over (the rest would be dropped silently).
+_CARRIED = {"youtube": {"start"}}
+
+
+def _would_lose(src: str, embed: Any, site: Any) -> str:
+    """What the shortcode would lose of this embed ("" when nothing): the archived text of
+    a post embed, the privacy-enhanced domain, a provider option it has no parameter for."""
+    if embed.form == "blockquote" or embed.provider in ("x", "instagram"):
+        return "replace the archived text of the post, which an offline build or a deleted post no longer shows"
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        parts = urlsplit(src.strip().strip("\"'"))
+        if parts.netloc.lower().endswith("embedly.com"):  # Medium's wrapper: the embed is its src
+            inner = dict(parse_qsl(parts.query)).get("src", "")
+            parts = urlsplit(inner) if inner else parts
+    except ValueError:
+        return ""
+    if embed.provider == "youtube" and "youtube-nocookie.com" in parts.netloc.lower() \
+            and site.setting("privacy.youtube.privacyEnhanced", False) is not True:
+        return "load youtube.com instead of youtube-nocookie.com (set privacy.youtube.privacyEnhanced = true)"
+    dropped = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+                     - _CARRIED.get(embed.provider, set()))
+    if dropped:
+        return "drop the option" + ("s " if len(dropped) > 1 else " ") + ", ".join(f"{k}=" for k in dropped)
+    return ""
+
+
 class EmbedRawHtml(Rule):
     """Raw HTML embed of a known provider in a Hugo post.
 
@@ -42,8 +70,14 @@ class EmbedRawHtml(Rule):
 
     Fix safety
         Unsafe: the shortcode embeds the same content, but its markup differs from the
-        HTML (sizes, attributes, the start time only where the shortcode has one), and with
-        ``unsafe = false`` the fix makes visible what the built site did not show.
+        HTML (sizes, attributes), and with ``unsafe = false`` the fix makes visible what
+        the built site did not show. No fix is offered where the shortcode would lose
+        something: the archived text of an X/Twitter or Instagram post (an offline build
+        or a deleted post shows nothing), the privacy-enhanced youtube-nocookie.com domain
+        (unless ``privacy.youtube.privacyEnhanced`` is on), or an option the shortcode has
+        no parameter for (``rel=0``, ``list=``, ``si=``; YouTube's ``start`` is kept). A
+        shortcode Hugo removed (``gist`` since 0.156, ``tweet``/``twitter`` since 0.142)
+        is never written: the message names the template to add instead.
 
     Options
         ``shortcodes.hugo-version``.
@@ -75,7 +109,12 @@ class EmbedRawHtml(Rule):
             call = embeds.hugo_shortcode(e.embed, names)
             form = {"iframe": "<iframe>", "script": "<script>", "blockquote": "<blockquote>"}.get(e.embed.form, "HTML")
             what = f"raw {form} embed ({provider.title})"
-            if call is not None:
+            lost = _would_lose(doc.text[e.src_start:e.src_end], e.embed, site) if call is not None else ""
+            if call is not None and lost:
+                yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; {call} would {lost}, so "
+                                      "no fix is offered: keep the content visible another way (a link to "
+                                      f"{e.embed.url}) or set unsafe = true", severity=severity)
+            elif call is not None:
                 yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; use {call}",
                                       Fix((Edit(e.start, e.end, call),), safe=False, description=f"use {call}"),
                                       severity=severity)

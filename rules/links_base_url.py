@@ -62,16 +62,19 @@ class LinkOwnBaseUrl(Rule):
             [前回の記事](/posts/2022-02-22/)
 
     Fix safety
-        Safe: on the published site the root-relative path is the same page. Bare URLs
-        (``https://blog.example.org/...`` written as text) are reported without a fix,
-        because the fix would change the visible text.
+        Unsafe: on the published site the root-relative path is the same page, but the
+        post's text changes for everything that reads it outside the site: an RSS or Atom
+        reader, a syndicated copy (dev.to, Qiita, Zenn), a mail digest resolve a
+        root-relative link against their own host. Bare URLs (``https://blog.example.org/...``
+        written as text) are reported without a fix, because the fix would change the
+        visible text.
     """
 
     code = "BT207"
     name = "link-own-base-url"
     summary = "Absolute link to the site's own baseURL where a root-relative path belongs"
     severity = "warning"
-    fixable = "sometimes"
+    fixable = "unsafe"
     default_enabled = False  # style: opt-in (see "Default rules" in the README)
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
@@ -102,5 +105,5 @@ class LinkOwnBaseUrl(Rule):
             a, b = node.url_start, node.url_end
             fix = None
             if node.kind != "autolink" and doc.text[a:b] == url:
-                fix = Fix((Edit(a, b, new),), safe=True, description=f"use {new}")
+                fix = Fix((Edit(a, b, new),), safe=False, description=f"use {new}")
             yield self.diagnostic(doc, a, b, f"absolute link to this site: use the root-relative {new!r}", fix)

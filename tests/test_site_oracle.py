@@ -96,7 +96,7 @@ def test_base_path_site_findings_agree_with_the_build(basepath: Path, tmp_path: 
 
 def test_own_base_url_fix_keeps_the_base_path(basepath: Path, tmp_path: Path) -> None:
     """BT207's root-relative form carries the base path, so BT202 agrees with it."""
-    r = run_cli("lint", str(basepath), "--select", "BT207,BT202", "--fix", "--no-cache", cwd=tmp_path)
+    r = run_cli("lint", str(basepath), "--select", "BT207,BT202", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
     text = (basepath / "content/posts/bundle/index.md").read_text(encoding="utf-8")
     assert "[記事 A に戻る](/blog/posts/a/)" in text, r.stdout + r.stderr
     public = _build(basepath, tmp_path / "build")
