@@ -44,3 +44,27 @@ def test_every_rule_documents_itself() -> None:
     for rule in all_rules().values():
         assert not rule.missing_doc_sections(), (rule.code, rule.missing_doc_sections())
         assert rule.summary and rule.name and rule.code.startswith("BT")
+
+
+def test_rule_pages_are_generated_from_the_rules() -> None:
+    """docs/rules/CODE.md is what `blogtools rule CODE --output-format markdown` prints
+    (regenerate with `python tools/update_readme.py`)."""
+    from blogtools import ruledoc
+    from blogtools.lint.registry import all_rules
+
+    folder = ROOT / "docs" / "rules"
+    rules = all_rules()
+    assert {p.stem for p in folder.glob("BT*.md")} == set(rules)
+    for code, rule in rules.items():
+        page = (folder / f"{code}.md").read_text(encoding="utf-8")
+        assert page == ruledoc.markdown(rule), f"docs/rules/{code}.md is stale: run python tools/update_readme.py"
+
+
+def test_rule_page_in_the_terminal_is_plain_text() -> None:
+    r = run_cli("rule", "BT106", cwd=ROOT)
+    assert r.returncode == 0
+    assert "``" not in r.stdout and "::" not in r.stdout  # no reST markup
+    assert 'dates.style = "any"' in r.stdout  # options as TOML, not Python reprs
+    assert "Measured precision" in r.stdout
+    r = run_cli("rule", "BT2O1", cwd=ROOT)
+    assert r.returncode == 2 and "did you mean BT201" in r.stderr

@@ -13,7 +13,9 @@ def register(sub: Any) -> None:
     p.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(func=list_rules)
     p = sub.add_parser("rule", help="print the documentation of one rule")
-    p.add_argument("code", help="rule code (BT201) or name (link-text-whitespace)")
+    p.add_argument("code", metavar="CODE", help="rule code (BT201) or name (link-text-whitespace)")
+    p.add_argument("--output-format", choices=("text", "markdown"), default="text",
+                   help="text for the terminal (default) or the Markdown of docs/rules/CODE.md")
     p.set_defaults(func=show_rule)
 
 
@@ -47,20 +49,21 @@ def list_rules(args: argparse.Namespace) -> int:
 
 
 def show_rule(args: argparse.Namespace) -> int:
-    from blogtools.lint.registry import lookup
+    from blogtools import ruledoc
+    from blogtools.lint.registry import all_rules, lookup
 
     rule = lookup(args.code)
     if rule is None:
-        print(f"blogtools: unknown rule {args.code!r} (see `blogtools rules`)", file=sys.stderr)
+        import difflib
+
+        known = [r.code for r in all_rules().values()] + [r.name for r in all_rules().values()]
+        asked = args.code.strip()
+        if asked[:2].lower() == "bt":  # BT2O1, bt2l0: letters typed for digits
+            asked = "BT" + asked[2:].upper().translate(str.maketrans("OILS", "0115"))
+        close = [asked] if asked in known else difflib.get_close_matches(asked, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        print(f"blogtools: unknown rule {args.code!r}{hint} (see `blogtools rules`)", file=sys.stderr)
         return 2
-    print(f"{rule.code} {rule.name}: {rule.summary}")
-    print(f"severity: {rule.severity}; fix: {_fix(rule)}; {'on' if rule.default_enabled else 'off'} by default"
-          + ("; site-wide" if rule.site_wide else "") + ("; needs the network" if rule.needs_network else ""))
-    print()
-    print(rule.doc())
-    if rule.options:
-        print()
-        print("Options (config keys):")
-        for opt in rule.options:
-            print(f"  {opt.key} = {opt.default!r}  {opt.help}")
+    page = ruledoc.markdown(rule) if getattr(args, "output_format", "text") == "markdown" else ruledoc.terminal(rule)
+    sys.stdout.write(page)
     return 0
