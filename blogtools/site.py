@@ -155,6 +155,13 @@ def load_site(start: str, generator: str = "auto") -> Site:
         path = os.path.join(root, name)
         if os.path.isfile(path):
             site.generator, site.config_file, site.config = "hugo", path, _read_config(path)
+            # Hugo merges the config folder over the root file, then the build's environment
+            # (production for `hugo`): a real blog kept unsafe = true in config/_default/ and a
+            # comment-only config.toml at the root.
+            for env in ("_default", "production"):
+                folder = os.path.join(root, "config", env)
+                if os.path.isdir(folder):
+                    site.config = _deep_merge(site.config, _read_config_dir(folder)[1])
             break
     else:
         default = os.path.join(root, "config", "_default")
@@ -162,6 +169,9 @@ def load_site(start: str, generator: str = "auto") -> Site:
         if os.path.isdir(default):
             site.generator = "hugo"
             site.config_file, site.config = _read_config_dir(default)
+            production = os.path.join(root, "config", "production")
+            if os.path.isdir(production):
+                site.config = _deep_merge(site.config, _read_config_dir(production)[1])
         elif jekyll:
             site.generator, site.config_file, site.config = "jekyll", jekyll, _read_config(jekyll)
         else:
@@ -172,6 +182,23 @@ def load_site(start: str, generator: str = "auto") -> Site:
     if generator != "auto":
         site.generator = generator
     return site
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` merged into ``base`` (tables merged key by key, ``over`` winning; keys
+    compared without case, as Hugo does)."""
+    out = dict(base)
+    lower = {str(k).lower(): k for k in out}
+    for key, value in over.items():
+        mine = lower.get(str(key).lower())
+        if mine is not None and isinstance(out[mine], dict) and isinstance(value, dict):
+            out[mine] = _deep_merge(out[mine], value)
+        else:
+            if mine is not None:
+                del out[mine]
+            out[key] = value
+            lower[str(key).lower()] = key
+    return out
 
 
 def _read_config_dir(folder: str) -> tuple[str | None, dict[str, Any]]:

@@ -230,3 +230,38 @@ def test_an_invalid_escape_is_an_error_where_a_render_hook_parses_the_url(tmp_pa
     assert text_at(text, d["line"], d["column"], d["end_line"], d["end_column"]) == "%"
     run_cli("lint", str(site), "--select", "BT205", "--fix", "--unsafe-fixes", "--no-cache", cwd=tmp_path)
     assert _hugo_build(site, tmp_path / "fixed").returncode == 0
+
+
+def test_the_config_folder_is_merged_over_the_root_file_as_hugo_does(tmp_path: Path) -> None:
+    """A real blog kept `unsafe = true` in config/_default/ beside a comment-only root
+    config.toml: Hugo keeps the raw HTML, so BT601 must not report it."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    (site / "config" / "_default").mkdir(parents=True)
+    (site / "config" / "_default" / "hugo.toml").write_text(
+        'title = "folder"\n[markup.goldmark.renderer]\nunsafe = true\n', encoding="utf-8")
+    post = site / "content/posts/a.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n<b>強調</b>\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    assert "<b>強調</b>" in (tmp_path / "public/posts/a/index.html").read_text(encoding="utf-8")
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert not [d for d in json.loads(r.stdout) if d["code"] == "BT601"], r.stdout
+    from blogtools.site import load_site
+
+    assert load_site(str(site)).setting("title") == "folder"  # the folder wins, as in Hugo
+
+
+def test_a_missing_theme_is_said_once_instead_of_every_shortcode(tmp_path: Path) -> None:
+    """A snapshot without its theme submodule had 7,661 BT603 findings, one per shortcode."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    with (site / "hugo.toml").open("a", encoding="utf-8") as fh:
+        fh.write('theme = "gone"\n')
+    post = site / "content/posts/a.md"
+    post.write_text(post.read_text(encoding="utf-8") + '\n{{< review-card id="1" >}}\n{{< note >}}x{{< /note >}}\n',
+                    encoding="utf-8")
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert not [d for d in json.loads(r.stdout) if d["code"] == "BT603"], r.stdout
+    assert r.stderr.count("themes/gone is not on disk") == 1, r.stderr
+    (site / "themes" / "gone" / "layouts").mkdir(parents=True)  # the theme is there, without them
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert sorted(d["message"].split("'")[1] for d in json.loads(r.stdout) if d["code"] == "BT603") \
+        == ["note", "review-card"]

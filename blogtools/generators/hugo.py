@@ -536,6 +536,33 @@ class Hugo(Generator):
     def version(self) -> tuple[int, ...] | None:
         return detect_version(self.site.root, repr(self.site.setting("module.hugoVersion", None)))
 
+    def missing_templates(self) -> list[str]:
+        """Themes and modules the config names whose templates are not on disk (a git
+        submodule not checked out, a module not vendored): shortcodes may live there."""
+        cached = self.__dict__.get("_missing_templates")
+        if cached is not None:
+            return cached
+        missing = [os.path.relpath(t, self.site.root) for t in self._themes() if not os.path.isdir(t)]
+        imports = self.site.setting("module.imports", None)
+        if isinstance(imports, dict):
+            imports = [imports]
+        vendor = os.path.join(self.site.root, "_vendor")
+        for item in imports if isinstance(imports, list) else ():
+            path = item.get("path") if isinstance(item, dict) else None
+            if isinstance(path, str) and path and not os.path.isdir(os.path.join(vendor, path)) \
+                    and not os.path.isdir(os.path.join(self._dir(self.site.setting("themesDir"), "themes"), path)):
+                missing.append(path)
+        self.__dict__["_missing_templates"] = missing
+        return missing
+
+    @property
+    def notice(self) -> str:  # type: ignore[override]
+        missing = self.missing_templates()
+        if not missing:
+            return ""
+        return (f"the theme or module {', '.join(missing)} is not on disk (a git submodule not checked out?): "
+                "shortcodes are not checked against templates until it is")
+
     def parsing_hook(self, kind: str) -> str:
         """The render hook that passes every ``kind`` ("link" or "image") destination to
         ``urls.Parse``, which stops the build on an invalid escape ("" when none does): a
