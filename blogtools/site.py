@@ -535,6 +535,8 @@ class SiteModel:
             page = self.by_url.get(key + "/")
             if page is not None:
                 return Target("page" if page.rel else "list", page.url, page)
+            if self.profile.writes_output(key, self):
+                return Target("output", key)
         return self.find_file(path)
 
     def find_file(self, path: str, exact: bool = True) -> Target | None:
@@ -665,23 +667,50 @@ class SiteModel:
         return False
 
     def find_content(self, target: str, page: Page) -> bool:
-        """A ``ref``/``relref`` or ``post_url`` target names an existing content file."""
+        """A ``ref``/``relref`` or ``post_url`` target names an existing content file, the
+        way Hugo's page lookup finds it: without regard to case, ``x.md`` for the bundle
+        ``x/index.md``, a relative path from a leaf bundle's ``index.md`` against the bundle
+        and the folder holding it, the path of a full URL, a top-level folder as its section
+        (with or without ``_index.md``) and taxonomy and term pages by their path."""
         path = target.split("#", 1)[0].strip().strip("\"'")
         if not path:
             return True
-        bases = [folder for folder, _ in self.content_dirs]
+        full_url = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]+", path)
+        if full_url:
+            path = path[full_url.end():] or "/"
+        folders = [folder for folder, _ in self.content_dirs]
+        bases = list(folders)
         if not path.startswith("/") and page.abspath:
-            bases.insert(0, os.path.dirname(page.abspath))
+            here = os.path.dirname(page.abspath)
+            bases[:0] = [here, os.path.dirname(here)] if page.leaf else [here]
         for base in bases:
             full = os.path.normpath(os.path.join(base, path.lstrip("/")))
-            for cand in (full, full + ".md", full + ".markdown", os.path.join(full, "index.md"),
-                         os.path.join(full, "_index.md")):
-                if cand in self.by_abspath or os.path.isfile(cand):
+            cands = [full, full + ".md", full + ".markdown", os.path.join(full, "index.md"),
+                     os.path.join(full, "_index.md")]
+            if full.lower().endswith((".md", ".markdown")):
+                stem = os.path.splitext(full)[0]
+                cands += [os.path.join(stem, "index.md"), os.path.join(stem, "_index.md")]
+            for cand in cands:
+                if cand in self.by_abspath or os.path.isfile(cand) or self._exists_ignoring_case(cand):
                     return True
+            if base in folders and os.path.dirname(full) == os.path.normpath(base) and os.path.isdir(full):
+                return True  # a top-level folder: Hugo makes its section page without _index.md
+        if path.startswith("/"):
+            owner = self.by_url.get(url_key(path.rstrip("/") + "/"))
+            if owner is not None and owner.kind in ("home", "section", "taxonomy", "term"):
+                return True
         if "/" not in path.strip("/"):
             name = path.strip("/")
             stems = self._stems()
             return name in stems or os.path.splitext(name)[0] in stems
+        return False
+
+    def _exists_ignoring_case(self, path: str) -> bool:
+        """A file at ``path`` inside a content folder, letters compared without case."""
+        for folder, _ in self.content_dirs:
+            prefix = folder.rstrip(os.sep) + os.sep
+            if path.startswith(prefix):
+                return self.locate(folder, path[len(prefix):].split(os.sep), exact=False) is not None
         return False
 
     def _stems(self) -> set[str]:

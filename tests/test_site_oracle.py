@@ -265,3 +265,36 @@ def test_a_missing_theme_is_said_once_instead_of_every_shortcode(tmp_path: Path)
     r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert sorted(d["message"].split("'")[1] for d in json.loads(r.stdout) if d["code"] == "BT603") \
         == ["note", "review-card"]
+
+
+def test_ref_targets_and_outputs_resolve_as_hugo_resolves_them(tmp_path: Path) -> None:
+    """ref/relref as Hugo's page lookup finds them, and the feeds Hugo writes (reproduced from
+    a real 2,000-page blog whose 63 false BT202 were all of these kinds)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    content = site / "content"
+    (content / "openpgp").mkdir()  # a top-level section without _index.md
+    (content / "openpgp" / "keys.md").write_text("---\ntitle: 鍵\n---\n本文\n", encoding="utf-8")
+    (content / "remark").mkdir()
+    (content / "remark" / "Get-A-PC.md").write_text("---\ntitle: PC\ntags: [astronomy]\n---\n本文\n",
+                                                    encoding="utf-8")
+    (content / "typst" / "1-about").mkdir(parents=True)
+    (content / "typst" / "x-misc.md").write_text("---\ntitle: misc\n---\n本文\n", encoding="utf-8")
+    (content / "typst" / "bundle").mkdir()
+    (content / "typst" / "bundle" / "index.md").write_text("---\ntitle: b\n---\n本文\n", encoding="utf-8")
+    (content / "typst" / "1-about" / "index.md").write_text(
+        "---\ntitle: about\n---\n"
+        '[節]({{< ref "/openpgp" >}}) [タグ]({{< ref "/tags/astronomy" >}}) [大小]({{< ref "/remark/get-a-pc.md" >}})\n'
+        '[兄弟]({{< relref "./x-misc.md" >}}) [束]({{< ref "bundle.md" >}})'
+        ' [全体](https://example.com/index.xml) [節の RSS](/posts/index.xml) [地図](/sitemap.xml)\n',
+        encoding="utf-8")
+    built = _hugo_build(site, tmp_path / "public")
+    assert built.returncode == 0, built.stdout + built.stderr
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(r.stdout) == [], r.stdout
+    page = content / "typst" / "1-about" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + '[無い]({{< ref "/nowhere.md" >}})\n', encoding="utf-8")
+    built = _hugo_build(site, tmp_path / "broken")
+    assert built.returncode != 0 and "REF_NOT_FOUND" in built.stdout + built.stderr
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert ["REF_NOT_FOUND" in d["message"] and "/nowhere.md" in d["message"] for d in json.loads(r.stdout)] \
+        == [True], r.stdout

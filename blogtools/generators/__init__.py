@@ -120,6 +120,11 @@ class Generator:
     def version(self) -> tuple[int, ...] | None:
         return None
 
+    def writes_output(self, key: str, model: Any) -> bool:
+        """Whether the generator writes a file at URL ``key`` that is no page, alias or
+        static file (a feed, a sitemap); ``model`` is the site model asking."""
+        return False
+
 
 def for_site(site: "Site") -> Generator:
     if site.generator == "hugo":

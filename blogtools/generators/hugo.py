@@ -536,6 +536,18 @@ class Hugo(Generator):
     def version(self) -> tuple[int, ...] | None:
         return detect_version(self.site.root, repr(self.site.setting("module.hugoVersion", None)))
 
+    def writes_output(self, key: str, model: Any) -> bool:
+        """Hugo's default outputs: RSS (``index.xml``) of the home, section and taxonomy
+        pages, ``/sitemap.xml``, and ``/robots.txt`` with ``enableRobotsTXT``."""
+        if key == "/sitemap.xml":
+            return "sitemap" not in self.disabled
+        if key == "/robots.txt":
+            return self.site.setting("enableRobotsTXT", False) is True and "robotstxt" not in self.disabled
+        if key.endswith("/index.xml") and "rss" not in self.disabled:
+            owner = model.by_url.get(key[: -len("index.xml")])
+            return owner is not None and owner.kind in ("home", "section", "taxonomy", "term")
+        return False
+
     def missing_templates(self) -> list[str]:
         """Themes and modules the config names whose templates are not on disk (a git
         submodule not checked out, a module not vendored): shortcodes may live there."""
