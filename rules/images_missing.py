@@ -77,6 +77,8 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
         return "ok", target
     loose = _case_insensitive(model, page, ref)
     if loose is not None:
+        if loose.kind == "resource" and loose.page is page and _hook(model, "image"):
+            return "ok", loose  # Hugo's embedded image hook finds a page resource whatever its case
         return "case", loose
     tail = _tail_in_bundle(model, page, url) if page.bundle_dir else ""
     if tail:
@@ -85,6 +87,11 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
     if split is not None and split.path and model.another_site(split.path):
         return "outside", None  # another repository's GitHub Pages site may serve it
     return "missing", None
+
+
+def _hook(model: SiteModel, kind: str) -> bool:
+    hook = getattr(model.profile, "embedded_hook", None)
+    return bool(hook and model.memo(("embedded-hook", kind), lambda: hook(kind)))
 
 
 def _case_insensitive(model: SiteModel, page: Page, ref: ImageRef) -> Target | None:
@@ -171,14 +178,32 @@ class ImageMissing(Rule):
         for model, page, ref, _ in each(self, site, "missing"):
             where = f"front matter {ref.key!r}" if ref.where == "front matter" else \
                 f"shortcode {ref.key}" if ref.where == "shortcode" else "image"
-            yield self.at(page.path, ref.pos, f"{where} {ref.url!r} not found: no page resource or static file at "
+            nothing = "no page resource or static file" if model.profile.name == "hugo" else "no file"
+            yield self.at(page.path, ref.pos, f"{where} {_shown(page, ref)} not found: {nothing} at "
                           f"this path{_hint(model, page, ref)}", offsets=ref.span or (0, 0))
+
+
+def _shown(page: Page, ref: ImageRef) -> str:
+    """The image as the message shows it: as written in the source, and where the generator
+    made another URL of it (Liquid evaluated, a layout's prefix), that URL too."""
+    facts = page.facts or {}
+    written = None
+    if ref.where == "front matter":
+        written = ((facts.get("front_matter") or {}).get("written") or {}).get(ref.key)
+        if written is not None:
+            return f"{written!r} (the layout writes {ref.url!r})"
+    elif ref.span is not None:
+        written = next((link.get("written") for link in facts.get("links") or ()
+                        if link.get("kind") == "image" and tuple(link.get("url_span") or ()) == ref.span), None)
+        if written is not None:
+            return f"{written!r} ({ref.url!r} on the built site)"
+    return repr(ref.url)
 
 
 def _hint(model: SiteModel, page: Page, ref: ImageRef) -> str:
     """For an absolute path into a folder of a section that is no page: say so."""
-    if not ref.url.startswith("/"):
-        return ""
+    if not ref.url.startswith("/") or model.profile.name != "hugo":
+        return ""  # (bundles and sections are Hugo's)
     split = model.split(ref.url, page)
     if split is None or not split.path.startswith("/"):
         return ""

@@ -63,7 +63,8 @@ class LinkTargetMissing(Rule):
             if ref.path.lower().endswith((".md", ".markdown")) and not md_links_work \
                     and _source_exists(model, page, link["url"]):
                 continue  # a link to the Markdown source: BT206
-            if not model.content_exists(ref.path) and not model.another_site(ref.path):
+            if not model.content_exists(ref.path) and not model.another_site(ref.path) \
+                    and not _found_by_hook(model, page, link):
                 yield self._missing(model, page.facts or {}, link, ref)
         for page in model.report_pages:
             yield from self._templates(model, page)
@@ -102,6 +103,16 @@ class LinkTargetMissing(Rule):
                         and not _post_exists(model, name):
                     yield self.at(f["path"], tuple(p), f"{{% post_url {name} %}}: no post in _posts is named "
                                   f"{name!r}; Jekyll stops the build", offsets=tuple(span))
+
+
+def _found_by_hook(model: SiteModel, page: Any, link: dict[str, Any]) -> bool:
+    """Hugo's embedded link render hook (multilingual sites) looks a destination up as a page
+    path first: ``posts/x/`` from any page is the page ``posts/x``."""
+    hook = getattr(model.profile, "embedded_hook", None)
+    if hook is None or link.get("kind") == "image" or not model.memo(("embedded-hook", "link"), lambda: hook("link")):
+        return False
+    url = (link.get("url") or "").split("#", 1)[0].split("?", 1)[0]
+    return bool(url) and model.find_content("/" + url.lstrip("/"), page)
 
 
 def _source_exists(model: SiteModel, page: Any, url: str) -> bool:

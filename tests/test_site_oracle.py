@@ -298,3 +298,25 @@ def test_ref_targets_and_outputs_resolve_as_hugo_resolves_them(tmp_path: Path) -
     r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert ["REF_NOT_FOUND" in d["message"] and "/nowhere.md" in d["message"] for d in json.loads(r.stdout)] \
         == [True], r.stdout
+
+
+@pytest.mark.parametrize("multilingual", [True, False])
+def test_embedded_render_hooks_find_pages_and_resources(tmp_path: Path, multilingual: bool) -> None:
+    """On a multilingual site Hugo's embedded render hooks look destinations up as pages and
+    page resources (an image without regard to case): `Image.png` for image.png and
+    `posts/c/` from another page work there and 404 elsewhere (reproduced from a real
+    multilingual blog with 2 BT202 and 3 BT303 that its build did not have)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    if multilingual:
+        with (site / "hugo.toml").open("a", encoding="utf-8") as fh:
+            fh.write('defaultContentLanguage = "ja"\n[languages.ja]\nweight = 1\n[languages.en]\nweight = 2\n')
+    bundle = site / "content" / "posts" / "b"
+    bundle.mkdir()
+    (bundle / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (bundle / "index.md").write_text("---\ntitle: b\n---\n![図](Image.png) [記事](posts/a/)\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    broken, working = _broken_in_build(tmp_path / "public", "https://example.com/")
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    reported = {d["message"].split("'")[1] for d in json.loads(r.stdout) if d["code"] in LINK_RULES}
+    assert reported == broken, (reported, broken)
+    assert bool(broken) is not multilingual  # the hooks made them work

@@ -575,6 +575,18 @@ class Hugo(Generator):
         return (f"the theme or module {', '.join(missing)} is not on disk (a git submodule not checked out?): "
                 "shortcodes are not checked against templates until it is")
 
+    def embedded_hook(self, kind: str) -> bool:
+        """Whether Hugo's own ``kind`` ("link"/"image") render hook renders the content: it
+        looks destinations up as pages and page resources (an image without regard to case)
+        before taking them as URLs. ``useEmbedded``: "always"; "auto" (the default) and
+        "fallback" on a multilingual site, unless the project or theme has its own hook."""
+        for folder in self.layout_dirs():
+            for rel in (f"_markup/render-{kind}.html", f"_default/_markup/render-{kind}.html"):
+                if os.path.isfile(os.path.join(folder, rel)):
+                    return False
+        mode = str(self.site.setting(f"markup.goldmark.renderHooks.{kind}.useEmbedded", "auto")).lower()
+        return mode == "always" or mode in ("auto", "fallback") and len(self.languages) > 1
+
     def parsing_hook(self, kind: str) -> str:
         """The render hook that passes every ``kind`` ("link" or "image") destination to
         ``urls.Parse``, which stops the build on an invalid escape ("" when none does): a
