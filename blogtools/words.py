@@ -539,6 +539,7 @@ class Variant:
     written: str
     pages: int
     how: str  # "case", "separators", "width", "spelling", combined with " and "
+    why: str = ""  # for a spelling: what decided it (the dictionary, the site's evidence)
 
 
 @dataclass
@@ -572,7 +573,8 @@ def _preference(written: str, pages: int) -> tuple[Any, ...]:
 
 
 def term_clusters(terms: Iterable[tuple[str, str, Any]], fuzzy: bool = True, min_length: int = 5,
-                  ignore: Iterable[str] = ()) -> list[Cluster]:
+                  ignore: Iterable[str] = (), evidence: Any = None, misspelt: Any = None,
+                  is_word: Any = None) -> list[Cluster]:
     """Near-duplicate spellings among taxonomy terms, per key.
 
     ``terms`` are (key, term as written, page) triples. Spellings with the same
@@ -581,6 +583,13 @@ def term_clusters(terms: Iterable[tuple[str, str, Any]], fuzzy: bool = True, min
     way the URL is, then to lower case). With ``fuzzy``, a term of at least ``min_length``
     letters used on at most half as many pages as a term one edit away (two for terms of
     ten letters or more) is a misspelling of it (see :func:`plausible_typo`).
+
+    The site and the dictionaries can decide instead of the counts of one key:
+    ``evidence(folded)`` is the number of pages using a term anywhere (every taxonomy, link
+    texts, headings, prose), so a 2-2 tie of tags goes to the spelling the rest of the site
+    uses; ``misspelt(folded)`` is the set of folded corrections the dictionaries know for a
+    term: a known misspelling loses to its correction whatever the counts, and a correction
+    never becomes its misspelling; ``is_word(folded)``: two real words are never merged.
     """
     skip = {fold_term(i) for i in ignore}
     pages: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -614,18 +623,34 @@ def term_clusters(terms: Iterable[tuple[str, str, Any]], fuzzy: bool = True, min
                 if len(f) < min_length or f in skip:
                     continue
                 total = groups[(key, f)][2]
-                best = None
+                wrong = misspelt(f) if misspelt is not None else ()
+                ev_f = max(total, evidence(f)) if evidence is not None else total
+                best, best_score, why = None, -1, ""
                 for other, d in index.near(f, 2 if len(f) >= 10 else 1):
+                    if not plausible_typo(f, other):
+                        continue
                     o_total = groups[(key, other)][2]
-                    if o_total >= 2 * total and o_total >= 2 and plausible_typo(f, other):
-                        if best is None or o_total > groups[(key, best)][2]:
-                            best = other
+                    if other in wrong:
+                        score, reason = 10**9 + o_total, "a known misspelling"
+                    elif misspelt is not None and f in misspelt(other):
+                        continue  # the other one is the misspelling
+                    elif is_word is not None and is_word(f) and is_word(other):
+                        continue  # two words
+                    else:
+                        ev_o = max(o_total, evidence(other)) if evidence is not None else o_total
+                        if not (ev_o >= 2 * ev_f and ev_o >= 2):
+                            continue
+                        score = ev_o
+                        reason = "" if evidence is None or (o_total >= 2 * total and ev_o == o_total) else \
+                            f"the site uses it on {ev_o} page{'s' if ev_o != 1 else ''}, this spelling on {ev_f}"
+                    if score > best_score:
+                        best, best_score, why = other, score, reason
                 if best is None:
                     continue
                 keep, keep_pages, _ = groups[(key, best)]
                 cl = clusters.setdefault((key, best), Cluster(key, keep, keep_pages))
                 for written, ps in sorted(pages[(key, f)].items()):
-                    cl.variants.append(Variant(written, len(ps), "spelling"))
+                    cl.variants.append(Variant(written, len(ps), "spelling", why))
     return sorted(clusters.values(), key=lambda c: (c.key, -c.pages, c.keep))
 
 
@@ -637,6 +662,7 @@ class WordSuspect:
     common: str
     rare_pages: int
     common_pages: int
+    real: bool = False  # both are English words (a confusion only context can confirm)
 
 
 def word_counts(pages: Iterable[dict[str, Any]], field_name: str = "w") -> dict[str, int]:
@@ -648,12 +674,15 @@ def word_counts(pages: Iterable[dict[str, Any]], field_name: str = "w") -> dict[
 
 
 def word_suspects(counts: dict[str, int], candidates: Iterable[str], *, rare_max: int = 2,
-                  min_length: int = 6, ignore: Iterable[str] = ()) -> list[WordSuspect]:
+                  min_length: int = 6, ignore: Iterable[str] = (), is_word: Any = None,
+                  max_distance: int = 1) -> list[WordSuspect]:
     """For each rare candidate word, the most used word one edit away that it may misspell.
 
     Only ASCII words of at least ``min_length`` letters used on at most ``rare_max``
     pages are candidates; a neighbour must be used on more pages and pass
     :func:`plausible_typo`. Whether the context supports the correction is for the caller.
+    With ``is_word`` (a dictionary test), a pair of two words is marked ``real``; with
+    ``max_distance`` 2, words of nine letters or more may be two edits apart.
     """
     skip = {fold(i) for i in ignore}
     cands = sorted({c for c in candidates if c.isascii() and len(c) >= min_length and c not in skip
@@ -665,12 +694,13 @@ def word_suspects(counts: dict[str, int], candidates: Iterable[str], *, rare_max
     out = []
     for c in cands:
         best = None
-        for other, _ in index.near(c, 1):
-            if counts[other] > counts[c] and plausible_typo(c, other):
+        for other, d in index.near(c, max_distance if len(c) >= 9 else 1):
+            if counts[other] > counts[c] and plausible_typo(c, other) and (d == 1 or counts[other] >= 3 * counts[c]):
                 if best is None or counts[other] > counts[best]:
                     best = other
         if best is not None:
-            out.append(WordSuspect(c, best, counts[c], counts[best]))
+            real = is_word is not None and is_word(c) and is_word(best)
+            out.append(WordSuspect(c, best, counts[c], counts[best], real))
     return out
 
 
@@ -1038,3 +1068,374 @@ def dictionary(path: str) -> tuple[DictRule, ...]:
     except OSError as exc:
         raise DictionaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return _cached(os.path.abspath(path), mtime)
+
+
+# --------------------------------------------------------------------------- English
+# The English misspelling dictionary is codespell's (PyPI ``codespell``, data in
+# ``codespell_lib/data/``), read from the installed package at run time: its word lists are
+# CC BY-SA 3.0 (derived from Wikipedia's lists of common misspellings) and are neither
+# copied into blogtools nor changed (see rules/data/ENGLISH-DICTIONARY.md). Only the data
+# files are read; codespell's (GPL-2.0) code is never imported.
+ENGLISH_FILES = ("dictionary.txt", "dictionary_rare.txt")  # codespell's default, "clear,rare"
+_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules", "data")
+_TRIPLE = re.compile(r"([a-z])\1\1")
+_ASCII_WORD = re.compile(r"[a-z][a-z0-9]*\Z")
+
+
+def data_path(name: str) -> str:
+    """A file of rules/data (installed as blogtools_rules/data)."""
+    try:
+        import blogtools_rules
+
+        return os.path.join(os.path.dirname(blogtools_rules.__file__), "data", name)
+    except ImportError:  # pragma: no cover
+        return os.path.join(_DATA, name)
+
+
+def english_files() -> list[str]:
+    """The codespell dictionary files to read, [] when codespell is not installed."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("codespell_lib")  # finds the package without importing it
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    for base in spec.submodule_search_locations:
+        files = [os.path.join(base, "data", f) for f in ENGLISH_FILES]
+        if all(os.path.isfile(f) for f in files):
+            return files
+    return []
+
+
+def english_stamp() -> str:
+    """What English results depend on (for cache keys): the dictionary files' sizes and times."""
+    out = []
+    for path in [*english_files(), data_path("technical-words.txt")]:
+        try:
+            st = os.stat(path)
+            out.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            out.append(f"{path}:-")
+    return ";".join(out)
+
+
+class English:
+    """codespell's misspellings (``misspelling->correction``), parsed on first use.
+
+    An entry has one correction (fixable), several (``aache->cache, ache,``: no fix) or one
+    with a reason (``x->y, reason``: no fix). ``is_word`` knows the words that are the
+    corrections of some misspelling (some 18,000 common English words), the words of
+    ``rules/data/technical-words.txt`` and nothing else: it is a "certainly a word" test,
+    not a spell checker.
+    """
+
+    source = "codespell"
+
+    def __init__(self, files: Iterable[str], technical: Iterable[str] = ()) -> None:
+        self.files = list(files)
+        self.technical = frozenset(fold(t) for t in technical)
+        self._table: dict[str, str] | None = None
+        self._known: frozenset[str] | None = None
+
+    @property
+    def table(self) -> dict[str, str]:
+        if self._table is None:
+            table: dict[str, str] = {}
+            for path in self.files:
+                try:
+                    with open(path, encoding="utf-8") as fh:
+                        for line in fh:
+                            key, sep, data = line.partition("->")
+                            if sep:
+                                table[key.lower()] = data.strip()
+                except OSError:
+                    continue
+            for t in self.technical:
+                table.pop(t, None)
+            self._table = table
+        return self._table
+
+    def lookup(self, folded: str) -> tuple[tuple[str, ...], bool] | None:
+        """(corrections, fixable) of a misspelt folded word, or None."""
+        data = self.table.get(folded)
+        if data is None:
+            return None
+        comma = data.rfind(",")
+        if comma < 0:
+            return (data,), True
+        if comma == len(data) - 1:
+            data = data[:comma]
+        else:
+            data = data[:comma]  # the rest is the reason
+        return tuple(c.strip() for c in data.split(",") if c.strip()), False
+
+    def single(self, folded: str) -> str | None:
+        """The one correction of a misspelt word (folded), or None."""
+        found = self.lookup(folded)
+        return fold(found[0][0]) if found and found[1] and " " not in found[0][0] else None
+
+    @property
+    def known(self) -> frozenset[str]:
+        if self._known is None:
+            values = "\n".join(self.table.values()).lower()
+            self._known = frozenset(re.findall(r"[a-z][a-z0-9']*", values)) | self.technical
+        return self._known
+
+    def is_word(self, folded: str) -> bool:
+        return folded in self.known and folded not in self.table
+
+
+@lru_cache(maxsize=1)
+def english() -> English | None:
+    """The English dictionary (codespell's), or None when codespell is not installed."""
+    files = english_files()
+    if not files:
+        return None
+    return English(files, _technical_words())
+
+
+def _technical_words() -> list[str]:
+    try:
+        with open(data_path("technical-words.txt"), encoding="utf-8") as fh:
+            return [w.strip() for w in fh if w.strip() and not w.startswith("#")]
+    except OSError:
+        return []
+
+
+def fix_case(written: str, correction: str) -> str:
+    """``correction`` in the case of ``written`` (codespell's rule; a correction with capitals
+    of its own, a name like ``Kubernetes``, keeps them unless the word is all capitals)."""
+    if written.isupper() and len(written) > 1:
+        return correction.upper()
+    if correction != correction.lower():
+        return correction
+    if written[:1].isupper():
+        return correction[:1].upper() + correction[1:]
+    return correction
+
+
+def triple_letter(folded: str, is_known: Any) -> str | None:
+    """``esssay`` → ``essay``: one letter written three times inside a word (no English
+    word has that); the doubled or single form that ``is_known``, else None."""
+    if len(folded) < 5 or not _ASCII_WORD.match(folded):
+        return None
+    runs = list(_TRIPLE.finditer(folded))
+    if len(runs) != 1:
+        return None
+    m = runs[0]
+    a, b, c = m.start(), m.end(), m.group(1)
+    if a == 0 or b >= len(folded) or folded[b] == c:
+        return None  # at an end (brrr, ahhh, www) or four or more (emphasis)
+    for candidate in (folded[:a] + c * 2 + folded[b:], folded[:a] + c + folded[b:]):
+        if is_known(candidate):
+            return candidate
+    return None
+
+
+def compound(folded: str, eng: English, is_known: Any) -> str | None:
+    """``numericalcomputaion`` → ``numericalcomputation``: a term written as one word whose
+    one part is a known word and the other a misspelling with a single correction."""
+    if len(folded) < 9 or not _ASCII_WORD.match(folded):
+        return None
+    for i in range(3, len(folded) - 3):
+        left, right = folded[:i], folded[i:]
+        # The misspelt part has six letters or more and its slip is away from the joint:
+        # else a letter moved across it (signals+ervice, observ+ability) fits too.
+        if len(right) >= 6 and is_known(left):
+            fixed = eng.single(right)
+            if fixed and fixed.isalpha() and common_ends(right, fixed)[0] >= 2:
+                return left + fixed
+        if len(left) >= 6 and is_known(right):
+            fixed = eng.single(left)
+            if fixed and fixed.isalpha() and common_ends(left, fixed)[1] >= 2:
+                return fixed + right
+    return None
+
+
+@dataclass
+class Spelling:
+    """A misspelt word: what to write instead and which dictionary says so."""
+
+    written: str
+    corrections: tuple[str, ...]  # written the way the word is (case)
+    fixable: bool
+    source: str  # "codespell", "letters" (a letter tripled), "compound", or a prh file's label
+    how: str = ""  # a short reason for the message
+
+
+ENGLISH_MIN = 4  # shorter words are not looked up (rin, COO, LoD, add-ons: names and parts)
+CAMEL = re.compile(r"[a-z][A-Z]")
+APOSTROPHES = "'\u2019"
+
+
+_CJK_ADJACENT = re.compile(f"[{_KANJI}{_KATAKANA}\u3040-\u309f\u3000-\u303f\uff01-\uff20\uff3b-\uff40\uff5b-\uff65]")
+
+
+def cjk_adjacent(ch: str) -> bool:
+    """Whether a character next to a Latin word is Japanese or Chinese text: kana, kanji,
+    CJK or full-width punctuation (``Kubernetsクラスタ``, ``（Kubernets）``)."""
+    return bool(_CJK_ADJACENT.match(ch))
+
+
+def contraction(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of a word with an apostrophe (couldn't, O'Reilly)."""
+    if end + 1 < len(text) and text[end] in APOSTROPHES and text[end + 1].isalpha():
+        return True
+    return start >= 2 and text[start - 1] in APOSTROPHES and text[start - 2].isalpha()
+
+
+def speller_check(written: str, eng: English | None, is_known: Any, *, terms: bool = False,
+                  site_word: Any = None) -> Spelling | None:
+    """What the English dictionary (and the tripled-letter and compound checks) say of one
+    word as written. ``is_known(folded)``: a word of the site or of English;
+    ``site_word(folded)``: a word the site uses on several pages (never a compound slip)."""
+    if eng is None:
+        return None
+    folded = fold(written)
+    if not folded.isascii() or len(folded) < ENGLISH_MIN or CAMEL.search(written):
+        return None  # short words and identifiers (doubleClick, SemVer) are no prose words
+    found = eng.lookup(folded)
+    if found is not None:
+        corrections, fixable = found
+        if not corrections:
+            return None
+        return Spelling(written, tuple(fix_case(written, c) for c in corrections), fixable, "codespell")
+    if eng.is_word(folded) or len(folded) < 5:
+        return None
+    fixed = triple_letter(folded, is_known)
+    how = "a letter written three times"
+    if fixed is None and terms:
+        # a term is a name, never an interjection: the doubled letter without confirmation
+        m = _TRIPLE.search(folded)
+        if m and _ASCII_WORD.match(folded) and len(_TRIPLE.findall(folded)) == 1 and 0 < m.start() \
+                and m.end() < len(folded) and folded[m.end()] != m.group(1):
+            fixed = folded[: m.start()] + m.group(1) * 2 + folded[m.end() :]
+    if fixed is not None:
+        return Spelling(written, (match_case(written, folded, fixed),), True, "letters", how)
+    fixed = None if site_word is not None and site_word(folded) else compound(folded, eng, is_known)
+    if fixed is not None:
+        return Spelling(written, (match_case(written, folded, fixed),), True, "compound",
+                        "a misspelt word inside it")
+    return None
+
+
+class SiteWords:
+    """The site's word evidence, built once per run from the word facts and shared by the
+    word rules: page counts of words (prose, labels, title), of terms (every taxonomy key,
+    folded with :func:`fold_term`) and of label bigrams; and the positions BT401 reported,
+    so that BT402 and BT403 say nothing more at the same place."""
+
+    def __init__(self, pages: list[dict[str, Any]]) -> None:
+        self.pages = pages
+        self.counts: dict[str, int] = word_counts(pages)
+        self._terms: dict[str, int] | None = None
+        self._bigrams: dict[str, int] | None = None
+        self._forms: dict[str, str] | None = None
+        self.claims: dict[tuple[str, int], str] = {}  # (path, start offset) -> message part
+        self.claimed_terms: set[tuple[str, int, int]] = set()  # (path, line, column) of terms
+
+    @property
+    def terms(self) -> dict[str, int]:
+        if self._terms is None:
+            from collections import Counter
+
+            c: Counter[str] = Counter()
+            for p in self.pages:
+                c.update({fold_term(v) for _, v, _ in term_values(p) if v.strip()})
+            self._terms = dict(c)
+        return self._terms
+
+    @property
+    def bigrams(self) -> dict[str, int]:
+        """Pages using each pair of adjacent label words, keyed ``first_second``."""
+        if self._bigrams is None:
+            self._bigrams = word_counts(self.pages, "bg")
+        return self._bigrams
+
+    def term_form(self, folded_term: str) -> str | None:
+        """The site's most used spelling of a term (folded with fold_term), or None."""
+        if self._forms is None:
+            from collections import Counter
+
+            forms: dict[str, Counter[str]] = defaultdict(Counter)
+            for p in self.pages:
+                for w in {v.strip() for _, v, _ in term_values(p) if v.strip()}:
+                    forms[fold_term(w)][w] += 1
+            self._forms = {f: min(c.items(), key=lambda kv: _preference(kv[0], kv[1]))[0] for f, c in forms.items()}
+        return self._forms.get(folded_term)
+
+    def evidence(self, folded_term: str) -> int:
+        """Pages using a term (folded with fold_term) anywhere: as a term of any taxonomy or
+        as a word of the prose, headings, link texts and titles (the larger count)."""
+        return max(self.terms.get(folded_term, 0), self.counts.get(folded_term, 0))
+
+    def site_word(self, folded: str) -> bool:
+        """A word of the site's own prose: on two pages or more (a term does not count: a
+        misspelt category is copied from post to post)."""
+        return self.counts.get(folded, 0) >= 2
+
+    def is_known(self, folded: str) -> bool:
+        """A word the site uses (on any page, as a word or a term) or English knows."""
+        if self.counts.get(folded) or self.terms.get(folded):
+            return True
+        eng = english()
+        return eng is not None and eng.is_word(folded)
+
+
+_SITE_WORDS: list[Any] = [None, None, 0]
+
+
+def site_words(site: Any) -> SiteWords:
+    """The :class:`SiteWords` of this run's pages, built once and shared by the word rules
+    (a run sets ``site.pages`` to a new list: the list and its length identify the run)."""
+    pages = site.pages
+    if _SITE_WORDS[0] is not pages or _SITE_WORDS[2] != len(pages):
+        _SITE_WORDS[:] = [pages, SiteWords([p for p in pages if facts_of(p)]), len(pages)]
+    return _SITE_WORDS[1]
+
+
+def dictionary_misspelt(rules: Iterable[DictRule] = (), use_english: bool = True) -> Any:
+    """``misspelt(folded_term) -> set of folded corrections``: what the English dictionary
+    (with the tripled-letter and compound checks) and the prh ``rules`` know of a term."""
+    eng = english() if use_english else None
+    rules = list(rules)
+    memo: dict[str, frozenset[str]] = {}
+
+    def is_known(f: str) -> bool:
+        return eng is not None and eng.is_word(f)
+
+    def misspelt(folded: str) -> frozenset[str]:
+        if folded in memo:
+            return memo[folded]
+        out: set[str] = set()
+        if folded.isascii():
+            found = speller_check(folded, eng, is_known, terms=True) if _ASCII_WORD.match(folded) else None
+            if found is not None:
+                out |= {fold_term(c) for c in found.corrections}
+        for rule in rules:
+            if rule.may_match(folded):
+                new = apply_rule(rule, folded)
+                if new != folded:
+                    out.add(fold_term(new))
+        memo[folded] = frozenset(out)
+        return memo[folded]
+
+    return misspelt
+
+
+def builtin_rules(extra: Iterable[str] = (), builtin: bool = True) -> list[DictRule]:
+    """The prh rules of the starter dictionary and of ``extra`` files (unreadable ones skipped)."""
+    out: list[DictRule] = []
+    for path in ([builtin_path()] if builtin else []) + list(extra):
+        try:
+            out.extend(dictionary(path))
+        except DictionaryError:
+            continue
+    return out
+
+
+def is_english_word(folded: str) -> bool:
+    eng = english()
+    return eng is not None and eng.is_word(folded)

@@ -100,18 +100,35 @@ class VocabularyNearDuplicate(Rule):
         if not fuzzy:
             words.note_once(f"{self.code} {self.name}: spelling comparison skipped: install rapidfuzz "
                             "(pip install 'blogtools[words]')")
+        sw = words.site_words(site)
         values = [term_values(page, keys, site.generator) for page in site.pages]
-        clusters = words.term_clusters(((key, value, i) for i, vs in enumerate(values) for key, value in vs),
-                                       fuzzy=fuzzy, min_length=self.option("vocabulary.min-length"),
-                                       ignore=self.option("vocabulary.ignore"))
+        clusters = site_clusters(values, sw, self.settings, fuzzy)
         variants = {(c.key, v.written): (c, v) for c in clusters for v in c.variants}
+        ignore = {words.fold_term(i) for i in self.option("vocabulary.ignore")}
+        phrases = _PhraseCheck(sw, ignore, self.option("vocabulary.min-length")) if fuzzy else None
         for page, vs in zip(site.pages, values):
-            if not any((key, value.strip()) in variants for key, value in vs):
+            hit = any((key, value.strip()) in variants for key, value in vs)
+            if not hit and (phrases is None or not any(phrases.suspect(value) for _, value in vs)):
                 continue
             for t in page_terms(page, keys, site.generator):
+                if (t.path, t.pos[0], t.pos[1]) in sw.claimed_terms:
+                    continue  # BT401 reported it, with this evidence
                 found = variants.get((t.key, t.value.strip()))
                 if found is not None:
                     yield self._diagnostic(t, *found)
+                elif phrases is not None:
+                    fixed = phrases.fix(t.value.strip())
+                    if fixed is not None:
+                        yield self._phrase_diagnostic(t, *fixed)
+
+    def _phrase_diagnostic(self, t: words.Term, new: str, why: str) -> Diagnostic:
+        what = _SINGULAR.get(t.key, t.key)
+        value = t.value.strip()
+        d = self.at(t.path, t.pos, f'{what} "{value}" looks like a misspelling of "{new}": {why}',
+                    offsets=(t.start, t.end) if t.start >= 0 else (0, 0))
+        if t.start >= 0:
+            d.fix = Fix((Edit(t.start, t.end, new),), safe=False, description=f"write {new!r}")
+        return d
 
     def _diagnostic(self, t: words.Term, cluster: words.Cluster, variant: words.Variant) -> Diagnostic:
         what = _SINGULAR.get(t.key, t.key)
@@ -122,12 +139,78 @@ class VocabularyNearDuplicate(Rule):
         else:
             head = f'{what} "{value}" differs from "{cluster.keep}" only by {variant.how}'
         message = f'{head}: "{cluster.keep}" is on {pages(cluster.pages)}, "{value}" on {pages(variant.pages)}'
-        if variant.pages == cluster.pages:
+        if variant.why:
+            message += f" ({variant.why})"
+        elif variant.pages == cluster.pages:
             message += " (a tie goes to the spelling written as in the term's URL)"
         d = self.at(t.path, t.pos, message, offsets=(t.start, t.end) if t.start >= 0 else (0, 0))
         if t.start >= 0:
             d.fix = Fix((Edit(t.start, t.end, cluster.keep),), safe=False, description=f"write {cluster.keep!r}")
         return d
+
+
+def site_clusters(values: list[list[tuple[str, str]]], sw: "words.SiteWords | None", settings: dict[str, Any],
+                  fuzzy: bool = True) -> list[words.Cluster]:
+    """The near-duplicate clusters of the site's terms, with the site's evidence (every
+    taxonomy, labels and prose) and the dictionaries deciding ties and direction."""
+    rules = words.builtin_rules(settings.get("typos.dictionaries", []), settings.get("typos.builtin", True))
+    english = settings.get("typos.english", True)
+    return words.term_clusters(((key, value, i) for i, vs in enumerate(values) for key, value in vs),
+                               fuzzy=fuzzy, min_length=settings.get("vocabulary.min-length", 5),
+                               ignore=settings.get("vocabulary.ignore", []),
+                               evidence=sw.evidence if sw is not None else None,
+                               misspelt=words.dictionary_misspelt(rules, english),
+                               is_word=words.is_english_word if english else None)
+
+
+class _PhraseCheck:
+    """A term of several words one of which is a rare slip of a common word, where the
+    corrected phrase is written elsewhere (``transfer-leaning``: "Transfer Learning" is a
+    heading or link text elsewhere; ``learning`` is on many pages, ``leaning`` on few)."""
+
+    def __init__(self, sw: words.SiteWords, ignore: set[str], min_length: int) -> None:
+        self.sw, self.ignore, self.min_length = sw, ignore, max(min_length, 5)
+        self._index: words.NearIndex | None = None
+        self._memo: dict[str, tuple[str, str] | None] = {}
+
+    def suspect(self, value: str) -> bool:
+        return self.fix(value.strip()) is not None
+
+    def fix(self, value: str) -> tuple[str, str] | None:
+        if value in self._memo:
+            return self._memo[value]
+        self._memo[value] = found = self._fix(value)
+        return found
+
+    def _fix(self, value: str) -> tuple[str, str] | None:
+        toks = list(words.WORD.finditer(value))
+        if len(toks) < 2 or words.fold_term(value) in self.ignore:
+            return None
+        counts = self.sw.counts
+        if self._index is None:
+            self._index = words.NearIndex(w for w, n in counts.items() if n >= 3 and w.isascii()
+                                          and len(w) >= self.min_length - 1)
+        for k, m in enumerate(toks):
+            rare = words.fold(m.group(0))
+            if len(rare) < self.min_length or not rare.isascii() or counts.get(rare, 0) > 2:
+                continue
+            for common, _ in self._index.near(rare, 1):
+                if counts[common] < max(3, 3 * counts.get(rare, 0)) or not words.plausible_typo(rare, common):
+                    continue
+                folded = [words.fold(t.group(0)) for t in toks]
+                folded[k] = common
+                pairs = [f"{folded[j]}_{folded[j + 1]}" for j in (k - 1, k) if 0 <= j < len(folded) - 1]
+                phrase = [p for p in pairs if self.sw.bigrams.get(p)]
+                if not phrase and not self.sw.terms.get("".join(folded)):
+                    continue
+                right = words.match_case(m.group(0), rare, common)
+                new = value[: m.start()] + right + value[m.end() :]
+                keep = self.sw.term_form(words.fold_term(new))
+                shown = phrase[0].replace("_", " ") if phrase else " ".join(folded)
+                why = (f'"{common}" is on {counts[common]} pages, "{rare}" on {counts.get(rare, 0)}; '
+                       f'"{shown}" is written elsewhere')
+                return (keep or new), why
+        return None
 
 
 def taxonomy_keys(site: Any, configured: list[str]) -> list[str]:

@@ -102,8 +102,9 @@ class RareSpelling(Rule):
         if not words.fuzzy_available():
             words.note_once(f"{self.code} {self.name} skipped: install rapidfuzz (pip install 'blogtools[words]')")
             return
-        pages = [p for p in site.pages if words.facts_of(p)]
-        counts = words.word_counts(pages)
+        sw = words.site_words(site)
+        pages = sw.pages
+        counts = sw.counts
         rare_max, min_length = self.option("words.rare-max"), self.option("words.min-length")
         on_pages: dict[str, list[int]] = defaultdict(list)
         for i, page in enumerate(pages):
@@ -111,7 +112,8 @@ class RareSpelling(Rule):
                 if len(w) >= min_length and counts.get(w, 0) <= rare_max:
                     on_pages[w].append(i)
         suspects = words.word_suspects(counts, on_pages, rare_max=rare_max, min_length=min_length,
-                                       ignore=self.option("words.ignore"))
+                                       ignore=self.option("words.ignore"), is_word=words.is_english_word,
+                                       max_distance=2)
         if not suspects:
             return
         evidence = _Evidence(pages)
@@ -126,15 +128,21 @@ class RareSpelling(Rule):
                     for k, (written, folded, at) in enumerate(toks):
                         if folded != s.rare:
                             continue
+                        path = pages[i]["path"]
+                        line, col, _, _ = label.position(at, len(written))
+                        if (path, line, col) in sw.claims:
+                            continue  # BT401 reported it (a dictionary knows the word), with this evidence
                         right = words.match_case(written, s.rare, s.common)
                         why = None
                         if s.common_pages >= max(common_min, 3 * s.rare_pages):
                             why = evidence.phrase(label, toks, k, s.common, right)
+                            if why is None and not s.real:
+                                why = evidence.alone(label, toks, k, s, sw)
                         if why is None and label.kind == "l" and s.common_pages > s.rare_pages:
                             why = evidence.same_target(label, toks, k, s.common)
                         if why is None:
                             continue
-                        yield self._diagnostic(pages[i]["path"], label, written, right, at, s, why)
+                        yield self._diagnostic(path, label, written, right, at, s, why)
 
     def _diagnostic(self, path: str, label: words.Label, written: str, right: str, at: int,
                     s: words.WordSuspect, why: str) -> Diagnostic:
@@ -171,6 +179,26 @@ class _Evidence:
             if pair in self._bigrams:
                 shown = f"{other[0]} {shown_as}" if first else f"{shown_as} {other[0]}"
                 return f'"{shown}" is written elsewhere'
+        return None
+
+    def alone(self, label: words.Label, toks: list[tuple[str, str, int]], k: int, s: words.WordSuspect,
+              sw: words.SiteWords) -> str | None:
+        """A word with no Latin word beside it (glued to kana or kanji, in brackets, alone in
+        a heading): no phrase can confirm it, so the site's usual spelling must be one of
+        its terms or in wide use, and the rare spelling no English word."""
+        written, _, at = toks[k]
+        raw = label.raw
+        end = at + len(written)
+        if not (at > 0 and words.cjk_adjacent(raw[at - 1]) or end < len(raw) and words.cjk_adjacent(raw[end])):
+            return None  # not glued to Japanese text: the phrase evidence decides
+        if words.is_english_word(s.rare) or sw.terms.get(s.rare) or words.contraction(raw, at, end) \
+                or words.CAMEL.search(written):
+            return None
+        as_term = sw.terms.get(s.common, 0)
+        if as_term:
+            return f'"{s.common}" is a tag or category on {as_term} page{"s" if as_term != 1 else ""}'
+        if s.common_pages >= 10:
+            return f'"{s.common}" is on {s.common_pages} pages and "{s.rare}" is no English word'
         return None
 
     def same_target(self, label: words.Label, toks: list[tuple[str, str, int]], k: int, common: str) -> str | None:

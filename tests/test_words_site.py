@@ -55,7 +55,7 @@ def test_example_site_messages_say_why() -> None:
     assert diags["BT402"].message.startswith('"Learing" looks like a misspelling of "Learning": "learing" is on 1 page')
     assert '"Machine Learning" is written elsewhere' in diags["BT402"].message
     assert diags["BT403"].message == ('tag "kubenetes" looks like a misspelling of "kubernetes": '
-                                      '"kubernetes" is on 3 pages, "kubenetes" on 1 page')
+                                      '"kubernetes" is on 3 pages, "kubenetes" on 1 page (a known misspelling)')
 
 
 def test_drift_site() -> None:

@@ -35,7 +35,7 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     from blogtools.commands.lint import prepare
     from blogtools.lint.registry import all_rules
     from blogtools.lint.runner import Runner, report_skipped
-    from blogtools_rules.vocabulary_near_duplicates import taxonomy_keys, term_values
+    from blogtools_rules.vocabulary_near_duplicates import site_clusters, taxonomy_keys, term_values
 
     config, _, site, found = prepare(args)
     # The word rules come along so worker processes (spawned or forked) register the facts.
@@ -46,15 +46,18 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     pages = [r.facts for r in results if r.facts is not None]
     settings = config.rule_settings
     keys = taxonomy_keys(site, settings.get("vocabulary.keys", []))
-    terms = [(key, value.strip(), i) for i, p in enumerate(pages) for key, value in term_values(p, keys, site.generator)
-             if value.strip()]
+    values = [term_values(p, keys, site.generator) for p in pages]
+    terms = [(key, value.strip(), i) for i, vs in enumerate(values) for key, value in vs if value.strip()]
     fuzzy = words.fuzzy_available()
-    clusters = words.term_clusters(terms, fuzzy=fuzzy, min_length=settings.get("vocabulary.min-length", 5),
-                                   ignore=settings.get("vocabulary.ignore", []))
-    counts = words.word_counts(pages)
-    suspects = words.word_suspects(counts, counts, rare_max=settings.get("words.rare-max", 2),
-                                   min_length=settings.get("words.min-length", 6),
-                                   ignore=settings.get("words.ignore", [])) if fuzzy else []
+    sw = words.SiteWords([p for p in pages if words.facts_of(p)])
+    clusters = site_clusters(values, sw, settings, fuzzy)
+    counts = sw.counts
+    # Pairs of two English words (become/became, context/content) are different words, not
+    # slips: only context could tell, so they are not listed (nor written as prh entries).
+    suspects = [s for s in words.word_suspects(counts, counts, rare_max=settings.get("words.rare-max", 2),
+                                               min_length=settings.get("words.min-length", 6),
+                                               ignore=settings.get("words.ignore", []),
+                                               is_word=words.is_english_word) if not s.real] if fuzzy else []
     by_key: dict[str, Counter[str]] = {}
     for key, value, _ in set(terms):
         by_key.setdefault(key, Counter())[value] += 1
