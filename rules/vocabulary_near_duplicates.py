@@ -47,9 +47,11 @@ class VocabularyNearDuplicate(Rule):
     Why it matters
         Hugo makes a taxonomy page per spelling: ``machine-learning`` and
         ``machinelearning`` split the posts about one subject between two lists, and a
-        misspelt tag is a page with a single post that readers never find. Spellings that
-        Hugo happens to merge in the URL (``open source``, ``open-source``) still show
-        differently on each post.
+        misspelt tag is a page with a single post that readers never find. On a Hugo site,
+        spellings Hugo merges into one term page (``GitHub``/``github``, ``open source``/
+        ``open-source``) split nothing: they are reported only with
+        ``vocabulary.same-url = true`` (on real Hugo blogs every such finding was judged
+        noise). In Jekyll, where terms are case-sensitive, they are always reported.
 
     Example
         ::
@@ -90,6 +92,8 @@ class VocabularyNearDuplicate(Rule):
         Option("vocabulary.ignore", [], "terms never reported", type=list, validate=_strings),
         Option("vocabulary.min-length", 5, "shorter terms are not compared by spelling", type=int,
                validate=_positive),
+        Option("vocabulary.same-url", False, "also report spellings Hugo merges into one term page "
+               "(case, separators: GitHub / github, open source / open-source)", type=bool),
     )
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
@@ -106,6 +110,12 @@ class VocabularyNearDuplicate(Rule):
         variants = {(c.key, v.written): (c, v) for c in clusters for v in c.variants}
         ignore = {words.fold_term(i) for i in self.option("vocabulary.ignore")}
         phrases = _PhraseCheck(sw, ignore, self.option("vocabulary.min-length")) if fuzzy else None
+        merged = None
+        if site.generator == "hugo" and not self.option("vocabulary.same-url"):
+            from blogtools.generators.hugo import urlize
+
+            lower = not bool(site.setting("disablePathToLower", False))
+            merged = lambda term: urlize(term, lower=lower)  # noqa: E731 - the term page's URL
         for page, vs in zip(site.pages, values):
             hit = any((key, value.strip()) in variants for key, value in vs)
             if not hit and (phrases is None or not any(phrases.suspect(value) for _, value in vs)):
@@ -114,6 +124,9 @@ class VocabularyNearDuplicate(Rule):
                 if (t.path, t.pos[0], t.pos[1]) in sw.claimed_terms:
                     continue  # BT401 reported it, with this evidence
                 found = variants.get((t.key, t.value.strip()))
+                if found is not None and merged is not None and found[1].how != "spelling" \
+                        and merged(t.value.strip()) == merged(found[0].keep):
+                    continue  # one term page on a Hugo site: nothing is split (vocabulary.same-url)
                 if found is not None:
                     yield self._diagnostic(t, *found)
                 elif phrases is not None:
