@@ -52,12 +52,12 @@ CORE_KEYS: dict[str, tuple[Any, Any]] = {
     "extend-select": ([], _str_list),
     "ignore": ([], _str_list),
     "per-file-ignores": ({}, _per_file),
-    "generator": ("auto", lambda v: None if v in GENERATORS else f"expected one of {GENERATORS}, got {v!r}"),
+    "generator": ("auto", lambda v: None if v in GENERATORS else f"expected one of {', '.join(GENERATORS)}, got {v!r}"),
     "content-dir": (None, lambda v: None if isinstance(v, str) else f"expected a string, got {v!r}"),
     "max-file-size": (4 * 1024 * 1024, lambda v: None if isinstance(v, int) and v > 0 else f"expected a positive integer, got {v!r}"),
     "cache": (True, lambda v: None if isinstance(v, bool) else f"expected true or false, got {v!r}"),
     "jobs": (0, lambda v: None if isinstance(v, int) and v >= 0 else f"expected an integer >= 0, got {v!r}"),
-    "output-format": ("text", lambda v: None if v in FORMATS else f"expected one of {FORMATS}, got {v!r}"),
+    "output-format": ("text", lambda v: None if v in FORMATS else f"expected one of {', '.join(FORMATS)}, got {v!r}"),
     "external": (False, lambda v: None if isinstance(v, bool) else f"expected true or false, got {v!r}"),
 }
 
@@ -211,4 +211,9 @@ def _validate_option(config: Config, options: dict[str, Any], key: str, value: A
         for sub, subvalue in value.items():
             _validate_option(config, options, f"{key}.{sub}", subvalue, source)
         return
-    raise ConfigError(f"{source}: unknown key {key!r}")
+    import difflib
+
+    known = list(options) + list(CORE_KEYS)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    raise ConfigError(f"{source}: unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+                      + " (`blogtools rule CODE` lists each rule's keys)")

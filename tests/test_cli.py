@@ -545,3 +545,25 @@ def test_style_rules_are_opt_in() -> None:
         assert not rules[code].default_enabled, code
     for code in ("BT001", "BT002", "BT202", "BT301", "BT601", "BT603"):
         assert rules[code].default_enabled, code
+
+
+def test_quiet_prints_the_findings_only(cli) -> None:
+    full = cli("lint", str(EXAMPLE), "--no-cache").stdout.splitlines()
+    quiet = cli("lint", str(EXAMPLE), "-q", "--no-cache")
+    assert quiet.returncode == 1
+    assert quiet.stdout.splitlines() == [line for line in full if ": BT" in line]
+
+
+def test_config_errors_read_as_sentences_with_a_suggestion(cli, tmp_path: Path) -> None:
+    (tmp_path / "blogtools.toml").write_text('generator = "gatsby"\n', encoding="utf-8")
+    r = cli("lint", str(tmp_path))
+    assert r.returncode == 2 and "expected one of auto, hugo, jekyll, hatena, plain, got 'gatsby'" in r.stderr
+    (tmp_path / "blogtools.toml").write_text("[links]\ncheck-anchor = true\n", encoding="utf-8")
+    r = cli("lint", str(tmp_path))
+    assert r.returncode == 2 and "did you mean 'links.check-anchors'?" in r.stderr, r.stderr
+
+
+def test_help_has_metavars_exit_codes_and_examples(cli) -> None:
+    r = cli("lint", "--help")
+    assert "--select CODES" in r.stdout and "--config FILE" in r.stdout
+    assert "exit codes:" in r.stdout and "examples:" in r.stdout

@@ -8,25 +8,47 @@ import sys
 from typing import Any
 
 
+LINT_EPILOG = """\
+exit codes:
+  0  nothing found (or --exit-zero)
+  1  findings (with --diff: fixes to apply)
+  2  usage or configuration error (an unknown rule, key or path; a missing extra)
+
+examples:
+  blogtools lint                              the site in the current folder
+  blogtools lint content/posts/new-post.md    one post (site-wide rules still see the site)
+  blogtools lint --fix                        apply safe fixes
+  blogtools lint --statistics                 findings per rule
+  blogtools lint --extend-select BT110,BT207  add opt-in style rules
+  blogtools lint --output-format github       annotations in a GitHub Actions log
+"""
+
+
 def _codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", help="files or folders (default: the current folder)")
-    p.add_argument("--config", help="use this blogtools.toml / pyproject.toml instead of searching")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the current folder)")
+    p.add_argument("--config", metavar="FILE", help="use this blogtools.toml / pyproject.toml instead of searching")
     p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default=None)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
-    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    p.add_argument("--quiet", "-q", action="store_true", help="print the findings only: no summary, no notices")
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("lint", help="check blog content (the pre-commit hook and CI job)")
+    import argparse as _argparse
+
+    p = sub.add_parser("lint", help="check blog content (the pre-commit hook and CI job)",
+                       formatter_class=_argparse.RawDescriptionHelpFormatter, epilog=LINT_EPILOG)
     add_common(p)
-    p.add_argument("--select", type=_codes, help="only these codes, prefixes or names (comma-separated; ALL for all)")
-    p.add_argument("--extend-select", type=_codes, default=[], help="add these rules to the selection")
-    p.add_argument("--ignore", type=_codes, default=[], help="skip these rules")
+    p.add_argument("--select", type=_codes, metavar="CODES",
+                   help="only these codes, prefixes or names (comma-separated; ALL for all)")
+    p.add_argument("--extend-select", type=_codes, default=[], metavar="CODES",
+                   help="add these rules to the selection (e.g. the opt-in BT110,BT207)")
+    p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these rules")
     p.add_argument("--fix", action="store_true", help="apply safe fixes")
     p.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
     p.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
@@ -66,7 +88,7 @@ def prepare(args: argparse.Namespace) -> Any:
     profile = site.profile
     if profile.quiet_codes:  # keys and checks that are not ours on this kind of site
         rules = [r for r in rules if not r.code.startswith(profile.quiet_codes)]
-    if profile.notice:
+    if profile.notice and not getattr(args, "quiet", False):
         print(f"blogtools: {os.path.relpath(site.root)}: {profile.notice}", file=sys.stderr)
     found = discover(paths, config, discovery_memo(config, not getattr(args, "no_cache", False)),
                      site.content_folders())
@@ -120,7 +142,8 @@ def main(args: argparse.Namespace) -> int:
     if getattr(args, "statistics", False):
         output.statistics(fmt, diagnostics, len(found.files), sys.stdout)
     else:
-        output.emit(fmt, diagnostics, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes)
+        output.emit(fmt, diagnostics, len(found.files), rules, sys.stdout, fixed=fixed, unsafe=args.unsafe_fixes,
+                    quiet=getattr(args, "quiet", False))
     if args.exit_zero:
         return 0
     return 1 if diagnostics else 0

@@ -266,7 +266,7 @@ def statistics(fmt: str, diagnostics: list[Diagnostic], files: int, stream: IO[s
 
 
 def emit(fmt: str, diagnostics: list[Diagnostic], files: int, rules: Iterable[type], stream: IO[str] = sys.stdout,
-         fixed: int = 0, unsafe: bool = False) -> None:
+         fixed: int = 0, unsafe: bool = False, quiet: bool = False) -> None:
     if fmt == "json":
         as_json(diagnostics, stream)
     elif fmt == "github":
@@ -275,4 +275,5 @@ def emit(fmt: str, diagnostics: list[Diagnostic], files: int, rules: Iterable[ty
         sarif(diagnostics, stream, rules)
     else:
         text(diagnostics, stream)
-        summary(diagnostics, files, stream, fixed, unsafe)
+        if not quiet:  # (-q: the findings alone, no summary lines)
+            summary(diagnostics, files, stream, fixed, unsafe)

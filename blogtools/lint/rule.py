@@ -113,7 +113,7 @@ class Option:
             expected = " or ".join(t.__name__ for t in names)
             return f"expected {expected}, got {type(value).__name__} {value!r}"
         if self.choices is not None and value not in self.choices:
-            return f"expected one of {', '.join(map(repr, self.choices))}, got {value!r}"
+            return f"expected one of {', '.join(map(str, self.choices))}, got {value!r}"
         if self.validate is not None:
             return self.validate(value)
         return None
