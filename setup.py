@@ -7,5 +7,5 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["blogtools", "blogtools.*"]) + ["blogtools_rules"],
     package_dir={"blogtools_rules": "rules"},
-    package_data={"blogtools_rules": ["data/*"]},
+    package_data={"blogtools_rules": ["data/*"], "blogtools": ["data/*.json"]},
 )

@@ -62,6 +62,68 @@ CORE_KEYS: dict[str, tuple[Any, Any]] = {
 }
 
 
+# The JSON schema of each core key: what CORE_KEYS' validators accept, for editors
+# (tests/test_config_schema.py checks that both agree on the same values).
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+CORE_SCHEMA: dict[str, dict[str, Any]] = {
+    "include": {**_STRINGS, "description": "globs of the files to lint (default: every .md / .markdown)"},
+    "exclude": {**_STRINGS, "description": "globs never linted (replaces the built-in list's additions)"},
+    "extend-exclude": {**_STRINGS, "description": "globs never linted, added to exclude"},
+    "select": {**_STRINGS, "description": "rule codes, prefixes (BT2) or names; ALL for every rule"},
+    "extend-select": {**_STRINGS, "description": "rules added to the selection (e.g. opt-in style rules)"},
+    "ignore": {**_STRINGS, "description": "rules taken out of the selection"},
+    "per-file-ignores": {"type": "object", "additionalProperties": _STRINGS,
+                         "description": "glob = [codes] ignored in the matching files"},
+    "generator": {"enum": list(GENERATORS), "description": "the site's generator (auto: detected)"},
+    "content-dir": {"type": "string", "description": "the content folder when it is not the generator's"},
+    "max-file-size": {"type": "integer", "exclusiveMinimum": 0, "description": "bytes; larger files are not linted"},
+    "cache": {"type": "boolean", "description": "keep results between runs"},
+    "jobs": {"type": "integer", "minimum": 0, "description": "worker processes (0: all cores)"},
+    "output-format": {"enum": list(FORMATS), "description": "how findings are printed"},
+    "external": {"type": "boolean", "description": "also check external links (needs the network)"},
+}
+
+
+def _option_schema(opt: Any) -> dict[str, Any]:
+    types = opt.type if isinstance(opt.type, tuple) else (opt.type,)
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+    out: dict[str, Any] = {}
+    kinds = [names[t] for t in types if t in names]
+    if kinds:
+        out["type"] = kinds[0] if len(kinds) == 1 else kinds
+    if opt.choices is not None:
+        out["enum"] = list(opt.choices)
+    if opt.default is not None:
+        out["default"] = opt.default
+    if opt.help:
+        out["description"] = opt.help
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of blogtools.toml (and of [tool.blogtools] in pyproject.toml), made
+    from the definitions that validate the config: CORE_SCHEMA and every rule's options."""
+    properties: dict[str, Any] = {}
+    for key, schema in CORE_SCHEMA.items():
+        default = CORE_KEYS[key][0]
+        properties[key] = {**schema, **({"default": default} if default is not None else {})}
+    for key, opt in sorted(option_keys().items()):
+        node = properties
+        *tables, leaf = key.split(".")
+        for table in tables:
+            entry = node.setdefault(table, {"type": "object", "properties": {}, "additionalProperties": False})
+            node = entry["properties"]
+        node[leaf] = _option_schema(opt)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "blogtools.schema.json",
+        "title": "blogtools configuration (blogtools.toml, or [tool.blogtools] in pyproject.toml)",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
 @dataclass
 class Config:
     root: str  # folder of the config file (or the linted path when there is none)

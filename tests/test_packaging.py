@@ -34,6 +34,10 @@ def test_wheel_installs_every_rule(tmp_path: Path) -> None:
     there = _run([str(exe), "rules", "--output-format", "json"], cwd=tmp_path)
     assert there.returncode == 0, there.stderr
     assert there.stdout == here.stdout  # the wheel finds every rule (rules/ ships as blogtools_rules)
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "blogtools/data/blogtools.schema.json" in names  # the editor schema ships in the package
     site = tmp_path / "site"
     shutil.copytree(EXAMPLE, site)
     r = _run([str(exe), "lint", str(site), "--no-cache"], cwd=tmp_path)

@@ -28,6 +28,19 @@ def main() -> None:
     text = replace(text, "rules-table", run("rules", "--output-format", "markdown"))
     readme.write_text(text, encoding="utf-8")
     write_rule_pages()
+    write_schema()
+
+
+def write_schema() -> None:
+    """blogtools/data/blogtools.schema.json, from the definitions that validate the config."""
+    import json
+
+    sys.path.insert(0, str(ROOT))
+    from blogtools.config import json_schema
+
+    path = ROOT / "blogtools" / "data" / "blogtools.schema.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_rule_pages() -> None:

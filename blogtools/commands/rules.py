@@ -12,6 +12,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("rules", help="list every rule")
     p.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(func=list_rules)
+    p = sub.add_parser("schema", help="print the JSON schema of blogtools.toml (for editors)")
+    p.set_defaults(func=show_schema)
     p = sub.add_parser("rule", help="print the documentation of one rule")
     p.add_argument("code", metavar="CODE", help="rule code (BT201) or name (link-text-whitespace)")
     p.add_argument("--output-format", choices=("text", "markdown"), default="text",
@@ -45,6 +47,14 @@ def list_rules(args: argparse.Namespace) -> int:
         print(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  fix:{_fix(r):<9} {r.summary}{flag}")
     for code, why in retired().items():
         print(f"{code}  (retired) {why}")
+    return 0
+
+
+def show_schema(args: argparse.Namespace) -> int:
+    from blogtools.config import json_schema
+
+    json.dump(json_schema(), sys.stdout, indent=2, ensure_ascii=False)
+    print()
     return 0
 
 
