@@ -153,7 +153,17 @@ class Document:
             from blogtools.markdown import Body
 
             return Body([], [])  # unterminated fence: there is no body to read
+        if self.is_html:
+            from blogtools.markdown import parse_html_body
+
+            return parse_html_body(self.text, self.body_start)
         return parse_body(self.text, self.body_start)
+
+    @property
+    def is_html(self) -> bool:
+        """An HTML document (a Jekyll post or page written in ``.html``): its body is HTML, not
+        Markdown (one ``html_block`` node; Liquid tags found as in Markdown)."""
+        return (self.abspath or self.path).lower().endswith((".html", ".htm"))
 
     def nodes(self, *kinds: str) -> Iterator[Any]:
         return self.body.iter(*kinds)

@@ -7,6 +7,9 @@ over the facts of every page without re-reading any file. An extractor is a func
 
 from __future__ import annotations
 
+import os
+import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from blogtools.document import Document
@@ -22,19 +25,142 @@ def pos(doc: Document, start: int, end: int) -> Pos:
 def _links(doc: Document) -> list[dict[str, Any]]:
     """Body links, images and autolinks: what site rules read of them (kind, url, text,
     url_pos, url_span). Nothing reads a link's whole span, text span, container or bareness
-    from facts, so they are not stored: every key is pickled to the main process per link."""
+    from facts, so they are not stored: every key is pickled to the main process per link.
+
+    ``url`` is the URL as written: a Liquid tag or a shortcode in it (masked in the parsed
+    body) is given back as it is in the source, for the generator profile to evaluate
+    (Jekyll renders Liquid before Markdown) or to leave unjudged; an image whose URL is a
+    shortcode is left out (nothing can tell what it names). In a Jekyll site, where
+    kramdown passes raw HTML through, ``<a href>`` and ``<img src>`` of raw HTML (all of an
+    ``.html`` document's links) are listed too, marked ``html``."""
     out = []
     span = doc.lines.span
+    text = doc.text
     for n in doc.nodes("link", "image", "autolink"):
         a, b = (n.url_start, n.url_end) if n.url_start >= 0 else (n.start, n.end)
-        out.append({"kind": n.kind, "url": n.url, "text": n.text, "url_pos": span(a, b),
+        url = n.url
+        if MASK in url:
+            url = _as_written(text, n)
+            if url is None or n.kind == "image" and ("{{<" in url or "{{%" in url):
+                continue
+        out.append({"kind": n.kind, "url": url, "text": n.text, "url_pos": span(a, b),
                     "url_span": (n.url_start, n.url_end)})
+    if _jekyll_document(doc):
+        found = _html_links(doc)
+        if found:
+            out = sorted(out + found, key=lambda link: link["url_span"][0])
     return out
 
 
-def _headings(doc: Document) -> list[dict[str, Any]]:
+MASK = "\x1a"  # (blogtools.markdown.MASK: a template's characters in the parsed body)
+
+
+def _as_written(text: str, node: Any) -> str | None:
+    """The URL of a link whose parsed URL holds masked templates, as written in the source;
+    None when the source at its span is not that URL (then it is not listed at all)."""
+    if node.url_start < 0:
+        return None
+    src = text[node.url_start : node.url_end]
+    masked = node.url
+    for cand in (src, src.strip().strip("<>").strip()):
+        if len(cand) == len(masked) and all(m == MASK or m == c for m, c in zip(masked, cand)):
+            return cand
+    return None
+
+
+_A_OR_IMG = re.compile(r"<(a|img)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+_ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+# What a browser does not read as tags: comments, scripts, styles, templates, text areas
+_NOT_MARKUP = re.compile(r"<!--.*?-->|<(script|style|template|textarea)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
+
+
+def _html_links(doc: Document) -> list[dict[str, Any]]:
+    """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``) of the raw HTML of a
+    document, each marked ``html``. Tags are read in a copy with Liquid masked (a quote inside
+    ``{{ "/x" | relative_url }}`` does not end the attribute); values are taken from the
+    source at the same offsets. Comments, scripts, styles, templates and text areas are
+    skipped."""
+    from blogtools.markdown import find_templates
+
+    out: list[dict[str, Any]] = []
+    text = doc.text
     span = doc.lines.span
-    return [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)} for n in doc.nodes("heading")]
+    for node in doc.nodes("html_block", "html_inline"):
+        src = text[node.start : node.end]
+        lowered = src.lower()
+        if "<a" not in lowered and "<img" not in lowered:
+            continue
+        masked = find_templates(src, 0)[1] if "{" in src else src
+        if "<!--" in masked or "<script" in lowered or "<style" in lowered or "<template" in lowered \
+                or "<textarea" in lowered:
+            masked = _NOT_MARKUP.sub(lambda m: " " * len(m.group(0)), masked)
+        for tag in _A_OR_IMG.finditer(masked):
+            name = tag.group(1).lower()
+            wanted = "href" if name == "a" else "src"
+            for attr in _ATTR.finditer(tag.group(2)):
+                if attr.group(1).lower() != wanted:
+                    continue
+                group = next((g for g in (2, 3, 4) if attr.group(g) is not None), None)
+                if group is None:
+                    break
+                a = node.start + tag.start(2) + attr.start(group)
+                b = node.start + tag.start(2) + attr.end(group)
+                value = text[a:b]
+                if "&" in value and "{" not in value:
+                    import html
+
+                    value = html.unescape(value)
+                out.append({"kind": "link" if name == "a" else "image", "url": value.strip(), "text": "",
+                            "url_pos": span(a, b), "url_span": (a, b), "html": True})
+                break
+    return out
+
+
+def _jekyll_document(doc: Document) -> bool:
+    """A document Jekyll renders: an ``.html`` document (only Jekyll sites' are read), or one
+    under a Jekyll site's root (its ``_config.yml``, no Hugo config)."""
+    if getattr(doc, "is_html", False):
+        return True
+    if not any("<a" in n.text.lower() or "<img" in n.text.lower() for n in doc.nodes("html_block", "html_inline")):
+        return False  # (no raw HTML link or image: the site need not be known)
+    return _jekyll_folder(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
+
+
+@lru_cache(maxsize=4096)
+def _jekyll_folder(folder: str) -> bool:
+    """The folder is in a Jekyll site: the nearest folder above it with a site config has
+    Jekyll's (and no Hugo config, which :func:`blogtools.site.load_site` prefers)."""
+    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
+
+    if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
+            os.path.isdir(os.path.join(folder, "config", "_default")):
+        return False
+    if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
+        return True
+    parent = os.path.dirname(folder)
+    return parent != folder and _jekyll_folder(parent)
+
+
+def _headings(doc: Document) -> list[dict[str, Any]]:
+    """Headings (level, text, position). In a Jekyll document a Liquid tag that writes markup
+    (``{% include %}``, ``{% for %}``) writes headings and ids nobody can list: it is given as
+    a heading whose text is masked (as Liquid inside a heading's text is), so that the page's
+    anchors are known to be incomplete."""
+    span = doc.lines.span
+    out = [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)} for n in doc.nodes("heading")]
+    made = [n for n in doc.nodes("liquid") if n.text in _MARKUP_TAGS]
+    if made and _jekyll_site_document(doc):
+        n = made[0]
+        out.append({"level": 0, "text": MASK * (n.end - n.start), "pos": span(n.start, n.end)})
+    return out
+
+
+_MARKUP_TAGS = frozenset({"include", "include_relative", "render", "for", "tablerow"})
+
+
+def _jekyll_site_document(doc: Document) -> bool:
+    return getattr(doc, "is_html", False) or \
+        _jekyll_folder(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
 
 
 def _front_matter(doc: Document) -> dict[str, Any]:

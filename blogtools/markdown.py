@@ -463,6 +463,23 @@ def parse_body(text: str, body_start: int) -> Body:
     return body
 
 
+def parse_html_body(text: str, body_start: int) -> Body:
+    """The body of an HTML document (a Jekyll post or page written in ``.html``): no Markdown
+    is read, the whole body is one ``html_block`` node (its comments ``html_comment`` nodes),
+    and Liquid tags are found and masked as in Markdown, with the same exact offsets."""
+    templates, masked = prepare_body(text, body_start)
+    body = Body(list(templates), [])
+    end = len(text)
+    while end > body_start and text[end - 1] in " \t\r\n":
+        end -= 1
+    if end > body_start:
+        raw = masked[: end - body_start]
+        body.nodes.append(Node("html_block", body_start, end, text=raw))
+        _html_comments(body, raw, body_start, "")
+    body.nodes.sort(key=_BY_SPAN)
+    return body
+
+
 def _token_ends(tokens: list[dict[str, Any]], state_len: int) -> list[int]:
     ends = []
     for k, tok in enumerate(tokens):
@@ -845,6 +862,10 @@ def _scan_link(s: str, i: int, image: bool, to_abs: Callable[[int], int], contai
                     text_start=to_abs(lb + 1), text_end=to_abs(rb), container=container,
                     attrs={"ref": " ".join(ref.lower().split())}))
     _scan(s, lb + 1, rb, to_abs, container, out)
+    if end > rb + 1 and "<" in s[rb + 2 : end - 1]:
+        # ``[<a href="#r1">1</a>][<a name="rb1"></a>]`` (a footnote list written in HTML): with
+        # no such reference both brackets are text, and the HTML of the second is rendered too
+        _scan(s, rb + 2, end - 1, to_abs, container, out)
     return end
 
 

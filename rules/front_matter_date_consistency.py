@@ -43,6 +43,19 @@ def name_date(path: str) -> tuple[_dt.date, str] | None:
         return None
 
 
+def _naive(value: _dt.date) -> bool:
+    """Written without an offset (a date, or a time without a zone)."""
+    return not isinstance(value, _dt.datetime) or value.tzinfo is None
+
+
+def _bounds(value: _dt.date, when: _dt.datetime, unknown: bool) -> tuple[_dt.datetime, _dt.datetime]:
+    """The earliest and latest instant ``value`` may be: itself, unless it has no offset and
+    the zone it is read in is unknown (a local time is UTC-12..UTC+14 away from UTC)."""
+    if unknown and _naive(value):
+        return when - _dt.timedelta(hours=14), when + _dt.timedelta(hours=12)
+    return when, when
+
+
 class FrontMatterDateConsistency(Rule):
     """Dates that contradict each other, the clock, or the file name.
 
@@ -51,8 +64,11 @@ class FrontMatterDateConsistency(Rule):
         than ``date``; a ``date`` in the future on a post that is not a draft; and a
         ``date`` whose day differs from the date the file or bundle folder is named after
         (``2018-07-15_slug/index.md``, Jekyll's ``2018-07-15-title.md``). Values without an
-        offset are read in the site's ``timeZone`` (UTC when unset), and a day matches when
-        it matches as written or in the site's time zone.
+        offset are read in the site's time zone (Hugo's ``timeZone``, UTC when unset;
+        Jekyll's ``timezone``), and a day matches when it matches as written or in the
+        site's time zone. A Jekyll site without ``timezone`` reads them in the zone of the
+        machine that builds it, which cannot be known: only what holds in every zone is
+        reported. A Jekyll site with ``future: true`` publishes future posts.
 
     Why it matters
         Hugo does not publish a future-dated post (without ``buildFuture``): it silently
@@ -91,15 +107,27 @@ class FrontMatterDateConsistency(Rule):
         if key is None or date is None:
             return
         tz = memo(self, site, "zone", lambda: zone(site))
+        jekyll = getattr(site, "generator", "") == "jekyll"
+        # Jekyll without ``timezone`` reads a date without offset in the clock's zone of the
+        # machine that builds: that instant is known only to within UTC-12..UTC+14.
+        unknown = jekyll and tz is None
         when = _instant(date, tz)
+        low = _bounds(date, when, unknown)[0]
         for other in fm.data:
             if isinstance(other, str) and other.lower() in _MODIFIED:
                 modified = _value(fm.data[other])
-                if modified is not None and _instant(modified, tz) < when:
+                if modified is None:
+                    continue
+                then = _instant(modified, tz)
+                if unknown and _naive(modified) and _naive(date):
+                    before = then < when  # (both in the same unknown zone)
+                else:
+                    before = _bounds(modified, then, unknown)[1] < low
+                if before:
                     yield self.diagnostic(doc, *report_span(doc, fm, (other,)),
                                           f"{other!r} ({modified.isoformat()}) is before {key!r} ({date.isoformat()})")
-        if when > memo(self, site, "now", lambda: _dt.datetime.now(_dt.timezone.utc)) \
-                and not self._unpublished(fm.data):
+        if low > memo(self, site, "now", lambda: _dt.datetime.now(_dt.timezone.utc)) \
+                and not self._unpublished(fm.data) and not (jekyll and site.setting("future", False) is True):
             yield self.diagnostic(doc, *report_span(doc, fm, (key,)),
                                   f"{key!r} is in the future ({date.isoformat()}) on a post that is not a draft: "
                                   "it is not published until then")
@@ -108,7 +136,11 @@ class FrontMatterDateConsistency(Rule):
             day, name = named
             local = when.astimezone(tz).date() if tz is not None else None
             written = date.date() if isinstance(date, _dt.datetime) else date
-            if day not in (written, local):
+            utc = when.astimezone(_dt.timezone.utc)
+            if unknown and not _naive(date) and (utc - _dt.timedelta(hours=12)).date() <= day \
+                    <= (utc + _dt.timedelta(hours=14)).date():
+                pass  # the day in the (unknown) zone of the build machine may well be the file's
+            elif day not in (written, local):
                 where = "folder" if os.path.splitext(os.path.basename(doc.path))[0] in _INDEX else "file"
                 yield self.diagnostic(doc, *report_span(doc, fm, (key,)),
                                       f"{key!r} is {written.isoformat()} but the {where} name {name[:40]!r} "

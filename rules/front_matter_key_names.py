@@ -15,8 +15,9 @@ from blogtools_rules._front_matter_common import (
 _SYNONYMS = {
     "hugo": {"tag": "tags", "category": "categories", "redirect_from": "aliases", "updated": "lastmod",
              "modified": "lastmod", "last_modified_at": "lastmod", "pubdate": "publishDate"},
-    "jekyll": {"tag": "tags", "category": "categories", "aliases": "redirect_from", "lastmod": "last_modified_at",
-               "updated": "last_modified_at"},
+    # (Jekyll reads the singular ``tag`` and ``category`` itself: they are its keys, not synonyms;
+    # BT108 reports a singular value that is one term with spaces)
+    "jekyll": {"aliases": "redirect_from", "lastmod": "last_modified_at", "updated": "last_modified_at"},
     "zola": {"lastmod": "updated", "modified": "updated", "redirect_from": "aliases"},
     "plain": {"tag": "tags", "category": "categories"},
 }
@@ -28,10 +29,11 @@ class FrontMatterKeyName(Rule):
     What it does
         Reports top-level keys that are a case variant of a known key (Hatena's ``Title``,
         ``Category``, ``Date``; ``lastMod``) or a synonym of the key the generator reads:
-        ``tag`` for ``tags``, ``category`` for ``categories``, and on Hugo Jekyll's
-        ``redirect_from`` for ``aliases`` and Zola's ``updated`` for ``lastmod`` (and the
-        other way round on Jekyll and Zola). Known keys are the generator's, the site's
-        taxonomies and ``front-matter.keys``; ``front-matter.synonyms`` adds renames.
+        ``tag`` for ``tags``, ``category`` for ``categories`` (except on Jekyll, which reads
+        both forms), and on Hugo Jekyll's ``redirect_from`` for ``aliases`` and Zola's
+        ``updated`` for ``lastmod`` (and the other way round on Jekyll and Zola). Known keys
+        are the generator's, the site's taxonomies and ``front-matter.keys``;
+        ``front-matter.synonyms`` adds renames.
 
     Why it matters
         ``Tags`` is not ``tags`` to Jekyll, to most theme templates (``.Params.Tags`` vs

@@ -36,6 +36,34 @@ def _dateless(doc: Document, site: Any) -> bool:
     return False
 
 
+def _titled_by_name(doc: Document, site: Any) -> bool:
+    """A Jekyll document whose title Jekyll makes from its file name when the front matter
+    has none (``Document#populate_title``): a post or draft (``_posts/2020-01-02-my-post.md``
+    is "My Post"), or a collection's document; or the home page and the 404 page, whose
+    title is the site's (themes and jekyll-seo-tag write ``site.title``; minima's own
+    ``404.html`` has none); or a file Jekyll does not publish (excluded, in a ``_`` folder).
+    Other pages get no title of their own."""
+    if getattr(site, "generator", "plain") != "jekyll":
+        return False
+    full = os.path.abspath(doc.abspath or doc.path)
+    root = os.path.abspath(site.root).rstrip(os.sep) + os.sep
+    if not full.startswith(root):
+        parts = full.split(os.sep)
+        return "_posts" in parts[:-1] or "_drafts" in parts[:-1]
+    rel = full[len(root):].replace(os.sep, "/")
+    if "/" not in rel and os.path.splitext(rel)[0] in ("index", "404"):
+        return True
+    try:
+        profile = site.profile
+        kind = profile.kind_of(rel)[0]
+        if profile.excluded(rel):
+            return True  # not part of the site (exclude:): no page to show a title on
+    except Exception:  # noqa: BLE001 - an odd config: only the folder names count
+        parts = rel.split("/")
+        return "_posts" in parts[:-1] or "_drafts" in parts[:-1]
+    return kind in ("post", "draft", "collection", "skip")
+
+
 def _lookup(data: Any, dotted: str) -> tuple[tuple[str, ...], Any] | None:
     """Written path and value of a dotted key, matching each part ignoring case."""
     path: tuple[str, ...] = ()
@@ -57,7 +85,11 @@ class FrontMatterRequired(Rule):
         counts as present: BT105 renames it. ``date`` is required of posts only: not of Hugo
         section pages (``_index.md``, ``_index.ja.md``), pages at the top of the content
         folder (``about.md``, ``search.md``), pages outside ``params.mainSections`` when the
-        site sets it, nor of Jekyll files (a post's date is in its file name). A file
+        site sets it, nor of Jekyll files (a post's date is in its file name). ``title``
+        is not required of Jekyll posts, drafts and collection documents either: Jekyll
+        makes it from the file name (``2020-01-02-my-post.md`` is "My Post"); nor of a
+        Jekyll site's home page and 404 page, which show the site's title, nor of files
+        Jekyll does not publish (``exclude``, ``_`` folders). A file
         without front matter (a README, a partial) is not a post and is not checked.
 
     Why it matters
@@ -101,6 +133,8 @@ class FrontMatterRequired(Rule):
         required = memo(self, site, "required", lambda: [k for k in self.option("front-matter.required") if k])
         if any(k.lower() == "date" for k in required) and _dateless(doc, site):
             required = [k for k in required if k.lower() != "date"]
+        if any(k.lower() == "title" for k in required) and _titled_by_name(doc, site):
+            required = [k for k in required if k.lower() != "title"]
         for dotted in required:
             found = _lookup(fm.data, dotted)
             if found is None:

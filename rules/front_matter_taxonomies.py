@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.fmedit import flow_list
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
 from blogtools_rules._front_matter_common import (
-    SCHEMA, _check_str_map, loaded, memo, plan_terms, quote_of, remove_item, render, replace_value, report_span,
-    schema_name, taxonomies, value_span,
+    SCHEMA, _check_str_map, key_span, loaded, memo, plan_terms, quote_of, remove_item, render, replace_value,
+    report_span, schema_name, taxonomies, value_span,
 )
 
 _CASES = ("any", "lower")
@@ -27,37 +28,42 @@ class FrontMatterTaxonomy(Rule):
 
     What it does
         For each taxonomy key (``tags``, ``categories``; on Hugo those in the site's
-        ``taxonomies``): a string where a list belongs (Jekyll's space-separated
-        ``tags: ml kubernetes``), terms with surrounding whitespace (``"Machine Learning "``),
-        empty terms, duplicates (ignoring case on Hugo, which lower-cases term URLs), terms
-        that are not strings, terms listed in ``tags.aliases`` and, with
-        ``tags.case = "lower"``, terms not in lower case. ``categories.*`` work alike. The
-        generator is the site's, or the one ``front-matter.schema`` names.
+        ``taxonomies``): a string where a list belongs (on Hugo; Jekyll splits
+        ``tags: ml kubernetes`` at spaces, which is its own form, but keeps the commas of
+        ``tags: ml, kubernetes`` in the terms), terms with surrounding whitespace
+        (``"Machine Learning "``), empty terms, duplicates (ignoring case on Hugo, which
+        lower-cases term URLs), terms that are not strings, terms listed in ``tags.aliases``
+        and, with ``tags.case = "lower"``, terms not in lower case. ``categories.*`` work
+        alike. On a Jekyll post also the singular keys, which
+        ``Utils.pluralized_array_from_hash`` takes as they are: ``tag: machine learning`` is
+        ONE tag with a space, and a ``tag`` hides ``tags``. The generator is the site's, or the one ``front-matter.schema`` names.
 
     Why it matters
         Every spelling is a term page of its own: ``"Machine Learning "`` and ``"Machine
         Learning"`` split one tag in two, an empty term makes an empty page, and a string
-        is one term on Hugo but several on Jekyll.
+        is one term on Hugo but several on Jekyll (one on Jekyll's singular keys).
 
     Example
         A Medium import and a Jekyll post::
 
             tags: ["Machine Learning ", "Mlct", "", "mlct"]
-            categories: machine-learning kubernetes
+            tag: machine-learning kubernetes
 
     Use instead
         With ``tags.aliases = { "Machine Learning" = "machinelearning" }``::
 
             tags: ["machinelearning", "Mlct"]
-            categories: ["machine-learning", "kubernetes"]
+            tags: machine-learning kubernetes
 
     Fix safety
         Safe: trimming a term, removing an empty term or an exact duplicate (a duplicate
         up to case on Hugo), applying ``tags.aliases`` and ``tags.case``, and turning a
-        string into the list the generator already reads (split at spaces on Jekyll, one
-        term elsewhere). Unsafe: trimming when the trimmed term collides with another term
-        (the post leaves a term page), and splitting a comma-separated string on Hugo, which
-        reads it as one term. A term that is not a string is reported without a fix.
+        string into the list the generator already reads (one term on Hugo). Unsafe:
+        trimming when the trimmed term collides with another term (the post leaves a term
+        page), splitting a comma-separated string (Hugo reads it as one term, Jekyll keeps
+        the commas), and renaming Jekyll's singular ``tag``/``category`` holding several
+        words to the plural key (the post gets several terms instead of one). A term that
+        is not a string is reported without a fix.
 
     Options
         ``tags.case`` (``any`` or ``lower``), ``tags.aliases`` (a table of term = term);
@@ -87,17 +93,52 @@ class FrontMatterTaxonomy(Rule):
                 continue
             value = data[tax]
             if isinstance(value, str) and value.strip():
-                yield self._string(doc, fm, site, tax, value)
+                found = self._string(doc, fm, site, tax, value)
+                if found is not None:
+                    yield found
             elif isinstance(value, list):
                 yield from self._items(doc, fm, site, tax, value)
             elif value is not None and value != "":
                 yield self.diagnostic(doc, *report_span(doc, fm, (tax,)),
                                       f"{tax!r} should be a list of terms, not a {type(value).__name__}")
+        if schema_name(self, site) == "jekyll" and _jekyll_post(doc):
+            yield from self._jekyll_singular(doc, fm)
 
-    def _string(self, doc: Document, fm: Any, site: Any, tax: str, value: str) -> Diagnostic:
+    def _jekyll_singular(self, doc: Document, fm: Any) -> Iterator[Diagnostic]:
+        """Jekyll's singular ``tag`` and ``category`` (``Utils.pluralized_array_from_hash``):
+        the value is taken as it is, so a string with spaces is ONE term; a ``tag`` also
+        hides ``tags`` (the singular key wins; ``category`` adds to ``categories``). Posts
+        only: the site's tags and categories are its posts' (``site.tags``), while on a
+        page or a collection's document ``tag`` is the theme's own variable."""
+        data = fm.data
+        for single, plural, what in (("tag", "tags", "tag"), ("category", "categories", "category")):
+            if single not in data:
+                continue
+            value = data[single]
+            if single == "tag" and plural in data and data[plural] not in (None, "", []):
+                yield self.diagnostic(doc, *report_span(doc, fm, (plural,)),
+                                      f"'tags' is ignored: Jekyll reads the singular 'tag' when both are set "
+                                      f"(Utils.pluralized_array_from_hash), so this post's tags are {value!r} only")
+                continue
+            if isinstance(value, str) and len(value.split()) > 1:
+                fix = None
+                if plural not in data:
+                    span = key_span(doc, fm, (single,))
+                    if span is not None and doc.text[span[0]:span[1]] == single:
+                        fix = Fix((Edit(span[0], span[1], plural),), safe=False,
+                                  description=f"rename {single!r} to {plural!r} (Jekyll splits it at spaces)")
+                yield self.diagnostic(
+                    doc, *report_span(doc, fm, (single,)),
+                    f"{single!r} is one {what} {value!r}, spaces and all: Jekyll takes the singular key as it is "
+                    f"and does not split it (write {plural!r} for {len(value.split())} {plural})", fix)
+
+    def _string(self, doc: Document, fm: Any, site: Any, tax: str, value: str) -> Diagnostic | None:
         generator = schema_name(self, site)
         if generator == "jekyll":
-            terms, safe, why = value.split(), True, "Jekyll splits it at spaces"
+            if "," not in value:
+                return None  # Jekyll splits it at spaces: the space-separated form is Jekyll's own
+            terms, safe = [t for t in re.split(r"[,\s]+", value) if t], False
+            why = f"Jekyll splits it at spaces only, so the commas stay in the terms: {value.split()!r}"
         elif "," in value:
             terms, safe, why = [t.strip() for t in value.split(",") if t.strip()], False, \
                 f"{'Hugo' if generator == 'hugo' else 'the generator'} reads it as the single term {value!r}"
@@ -149,3 +190,9 @@ class FrontMatterTaxonomy(Rule):
         edit = replace_value(doc, fm, tax, "[]")
         fix = Fix((edit,), safe=True, description="write an empty list") if edit else None
         return self.diagnostic(doc, *report_span(doc, fm, (tax,)), f"every term of {tax!r} is empty", fix)
+
+
+def _jekyll_post(doc: Document) -> bool:
+    """A Jekyll post or draft (a file in a ``_posts`` or ``_drafts`` folder)."""
+    parts = (doc.abspath or doc.path).replace("\\", "/").split("/")[:-1]
+    return "_posts" in parts or "_drafts" in parts

@@ -192,9 +192,9 @@ def _shown(page: Page, ref: ImageRef) -> str:
         written = ((facts.get("front_matter") or {}).get("written") or {}).get(ref.key)
         if written is not None:
             return f"{written!r} (the layout writes {ref.url!r})"
-    elif ref.span is not None:
+    elif ref.where == "body":
         written = next((link.get("written") for link in facts.get("links") or ()
-                        if link.get("kind") == "image" and tuple(link.get("url_span") or ()) == ref.span), None)
+                        if link.get("kind") == "image" and tuple(link.get("url_pos") or ()) == ref.pos), None)
         if written is not None:
             return f"{written!r} ({ref.url!r} on the built site)"
     return repr(ref.url)

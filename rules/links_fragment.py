@@ -72,6 +72,7 @@ class LinkFragmentMissing(Rule):
 
     def _report(self, f: dict[str, Any], link: dict[str, Any], url: str, fragment: str, anchors: set[str],
                 other: str) -> Diagnostic:
+        url = link.get("written") or url  # (as in the source: a profile may have evaluated Liquid in it)
         raw = url.split("#", 1)[1]
         line, col, end_line, end_col = link["url_pos"]
         at = url.index("#")

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from blogtools.config import DEFAULT_EXCLUDE, Config
+from blogtools.config import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Config
 from blogtools.document import Document, LoadError
 from blogtools import lint as engine, safefs
 from blogtools.lint import suppress
@@ -27,6 +27,9 @@ from blogtools.record import dataclass, field
 from blogtools.site import Site
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Jekyll also renders HTML files with front matter (posts, pages, collection documents):
+# discovery finds them in a Jekyll site (see :func:`_jekyll_reader`).
+HTML_SUFFIXES = (".html", ".htm")
 PARALLEL_THRESHOLD = 48
 
 
@@ -216,6 +219,10 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
     include_patterns, exclude_patterns = discovery_patterns(config)
     include, exclude = _matcher(include_patterns), _matcher(exclude_patterns)
     root = config.root
+    # The Jekyll site each walked path is in (its .html documents are found too), or None.
+    jekyll = {given: _jekyll_reader(os.path.abspath(given)) for given in paths if os.path.isdir(given)}
+    # (``include`` left at its default names Markdown only: Jekyll's HTML documents count too)
+    html_default = tuple(include_patterns) == tuple(DEFAULT_INCLUDE)
     root_real = safefs.real_root(root)
     inside = [os.path.abspath(c).rstrip(os.sep) + os.sep for c in content] if content is not None else None
 
@@ -252,13 +259,15 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
             seen.add(key)
             found.files.append(path)
 
-    def listing(directory: str) -> Listing:
-        """(Markdown files with whether each is a symlink, sub-folders to enter, pruned ones)."""
+    def listing(directory: str, html: bool) -> Listing:
+        """(Markdown files, and HTML files with ``html``, with whether each is a symlink,
+        sub-folders to enter, pruned ones)."""
         with os.scandir(directory) as it:
             entries = sorted(it, key=_entry_name)
         files: list[tuple[str, int]] = []
         subdirs: list[str] = []
         pruned: list[str] = []
+        suffixes = MARKDOWN_SUFFIXES + HTML_SUFFIXES if html else MARKDOWN_SUFFIXES
         for entry in entries:
             name = entry.name
             try:
@@ -272,10 +281,10 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
                 else:
                     pruned.append(entry.path)
                 continue
-            if not name.lower().endswith(MARKDOWN_SUFFIXES):
+            if not name.lower().endswith(suffixes):
                 continue  # (images and other files: no path work at all)
             rel = _rel(entry.path, root)
-            if exclude(rel) or not include(rel):
+            if exclude(rel) or not (include(rel) or html_default and name.lower().endswith(HTML_SUFFIXES)):
                 continue
             if entry.is_symlink():
                 files.append((entry.path, LINK))
@@ -287,27 +296,32 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
                 files.append((entry.path, REGULAR if regular else SPECIAL))
         return files, subdirs, pruned
 
-    def walk(directory: str) -> None:
+    def walk(directory: str, site: Any = None) -> None:
+        html = site is not None
         try:
             if memo is None:  # (folder times serve the caches only: no stat without them)
                 known, mtime = None, 0
             else:
                 mtime = os.stat(directory).st_mtime_ns
                 known = memo.get(directory, mtime)
-            files, subdirs, pruned = known if known is not None else listing(directory)
+                if known is not None and (len(known) > 3) != html:
+                    known = None  # listed for another generator (with or without HTML files)
+            files, subdirs, pruned = known[:3] if known is not None else listing(directory, html)
         except OSError as exc:
             found.problems.append((directory, f"cannot read folder: {exc.strerror}"))
             return
         if memo is not None:
             found.folders[directory] = mtime
             if known is None:
-                memo.put(directory, mtime, (files, subdirs, pruned))
+                memo.put(directory, mtime, (files, subdirs, pruned, "html") if html else (files, subdirs, pruned))
         found.pruned.extend(pruned)
         if not in_content(directory + os.sep):
             files = []
         for path, link in files:
             if link == LINK and os.path.isdir(path):
                 continue  # a directory symlink named *.md: not followed
+            if html and path.lower().endswith(HTML_SUFFIXES) and not site(path):
+                continue  # an HTML file Jekyll does not render (no front matter, a layout, excluded)
             why = refused(path, link)
             if why is not None:
                 found.problems.append((path, why))
@@ -315,7 +329,7 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
             add(path, link == LINK)
         for sub in subdirs:
             if leads_to_content(sub):
-                walk(sub)
+                walk(sub, site)
 
     for given in paths:
         absolute = os.path.abspath(given)
@@ -324,7 +338,7 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
             found.problems.append((given, why or "broken symbolic link"))
         elif os.path.isdir(given):
             if leads_to_content(absolute):
-                walk(absolute)
+                walk(absolute, jekyll.get(given))
         elif os.path.lexists(given):
             if not in_content(absolute):
                 found.outside.append(absolute)
@@ -340,6 +354,47 @@ def discover(paths: list[str], config: Config, memo: Any = None, content: Iterab
     if memo is not None:
         memo.save()
     return found
+
+
+def _jekyll_reader(folder: str) -> Any:
+    """For a folder in a Jekyll site: a test of an HTML file's path, true when Jekyll renders
+    it (front matter on its first line; a post, draft, page or document of a collection with
+    ``output: true``; not excluded, not under a ``_`` folder such as ``_layouts``); None
+    for a folder in no Jekyll site."""
+    from blogtools.site import JEKYLL_CONFIGS, find_site_root
+
+    root = find_site_root(folder)
+    if root is None:
+        return None
+    stamps = []
+    for name in JEKYLL_CONFIGS:
+        try:
+            stamps.append(os.stat(os.path.join(root, name)).st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return _jekyll_reader_at(root, tuple(stamps))
+
+
+@lru_cache(maxsize=64)
+def _jekyll_reader_at(root: str, _stamps: tuple[Any, ...]) -> Any:
+    """(:func:`_jekyll_reader` for a site root, made again when its config file changes)"""
+    from blogtools.site import load_site
+
+    site = load_site(root)
+    if site.generator != "jekyll":
+        return None
+    from blogtools.generators.jekyll import has_front_matter
+
+    profile = site.profile
+    prefix = site.root.rstrip(os.sep) + os.sep
+
+    def reads(path: str) -> bool:
+        if not path.startswith(prefix):
+            return False
+        rel = path[len(prefix):].replace(os.sep, "/")
+        return profile.reads_file(rel) and has_front_matter(path)
+
+    return reads
 
 
 def report_skipped(problems: Iterable[tuple[str, str]], results: Iterable["FileResult"] = (),

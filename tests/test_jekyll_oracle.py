@@ -1,0 +1,252 @@
+"""The real Jekyll is the judge: fixture Jekyll sites are built with Jekyll 4.3 (Debian's
+``jekyll`` with ``ruby-jekyll-redirect-from``, ``ruby-jekyll-feed``, ``ruby-jekyll-sitemap``),
+every internal href/src of the output is checked against the output, and the links and
+images blogtools calls broken must be exactly the ones broken in the build.
+
+Cases reproduced from real Jekyll blogs (fixtures/sites/jekyll-oracle/):
+- ``{{ site.baseurl }}``, ``{{ site.url }}{{ site.baseurl }}``, ``relative_url``,
+  ``absolute_url``, ``prepend: site.baseurl``, ``{% link %}``, ``{% post_url %}`` before a
+  path, in Markdown and in raw HTML (a ``"`` inside the Liquid of an attribute included);
+- a post and a page written in ``.html`` (a WordPress import), an ``.html`` file without
+  front matter (copied, not read), a collection with ``output: true``;
+- a front matter ``image`` that the layout (through an include) writes under ``/assets/``,
+  with a query string (``?w=650``);
+- ``/sitemap.xml``, ``/robots.txt``, ``/feed.xml`` and ``redirect_from`` pages that plugins
+  write; categories from a space-separated ``categories`` and a singular ``category`` with
+  a space; a date with an offset other than the site's ``timezone``, one written as Ruby's
+  ``Time.parse`` reads it (``January 8, 2019``, ``12:00 EDT``).
+
+Each broken target of the fixture carries a marker (``nowhere-N``, ``missing-N``) so that a
+built href can be matched with the source it was written from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from tests.conftest import FIXTURES, require_program, run_cli, text_at
+
+LINK_RULES = ("BT202", "BT206", "BT301", "BT302", "BT303")
+BASE = "https://example.com/blog/"
+MARKER = re.compile(r"(?:nowhere|missing)-\d+")
+
+# marker → the URL as written in the source, exactly what each finding's position must show
+WRITTEN = {
+    "nowhere-1": "{{ site.baseurl }}/nowhere-1/",
+    "missing-2": "{{ site.baseurl }}/assets/img/missing-2.png",
+    "nowhere-3": "{{ site.url }}{{ site.baseurl }}/nowhere-3/",
+    "nowhere-4": '{{ "/nowhere-4/" | relative_url }}',
+    "nowhere-5": "{{ '/nowhere-5/' | absolute_url }}",
+    "nowhere-6": '{{ "/nowhere-6/" | prepend: site.baseurl }}',
+    "nowhere-7": "{{site.baseurl}}/nowhere-7/",
+    "missing-8": "{{site.url}}{{site.baseurl}}/assets/img/missing-8.png",
+    "nowhere-9": "/blog/nowhere-9/",
+    "nowhere-10": "/blog/nowhere-10/",
+    "missing-11": "/blog/assets/img/missing-11.png",
+    "missing-12": "missing-12.png",
+    "nowhere-13": "/blog/nowhere-13/",
+    "nowhere-14": "{{ site.baseurl }}/notes/nowhere-14/",
+}
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and (tag, name) in (("a", "href"), ("img", "src")):
+                self.refs.append(value)
+
+
+def jekyll_build(site: Path, dest: Path) -> subprocess.CompletedProcess[str]:
+    jekyll = require_program("jekyll", "apt-get install jekyll")
+    return subprocess.run([jekyll, "build", "--source", str(site), "--destination", str(dest),
+                           "--disable-disk-cache"], capture_output=True, text=True, encoding="utf-8",
+                          timeout=300, cwd=str(site))
+
+
+def _build(site: Path, dest: Path) -> Path:
+    r = jekyll_build(site, dest)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return dest
+
+
+def _exists(public: Path, inside: str) -> bool:
+    """What a static server (GitHub Pages, ``jekyll serve``) answers for a path: the file, a
+    folder's ``index.html``, or ``x.html`` for ``/x``."""
+    target = public / inside.lstrip("/")
+    if inside.endswith("/"):
+        return (target / "index.html").is_file()
+    return target.is_file() or (target / "index.html").is_file() or target.with_name(target.name + ".html").is_file()
+
+
+def broken_in_build(public: Path, base_url: str) -> tuple[list[str], set[str]]:
+    """(broken, working): the site-internal href/src of every built page (as written in the
+    output), split by whether the output has a file for them. Links to the host outside the
+    base path are in neither: the site cannot tell."""
+    base = urlsplit(base_url)
+    prefix = base.path.rstrip("/")
+    broken: list[str] = []
+    working: set[str] = set()
+    for page in sorted(public.rglob("*.html")):
+        rel = page.relative_to(public).as_posix()
+        page_url = f"{base.scheme}://{base.netloc}{prefix}/" + (rel[: -len("index.html")] if rel.endswith(
+            "index.html") else rel)
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for ref in parser.refs:
+            absolute = urlsplit(urljoin(page_url, ref))
+            if absolute.scheme not in ("http", "https") or absolute.netloc != base.netloc:
+                continue
+            path = unquote(absolute.path)
+            if not (path + "/").startswith(prefix + "/"):
+                continue  # the host's, outside the site
+            inside = path[len(prefix):] or "/"
+            if _exists(public, inside):
+                working.add(ref)
+            else:
+                broken.append(ref)
+    return broken, working
+
+
+def lint_json(site: Path, cwd: Path, *extra: str) -> list[dict]:
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", *extra, cwd=cwd)
+    assert r.returncode in (0, 1), r.stdout + r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.fixture
+def oracle(tmp_path: Path) -> Path:
+    site = tmp_path / "jekyll-oracle"
+    shutil.copytree(FIXTURES / "sites" / "jekyll-oracle", site)
+    return site
+
+
+def test_links_and_images_reported_are_those_broken_in_the_jekyll_build(oracle: Path, tmp_path: Path) -> None:
+    public = _build(oracle, tmp_path / "public")
+    broken, working = broken_in_build(public, BASE)
+    built = sorted(MARKER.search(ref).group(0) for ref in broken if MARKER.search(ref))
+    assert len(built) == len(broken), f"a broken href without a marker: {broken}"
+    assert built == sorted(WRITTEN), broken  # the fixture's broken targets, each once
+    # what must work: Liquid, plugins' files, redirect_from, collections, .html pages
+    assert {"/blog/about/", "https://example.com/blog/about/", "/blog/sitemap.xml", "/blog/feed.xml",
+            "/blog/robots.txt", "/blog/old-second/", "/blog/notes/first/", "/blog/assets/cover.png?w=650",
+            "/blog/assets/img/photo.png"} <= working
+
+    found = lint_json(oracle, tmp_path)
+    assert not [d for d in found if "\x1a" in d["message"]], found  # masked Liquid never shown
+    reported = [d for d in found if d["code"] in LINK_RULES]
+    texts = {}
+    for d in reported:
+        source = (tmp_path / d["path"]).read_text(encoding="utf-8")
+        at = text_at(source, d["line"], d["column"], d["end_line"], d["end_column"])
+        m = MARKER.search(at)
+        assert m is not None, (d, at)
+        texts[m.group(0)] = at
+    assert sorted(texts) == sorted(WRITTEN) and len(reported) == len(WRITTEN), reported
+    assert texts == WRITTEN  # positions exact: the URL as written, Liquid and all
+    # Messages show the URL as written (with its Liquid), and the URL on the built site.
+    images = {MARKER.search(d["message"]).group(0): d["message"] for d in reported if d["code"] == "BT301"}
+    assert "'{{ site.baseurl }}/assets/img/missing-2.png'" in images["missing-2"]
+    assert "'/blog/assets/img/missing-2.png' on the built site" in images["missing-2"]
+    assert "front matter 'image' 'missing-12.png' (the layout writes '/blog/assets/missing-12.png')" \
+        in images["missing-12"]
+    assert not any("bundle" in d["message"] or "Hugo" in d["message"] for d in reported), reported
+    # Files that are no documents are not read: the layouts, the include, static.html.
+    read = {Path(d["path"]).relative_to("jekyll-oracle").as_posix() for d in found}
+    assert not {p for p in read if p.startswith(("_layouts/", "_includes/")) or p == "static.html"}, found
+
+
+def test_page_urls_are_where_jekyll_writes_them(oracle: Path, tmp_path: Path) -> None:
+    """Every page blogtools knows is at the URL Jekyll writes it to: .html posts and pages,
+    a collection, categories from a space-separated string and a singular ``category``
+    with a space, a date written with another offset than the site's ``timezone``."""
+    public = _build(oracle, tmp_path / "public")
+    r = run_cli("site", str(oracle), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    pages = {p["path"]: p for p in json.loads(r.stdout)}
+    assert pages["_posts/2019-01-02-second.md"]["url"] == "/日記/技術/2019/01/02/second/"
+    assert pages["_posts/2019-01-06-late-night.md"]["url"] == "/夜 更かし/2019/01/07/late-night/"
+    assert pages["_posts/2019-01-03-wordpress-import.html"]["url"] == "/2019/01/03/wordpress-import/"
+    assert pages["contact.html"]["url"] == "/contact/" and pages["_notes/first.md"]["url"] == "/notes/first/"
+    # Ruby's Time.parse reads "January 8, 2019" and "12:00 EDT" (the 10th in Tokyo)
+    assert pages["_posts/2019-01-07-human-date.md"]["url"] == "/2019/01/08/human-date/"
+    assert pages["_posts/2019-01-09-zone-name.md"]["url"] == "/2019/01/10/zone-name/"
+    assert "static.html" not in pages and not any(p.startswith(("_layouts", "_includes")) for p in pages)
+    for path, page in pages.items():
+        if page["published"]:
+            assert _exists(public, page["url"]), (path, page["url"])
+        for alias in page["aliases"]:
+            assert _exists(public, alias), (path, alias)
+
+
+def _small_site(root: Path, config: str, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True)
+    (root / "_config.yml").write_text(config, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_without_the_plugins_their_files_are_missing(tmp_path: Path) -> None:
+    """/sitemap.xml and /feed.xml exist only when the plugin is in ``plugins``."""
+    body = "---\ntitle: a\n---\n\n[地図](/sitemap.xml) と [フィード](/feed.xml) と [ロボット](/robots.txt)\n"
+    site = _small_site(tmp_path / "bare", 'title: t\nurl: "https://example.com"\n', {"_posts/2020-01-01-a.md": body})
+    public = _build(site, tmp_path / "public")
+    broken, _ = broken_in_build(public, "https://example.com/")
+    assert sorted(broken) == ["/feed.xml", "/robots.txt", "/sitemap.xml"]
+    found = lint_json(site, tmp_path)
+    assert sorted(d["message"].split("'")[1] for d in found if d["code"] in LINK_RULES) == sorted(broken), found
+
+    with_plugins = _small_site(tmp_path / "plugins", 'title: t\nurl: "https://example.com"\n'
+                               "plugins: [jekyll-sitemap, jekyll-feed]\n", {"_posts/2020-01-01-a.md": body})
+    public = _build(with_plugins, tmp_path / "public2")
+    assert broken_in_build(public, "https://example.com/")[0] == []
+    assert [d for d in lint_json(with_plugins, tmp_path) if d["code"] in LINK_RULES] == []
+
+
+def test_a_missing_post_url_target_stops_the_jekyll_build_and_is_reported(tmp_path: Path) -> None:
+    """``{% post_url %}`` to no post: Jekyll fails the build; blogtools says so at the tag,
+    and the link that holds it is not reported a second time."""
+    site = _small_site(tmp_path / "site", "title: t\n", {
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n\n[消えた記事]({% post_url 2019-01-01-gone %})\n"})
+    r = jekyll_build(site, tmp_path / "public")
+    assert r.returncode != 0 and "Could not find post" in r.stdout + r.stderr
+    found = [d for d in lint_json(site, tmp_path) if d["code"] in LINK_RULES]
+    assert len(found) == 1 and "post_url" in found[0]["message"] and "Jekyll stops the build" in found[0]["message"]
+    text = (site / "_posts/2020-01-01-a.md").read_text(encoding="utf-8")
+    assert text_at(text, found[0]["line"], found[0]["column"], found[0]["end_line"], found[0]["end_column"]) \
+        == "{% post_url 2019-01-01-gone %}"
+
+
+def test_a_missing_link_tag_target_stops_the_jekyll_build_and_is_not_judged_as_a_url(tmp_path: Path) -> None:
+    """``{% link %}`` to no file: Jekyll fails the build. The URL cannot be known, so the link
+    is not reported as a broken URL (no masked characters, no guessed path)."""
+    site = _small_site(tmp_path / "site", "title: t\n", {
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n\n[消えた記事]({% link _posts/2019-01-01-gone.md %})\n"})
+    r = jekyll_build(site, tmp_path / "public")
+    assert r.returncode != 0 and "Could not find document" in r.stdout + r.stderr
+    found = lint_json(site, tmp_path)
+    assert not [d for d in found if d["code"] in ("BT301", "BT202") and "link to" in d["message"]], found
+    assert not [d for d in found if "\x1a" in d["message"]], found
+
+
+def test_liquid_that_cannot_be_evaluated_is_not_judged(tmp_path: Path) -> None:
+    """``{{ page.x }}`` or a filter blogtools does not run: nothing is said of the URL."""
+    site = _small_site(tmp_path / "site", 'title: t\nurl: "https://example.com"\n', {
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n\n"
+                                  "[前の記事]({{ page.previous.url | relative_url }}) "
+                                  "![図]({{ site.data.images.cover }}) "
+                                  "<img src=\"{{ page.hero | default: '/x.png' }}\" alt=\"\">\n"})
+    found = [d for d in lint_json(site, tmp_path) if d["code"] in LINK_RULES]
+    assert found == []
