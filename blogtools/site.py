@@ -393,6 +393,9 @@ class SiteModel:
         # root-relative link must carry it (Goldmark writes "/posts/x/" as it is, which the
         # browser takes to the host's root), and page URLs in this model do not.
         self.base_path = urlsplit(self.base_url).path.rstrip("/") if self.base_url else ""
+        if not self.base_url and site.generator == "jekyll":  # baseurl without url: the path alone
+            base = str(site.setting("baseurl", "") or "").strip().strip("/")
+            self.base_path = "/" + base if base and "{" not in base else ""
         self._links: dict[str, list[tuple[dict[str, Any], Ref | None, Target | None]]] = {}
         self._suggestions: dict[str, list[str]] = {}
         self._images: dict[tuple[Any, ...], Any] = {}
@@ -442,10 +445,16 @@ class SiteModel:
 
     def another_site(self, path: str) -> bool:
         """Whether ``path`` may be served by another site on the same host, which this one
-        cannot judge: on a GitHub Pages user site (``https://USER.github.io/``) every other
-        repository of the user is published at ``/<repository>/``, so a path whose first
-        segment is no top-level page, section or file of this site may well work."""
-        if not self._base_host.endswith(".github.io") or self.base_path:
+        cannot judge: on a GitHub Pages user site (``https://USER.github.io/``, or its custom
+        domain, named in a ``CNAME`` file) every other repository of the user is published at
+        ``/<repository>/``, so a path whose first segment is no top-level page, section or
+        file of this site may well work."""
+        pages_site = self.__dict__.get("_pages_site")
+        if pages_site is None:
+            pages_site = self._base_host.endswith(".github.io") or any(
+                os.path.isfile(os.path.join(folder, "CNAME")) for folder in [self.site.root, *self.static_dirs])
+            self.__dict__["_pages_site"] = pages_site
+        if not pages_site or self.base_path:
             return False
         first = path.strip("/").split("/", 1)[0]
         if not first:

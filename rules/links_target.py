@@ -71,18 +71,20 @@ class LinkTargetMissing(Rule):
 
     def _missing(self, model: SiteModel, f: dict[str, Any], link: dict[str, Any], ref: Any) -> Diagnostic:
         url = link["url"]
+        written = link.get("written") or url  # (Liquid evaluated by the profile: the source's text)
+        shown = repr(written) if written == url else f"{written!r} ({url!r} on the built site)"
         found = [model.href(u) for u in model.suggest(ref.path)]
         start, end = link.get("url_span") or (-1, -1)
         if found:
             new = markdown_url(found[0]) + (("#" + url.split("#", 1)[1]) if "#" in url else "")
             d = self.at(f["path"], tuple(link["url_pos"]),
-                        f"link to {url!r}: no page, alias or file has this URL; did you mean {found[0]!r}?",
+                        f"link to {shown}: no page, alias or file has this URL; did you mean {found[0]!r}?",
                         offsets=(start, end))
             if start >= 0:
                 d.fix = Fix((Edit(start, end, new),), safe=False, description=f"link to {found[0]}")
             return d
         return self.at(f["path"], tuple(link["url_pos"]),
-                       f"link to {url!r}: no page, alias or file has this URL", offsets=(max(start, 0), max(end, 0)))
+                       f"link to {shown}: no page, alias or file has this URL", offsets=(max(start, 0), max(end, 0)))
 
     def _templates(self, model: SiteModel, page: Any) -> Iterator[Diagnostic]:
         f = page.facts or {}
@@ -103,6 +105,9 @@ class LinkTargetMissing(Rule):
                         and not _post_exists(model, name):
                     yield self.at(f["path"], tuple(p), f"{{% post_url {name} %}}: no post in _posts is named "
                                   f"{name!r}; Jekyll stops the build", offsets=tuple(span))
+                elif tag == "link" and name and "{{" not in name and _no_file(model, name):
+                    yield self.at(f["path"], tuple(p), f"{{% link {name} %}}: no file of the site is at {name!r}; "
+                                  "Jekyll stops the build", offsets=tuple(span))
 
 
 def _found_by_hook(model: SiteModel, page: Any, link: dict[str, Any]) -> bool:
@@ -123,6 +128,12 @@ def _source_exists(model: SiteModel, page: Any, url: str) -> bool:
     if path.startswith("/"):
         return any(os.path.isfile(os.path.join(d, path.lstrip("/"))) for d, _ in model.content_dirs)
     return os.path.isfile(os.path.normpath(os.path.join(os.path.dirname(page.abspath), path)))
+
+
+def _no_file(model: SiteModel, name: str) -> bool:
+    """A ``{% link %}`` target that names no file of the site (Jekyll's LinkTag fails)."""
+    url_of_file = getattr(model.profile, "url_of_file", None)
+    return url_of_file is not None and url_of_file(name) is None
 
 
 def _post_exists(model: SiteModel, name: str) -> bool:

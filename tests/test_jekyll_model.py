@@ -296,3 +296,16 @@ def test_dates_are_read_as_ruby_reads_them() -> None:
     assert parse_time("3 March 2021 4:30 pm", utc) == dt.datetime(2021, 3, 3, 16, 30, tzinfo=utc)
     assert parse_time("2019-01-02 08:00:00 +0900", utc) == dt.datetime(2019, 1, 1, 23, 0, tzinfo=utc)
     assert parse_time("someday", utc) is None and parse_time("2021-02-30", utc) is None
+
+
+def test_baseurl_without_url_is_the_base_path(tmp_path: Path) -> None:
+    """A Jekyll site with `baseurl: /blog` and no `url`: links carry /blog, as on the site."""
+    from blogtools import api
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("title: t\nbaseurl: /blog\n", encoding="utf-8")
+    (tmp_path / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: a\n---\n本文\n", encoding="utf-8")
+    (tmp_path / "_posts" / "2020-01-02-b.md").write_text(
+        "---\ntitle: b\n---\n[前](/blog/2020/01/01/a.html) [無い](/blog/2020/01/01/none.html)\n", encoding="utf-8")
+    found = [(d.code, d.message.split("'")[1]) for d in api.lint_paths([str(tmp_path)], select=["BT202"])]
+    assert found == [("BT202", "/blog/2020/01/01/none.html")], found

@@ -230,8 +230,9 @@ def test_a_missing_post_url_target_stops_the_jekyll_build_and_is_reported(tmp_pa
 
 
 def test_a_missing_link_tag_target_stops_the_jekyll_build_and_is_not_judged_as_a_url(tmp_path: Path) -> None:
-    """``{% link %}`` to no file: Jekyll fails the build. The URL cannot be known, so the link
-    is not reported as a broken URL (no masked characters, no guessed path)."""
+    """``{% link %}`` to no file: Jekyll fails the build, and that is what is reported (at
+    the tag); the URL cannot be known, so the link is not reported as a broken URL (no
+    masked characters, no guessed path)."""
     site = _small_site(tmp_path / "site", "title: t\n", {
         "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n\n[消えた記事]({% link _posts/2019-01-01-gone.md %})\n"})
     r = jekyll_build(site, tmp_path / "public")
@@ -239,6 +240,11 @@ def test_a_missing_link_tag_target_stops_the_jekyll_build_and_is_not_judged_as_a
     found = lint_json(site, tmp_path)
     assert not [d for d in found if d["code"] in ("BT301", "BT202") and "link to" in d["message"]], found
     assert not [d for d in found if "\x1a" in d["message"]], found
+    tag = [d for d in found if d["code"] == "BT202" and d["message"].startswith("{% link")]
+    assert len(tag) == 1 and "Jekyll stops the build" in tag[0]["message"], found
+    text = (site / "_posts/2020-01-01-a.md").read_text(encoding="utf-8")
+    assert text_at(text, tag[0]["line"], tag[0]["column"], tag[0]["end_line"], tag[0]["end_column"]) \
+        == "{% link _posts/2019-01-01-gone.md %}"
 
 
 def test_liquid_that_cannot_be_evaluated_is_not_judged(tmp_path: Path) -> None:

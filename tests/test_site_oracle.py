@@ -113,15 +113,20 @@ def test_did_you_mean_writes_the_base_path(basepath: Path, tmp_path: Path) -> No
     assert any("did you mean '/blog/posts/bundle/'" in m for m in messages), messages
 
 
-def test_a_github_pages_user_site_does_not_judge_other_repositories(tmp_path: Path) -> None:
-    """https://USER.github.io/ also serves every other repository of USER at /<repo>/: a link
-    there is another site's (reproduced from a real blog linking its project pages)."""
+@pytest.mark.parametrize("host", ["someone.github.io", "blog.example.jp"])
+def test_a_github_pages_user_site_does_not_judge_other_repositories(tmp_path: Path, host: str) -> None:
+    """https://USER.github.io/ (or its custom domain, named in a CNAME file) also serves every
+    other repository of USER at /<repo>/: a link there is another site's (reproduced from
+    real blogs linking their project pages and talks)."""
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://someone.github.io/"\ntitle = "t"\n', encoding="utf-8")
+    (site / "hugo.toml").write_text(f'baseURL = "https://{host}/"\ntitle = "t"\n', encoding="utf-8")
+    if not host.endswith("github.io"):
+        (site / "static").mkdir()
+        (site / "static" / "CNAME").write_text(host + "\n", encoding="utf-8")
     (site / "content" / "posts" / "a.md").write_text(
         "---\ntitle: a\ndate: 2020-01-01T00:00:00+09:00\n---\n\n"
-        "[別リポジトリ](https://someone.github.io/web-jjy/) と [ルート相対](/Grongish/) と"
+        f"[別リポジトリ](https://{host}/web-jjy/) と [ルート相対](/Grongish/) と"
         " ![画像](/other-repo/logo.png) と [壊れた記事](/posts/nowhere/)\n", encoding="utf-8")
     r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
     found = [(d["code"], d["message"].split("'")[1]) for d in json.loads(r.stdout) if d["code"] in LINK_RULES]

@@ -18,7 +18,7 @@ from typing import Any
 
 from blogtools import __version__
 
-CACHE_VERSION = 5  # 5: suppressions record the rules that ran (BT005)
+CACHE_VERSION = 6  # 6: Jekyll facts (written URLs, .html documents)
 
 
 def cache_dir() -> str:

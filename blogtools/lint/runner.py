@@ -533,8 +533,9 @@ def _lint_chunk(paths: list[str]) -> list[FileResult]:
 
 # --------------------------------------------------------------------------- the run
 def _templates(root: str) -> list[str]:
-    """Template files rules read from disk (shortcodes): part of the cache key."""
-    bases = [os.path.join(root, "layouts")]
+    """Template files rules read from disk (Hugo shortcodes, Jekyll layouts and includes,
+    which decide front matter image prefixes and anchors): part of the cache key."""
+    bases = [os.path.join(root, "layouts"), os.path.join(root, "_layouts"), os.path.join(root, "_includes")]
     themes = os.path.join(root, "themes")
     if os.path.isdir(themes):
         bases += [os.path.join(themes, t, "layouts") for t in sorted(os.listdir(themes))]
