@@ -9,6 +9,12 @@ from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 
 
+def renderer(site: Any) -> str:
+    """Who renders the Markdown, for messages."""
+    return {"hugo": "Hugo", "jekyll": "Jekyll (kramdown)"}.get(getattr(site, "generator", ""),
+                                                                "the Markdown renderer")
+
+
 class Definition(NamedTuple):
     label: str
     start: int  # offsets of the label inside ``[^label]:``
@@ -106,7 +112,8 @@ class FootnoteUndefined(Rule):
                           description=f"refer to [^{near[0]}]")
                 yield self.diagnostic(doc, ref.text_start, ref.text_end,
                                       f"footnote [^{ref.text}] is not defined; the definition is [^{near[0]}] "
-                                      "and Hugo matches labels case-sensitively", fix)
+                                      f"and {renderer(site)} matches labels case-sensitively", fix)
             else:
                 yield self.diagnostic(doc, ref.text_start, ref.text_end,
-                                      f"footnote [^{ref.text}] is not defined: Hugo prints it as plain text")
+                                      f"footnote [^{ref.text}] is not defined: {renderer(site)} prints it as "
+                                      "plain text")

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools_rules.footnotes_undefined import definitions
+from blogtools_rules.footnotes_undefined import definitions, renderer
 
 
 class FootnoteUnused(Rule):
@@ -56,4 +56,5 @@ class FootnoteUnused(Rule):
                 continue
             seen.add(d.label)
             yield self.diagnostic(doc, d.start, d.end,
-                                  f"footnote [^{d.label}] is never referenced: Hugo leaves it out of the page")
+                                  f"footnote [^{d.label}] is never referenced: {renderer(site)} leaves it out of "
+                                  "the page")

@@ -83,6 +83,18 @@ class FrontMatterDateFormat(Rule):
             return  # the common case: a date already written in the site's style
         where = report_span(doc, fm, (key,))
         slashes = False
+        jekyll = getattr(site, "generator", "") == "jekyll"
+        if jekyll and isinstance(value, str):
+            # Jekyll reads a date string with Ruby's Time.parse: "December 15, 2020",
+            # "2019/10/29", "2015-06-01 10:00 EDT" are all dates there
+            from blogtools.generators.jekyll import parse_time
+
+            read = parse_time(value, _dt.timezone.utc)
+            if read is None:
+                yield self.diagnostic(doc, *where, f"{key!r} cannot be read as a date: {value!r} (Jekyll reads "
+                                      "dates with Ruby's Time.parse, and stops the build on this one)",
+                                      severity="error")
+            return  # (a readable string: its offset, if any, is Ruby's business; no style check)
         if isinstance(value, str):
             parsed = parse_date_text(value)
             if parsed is None:
@@ -102,6 +114,12 @@ class FrontMatterDateFormat(Rule):
         if isinstance(value, _dt.datetime) and value.tzinfo is None:
             tz = zone(site)
             if tz is None:
+                if jekyll:
+                    if not site.setting("timezone", None):
+                        yield self.diagnostic(doc, *where, f"{key!r} has no UTC offset and _config.yml sets no "
+                                              "timezone: Jekyll reads it in the building machine's zone, so the "
+                                              "post's day (and URL) depends on where the site is built")
+                    return
                 yield self.diagnostic(doc, *where, f"{key!r} has no UTC offset and the site sets no timeZone: "
                                       "it is read as UTC, which can move the post to another day")
                 return

@@ -309,3 +309,22 @@ def test_baseurl_without_url_is_the_base_path(tmp_path: Path) -> None:
         "---\ntitle: b\n---\n[前](/blog/2020/01/01/a.html) [無い](/blog/2020/01/01/none.html)\n", encoding="utf-8")
     found = [(d.code, d.message.split("'")[1]) for d in api.lint_paths([str(tmp_path)], select=["BT202"])]
     assert found == [("BT202", "/blog/2020/01/01/none.html")], found
+
+
+def test_jekyll_dates_and_messages_speak_jekyll(tmp_path: Path) -> None:
+    """Ruby's Time.parse reads "December 15, 2020" and "2015-06-01 10:00 EDT" (a real Jekyll
+    blog had them called unreadable); messages name Jekyll's timezone and kramdown."""
+    from blogtools import api
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts" / "2020-12-15-a.md").write_text(
+        '---\ntitle: a\ndate: "December 15, 2020"\nlast_modified_at: "2015-06-01 10:00 EDT"\n---\n'
+        "脚注[^x]\n", encoding="utf-8")
+    (tmp_path / "_posts" / "2020-12-16-b.md").write_text(
+        '---\ntitle: b\ndate: "someday soon"\n---\n本文\n', encoding="utf-8")
+    found = api.lint_paths([str(tmp_path)], select=["BT106", "BT501"])
+    by = sorted((Path(d.path).name, d.code, d.message) for d in found)
+    assert [(n, c) for n, c, _ in by] == [("2020-12-15-a.md", "BT501"), ("2020-12-16-b.md", "BT106")], by
+    assert "Jekyll (kramdown) prints it" in by[0][2] and "Ruby's Time.parse" in by[1][2]
+    assert not [m for _, _, m in by if "Hugo" in m or "timeZone" in m]
