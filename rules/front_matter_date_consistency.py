@@ -56,6 +56,17 @@ def _bounds(value: _dt.date, when: _dt.datetime, unknown: bool) -> tuple[_dt.dat
     return when, when
 
 
+def _file_dates(site: Any) -> bool:
+    """Whether the generator reads a date from the file name at all, so that a different
+    one in the front matter contradicts it: Hugo only when ``frontmatter.date`` lists
+    ``:filename``; Jekyll takes the front matter's over the file name's on purpose (real
+    blogs write the file name's day for the URL and the exact time in the front matter)."""
+    if getattr(site, "generator", "") != "hugo":
+        return False
+    order = site.setting("frontmatter.date", None)
+    return isinstance(order, list) and any(str(v).lower() == ":filename" for v in order)
+
+
 class FrontMatterDateConsistency(Rule):
     """Dates that contradict each other, the clock, or the file name.
 
@@ -131,7 +142,7 @@ class FrontMatterDateConsistency(Rule):
             yield self.diagnostic(doc, *report_span(doc, fm, (key,)),
                                   f"{key!r} is in the future ({date.isoformat()}) on a post that is not a draft: "
                                   "it is not published until then")
-        named = name_date(doc.path) if _NAME_DATE.search(doc.path) else None
+        named = name_date(doc.path) if _NAME_DATE.search(doc.path) and _file_dates(site) else None
         if named is not None:
             day, name = named
             local = when.astimezone(tz).date() if tz is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
@@ -55,7 +56,7 @@ class LinkFragmentMissing(Rule):
         model = site.model()
         for page, link, ref, target in model.each_link():
             url = link.get("url") or ""
-            if "#" not in url or ref is None or not ref.fragment:
+            if "#" not in url or ref is None or not ref.fragment or _RUNTIME.match(ref.fragment):
                 continue
             if ref.path:
                 if target is None or target.page is None or target.kind not in ("page", "alias"):
@@ -89,6 +90,11 @@ class LinkFragmentMissing(Rule):
             new = quote(best, safe="") if "%" in raw else best
             d.fix = Fix((Edit(start + at + 1, end, new),), safe=False, description=f"link to #{best}")
         return d
+
+
+# Anchors a comment system writes into the page at run time (Disqus, WordPress, utterances):
+# no build has them, so nothing can be said of a link to one.
+_RUNTIME = re.compile(r"^(?:comment-?\d+|comments?|disqus_thread|respond|utterances)$", re.I)
 
 
 def _closest(fragment: str, anchors: set[str]) -> str | None:

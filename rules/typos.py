@@ -135,6 +135,9 @@ class Typos(Rule):
         Option("typos.dictionaries", [], "more prh-format dictionaries (e.g. your prh.yml)",
                type=list, validate=_dictionaries),
         Option("typos.builtin", True, "use blogtools' own dictionary entries", type=bool),
+        Option("typos.case", False, "also report a word of blogtools' own dictionary written in another case "
+               "(Github for GitHub): off by default, since link texts quote other pages' titles as they are",
+               type=bool),
         Option("typos.english", True, "use the English misspelling dictionary (codespell's)", type=bool),
         Option("typos.ignore", [], "words never reported", type=list),
         Option("typos.vocabulary-min", 3, "a word on this many pages is the site's vocabulary", type=int,
@@ -194,7 +197,10 @@ class Typos(Rule):
         text = doc.text
         skip: list[tuple[int, int]] | None = None  # found on the first match (most posts have none)
         starts: list[int] = []
+        case = self.option("typos.case")
         for start, end, replacement, source in _prh_matches(self._probes(rules), text, regions):
+            if not case and not source and text[start:end].lower() == replacement.lower():
+                continue  # a capitalisation of the built-in entries: opt-in (typos.case)
             if skip is None:
                 skip = words.non_prose(doc)
                 starts = [a for a, _ in skip]

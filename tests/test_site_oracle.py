@@ -325,3 +325,14 @@ def test_embedded_render_hooks_find_pages_and_resources(tmp_path: Path, multilin
     reported = {d["message"].split("'")[1] for d in json.loads(r.stdout) if d["code"] in LINK_RULES}
     assert reported == broken, (reported, broken)
     assert bool(broken) is not multilingual  # the hooks made them work
+
+
+def test_comment_anchors_written_at_run_time_are_not_judged(tmp_path: Path) -> None:
+    """#comment-2550852533 (Disqus) is no heading in any build: it exists once the comment
+    system runs in the browser (reproduced from a real Octopress-era blog)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    post = site / "content/posts/a.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n## 見出し\n\n[コメント](#comment-2550852533) [無い節](#ない節)\n",
+                    encoding="utf-8")
+    r = run_cli("lint", str(site), "--select", "BT204", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"].split(" ")[0] for d in json.loads(r.stdout)] == ["#ない節"], r.stdout

@@ -109,7 +109,7 @@ def test_user_dictionary_through_settings(tmp_path: Path) -> None:
     prh = tmp_path / "prh.yml"
     prh.write_text("version: 1\nrules:\n  - expected: サーバー\n    pattern: /サーバ(?!ー)/\n", encoding="utf-8")
     text = "[サーバの設定](https://example.com/server) と [Github](https://example.com/gh)\n"
-    settings = {"typos.dictionaries": [str(prh)], "typos.scope": ["link-text"]}
+    settings = {"typos.dictionaries": [str(prh)], "typos.scope": ["link-text"], "typos.case": True}
     diags = api.lint_text(text, select=["BT401"], settings=settings)
     assert [(d.message, text_at(text, d.line, d.column, d.end_line, d.end_column)) for d in diags] == [
         ('"サーバ" should be "サーバー" (prh.yml)', "サーバ"),
@@ -117,6 +117,8 @@ def test_user_dictionary_through_settings(tmp_path: Path) -> None:
     ]
     assert api.fix_text(text, select=["BT401"], settings=settings) == \
         "[サーバーの設定](https://example.com/server) と [GitHub](https://example.com/gh)\n"
+    assert [d.message for d in api.lint_text(text, select=["BT401"], settings=dict(settings, **{
+        "typos.case": False}))] == ['"サーバ" should be "サーバー" (prh.yml)']  # capitalisations are opt-in
     only_user = dict(settings, **{"typos.builtin": False})
     assert [d.message for d in api.lint_text(text, select=["BT401"], settings=only_user)] == [
         '"サーバ" should be "サーバー" (prh.yml)']
@@ -134,7 +136,7 @@ def test_bad_user_dictionary_is_a_config_error(tmp_path: Path, cli) -> None:
 
 def test_missing_user_dictionary_is_a_note_not_a_crash(tmp_path: Path, cli) -> None:
     (tmp_path / "blogtools.toml").write_text('[typos]\ndictionaries = ["nowhere.yml"]\n', encoding="utf-8")
-    (tmp_path / "post.md").write_text("[Github](https://example.com/)\n", encoding="utf-8")
+    (tmp_path / "post.md").write_text("[Kubernets](https://example.com/)\n", encoding="utf-8")
     result = cli("lint", "post.md", "--select", "BT401")
     assert result.returncode == 1
     assert "BT401" in result.stdout and "nowhere.yml" in result.stderr
