@@ -36,6 +36,28 @@ def _dateless(doc: Document, site: Any) -> bool:
     return False
 
 
+def _bundle_resource(doc: Document, site: Any) -> bool:
+    """A Hugo content file below a leaf bundle's folder (one holding ``index.md``), other
+    than that ``index.md``: Hugo makes it a page resource, not a page (a real theme keeps its
+    home widgets as ``content/home/*.md`` in a headless bundle; 17 false BT104 there)."""
+    if getattr(site, "generator", "") != "hugo":
+        return False
+    full = os.path.abspath(doc.abspath or doc.path)
+    for folder in site.content_folders() or ():
+        root = os.path.abspath(folder).rstrip(os.sep)
+        if not full.startswith(root + os.sep):
+            continue
+        own = os.path.dirname(full)
+        is_index = os.path.splitext(os.path.basename(full))[0] == "index"
+        here = own
+        while here.startswith(root + os.sep):
+            if (here != own or not is_index) and any(
+                    os.path.isfile(os.path.join(here, "index" + ext)) for ext in (".md", ".markdown", ".html")):
+                return True
+            here = os.path.dirname(here)
+    return False
+
+
 def _titled_by_name(doc: Document, site: Any) -> bool:
     """A Jekyll document whose title Jekyll makes from its file name when the front matter
     has none (``Document#populate_title``): a post or draft (``_posts/2020-01-02-my-post.md``
@@ -130,6 +152,8 @@ class FrontMatterRequired(Rule):
         fm = loaded(doc)
         if fm is None:
             return
+        if _bundle_resource(doc, site) or fm.data.get("headless") is True:
+            return  # a resource of a leaf bundle, or a headless page: nothing is published
         required = memo(self, site, "required", lambda: [k for k in self.option("front-matter.required") if k])
         if any(k.lower() == "date" for k in required) and _dateless(doc, site):
             required = [k for k in required if k.lower() != "date"]

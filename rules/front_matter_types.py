@@ -108,6 +108,8 @@ class FrontMatterType(Rule):
                     or spec == "date" and str(path[-1]).lower() in DATE_KEYS:  # BT108 and BT106 check those
                 continue
             bases = [b.strip() for b in spec.split("|")]
+            if "string" in bases and isinstance(value, (int, float)) and not isinstance(value, bool):
+                continue  # Hugo and Jekyll print a number as its text (title: 2022 is "2022")
             if not any(_fits(value, b) for b in bases):
                 expected = " or ".join(_EXPECT.get(b, b) for b in bases)
                 fix = self._fix(doc, fm, known, path, value, bases)

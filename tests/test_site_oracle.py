@@ -336,3 +336,23 @@ def test_comment_anchors_written_at_run_time_are_not_judged(tmp_path: Path) -> N
                     encoding="utf-8")
     r = run_cli("lint", str(site), "--select", "BT204", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [d["message"].split(" ")[0] for d in json.loads(r.stdout)] == ["#ない節"], r.stdout
+
+
+def test_bundle_resources_headless_pages_and_numeric_titles_are_no_findings(tmp_path: Path) -> None:
+    """A theme's home widgets (content/home/*.md in a headless leaf bundle) are page resources,
+    not pages; `title: 2022` is the text "2022" to Hugo (reproduced from two real blogs)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    home = site / "content" / "home"
+    home.mkdir()
+    (home / "index.md").write_text("---\nheadless: true\n---\n", encoding="utf-8")
+    (home / "about.md").write_text("---\nwidget: about\n---\n自己紹介\n", encoding="utf-8")
+    archive = site / "content" / "archives" / "2022"
+    archive.mkdir(parents=True)
+    (archive / "_index.md").write_text("---\ntitle: 2022\n---\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    assert not (tmp_path / "public" / "home").exists()  # nothing of the bundle is published
+    r = run_cli("lint", str(site), "--select", "BT104,BT102", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(r.stdout) == [], r.stdout
+    (site / "content" / "posts" / "b.md").write_text("---\ntitle: 題\n---\n", encoding="utf-8")  # still asked of posts
+    r = run_cli("lint", str(site), "--select", "BT104", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"] for d in json.loads(r.stdout)] == ["required key 'date' is missing"]
