@@ -53,7 +53,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "description": "string",
         # widely used plugins: jekyll-redirect-from, jekyll-last-modified-at, jekyll-seo-tag
         "redirect_from": "path|paths",
-        "redirect_to": "url",
+        "redirect_to": "url|strings",
         "last_modified_at": "date",
         "image": "url|table",
     },

@@ -153,6 +153,8 @@ class AliasMalformed(Rule):
 
         base = own_base(site)
         for path, value in alias_values(doc, key):
+            if value is None:
+                continue  # an empty key (redirect_from:): no alias at all, nothing to break
             a, b, exact = value_span(doc, path)
             if not isinstance(value, str):
                 yield self.diagnostic(doc, a, b, f"alias {value!r} is not a string: the generator ignores it "

@@ -193,6 +193,31 @@ def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     return when.replace(tzinfo=tz)
 
 
+_GEM = re.compile(r"""^\s*gem\s+["']([\w.-]+)["']""")
+
+
+def _gemfile_plugins(root: str) -> set[str]:
+    """The gems of the Gemfile's ``:jekyll_plugins`` group: Bundler loads them as plugins
+    without _config.yml naming them (a real site had jemoji only there)."""
+    try:
+        with open(os.path.join(root, "Gemfile"), encoding="utf-8", errors="replace") as fh:
+            lines = fh.read(200_000).splitlines()
+    except OSError:
+        return set()
+    found, inside = set(), False
+    for line in lines:
+        stripped = line.strip()
+        if re.match(r"group\s+:jekyll_plugins\b", stripped):
+            inside = True
+        elif inside and stripped == "end":
+            inside = False
+        elif inside or "group: :jekyll_plugins" in stripped or "group: [:jekyll_plugins" in stripped:
+            m = _GEM.match(line)
+            if m:
+                found.add(m.group(1))
+    return found
+
+
 def _as_list(value: Any) -> list[Any]:
     """Ruby's ``Array(value)``."""
     if value is None:
@@ -266,7 +291,7 @@ class Jekyll(Generator):
         zone = site.setting("timezone", None)
         self.tz = timezone(zone if isinstance(zone, str) and zone else None)
         plugins = _as_list(site.setting("plugins", [])) + _as_list(site.setting("gems", []))
-        self.plugins = {str(p) for p in plugins if isinstance(p, str)}
+        self.plugins = {str(p) for p in plugins if isinstance(p, str)} | _gemfile_plugins(site.root)
         exclude = site.setting("exclude", []) or []
         extra = [str(e) for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []
         include = site.setting("include", []) or []
