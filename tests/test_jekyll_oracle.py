@@ -26,12 +26,11 @@ import json
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from tests.builds import broken_in_build, served
 from tests.conftest import FIXTURES, require_program, run_cli, text_at
 
 LINK_RULES = ("BT202", "BT206", "BT301", "BT302", "BT303")
@@ -57,17 +56,6 @@ WRITTEN = {
 }
 
 
-class _Refs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.refs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is not None and (tag, name) in (("a", "href"), ("img", "src")):
-                self.refs.append(value)
-
-
 def jekyll_build(site: Path, dest: Path) -> subprocess.CompletedProcess[str]:
     jekyll = require_program("jekyll", "apt-get install jekyll")
     return subprocess.run([jekyll, "build", "--source", str(site), "--destination", str(dest),
@@ -79,44 +67,6 @@ def _build(site: Path, dest: Path) -> Path:
     r = jekyll_build(site, dest)
     assert r.returncode == 0, r.stdout + r.stderr
     return dest
-
-
-def _exists(public: Path, inside: str) -> bool:
-    """What a static server (GitHub Pages, ``jekyll serve``) answers for a path: the file, a
-    folder's ``index.html``, or ``x.html`` for ``/x``."""
-    target = public / inside.lstrip("/")
-    if inside.endswith("/"):
-        return (target / "index.html").is_file()
-    return target.is_file() or (target / "index.html").is_file() or target.with_name(target.name + ".html").is_file()
-
-
-def broken_in_build(public: Path, base_url: str) -> tuple[list[str], set[str]]:
-    """(broken, working): the site-internal href/src of every built page (as written in the
-    output), split by whether the output has a file for them. Links to the host outside the
-    base path are in neither: the site cannot tell."""
-    base = urlsplit(base_url)
-    prefix = base.path.rstrip("/")
-    broken: list[str] = []
-    working: set[str] = set()
-    for page in sorted(public.rglob("*.html")):
-        rel = page.relative_to(public).as_posix()
-        page_url = f"{base.scheme}://{base.netloc}{prefix}/" + (rel[: -len("index.html")] if rel.endswith(
-            "index.html") else rel)
-        parser = _Refs()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for ref in parser.refs:
-            absolute = urlsplit(urljoin(page_url, ref))
-            if absolute.scheme not in ("http", "https") or absolute.netloc != base.netloc:
-                continue
-            path = unquote(absolute.path)
-            if not (path + "/").startswith(prefix + "/"):
-                continue  # the host's, outside the site
-            inside = path[len(prefix):] or "/"
-            if _exists(public, inside):
-                working.add(ref)
-            else:
-                broken.append(ref)
-    return broken, working
 
 
 def lint_json(site: Path, cwd: Path, *extra: str) -> list[dict]:
@@ -184,9 +134,9 @@ def test_page_urls_are_where_jekyll_writes_them(oracle: Path, tmp_path: Path) ->
     assert "static.html" not in pages and not any(p.startswith(("_layouts", "_includes")) for p in pages)
     for path, page in pages.items():
         if page["published"]:
-            assert _exists(public, page["url"]), (path, page["url"])
+            assert served(public, page["url"]), (path, page["url"])
         for alias in page["aliases"]:
-            assert _exists(public, alias), (path, alias)
+            assert served(public, alias), (path, alias)
 
 
 def _small_site(root: Path, config: str, files: dict[str, str]) -> Path:

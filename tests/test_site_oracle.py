@@ -14,26 +14,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from tests.builds import Refs, broken_in_build
 from tests.conftest import FIXTURES, require_program, run_cli
 
 LINK_RULES = ("BT202", "BT206", "BT301", "BT302", "BT303")
-
-
-class _Refs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.refs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is not None and (tag, name) in (("a", "href"), ("img", "src")):
-                self.refs.append(value)
 
 
 def _build(site: Path, tmp_path: Path) -> Path:
@@ -46,31 +34,8 @@ def _build(site: Path, tmp_path: Path) -> Path:
 
 
 def _broken_in_build(public: Path, base_url: str) -> tuple[set[str], set[str]]:
-    """(broken, working): the site-internal URLs of every href/src of the built pages,
-    written as in the output, split by whether the output has a file for them. Links to
-    the host outside the base path are in neither: the site cannot tell."""
-    base = urlsplit(base_url)
-    prefix = base.path.rstrip("/")
-    broken, working = set(), set()
-    for page in public.rglob("*.html"):
-        rel = page.relative_to(public).as_posix()
-        page_url = f"{base.scheme}://{base.netloc}{prefix}/" + (rel[: -len("index.html")] if rel.endswith(
-            "index.html") else rel)
-        parser = _Refs()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for ref in parser.refs:
-            absolute = urlsplit(urljoin(page_url, ref))
-            if absolute.scheme not in ("http", "https") or absolute.netloc != base.netloc:
-                continue
-            path = unquote(absolute.path)
-            if not (path + "/").startswith(prefix + "/"):
-                continue  # the host's, outside the site
-            inside = path[len(prefix):] or "/"
-            target = public / inside.lstrip("/")
-            ok = (target / "index.html").is_file() if inside.endswith("/") else target.is_file() or (
-                target / "index.html").is_file()
-            (working if ok else broken).add(ref)
-    return broken, working
+    broken, working = broken_in_build(public, base_url)
+    return set(broken), working
 
 
 @pytest.fixture
@@ -200,7 +165,7 @@ def test_autolinks_are_made_where_goldmark_makes_them(tmp_path: Path) -> None:
                     encoding="utf-8")
     assert _hugo_build(site, tmp_path / "public").returncode == 0
     html = (tmp_path / "public/posts/a/index.html").read_text(encoding="utf-8")
-    parser = _Refs()
+    parser = Refs()
     parser.feed(html)
     r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert not [d for d in json.loads(r.stdout) if d["code"] in LINK_RULES], r.stdout
