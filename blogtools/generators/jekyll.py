@@ -448,12 +448,7 @@ class Jekyll(Generator):
                 page.published, page.unpublished_why = False, "in _posts without a date in its name (not a post)"
             slug = m.group(4) if m else stem
             slug = re.sub(r"\.+$", "", slug)
-            date = parse_time(meta.get("date"), self.tz)
-            if date is None and m:
-                try:
-                    date = dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=self.tz)
-                except ValueError:
-                    date = None
+            date = self._date(meta, m)
             cats = categories_of(meta, [d for d in dirs[:cut] if d])
             data_slug = meta.get("slug")
             slug_value = str(data_slug) if data_slug not in (None, "") else slug
@@ -479,12 +474,7 @@ class Jekyll(Generator):
             slug = re.sub(r"\.+$", "", m.group(4) if m else stem)
             data_slug = meta.get("slug")
             slug_value = str(data_slug) if data_slug not in (None, "") else slug
-            date = parse_time(meta.get("date"), self.tz)
-            if date is None and m:
-                try:
-                    date = dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=self.tz)
-                except ValueError:
-                    date = None
+            date = self._date(meta, m)
             pattern = custom or template or add_permalink_suffix("/:collection/:path", self.style)
             page.url = self._expand(pattern, {
                 **self._dates(date or self.now), "title": slugify(slug_value, pretty=True, cased=True),
@@ -1001,6 +991,17 @@ class Jekyll(Generator):
         else:
             return None
         return self.relative_url(_escape_path(url)) if url is not None else None
+
+    def _date(self, meta: dict[str, Any], named: "re.Match[str] | None") -> dt.datetime | None:
+        """A document's date: the front matter's as Ruby reads it, else the file name's
+        (``2020-01-02-title.md``), at midnight in the site's zone."""
+        date = parse_time(meta.get("date"), self.tz)
+        if date is None and named:
+            try:
+                date = dt.datetime(int(named.group(1)), int(named.group(2)), int(named.group(3)), tzinfo=self.tz)
+            except ValueError:
+                date = None
+        return date
 
     def url_of_file(self, rel: str) -> str | None:
         """The URL of the file at ``rel`` (relative to the source), as ``{% link %}`` finds
