@@ -38,6 +38,12 @@ def _positive(value: Any) -> str | None:
     return None if value >= 1 else f"expected an integer >= 1, got {value!r}"
 
 
+# A link to an issue, a pull request, a commit or a bug report: its text is that item's
+# title, quoted as its author wrote it (the judged sample's false positives were these).
+_TRACKER = re.compile(r"/(?:pull|pulls|issues|merge_requests|commit)/\w+|bug\.php\?id=|bugzilla|show_bug\.cgi|"
+                      r"/browse/[A-Z][A-Z0-9]+-\d+|/bugs?/\d+", re.I)
+
+
 class Typos(Rule):
     """A misspelling that a dictionary knows: the English one (codespell's) or a prh one.
 
@@ -238,6 +244,8 @@ class Typos(Rule):
             if not english and not prh:
                 labels = []
             for label in labels:
+                if label.kind == "l" and _TRACKER.search(label.target or ""):
+                    continue  # the title of an issue, pull request or bug, quoted as it is
                 blanked = words.blank_markup(label.raw)
                 taken = [] if not prh else [
                     (a, b)

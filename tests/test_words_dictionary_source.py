@@ -250,3 +250,18 @@ def test_site_part_cost_is_small() -> None:
     start = time.perf_counter()
     list(rule.check_site(site))
     assert time.perf_counter() - start < 2.0
+
+
+def test_quoted_titles_of_issues_and_pull_requests_are_theirs(tmp_path) -> None:
+    """A link to an issue, pull request or bug quotes its title as its author wrote it (the
+    judged sample's false positives: '[context missing environment varibale fix #161](…/pull/161)')."""
+    from blogtools import api
+
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/"\n', encoding="utf-8")
+    (tmp_path / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: a\n---\n\n- [context missing environment varibale fix](https://github.com/o/r/pull/161)\n"
+        "- [mysqldump has incompatibile change](https://bugs.mysql.com/bug.php?id=109685)\n"
+        "- [環境変数の varibale を直す](https://example.com/notes)\n", encoding="utf-8")
+    found = [(d.line, d.message.split('"')[1]) for d in api.lint_paths([str(tmp_path)], select=["BT401"])]
+    assert found == [(7, "varibale")], found
