@@ -451,7 +451,7 @@ class SiteModel:
         file of this site may well work."""
         pages_site = self.__dict__.get("_pages_site")
         if pages_site is None:
-            pages_site = self._base_host.endswith(".github.io") or any(
+            pages_site = self._base_host.endswith(".github.io") or _user_pages_repo(self.site.root) and any(
                 os.path.isfile(os.path.join(folder, "CNAME")) for folder in [self.site.root, *self.static_dirs])
             self.__dict__["_pages_site"] = pages_site
         if not pages_site or self.base_path:
@@ -849,6 +849,30 @@ def _hit_parts(hit: str, folder: str) -> list[str]:
     if hit.startswith(prefix):
         return hit[len(prefix) :].split(os.sep)
     return os.path.relpath(hit, folder).replace(os.sep, "/").split("/")
+
+
+_USER_REPO = re.compile(r"[/:]([\w.-]+)\.github\.(?:io|com)(?:\.git)?/?$", re.I)
+
+
+def _user_pages_repo(root: str) -> bool:
+    """Whether the site is a GitHub Pages *user* site (repository USER.github.io), which
+    serves the user's other repositories at /<repo>/ on its custom domain too; a project
+    site with a CNAME does not. Told by the clone's remote URL or its folder name."""
+    here = os.path.abspath(root)
+    for _ in range(4):
+        if re.search(r"\.github\.(?:io|com)$", os.path.basename(here), re.I):
+            return True
+        try:
+            with open(os.path.join(here, ".git", "config"), encoding="utf-8", errors="replace") as fh:
+                return any(_USER_REPO.search(line.split("=", 1)[1].strip())
+                           for line in fh if line.strip().startswith("url") and "=" in line)
+        except OSError:
+            pass
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    return False
 
 
 def _host(netloc: str) -> str:

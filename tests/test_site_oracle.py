@@ -89,6 +89,9 @@ def test_a_github_pages_user_site_does_not_judge_other_repositories(tmp_path: Pa
     if not host.endswith("github.io"):
         (site / "static").mkdir()
         (site / "static" / "CNAME").write_text(host + "\n", encoding="utf-8")
+        (site / ".git").mkdir()  # the clone of the user site, USER.github.io, on a custom domain
+        (site / ".git" / "config").write_text(
+            '[remote "origin"]\n\turl = https://github.com/someone/someone.github.io.git\n', encoding="utf-8")
     (site / "content" / "posts" / "a.md").write_text(
         "---\ntitle: a\ndate: 2020-01-01T00:00:00+09:00\n---\n\n"
         f"[別リポジトリ](https://{host}/web-jjy/) と [ルート相対](/Grongish/) と"
@@ -96,6 +99,20 @@ def test_a_github_pages_user_site_does_not_judge_other_repositories(tmp_path: Pa
     r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
     found = [(d["code"], d["message"].split("'")[1]) for d in json.loads(r.stdout) if d["code"] in LINK_RULES]
     assert found == [("BT202", "/posts/nowhere/")], found
+
+
+def test_a_project_site_on_a_custom_domain_judges_every_link(tmp_path: Path) -> None:
+    """A CNAME alone is a project site's custom domain too, which serves only itself: a
+    root-relative link copied from another site (/product/...) is broken there (a real blog:
+    its 17 such links were broken in the build)."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "static").mkdir()
+    (site / "static" / "CNAME").write_text("blog.example.jp\n", encoding="utf-8")
+    (site / "hugo.toml").write_text('baseURL = "https://blog.example.jp/"\ntitle = "t"\n', encoding="utf-8")
+    (site / "content" / "posts" / "a.md").write_text("---\ntitle: a\n---\n\n[製品](/product/x1)\n", encoding="utf-8")
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"].split("'")[1] for d in json.loads(r.stdout)] == ["/product/x1"]
 
 
 def _alias_site(tmp_path: Path, aliases: list[str]) -> Path:
