@@ -17,6 +17,7 @@ project template whose parameters are read from the template itself).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cached_property, lru_cache
 from typing import Any
@@ -311,6 +312,9 @@ class DocEmbed:
     src_end: int
 
 
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+
+
 def in_document(doc: Any) -> list[DocEmbed]:
     """Every raw HTML embed of a document (cached on the document)."""
     cached = doc.__dict__.get("_blogtools_embeds")
@@ -319,14 +323,17 @@ def in_document(doc: Any) -> list[DocEmbed]:
     out: list[DocEmbed] = []
     text = doc.text
     done = -1
+    breaks: list[int] | None = None  # where paragraphs end (a blank line, CRLF files too)
     for node in doc.nodes("html_block", "html_inline"):
         if node.start < done:
             continue
         if node.kind == "html_block":
             chunk_end = node.end
         else:  # an inline tag: its element may run to the end of the paragraph
-            para = text.find("\n\n", node.start)
-            chunk_end = min(len(text), node.start + 20000) if para < 0 else para
+            if breaks is None:
+                breaks = [m.start() for m in _BLANK_LINE.finditer(text)]
+            k = bisect.bisect_left(breaks, node.start)
+            chunk_end = breaks[k] if k < len(breaks) else min(len(text), node.start + 20000)
         chunk = text[node.start : chunk_end]
         if "<" not in chunk:
             continue

@@ -93,12 +93,12 @@ class EmbedRawHtml(Rule):
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         if getattr(site, "generator", "") != "hugo" or "<" not in doc.text or not site.is_content(doc.abspath):
             return
-        found = embeds.in_document(doc)
-        if not found:
-            return
         dropped = not site.profile.raw_html_rendered
         if not dropped:
             return  # markup.goldmark.renderer.unsafe: the raw embed renders as it is
+        found = embeds.in_document(doc)
+        if not found:
+            return
         # the shortcodes depend on the options and the site only (their template folders are
         # read once per process): build the table once, not for every post with an embed
         names = memo(self, site, "shortcodes", lambda: available(self, site))
