@@ -73,6 +73,12 @@ class Body:
     # first :meth:`iter` call: some twenty rules and facts each ask for a few kinds of a post's
     # nodes, and most kinds are absent from most posts.
     _kinds: Any = field(default=None, repr=False, compare=False)
+    # The normalized labels of the link reference definitions, which decide whether
+    # ``[text]`` is a link; while they are not known yet (mistune's walk), the leaves to scan.
+    ref_keys: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _unscanned: list[tuple[Leaf, Callable[[int], int] | None]] | None = field(default=None, repr=False,
+                                                                               compare=False)
+
 
     def iter(self, *kinds: str) -> Iterator[Node]:
         """The nodes of the given kinds, in document order (the order of ``nodes``)."""
@@ -457,7 +463,14 @@ def parse_body(text: str, body_start: int) -> Body:
     state.process(masked)
     state.line_offsets = [body_start]
     md.block.parse(state)
+    # A definition may follow the references to it: the leaves are scanned once all are known.
+    # (The fast scanner never sees one: a definition makes it fall back to this parser.)
+    body._unscanned = []
     _walk(state.tokens, state, lambda i: state.to_parent(i), "", body, text)
+    unscanned, body._unscanned = body._unscanned, None
+    body.ref_keys = frozenset(ref_key(n.text) for n in body.nodes if n.kind == "ref_def")
+    for leaf, to_abs in unscanned:
+        scan_inline(leaf, body, to_abs)
     resolve_references(body)
     body.nodes.sort(key=_BY_SPAN)
     return body
@@ -577,7 +590,10 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     if nl < 0:  # one line (most leaves): every position maps by one addition
         leaf = Leaf(kind, stripped, container, [0], [first])
         body.leaves.append(leaf)
-        scan_inline(leaf, body, first.__add__)
+        if body._unscanned is None:
+            scan_inline(leaf, body, first.__add__)
+        else:
+            body._unscanned.append((leaf, first.__add__))
         return leaf
     starts, offsets = [0], [first]
     shift = first  # document offset minus leaf offset, while it is the same on every line
@@ -592,7 +608,10 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     body.leaves.append(leaf)
     # Most leaves are one line, or lines cut at the same column: every position then maps by
     # one addition, which ``int.__add__`` does without the bisection of ``Leaf.to_abs``.
-    scan_inline(leaf, body, None if shift is None else shift.__add__)
+    if body._unscanned is None:
+        scan_inline(leaf, body, None if shift is None else shift.__add__)
+    else:
+        body._unscanned.append((leaf, None if shift is None else shift.__add__))
     return leaf
 
 
@@ -622,12 +641,22 @@ def _html_comments(body: Body, raw: str, base: int, container: str) -> None:
 # --------------------------------------------------------------------------- inline
 # Every alternative starts with a literal character (``` ``* ``, not `` `+ ``): re then skips
 # to the next candidate character in C instead of trying each alternative at every position,
-# several times faster on Japanese text.
+# several times faster on Japanese text. While a ``[`` is open, ``]`` is a trigger too and
+# bare URLs are not (Goldmark does not linkify inside a link label).
 _TRIGGER = re.compile(r"\\.|``*|<|!\[|\[|https?://|www\.", re.S)
+_TRIGGER_IN_LABEL = re.compile(r"\\.|``*|<|!\[|\[|\]", re.S)
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*)>")
 _EMAIL = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*)>")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>")
 _BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# ``[^label]``: up to the first ``]``, no whitespace, no ``[`` (Goldmark's footnote parser
+# gives up at a nested ``[``); escapes are skipped.
+_FOOTNOTE_REF = re.compile(r"\[\^((?:[^\\\[\]\s]|\\\S)+)\]")
+# The second label of ``[text][label]``: up to the first unescaped ``]``; a ``[`` ends it.
+_REF_LABEL = re.compile(r"(?:[^\\\[\]]|\\.)*", re.S)
+# CommonMark: "A link label can have at most 999 characters inside the square brackets";
+# a longer one is never a reference (Goldmark checks the same).
+MAX_LABEL = 999
 
 
 def scan_inline(leaf: Leaf, body: Body, to_abs: Callable[[int], int] | None = None) -> None:
@@ -636,19 +665,33 @@ def scan_inline(leaf: Leaf, body: Body, to_abs: Callable[[int], int] | None = No
     text = leaf.text
     m = _TRIGGER.search(text)
     if m is not None:  # (most leaves have no trigger character: no scan to set up)
-        _scan(text, m.start(), len(text), to_abs or leaf.to_abs, leaf.container, body.nodes)
+        _scan(text, m.start(), len(text), to_abs or leaf.to_abs, leaf.container, body.nodes, body.ref_keys)
 
 
-def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str, out: list[Node]) -> None:
+def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str, out: list[Node],
+          refs: frozenset[str] | set[str] = frozenset()) -> None:
+    """One pass over ``s[pos:n]``, in linear time whatever the input.
+
+    Brackets are matched as CommonMark's "look for link or image" does (spec 6.3), with a
+    stack of the open ``[`` and ``![``: a ``]`` closes the nearest one; when that makes a link,
+    the ``[`` openers before it can no longer make one (a link cannot contain a link), and an
+    image's description is not scanned for nodes (they are dropped when the image closes).
+    ``refs``: the normalized labels of the link reference definitions; ``[text]``,
+    ``[text][label]`` and ``[text][]`` are links only when their label is one of them.
+    """
+    openers: list[tuple[int, bool, int, int]] = []  # (start, image, len(out), len(images)) at the push
+    inactive = 0  # link openers below this stack index cannot make a link any more
+    images: list[tuple[Node, int, int]] = []  # an image's text, cut when the scan is done
     while pos < n:
-        m = _TRIGGER.search(s, pos, n)
+        m = (_TRIGGER_IN_LABEL if openers else _TRIGGER).search(s, pos, n)
         if not m:
             break
         i = m.start()
         tok = m.group(0)
-        if tok[0] == "\\":
+        c = tok[0]
+        if c == "\\":
             pos = m.end()
-        elif tok[0] == "`":
+        elif c == "`":
             close = _code_span_end(s, m.end(), len(tok))
             if close < 0:
                 pos = m.end()
@@ -656,10 +699,42 @@ def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str
             out.append(Node("code_span", to_abs(i), to_abs(close + len(tok)), text=s[m.end():close],
                             container=container))
             pos = close + len(tok)
-        elif tok == "<":
+        elif c == "<":
             pos = _scan_angle(s, i, to_abs, container, out) or i + 1
-        elif tok in ("[", "!["):
-            pos = _scan_link(s, i, tok == "![", to_abs, container, out) or m.end()
+        elif c == "[":
+            if s.startswith("^", i + 1):
+                fm = _FOOTNOTE_REF.match(s, i)
+                if fm is not None and not s.startswith("(", fm.end()):
+                    rb = fm.end() - 1
+                    out.append(Node("footnote_ref", to_abs(i), to_abs(rb + 1), text=fm.group(1), url=fm.group(1),
+                                    text_start=to_abs(i + 2), text_end=to_abs(rb), container=container))
+                    pos = rb + 1
+                    continue
+            openers.append((i, False, len(out), len(images)))
+            pos = i + 1
+        elif c == "!":
+            openers.append((i, True, len(out), len(images)))
+            pos = i + 2
+        elif c == "]":
+            start, image, out_at, images_at = openers.pop()
+            depth = len(openers)
+            active = image or depth >= inactive
+            if inactive > depth:
+                inactive = depth
+            pos = i + 1
+            if not active:
+                continue  # a "[" before a link: text
+            made = _close_bracket(s, start, image, i, n, to_abs, container, refs)
+            if made is None:
+                continue
+            node, pos = made
+            if image:
+                del out[out_at:]  # nothing inside an image description is a node
+                del images[images_at:]
+                images.append((node, start + 2, i))
+            else:
+                inactive = depth  # no "[" before this link makes a link now
+            out.append(node)
         else:
             if i > 0 and not (s[i - 1].isspace() or s[i - 1] in "*_~("):
                 # GFM (and Goldmark's linkify) start an autolink only at the start of a line,
@@ -676,6 +751,50 @@ def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str
                             url_start=to_abs(i), url_end=to_abs(i + len(url)),
                             container=container, attrs={"bare": True}))
             pos = i + len(url)
+    for node, a, b in images:  # (cut once: images nest, and each cut would copy the ones inside)
+        node.text = s[a:b]
+
+
+def _close_bracket(s: str, start: int, image: bool, rb: int, n: int, to_abs: Callable[[int], int],
+                   container: str, refs: frozenset[str] | set[str]) -> tuple[Node, int] | None:
+    """The link or image that the ``]`` at ``rb`` closes (opened at ``start``) and the index
+    after it, or None when the brackets are text."""
+    lb = start + 1 if image else start
+    after = s[rb + 1] if rb + 1 < n else ""
+    caret = not image and s.startswith("^", lb + 1)  # "[^x]" is a footnote or text, never a reference
+    kind = "image" if image else "link"
+    if after == "(":
+        dest = _destination(s, rb + 1)
+        if dest is not None:
+            d0, d1, close = dest
+            return Node(kind, to_abs(start), to_abs(close), text="" if image else s[lb + 1 : rb],
+                        url=s[d0:d1].strip(), text_start=to_abs(lb + 1), text_end=to_abs(rb),
+                        url_start=to_abs(d0), url_end=to_abs(d1), container=container), close
+        if caret:
+            return None
+    if caret or not refs:
+        return None
+    end = rb + 1
+    ref = None
+    if after == "[":  # [text][label], [text][]
+        e = _REF_LABEL.match(s, rb + 2).end()
+        if e < n and s[e] == "]":
+            ref = s[rb + 2 : e]
+            if not ref.strip():
+                ref = None
+            end = e + 1
+    if ref is None:
+        if rb - lb - 1 > MAX_LABEL:
+            return None
+        ref = s[lb + 1 : rb]
+    elif len(ref) > MAX_LABEL:
+        return None
+    key = ref_key(ref)
+    if key not in refs:
+        return None
+    return Node(kind, to_abs(start), to_abs(end), text="" if image else s[lb + 1 : rb], url="",
+                text_start=to_abs(lb + 1), text_end=to_abs(rb), container=container,
+                attrs={"ref": key}), end
 
 
 _code_span_closers: dict[int, re.Pattern[str]] = {}
@@ -721,38 +840,6 @@ def _scan_angle(s: str, i: int, to_abs: Callable[[int], int], container: str, ou
         out.append(Node("html_inline", to_abs(i), to_abs(m.end()), text=m.group(0), container=container))
         return m.end()
     return 0
-
-
-_BRACKET_STOP = re.compile(r"[\\`\[\]]")  # what _bracket_end must look at; the rest is skipped
-_BACKTICKS = re.compile(r"`+")
-
-
-def _bracket_end(s: str, i: int) -> int:
-    """Index of the ``]`` closing the ``[`` at ``i`` (code spans and escapes respected)."""
-    depth = 0
-    k = i
-    search = _BRACKET_STOP.search
-    while True:
-        m = search(s, k)
-        if m is None:
-            return -1
-        k = m.start()
-        c = s[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "`":
-            run = _BACKTICKS.match(s, k).end() - k
-            close = _code_span_end(s, k + run, run)
-            k = close + run if close >= 0 else k + run
-            continue
-        if c == "[":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return k
-        k += 1
 
 
 _DEST_PLAIN = re.compile(r"[^\\ \t\n()]*")
@@ -807,50 +894,14 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
     return None
 
 
-def _scan_link(s: str, i: int, image: bool, to_abs: Callable[[int], int], container: str,
-               out: list[Node]) -> int:
-    lb = i + 1 if image else i
-    rb = _bracket_end(s, lb)
-    if rb < 0:
-        return 0
-    label = s[lb + 1 : rb]
-    if not image and label.startswith("^") and (rb + 1 >= len(s) or s[rb + 1] != "("):
-        if label[1:] and not any(c.isspace() for c in label):
-            out.append(Node("footnote_ref", to_abs(i), to_abs(rb + 1), text=label[1:], url=label[1:],
-                            text_start=to_abs(i + 2), text_end=to_abs(rb), container=container))
-            return rb + 1
-        return 0
-    kind = "image" if image else "link"
-    if rb + 1 < len(s) and s[rb + 1] == "(":
-        dest = _destination(s, rb + 1)
-        if dest is None:
-            return 0
-        d0, d1, close = dest
-        out.append(Node(kind, to_abs(i), to_abs(close), text=label, url=s[d0:d1].strip(),
-                        text_start=to_abs(lb + 1), text_end=to_abs(rb),
-                        url_start=to_abs(d0), url_end=to_abs(d1), container=container))
-        if not image:
-            _scan(s, lb + 1, rb, to_abs, container, out)  # images and code inside the label
-        return close
-    ref = None
-    end = rb + 1
-    if rb + 1 < len(s) and s[rb + 1] == "[":
-        rb2 = s.find("]", rb + 2)
-        if rb2 >= 0:
-            ref = s[rb + 2 : rb2] or label
-            end = rb2 + 1
-    if ref is None:
-        ref = label
-    out.append(Node(kind, to_abs(i), to_abs(end), text=label, url="",
-                    text_start=to_abs(lb + 1), text_end=to_abs(rb), container=container,
-                    attrs={"ref": " ".join(ref.lower().split())}))
-    _scan(s, lb + 1, rb, to_abs, container, out)
-    return end
+def ref_key(label: str) -> str:
+    """A link label as definitions and references are matched: case and runs of spaces ignored."""
+    return " ".join(label.lower().split())
 
 
 def resolve_references(body: Body) -> None:
     """Give reference-style links their URL; drop ``[x]`` that is plain text (no definition)."""
-    defs = {" ".join(n.text.lower().split()): n for n in body.nodes if n.kind == "ref_def"}
+    defs = {ref_key(n.text): n for n in body.nodes if n.kind == "ref_def"}
     kept = []
     for node in body.nodes:
         if node.attrs and "ref" in node.attrs and node.kind in ("link", "image"):
