@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from typing import Any, Callable, Iterator
 
@@ -682,6 +682,8 @@ def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str
     openers: list[tuple[int, bool, int, int]] = []  # (start, image, len(out), len(images)) at the push
     inactive = 0  # link openers below this stack index cannot make a link any more
     images: list[tuple[Node, int, int]] = []  # an image's text, cut when the scan is done
+    spans: _CodeSpans | None = None  # every backtick run, once a search for a closer failed
+    no_comment_end = n  # no "-->" after the "<!--" here (one search failed)
     while pos < n:
         m = (_TRIGGER_IN_LABEL if openers else _TRIGGER).search(s, pos, n)
         if not m:
@@ -692,15 +694,33 @@ def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str
         if c == "\\":
             pos = m.end()
         elif c == "`":
-            close = _code_span_end(s, m.end(), len(tok))
+            ticks = len(tok)
+            if spans is None and ticks <= _CACHED_TICKS:
+                close = _code_span_end(s, m.end(), ticks)
+                if close < 0:  # (later runs are looked up, not searched for again)
+                    spans = _CodeSpans(s, m.end(), n)
+            else:
+                if spans is None:
+                    spans = _CodeSpans(s, m.end(), n)
+                close = spans.closer(m.end(), ticks)
             if close < 0:
                 pos = m.end()
                 continue
-            out.append(Node("code_span", to_abs(i), to_abs(close + len(tok)), text=s[m.end():close],
+            out.append(Node("code_span", to_abs(i), to_abs(close + ticks), text=s[m.end():close],
                             container=container))
-            pos = close + len(tok)
+            pos = close + ticks
         elif c == "<":
-            pos = _scan_angle(s, i, to_abs, container, out) or i + 1
+            if s.startswith("<!--", i):
+                end = s.find("-->", i + 4) if i < no_comment_end else -1
+                if end < 0:
+                    no_comment_end = min(no_comment_end, i)
+                    pos = i + 1
+                    continue
+                out.append(Node("html_comment", to_abs(i), to_abs(end + 3), text=s[i + 4 : end].strip(),
+                                container=container))
+                pos = end + 3
+            else:
+                pos = _scan_angle(s, i, to_abs, container, out) or i + 1
         elif c == "[":
             if s.startswith("^", i + 1):
                 fm = _FOOTNOTE_REF.match(s, i)
@@ -798,6 +818,7 @@ def _close_bracket(s: str, start: int, image: bool, rb: int, n: int, to_abs: Cal
 
 
 _code_span_closers: dict[int, re.Pattern[str]] = {}
+_CACHED_TICKS = 16  # longer runs are looked up in a :class:`_CodeSpans` (no pattern per length)
 
 
 def _code_span_end(s: str, start: int, ticks: int) -> int:
@@ -812,21 +833,49 @@ def _code_span_end(s: str, start: int, ticks: int) -> int:
     return m.start() if m else -1
 
 
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+class _CodeSpans:
+    """The backtick runs of ``s[start:n]`` by length, to find a code span's closer without a
+    search per opener: runs of many different lengths and no closers (```` `a``a```a ````...)
+    would otherwise search to the end once per run."""
+
+    __slots__ = ("by_length",)
+
+    def __init__(self, s: str, start: int, n: int) -> None:
+        by_length: dict[int, list[int]] = {}
+        for m in _BACKTICK_RUN.finditer(s, start, n):
+            by_length.setdefault(m.end() - m.start(), []).append(m.start())
+        self.by_length = by_length
+
+    def closer(self, start: int, ticks: int) -> int:
+        """Start of the first run of exactly ``ticks`` backticks at or after ``start``, or -1."""
+        runs = self.by_length.get(ticks)
+        if not runs:
+            return -1
+        k = bisect_left(runs, start)
+        return runs[k] if k < len(runs) else -1
+
+
+_URL_TRAILING = frozenset(".,:;!?\"'*_~")
+
+
 def _trim_url(url: str) -> str:
-    while url and url[-1] in ".,:;!?\"'*_~":
-        url = url[:-1]
-    while url.endswith(")") and url.count(")") > url.count("("):
-        url = url[:-1]
-    return url
+    end = len(url)
+    while end and url[end - 1] in _URL_TRAILING:
+        end -= 1
+    if end and url[end - 1] == ")":
+        opened, closed = url.count("(", 0, end), url.count(")", 0, end)
+        while end and url[end - 1] == ")" and closed > opened:
+            end -= 1
+            closed -= 1
+    return url[:end]
 
 
 def _scan_angle(s: str, i: int, to_abs: Callable[[int], int], container: str, out: list[Node]) -> int:
-    if s.startswith("<!--", i):
-        end = s.find("-->", i + 4)
-        if end < 0:
-            return 0
-        out.append(Node("html_comment", to_abs(i), to_abs(end + 3), text=s[i + 4 : end].strip(), container=container))
-        return end + 3
+    """An autolink or an inline HTML tag at ``s[i] == "<"`` (comments are the caller's): the
+    index after it, or 0."""
     for pattern, kind in ((_AUTOLINK, "autolink"), (_EMAIL, "autolink")):
         m = pattern.match(s, i)
         if m:
@@ -843,6 +892,15 @@ def _scan_angle(s: str, i: int, to_abs: Callable[[int], int], container: str, ou
 
 
 _DEST_PLAIN = re.compile(r"[^\\ \t\n()]*")
+_DEST_POINTY = re.compile(r"<((?:[^<>\n\\]|\\.)*)>")  # CommonMark: no line ending, no unescaped < or >
+_TITLES = {  # up to the first unescaped closer; a "(" title cannot contain an unescaped "("
+    '"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S),
+    "'": re.compile(r"'(?:[^'\\]|\\.)*'", re.S),
+    "(": re.compile(r"\((?:[^()\\]|\\.)*\)", re.S),
+}
+# Parentheses nested in a destination, as cmark limits them: beyond this the brackets are
+# text. Far above any real URL, and what keeps ``[a](((((...`` linear.
+MAX_DEST_PARENS = 32
 
 
 def _destination(s: str, k: int) -> tuple[int, int, int] | None:
@@ -852,11 +910,11 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
     while j < n and s[j] in " \t\n":
         j += 1
     if j < n and s[j] == "<":
-        e = s.find(">", j)
-        if e < 0 or "\n" in s[j:e]:
+        m = _DEST_POINTY.match(s, j)
+        if m is None:
             return None
-        d0, d1 = j + 1, e
-        j = e + 1
+        d0, d1 = j + 1, m.end() - 1
+        j = m.end()
     else:
         d0 = j
         depth = 0
@@ -873,6 +931,8 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
                 break
             if c == "(":
                 depth += 1
+                if depth > MAX_DEST_PARENS:
+                    return None
             else:  # ")"
                 if depth == 0:
                     break
@@ -882,11 +942,10 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
     while j < n and s[j] in " \t\n":
         j += 1
     if j < n and s[j] in "\"'(":
-        closer = ")" if s[j] == "(" else s[j]
-        e = s.find(closer, j + 1)
-        if e < 0:
+        m = _TITLES[s[j]].match(s, j)
+        if m is None:
             return None
-        j = e + 1
+        j = m.end()
         while j < n and s[j] in " \t\n":
             j += 1
     if j < n and s[j] == ")":
