@@ -117,9 +117,16 @@ def _kind_index(nodes: list[Node]) -> tuple[list[Node], int, dict[str, list[Node
 
 
 # --------------------------------------------------------------------------- masking
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z0-9_.-][A-Za-z0-9_./-]*)(.*?)\s*[>%]\}\}", re.S)
+# Each of these is searched for only up to the last closer in the text: past it no match can
+# end, and every opener there would be tried to the end of the text (quadratic time on a
+# post of thousands of "{{< a"). Written so that no opener backtracks over a run of spaces
+# twice: the parameters run to the first closer (group 4 keeps the spaces before it).
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(?:(/)\s*)?([A-Za-z0-9_.-][A-Za-z0-9_./-]*)((?:(?![>%]\}\}).)*)[>%]\}\}",
+                        re.S)
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*.*?\*/[>%]\}\}", re.S)
-_LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{(?![<%])(.*?)\}\}", re.S)
+_LIQUID_START = re.compile(r"\{%|\{\{(?![<%])")
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_LIQUID_OUTPUT = re.compile(r"\{\{(?![<%])(.*?)\}\}", re.S)
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _PAIRED_CODE = {"highlight", "raw", "comment", "code"}
 
@@ -140,7 +147,35 @@ def _fenced_ranges(src: str) -> list[tuple[int, int]]:
 
 
 def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in ranges)
+    """Is ``pos`` in one of ``ranges`` (sorted, not overlapping)?"""
+    k = bisect_right(ranges, (pos, float("inf"))) - 1
+    return k >= 0 and pos < ranges[k][1]
+
+
+def _last_end(src: str, *closers: str) -> int:
+    """The index after the last of ``closers`` in ``src`` (0 when there is none)."""
+    return max((src.rfind(c) + len(c) if c in src else 0) for c in closers)
+
+
+def _liquid(src: str) -> Iterator[re.Match[str]]:
+    """The Liquid tags and outputs of ``src``, as ``{%...%}|{{...}}`` (not ``{{<``/``{{%``)
+    would find them with ``finditer``."""
+    tag_end, output_end = _last_end(src, "%}"), _last_end(src, "}}")
+    pos = 0
+    while True:
+        start = _LIQUID_START.search(src, pos)
+        if start is None:
+            return
+        at = start.start()
+        if src.startswith("{%", at):
+            m = _LIQUID_TAG.match(src, at, tag_end) if at < tag_end else None
+        else:
+            m = _LIQUID_OUTPUT.match(src, at, output_end) if at < output_end else None
+        if m is None:
+            pos = at + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 MASK = "\x1a"  # not whitespace: a masked line start must not turn into indented code
@@ -160,11 +195,11 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
     nodes: list[Node] = []
     chars = list(src)
     open_paired: dict[str, int] = {}
-    for m in _ESCAPED_SHORTCODE.finditer(src):  # {{</* x */>}} prints the call literally
+    for m in _ESCAPED_SHORTCODE.finditer(src, 0, _last_end(src, "*/>}}", "*/%}}")):  # {{</* x */>}} is literal
         if not _inside(fences, m.start()):
             nodes.append(Node("shortcode", base + m.start(), base + m.end(), text="", attrs={"escaped": True}))
             _mask(chars, m.start(), m.end())
-    for m in _SHORTCODE.finditer(src):
+    for m in _SHORTCODE.finditer(src, 0, _last_end(src, ">}}", "%}}")):
         if _inside(fences, m.start()) or _masked(chars, m):
             continue
         name = m.group(3)
@@ -179,12 +214,12 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
                 _mask(chars, open_paired.pop(name), m.start())
             elif not closing:
                 open_paired[name] = m.end()
-    for m in _LIQUID.finditer(src):
+    for m in _liquid(src):
         if _inside(fences, m.start()) or chars[m.start()] == MASK:
             continue
-        tag = m.group(1) or ""
+        tag = m.group(1) if m.re is _LIQUID_TAG else ""
         nodes.append(Node("liquid", base + m.start(), base + m.end(), text=tag or "output",
-                          url=(m.group(2) if m.group(1) else m.group(3) or "").strip()))
+                          url=(m.group(2) if tag else m.group(1) or "").strip()))
         _mask(chars, m.start(), m.end())
         if tag in _PAIRED_CODE:
             open_paired["liquid:" + tag] = m.end()
