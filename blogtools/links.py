@@ -199,7 +199,6 @@ def anchor_worth_checking(key: str, fragment: str) -> bool:
 
 
 # --------------------------------------------------------------------------- extraction
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<([A-Za-z][\w-]*)(\s[^>]*)?>", re.S)
 _ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _URL_ATTRS = frozenset({"src", "href", "poster", "data-src", "data"})
@@ -245,8 +244,10 @@ def _front_matter_urls(doc: Any) -> Iterator[dict[str, Any]]:
 
 
 def _html_urls(doc: Any, node: Any) -> Iterator[dict[str, Any]]:
-    raw = _COMMENT.sub(lambda m: " " * len(m.group(0)), doc.text[node.start : node.end])
-    for tag in _TAG.finditer(raw):
+    raw = _blank_comments(doc.text[node.start : node.end])
+    # (a tag ends at a ">": none is looked for past the last one, where each "<a " would
+    # otherwise be tried to the end of the block)
+    for tag in _TAG.finditer(raw, 0, raw.rfind(">") + 1):
         if not tag.group(2):
             continue
         for attr in _ATTR.finditer(tag.group(2)):
@@ -258,6 +259,24 @@ def _html_urls(doc: Any, node: Any) -> Iterator[dict[str, Any]]:
             start = node.start + tag.start(2) + attr.start(group)
             url = _entities(value)
             yield _entry(doc, url, start, start + len(value), url == value, f"<{tag.group(1).lower()} {name}>")
+
+
+def _blank_comments(raw: str) -> str:
+    """``raw`` with each ``<!-- -->`` comment replaced by spaces (offsets kept). Two searches per
+    comment: ``<!--.*?-->`` tried every ``<!--`` of a block with no ``-->`` to its end."""
+    if "<!--" not in raw:
+        return raw
+    parts = []
+    pos = 0
+    while True:
+        a = raw.find("<!--", pos)
+        b = raw.find("-->", a + 4) if a >= 0 else -1
+        if b < 0:
+            parts.append(raw[pos:])
+            return "".join(parts)
+        parts.append(raw[pos:a])
+        parts.append(" " * (b + 3 - a))
+        pos = b + 3
 
 
 def _template_urls(doc: Any, node: Any) -> Iterator[dict[str, Any]]:

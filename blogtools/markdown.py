@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from typing import Any, Callable, Iterator
 
@@ -73,6 +73,11 @@ class Body:
     # first :meth:`iter` call: some twenty rules and facts each ask for a few kinds of a post's
     # nodes, and most kinds are absent from most posts.
     _kinds: Any = field(default=None, repr=False, compare=False)
+    # The normalized labels of the link reference definitions, which decide whether
+    # ``[text]`` is a link; while they are not known yet (mistune's walk), the leaves to scan.
+    ref_keys: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _unscanned: list[tuple[Leaf, Callable[[int], int] | None]] | None = field(default=None, repr=False,
+                                                                               compare=False)
 
     def iter(self, *kinds: str) -> Iterator[Node]:
         """The nodes of the given kinds, in document order (the order of ``nodes``)."""
@@ -111,9 +116,16 @@ def _kind_index(nodes: list[Node]) -> tuple[list[Node], int, dict[str, list[Node
 
 
 # --------------------------------------------------------------------------- masking
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z0-9_.-][A-Za-z0-9_./-]*)(.*?)\s*[>%]\}\}", re.S)
+# Each of these is searched for only up to the last closer in the text: past it no match can
+# end, and every opener there would be tried to the end of the text (quadratic time on a
+# post of thousands of "{{< a"). Written so that no opener backtracks over a run of spaces
+# twice: the parameters run to the first closer (group 4 keeps the spaces before it).
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(?:(/)\s*)?([A-Za-z0-9_.-][A-Za-z0-9_./-]*)((?:(?![>%]\}\}).)*)[>%]\}\}",
+                        re.S)
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*.*?\*/[>%]\}\}", re.S)
-_LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{(?![<%])(.*?)\}\}", re.S)
+_LIQUID_START = re.compile(r"\{%|\{\{(?![<%])")
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_LIQUID_OUTPUT = re.compile(r"\{\{(?![<%])(.*?)\}\}", re.S)
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _PAIRED_CODE = {"highlight", "raw", "comment", "code"}
 
@@ -134,7 +146,35 @@ def _fenced_ranges(src: str) -> list[tuple[int, int]]:
 
 
 def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in ranges)
+    """Is ``pos`` in one of ``ranges`` (sorted, not overlapping)?"""
+    k = bisect_right(ranges, (pos, float("inf"))) - 1
+    return k >= 0 and pos < ranges[k][1]
+
+
+def _last_end(src: str, *closers: str) -> int:
+    """The index after the last of ``closers`` in ``src`` (0 when there is none)."""
+    return max((src.rfind(c) + len(c) if c in src else 0) for c in closers)
+
+
+def _liquid(src: str) -> Iterator[re.Match[str]]:
+    """The Liquid tags and outputs of ``src``, as ``{%...%}|{{...}}`` (not ``{{<``/``{{%``)
+    would find them with ``finditer``."""
+    tag_end, output_end = _last_end(src, "%}"), _last_end(src, "}}")
+    pos = 0
+    while True:
+        start = _LIQUID_START.search(src, pos)
+        if start is None:
+            return
+        at = start.start()
+        if src.startswith("{%", at):
+            m = _LIQUID_TAG.match(src, at, tag_end) if at < tag_end else None
+        else:
+            m = _LIQUID_OUTPUT.match(src, at, output_end) if at < output_end else None
+        if m is None:
+            pos = at + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 MASK = "\x1a"  # not whitespace: a masked line start must not turn into indented code
@@ -154,11 +194,11 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
     nodes: list[Node] = []
     chars = list(src)
     open_paired: dict[str, int] = {}
-    for m in _ESCAPED_SHORTCODE.finditer(src):  # {{</* x */>}} prints the call literally
+    for m in _ESCAPED_SHORTCODE.finditer(src, 0, _last_end(src, "*/>}}", "*/%}}")):  # {{</* x */>}} is literal
         if not _inside(fences, m.start()):
             nodes.append(Node("shortcode", base + m.start(), base + m.end(), text="", attrs={"escaped": True}))
             _mask(chars, m.start(), m.end())
-    for m in _SHORTCODE.finditer(src):
+    for m in _SHORTCODE.finditer(src, 0, _last_end(src, ">}}", "%}}")):
         if _inside(fences, m.start()) or _masked(chars, m):
             continue
         name = m.group(3)
@@ -173,12 +213,12 @@ def find_templates(src: str, base: int) -> tuple[list[Node], str]:
                 _mask(chars, open_paired.pop(name), m.start())
             elif not closing:
                 open_paired[name] = m.end()
-    for m in _LIQUID.finditer(src):
+    for m in _liquid(src):
         if _inside(fences, m.start()) or chars[m.start()] == MASK:
             continue
-        tag = m.group(1) or ""
+        tag = m.group(1) if m.re is _LIQUID_TAG else ""
         nodes.append(Node("liquid", base + m.start(), base + m.end(), text=tag or "output",
-                          url=(m.group(2) if m.group(1) else m.group(3) or "").strip()))
+                          url=(m.group(2) if tag else m.group(1) or "").strip()))
         _mask(chars, m.start(), m.end())
         if tag in _PAIRED_CODE:
             open_paired["liquid:" + tag] = m.end()
@@ -308,6 +348,11 @@ def _wrap_container(md: Any, name: str) -> None:
     md.block._methods[name] = method
 
 
+# What a container at mistune's nesting limit may not hold (mistune's own list and block
+# quote parsers leave out the last two there; footnotes are the plugin's and ours).
+_CONTAINER_RULES = ("ref_footnote", "block_quote", "list")
+
+
 def _wrap_definitions(md: Any) -> None:
     ref_link = md.block._methods["ref_link"]
 
@@ -332,7 +377,13 @@ def _wrap_definitions(md: Any) -> None:
         child.process(_dedent_footnote(body))
         child.line_starts, child.line_offsets, _ = _align(state.src, state.src.rfind("\n", 0, first) + 1, child.src)
         if child.src.strip():
-            md.block.parse(child)
+            if state.depth() >= md.block.max_nested_level - 1:
+                # At mistune's nesting limit, as its lists and block quotes do: no container
+                # inside, "[^a]:" is text. (``[^a]: [^a]: ...`` recursed once per definition:
+                # a RecursionError, and every rule that read the body failed.)
+                md.block.parse(child, [r for r in md.block.rules if r not in _CONTAINER_RULES])
+            else:
+                md.block.parse(child)
         state.append_token({"type": "footnote_def", "_start": m.start(), "_end": end,
                             "key": key, "children": child.tokens, "_state": child,
                             "_key_start": m.start("footnote_key")})
@@ -457,7 +508,14 @@ def parse_body(text: str, body_start: int) -> Body:
     state.process(masked)
     state.line_offsets = [body_start]
     md.block.parse(state)
+    # A definition may follow the references to it: the leaves are scanned once all are known.
+    # (The fast scanner never sees one: a definition makes it fall back to this parser.)
+    body._unscanned = []
     _walk(state.tokens, state, lambda i: state.to_parent(i), "", body, text)
+    unscanned, body._unscanned = body._unscanned, None
+    body.ref_keys = frozenset(ref_key(n.text) for n in body.nodes if n.kind == "ref_def")
+    for leaf, to_abs in unscanned:
+        scan_inline(leaf, body, to_abs)
     resolve_references(body)
     body.nodes.sort(key=_BY_SPAN)
     return body
@@ -594,7 +652,10 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     if nl < 0:  # one line (most leaves): every position maps by one addition
         leaf = Leaf(kind, stripped, container, [0], [first])
         body.leaves.append(leaf)
-        scan_inline(leaf, body, first.__add__)
+        if body._unscanned is None:
+            scan_inline(leaf, body, first.__add__)
+        else:
+            body._unscanned.append((leaf, first.__add__))
         return leaf
     starts, offsets = [0], [first]
     shift = first  # document offset minus leaf offset, while it is the same on every line
@@ -609,7 +670,10 @@ def make_leaf(body: Body, kind: str, stripped: str, at: int, to_abs: Callable[[i
     body.leaves.append(leaf)
     # Most leaves are one line, or lines cut at the same column: every position then maps by
     # one addition, which ``int.__add__`` does without the bisection of ``Leaf.to_abs``.
-    scan_inline(leaf, body, None if shift is None else shift.__add__)
+    if body._unscanned is None:
+        scan_inline(leaf, body, None if shift is None else shift.__add__)
+    else:
+        body._unscanned.append((leaf, None if shift is None else shift.__add__))
     return leaf
 
 
@@ -627,24 +691,42 @@ def _table_cells(body: Body, state: Any, start: int, end: int, to_abs: Callable[
         pos += len(line)
 
 
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-
-
 def _html_comments(body: Body, raw: str, base: int, container: str) -> None:
-    for m in _COMMENT.finditer(raw):
-        body.nodes.append(Node("html_comment", base + m.start(), base + m.end(), text=m.group(1).strip(),
+    """The ``<!-- -->`` comments in an HTML block. (Found with two searches each, not with
+    ``<!--(.*?)-->``: that regex tried every ``<!--`` to the end of a block with no ``-->``,
+    quadratic time in a block of thousands of them.)"""
+    pos = 0
+    while True:
+        a = raw.find("<!--", pos)
+        if a < 0:
+            return
+        b = raw.find("-->", a + 4)
+        if b < 0:
+            return  # (no later "<!--" has a "-->" either)
+        body.nodes.append(Node("html_comment", base + a, base + b + 3, text=raw[a + 4 : b].strip(),
                                container=container))
+        pos = b + 3
 
 
 # --------------------------------------------------------------------------- inline
 # Every alternative starts with a literal character (``` ``* ``, not `` `+ ``): re then skips
 # to the next candidate character in C instead of trying each alternative at every position,
-# several times faster on Japanese text.
+# several times faster on Japanese text. While a ``[`` is open, ``]`` is a trigger too and
+# bare URLs are not (Goldmark does not linkify inside a link label).
 _TRIGGER = re.compile(r"\\.|``*|<|!\[|\[|https?://|www\.", re.S)
+_TRIGGER_IN_LABEL = re.compile(r"\\.|``*|<|!\[|\[|\]", re.S)
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*)>")
 _EMAIL = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*)>")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>")
 _BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# ``[^label]``: up to the first ``]``, no whitespace, no ``[`` (Goldmark's footnote parser
+# gives up at a nested ``[``); escapes are skipped.
+_FOOTNOTE_REF = re.compile(r"\[\^((?:[^\\\[\]\s]|\\\S)+)\]")
+# The second label of ``[text][label]``: up to the first unescaped ``]``; a ``[`` ends it.
+_REF_LABEL = re.compile(r"(?:[^\\\[\]]|\\.)*", re.S)
+# CommonMark: "A link label can have at most 999 characters inside the square brackets";
+# a longer one is never a reference (Goldmark checks the same).
+MAX_LABEL = 999
 
 
 def scan_inline(leaf: Leaf, body: Body, to_abs: Callable[[int], int] | None = None) -> None:
@@ -653,30 +735,96 @@ def scan_inline(leaf: Leaf, body: Body, to_abs: Callable[[int], int] | None = No
     text = leaf.text
     m = _TRIGGER.search(text)
     if m is not None:  # (most leaves have no trigger character: no scan to set up)
-        _scan(text, m.start(), len(text), to_abs or leaf.to_abs, leaf.container, body.nodes)
+        _scan(text, m.start(), len(text), to_abs or leaf.to_abs, leaf.container, body.nodes, body.ref_keys)
 
 
-def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str, out: list[Node]) -> None:
+def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str, out: list[Node],
+          refs: frozenset[str] | set[str] = frozenset()) -> None:
+    """One pass over ``s[pos:n]``, in linear time whatever the input.
+
+    Brackets are matched as CommonMark's "look for link or image" does (spec 6.3), with a
+    stack of the open ``[`` and ``![``: a ``]`` closes the nearest one; when that makes a link,
+    the ``[`` openers before it can no longer make one (a link cannot contain a link), and an
+    image's description is not scanned for nodes (they are dropped when the image closes).
+    ``refs``: the normalized labels of the link reference definitions; ``[text]``,
+    ``[text][label]`` and ``[text][]`` are links only when their label is one of them.
+    """
+    openers: list[tuple[int, bool, int, int]] = []  # (start, image, len(out), len(images)) at the push
+    inactive = 0  # link openers below this stack index cannot make a link any more
+    images: list[tuple[Node, int, int]] = []  # an image's text, cut when the scan is done
+    spans: _CodeSpans | None = None  # every backtick run, once a search for a closer failed
+    no_comment_end = n  # no "-->" after the "<!--" here (one search failed)
     while pos < n:
-        m = _TRIGGER.search(s, pos, n)
+        m = (_TRIGGER_IN_LABEL if openers else _TRIGGER).search(s, pos, n)
         if not m:
             break
         i = m.start()
         tok = m.group(0)
-        if tok[0] == "\\":
+        c = tok[0]
+        if c == "\\":
             pos = m.end()
-        elif tok[0] == "`":
-            close = _code_span_end(s, m.end(), len(tok))
+        elif c == "`":
+            ticks = len(tok)
+            if spans is None and ticks <= _CACHED_TICKS:
+                close = _code_span_end(s, m.end(), ticks)
+                if close < 0:  # (later runs are looked up, not searched for again)
+                    spans = _CodeSpans(s, m.end(), n)
+            else:
+                if spans is None:
+                    spans = _CodeSpans(s, m.end(), n)
+                close = spans.closer(m.end(), ticks)
             if close < 0:
                 pos = m.end()
                 continue
-            out.append(Node("code_span", to_abs(i), to_abs(close + len(tok)), text=s[m.end():close],
+            out.append(Node("code_span", to_abs(i), to_abs(close + ticks), text=s[m.end():close],
                             container=container))
-            pos = close + len(tok)
-        elif tok == "<":
-            pos = _scan_angle(s, i, to_abs, container, out) or i + 1
-        elif tok in ("[", "!["):
-            pos = _scan_link(s, i, tok == "![", to_abs, container, out) or m.end()
+            pos = close + ticks
+        elif c == "<":
+            if s.startswith("<!--", i):
+                end = s.find("-->", i + 4) if i < no_comment_end else -1
+                if end < 0:
+                    no_comment_end = min(no_comment_end, i)
+                    pos = i + 1
+                    continue
+                out.append(Node("html_comment", to_abs(i), to_abs(end + 3), text=s[i + 4 : end].strip(),
+                                container=container))
+                pos = end + 3
+            else:
+                pos = _scan_angle(s, i, to_abs, container, out) or i + 1
+        elif c == "[":
+            if s.startswith("^", i + 1):
+                fm = _FOOTNOTE_REF.match(s, i)
+                if fm is not None and not s.startswith("(", fm.end()):
+                    rb = fm.end() - 1
+                    out.append(Node("footnote_ref", to_abs(i), to_abs(rb + 1), text=fm.group(1), url=fm.group(1),
+                                    text_start=to_abs(i + 2), text_end=to_abs(rb), container=container))
+                    pos = rb + 1
+                    continue
+            openers.append((i, False, len(out), len(images)))
+            pos = i + 1
+        elif c == "!":
+            openers.append((i, True, len(out), len(images)))
+            pos = i + 2
+        elif c == "]":
+            start, image, out_at, images_at = openers.pop()
+            depth = len(openers)
+            active = image or depth >= inactive
+            if inactive > depth:
+                inactive = depth
+            pos = i + 1
+            if not active:
+                continue  # a "[" before a link: text
+            made = _close_bracket(s, start, image, i, n, to_abs, container, refs)
+            if made is None:
+                continue
+            node, pos = made
+            if image:
+                del out[out_at:]  # nothing inside an image description is a node
+                del images[images_at:]
+                images.append((node, start + 2, i))
+            else:
+                inactive = depth  # no "[" before this link makes a link now
+            out.append(node)
         else:
             if i > 0 and not (s[i - 1].isspace() or s[i - 1] in "*_~("):
                 # GFM (and Goldmark's linkify) start an autolink only at the start of a line,
@@ -693,9 +841,54 @@ def _scan(s: str, pos: int, n: int, to_abs: Callable[[int], int], container: str
                             url_start=to_abs(i), url_end=to_abs(i + len(url)),
                             container=container, attrs={"bare": True}))
             pos = i + len(url)
+    for node, a, b in images:  # (cut once: images nest, and each cut would copy the ones inside)
+        node.text = s[a:b]
+
+
+def _close_bracket(s: str, start: int, image: bool, rb: int, n: int, to_abs: Callable[[int], int],
+                   container: str, refs: frozenset[str] | set[str]) -> tuple[Node, int] | None:
+    """The link or image that the ``]`` at ``rb`` closes (opened at ``start``) and the index
+    after it, or None when the brackets are text."""
+    lb = start + 1 if image else start
+    after = s[rb + 1] if rb + 1 < n else ""
+    caret = not image and s.startswith("^", lb + 1)  # "[^x]" is a footnote or text, never a reference
+    kind = "image" if image else "link"
+    if after == "(":
+        dest = _destination(s, rb + 1)
+        if dest is not None:
+            d0, d1, close = dest
+            return Node(kind, to_abs(start), to_abs(close), text="" if image else s[lb + 1 : rb],
+                        url=s[d0:d1].strip(), text_start=to_abs(lb + 1), text_end=to_abs(rb),
+                        url_start=to_abs(d0), url_end=to_abs(d1), container=container), close
+        if caret:
+            return None
+    if caret or not refs:
+        return None
+    end = rb + 1
+    ref = None
+    if after == "[":  # [text][label], [text][]
+        e = _REF_LABEL.match(s, rb + 2).end()
+        if e < n and s[e] == "]":
+            ref = s[rb + 2 : e]
+            if not ref.strip():
+                ref = None
+            end = e + 1
+    if ref is None:
+        if rb - lb - 1 > MAX_LABEL:
+            return None
+        ref = s[lb + 1 : rb]
+    elif len(ref) > MAX_LABEL:
+        return None
+    key = ref_key(ref)
+    if key not in refs:
+        return None
+    return Node(kind, to_abs(start), to_abs(end), text="" if image else s[lb + 1 : rb], url="",
+                text_start=to_abs(lb + 1), text_end=to_abs(rb), container=container,
+                attrs={"ref": key}), end
 
 
 _code_span_closers: dict[int, re.Pattern[str]] = {}
+_CACHED_TICKS = 16  # longer runs are looked up in a :class:`_CodeSpans` (no pattern per length)
 
 
 def _code_span_end(s: str, start: int, ticks: int) -> int:
@@ -710,21 +903,49 @@ def _code_span_end(s: str, start: int, ticks: int) -> int:
     return m.start() if m else -1
 
 
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+class _CodeSpans:
+    """The backtick runs of ``s[start:n]`` by length, to find a code span's closer without a
+    search per opener: runs of many different lengths and no closers (```` `a``a```a ````...)
+    would otherwise search to the end once per run."""
+
+    __slots__ = ("by_length",)
+
+    def __init__(self, s: str, start: int, n: int) -> None:
+        by_length: dict[int, list[int]] = {}
+        for m in _BACKTICK_RUN.finditer(s, start, n):
+            by_length.setdefault(m.end() - m.start(), []).append(m.start())
+        self.by_length = by_length
+
+    def closer(self, start: int, ticks: int) -> int:
+        """Start of the first run of exactly ``ticks`` backticks at or after ``start``, or -1."""
+        runs = self.by_length.get(ticks)
+        if not runs:
+            return -1
+        k = bisect_left(runs, start)
+        return runs[k] if k < len(runs) else -1
+
+
+_URL_TRAILING = frozenset(".,:;!?\"'*_~")
+
+
 def _trim_url(url: str) -> str:
-    while url and url[-1] in ".,:;!?\"'*_~":
-        url = url[:-1]
-    while url.endswith(")") and url.count(")") > url.count("("):
-        url = url[:-1]
-    return url
+    end = len(url)
+    while end and url[end - 1] in _URL_TRAILING:
+        end -= 1
+    if end and url[end - 1] == ")":
+        opened, closed = url.count("(", 0, end), url.count(")", 0, end)
+        while end and url[end - 1] == ")" and closed > opened:
+            end -= 1
+            closed -= 1
+    return url[:end]
 
 
 def _scan_angle(s: str, i: int, to_abs: Callable[[int], int], container: str, out: list[Node]) -> int:
-    if s.startswith("<!--", i):
-        end = s.find("-->", i + 4)
-        if end < 0:
-            return 0
-        out.append(Node("html_comment", to_abs(i), to_abs(end + 3), text=s[i + 4 : end].strip(), container=container))
-        return end + 3
+    """An autolink or an inline HTML tag at ``s[i] == "<"`` (comments are the caller's): the
+    index after it, or 0."""
     for pattern, kind in ((_AUTOLINK, "autolink"), (_EMAIL, "autolink")):
         m = pattern.match(s, i)
         if m:
@@ -740,39 +961,16 @@ def _scan_angle(s: str, i: int, to_abs: Callable[[int], int], container: str, ou
     return 0
 
 
-_BRACKET_STOP = re.compile(r"[\\`\[\]]")  # what _bracket_end must look at; the rest is skipped
-_BACKTICKS = re.compile(r"`+")
-
-
-def _bracket_end(s: str, i: int) -> int:
-    """Index of the ``]`` closing the ``[`` at ``i`` (code spans and escapes respected)."""
-    depth = 0
-    k = i
-    search = _BRACKET_STOP.search
-    while True:
-        m = search(s, k)
-        if m is None:
-            return -1
-        k = m.start()
-        c = s[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "`":
-            run = _BACKTICKS.match(s, k).end() - k
-            close = _code_span_end(s, k + run, run)
-            k = close + run if close >= 0 else k + run
-            continue
-        if c == "[":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return k
-        k += 1
-
-
 _DEST_PLAIN = re.compile(r"[^\\ \t\n()]*")
+_DEST_POINTY = re.compile(r"<((?:[^<>\n\\]|\\.)*)>")  # CommonMark: no line ending, no unescaped < or >
+_TITLES = {  # up to the first unescaped closer; a "(" title cannot contain an unescaped "("
+    '"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S),
+    "'": re.compile(r"'(?:[^'\\]|\\.)*'", re.S),
+    "(": re.compile(r"\((?:[^()\\]|\\.)*\)", re.S),
+}
+# Parentheses nested in a destination, as cmark limits them: beyond this the brackets are
+# text. Far above any real URL, and what keeps ``[a](((((...`` linear.
+MAX_DEST_PARENS = 32
 
 
 def _destination(s: str, k: int) -> tuple[int, int, int] | None:
@@ -782,11 +980,11 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
     while j < n and s[j] in " \t\n":
         j += 1
     if j < n and s[j] == "<":
-        e = s.find(">", j)
-        if e < 0 or "\n" in s[j:e]:
+        m = _DEST_POINTY.match(s, j)
+        if m is None:
             return None
-        d0, d1 = j + 1, e
-        j = e + 1
+        d0, d1 = j + 1, m.end() - 1
+        j = m.end()
     else:
         d0 = j
         depth = 0
@@ -803,6 +1001,8 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
                 break
             if c == "(":
                 depth += 1
+                if depth > MAX_DEST_PARENS:
+                    return None
             else:  # ")"
                 if depth == 0:
                     break
@@ -812,11 +1012,10 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
     while j < n and s[j] in " \t\n":
         j += 1
     if j < n and s[j] in "\"'(":
-        closer = ")" if s[j] == "(" else s[j]
-        e = s.find(closer, j + 1)
-        if e < 0:
+        m = _TITLES[s[j]].match(s, j)
+        if m is None:
             return None
-        j = e + 1
+        j = m.end()
         while j < n and s[j] in " \t\n":
             j += 1
     if j < n and s[j] == ")":
@@ -824,54 +1023,14 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
     return None
 
 
-def _scan_link(s: str, i: int, image: bool, to_abs: Callable[[int], int], container: str,
-               out: list[Node]) -> int:
-    lb = i + 1 if image else i
-    rb = _bracket_end(s, lb)
-    if rb < 0:
-        return 0
-    label = s[lb + 1 : rb]
-    if not image and label.startswith("^") and (rb + 1 >= len(s) or s[rb + 1] != "("):
-        if label[1:] and not any(c.isspace() for c in label):
-            out.append(Node("footnote_ref", to_abs(i), to_abs(rb + 1), text=label[1:], url=label[1:],
-                            text_start=to_abs(i + 2), text_end=to_abs(rb), container=container))
-            return rb + 1
-        return 0
-    kind = "image" if image else "link"
-    if rb + 1 < len(s) and s[rb + 1] == "(":
-        dest = _destination(s, rb + 1)
-        if dest is None:
-            return 0
-        d0, d1, close = dest
-        out.append(Node(kind, to_abs(i), to_abs(close), text=label, url=s[d0:d1].strip(),
-                        text_start=to_abs(lb + 1), text_end=to_abs(rb),
-                        url_start=to_abs(d0), url_end=to_abs(d1), container=container))
-        if not image:
-            _scan(s, lb + 1, rb, to_abs, container, out)  # images and code inside the label
-        return close
-    ref = None
-    end = rb + 1
-    if rb + 1 < len(s) and s[rb + 1] == "[":
-        rb2 = s.find("]", rb + 2)
-        if rb2 >= 0:
-            ref = s[rb + 2 : rb2] or label
-            end = rb2 + 1
-    if ref is None:
-        ref = label
-    out.append(Node(kind, to_abs(i), to_abs(end), text=label, url="",
-                    text_start=to_abs(lb + 1), text_end=to_abs(rb), container=container,
-                    attrs={"ref": " ".join(ref.lower().split())}))
-    _scan(s, lb + 1, rb, to_abs, container, out)
-    if end > rb + 1 and "<" in s[rb + 2 : end - 1]:
-        # ``[<a href="#r1">1</a>][<a name="rb1"></a>]`` (a footnote list written in HTML): with
-        # no such reference both brackets are text, and the HTML of the second is rendered too
-        _scan(s, rb + 2, end - 1, to_abs, container, out)
-    return end
+def ref_key(label: str) -> str:
+    """A link label as definitions and references are matched: case and runs of spaces ignored."""
+    return " ".join(label.lower().split())
 
 
 def resolve_references(body: Body) -> None:
     """Give reference-style links their URL; drop ``[x]`` that is plain text (no definition)."""
-    defs = {" ".join(n.text.lower().split()): n for n in body.nodes if n.kind == "ref_def"}
+    defs = {ref_key(n.text): n for n in body.nodes if n.kind == "ref_def"}
     kept = []
     for node in body.nodes:
         if node.attrs and "ref" in node.attrs and node.kind in ("link", "image"):

@@ -103,10 +103,15 @@ class FootnoteUndefined(Rule):
         defs = definitions(doc)
         labels = {d.label for d in defs}
         def_starts = {d.node_start for d in defs}
+        by_folded: dict[str, set[str]] | None = None  # (built once: not a pass over defs per reference)
         for ref in doc.nodes("footnote_ref"):
             if ref.text in labels or ref.start in def_starts:
                 continue
-            near = sorted({d.label for d in defs if d.label.casefold() == ref.text.casefold()})
+            if by_folded is None:
+                by_folded = {}
+                for d in defs:
+                    by_folded.setdefault(d.label.casefold(), set()).add(d.label)
+            near = sorted(by_folded.get(ref.text.casefold(), ()))
             if len(near) == 1:
                 fix = Fix((Edit(ref.text_start, ref.text_end, near[0]),), safe=False,
                           description=f"refer to [^{near[0]}]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any, Iterator
 
 from blogtools.document import Document
@@ -124,17 +125,23 @@ class LinkUrlMalformed(Rule):
 
     def _syntax(self, doc: Document, leaf: Any, skip: list[tuple[int, int]]) -> Iterator[Diagnostic]:
         s = leaf.text
-        for m in re.finditer(r"\]\(", s):
+        found = [m for m in re.finditer(r"\]\(", s) if not _inside(skip, leaf.to_abs(m.start()))]
+        if not found:
+            return
+        where = _Brackets(s)
+        for k, m in enumerate(found):
             at = leaf.to_abs(m.start())
-            if _inside(skip, at):
-                continue
             line_end = s.find("\n", m.end())
             line_end = len(s) if line_end < 0 else line_end
-            close = _balanced_close(s, m.end(), line_end)
-            open_ = s.rfind("[", 0, m.start())
+            close = where.balanced_close(m.end(), line_end)
+            open_ = where.last_open_before(m.start())
             if close < 0:
                 yield self.diagnostic(doc, at, leaf.to_abs(line_end),
                                       "link not closed: ')' is missing, Markdown shows the brackets as text")
+                continue
+            if k + 1 < len(found) and found[k + 1].start() < close:
+                # Another "](" inside this destination: the finding is that one's (each
+                # destination is then looked at once, and a line of nested ones stays linear).
                 continue
             dest = s[m.end() : close]
             d0 = leaf.to_abs(m.end())
@@ -150,31 +157,74 @@ class LinkUrlMalformed(Rule):
                     yield self.diagnostic(doc, a, a + 1,
                                           "spaces in the link URL: Markdown does not read this as a link")
                 continue
-            if open_ >= 0 and s[open_ + 1 : m.start()].count("]") > s[open_ + 1 : m.start()].count("["):
+            if open_ >= 0 and where.close_between(open_ + 1, m.start()):  # (no "[" there: open_ is the last)
                 yield self.diagnostic(doc, leaf.to_abs(m.start()), leaf.to_abs(m.start() + 1),
                                       "stray ']' before '(': Markdown shows the brackets and the URL as text")
             elif dest.count("(") != dest.count(")"):
                 yield self.diagnostic(doc, d0, leaf.to_abs(close), "unbalanced parentheses in the link URL: "
                                       "encode them as %28 and %29")
-            elif (open_ < 0 or "\n\n" in s[open_:m.start()]) and m.start() > 0:
+            elif (open_ < 0 or where.blank_line_between(open_, m.start())) and m.start() > 0:
                 # (a leaf that starts with "](" is the rest of a link the block parser split:
                 # not reported)
                 yield self.diagnostic(doc, at, at + 1, "']' without a matching '[': Markdown shows the text as it is")
 
 
-def _balanced_close(s: str, start: int, limit: int) -> int:
-    depth = 0
-    for i in range(start, limit):
-        c = s[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            if depth == 0:
-                return i
-            depth -= 1
-    # an unbalanced "(" inside: the first ")" after the destination still closes it
-    k = s.find(")", start, limit)
-    return k
+class _Brackets:
+    """The brackets and parentheses of one leaf, indexed once: each "](" is then looked at
+    in logarithmic time, not by a scan to the end of its line or back to its "[" (a line of
+    thousands of unclosed links took quadratic time)."""
+
+    __slots__ = ("opens", "closes", "blank_lines", "parens", "depths", "reached", "paren_closes")
+
+    def __init__(self, s: str) -> None:
+        self.opens = [m.start() for m in re.finditer(r"\[", s)]
+        self.closes = [m.start() for m in re.finditer(r"\]", s)]
+        self.blank_lines = [m.start() for m in re.finditer(r"\n(?=\n)", s)]
+        self.parens: list[int] = []  # where each "(" and ")" is
+        self.depths: list[int] = []  # the depth after each (counted from the start of the leaf)
+        self.paren_closes: list[int] = []
+        # depth -> the indexes in ``parens`` after which it is the depth: a destination that
+        # starts at depth d closes at the first ")" after which it is d - 1
+        self.reached: dict[int, list[int]] = {}
+        depth = 0
+        for k, m in enumerate(re.finditer(r"[()]", s)):
+            if m.group(0) == "(":
+                depth += 1
+            else:
+                depth -= 1
+                self.paren_closes.append(m.start())
+            self.parens.append(m.start())
+            self.depths.append(depth)
+            self.reached.setdefault(depth, []).append(k)
+
+    def balanced_close(self, start: int, limit: int) -> int:
+        """The ")" that closes a destination starting at ``start`` (the parentheses in it
+        balanced) before ``limit``; else the first ")" after ``start`` (an unbalanced "("
+        inside: it still closes the link); or -1."""
+        k = bisect_left(self.parens, start)
+        depth = self.depths[k - 1] if k else 0
+        reached = self.reached.get(depth - 1)
+        if reached:
+            j = bisect_left(reached, k)
+            if j < len(reached) and self.parens[reached[j]] < limit:
+                return self.parens[reached[j]]
+        j = bisect_left(self.paren_closes, start)
+        if j < len(self.paren_closes) and self.paren_closes[j] < limit:
+            return self.paren_closes[j]
+        return -1
+
+    def last_open_before(self, end: int) -> int:
+        k = bisect_left(self.opens, end)
+        return self.opens[k - 1] if k else -1
+
+    def close_between(self, start: int, end: int) -> bool:
+        k = bisect_left(self.closes, start)
+        return k < len(self.closes) and self.closes[k] < end
+
+    def blank_line_between(self, start: int, end: int) -> bool:
+        """Is there a "\\n\\n" in ``s[start:end]``?"""
+        k = bisect_left(self.blank_lines, start)
+        return k < len(self.blank_lines) and self.blank_lines[k] + 2 <= end
 
 
 def _inside(spans: list[tuple[int, int]], at: int) -> bool:
