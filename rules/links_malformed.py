@@ -129,10 +129,12 @@ class LinkUrlMalformed(Rule):
         if not found:
             return
         where = _Brackets(s)
+        line_end = -1
         for k, m in enumerate(found):
             at = leaf.to_abs(m.start())
-            line_end = s.find("\n", m.end())
-            line_end = len(s) if line_end < 0 else line_end
+            if line_end < m.end():  # (once per line, not per "](": a long line has thousands)
+                line_end = s.find("\n", m.end())
+                line_end = len(s) if line_end < 0 else line_end
             close = where.balanced_close(m.end(), line_end)
             open_ = where.last_open_before(m.start())
             if close < 0:

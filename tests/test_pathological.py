@@ -75,9 +75,10 @@ def _backtick_runs(n: int) -> str:
 
 
 def _ref_definitions(n: int) -> str:
-    k = n // 24
+    """References, then as many definitions, each a block of its own (mistune's path)."""
+    k = n // 22
     refs = " ".join(f"[r{i}]" for i in range(k))
-    return refs + "\n\n" + "".join(f"[r{i}]: /u{i}\n" for i in range(k))
+    return refs + "\n\n" + "".join(f"[r{i}]: /u{i}\n\n" for i in range(k))
 
 
 def _footnotes(count: int) -> str:
