@@ -46,16 +46,23 @@ def not_regular(mode: int) -> str:
     return f"{kind_of(mode)}, not a regular file: not read"
 
 
+def _refusal(exc: OSError, path: str) -> Refused | None:
+    """The notice for an error of stat or open that says what ``path`` is (None: another)."""
+    if exc.errno == errno.ELOOP:
+        return Refused("symbolic link loop: not read")
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return Refused("broken symbolic link: its target does not exist")
+    if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened without a reader
+        return Refused("a socket or device, not a regular file: not read")
+    return None
+
+
 def check_regular(path: str) -> os.stat_result:
     """Stat ``path`` (following links); raise :class:`Refused` unless it is a regular file."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise Refused("symbolic link loop: not read") from None
-        if exc.errno == errno.ENOENT and os.path.islink(path):
-            raise Refused("broken symbolic link: its target does not exist") from None
-        raise
+        raise _refusal(exc, path) or exc from None
     if not stat.S_ISREG(st.st_mode):
         raise Refused(not_regular(st.st_mode))
     return st
@@ -84,13 +91,7 @@ def open_regular(path: str) -> int:
     try:
         fd = os.open(path, os.O_RDONLY | _O_BINARY | _O_NONBLOCK)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise Refused("symbolic link loop: not read") from None
-        if exc.errno == errno.ENOENT and os.path.islink(path):
-            raise Refused("broken symbolic link: its target does not exist") from None
-        if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened without a reader
-            raise Refused("a socket or device, not a regular file: not read") from None
-        raise
+        raise _refusal(exc, path) or exc from None
     try:
         mode = os.fstat(fd).st_mode
     except OSError:

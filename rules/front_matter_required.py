@@ -22,18 +22,26 @@ def _dateless(doc: Document, site: Any) -> bool:
         return True
     if generator != "hugo":
         return False
+    found = _in_content(doc, site)
+    if found is None:
+        return False
+    parts = found[1]
+    if len(parts) == 1 or len(parts) == 2 and parts[1].startswith("index."):
+        return True  # content/about.md, content/about/index.md
+    main = site.setting("params.mainSections", None)
+    if isinstance(main, list) and main:
+        return parts[0] not in {str(m) for m in main}
+    return False
+
+
+def _in_content(doc: Document, site: Any) -> tuple[str, list[str]] | None:
+    """(the Hugo content folder holding the document, the parts of its path below it)."""
     full = os.path.abspath(doc.abspath or doc.path)
     for folder in site.content_folders() or ():
-        prefix = os.path.abspath(folder).rstrip(os.sep) + os.sep
-        if full.startswith(prefix):
-            parts = full[len(prefix):].split(os.sep)
-            if len(parts) == 1 or len(parts) == 2 and parts[1].startswith("index."):
-                return True  # content/about.md, content/about/index.md
-            main = site.setting("params.mainSections", None)
-            if isinstance(main, list) and main:
-                return parts[0] not in {str(m) for m in main}
-            return False
-    return False
+        root = os.path.abspath(folder).rstrip(os.sep)
+        if full.startswith(root + os.sep):
+            return root, full[len(root) + 1:].split(os.sep)
+    return None
 
 
 def _bundle_resource(doc: Document, site: Any) -> bool:
@@ -42,19 +50,16 @@ def _bundle_resource(doc: Document, site: Any) -> bool:
     home widgets as ``content/home/*.md`` in a headless bundle; 17 false BT104 there)."""
     if getattr(site, "generator", "") != "hugo":
         return False
-    full = os.path.abspath(doc.abspath or doc.path)
-    for folder in site.content_folders() or ():
-        root = os.path.abspath(folder).rstrip(os.sep)
-        if not full.startswith(root + os.sep):
-            continue
-        own = os.path.dirname(full)
-        is_index = os.path.splitext(os.path.basename(full))[0] == "index"
-        here = own
-        while here.startswith(root + os.sep):
-            if (here != own or not is_index) and any(
-                    os.path.isfile(os.path.join(here, "index" + ext)) for ext in (".md", ".markdown", ".html")):
-                return True
-            here = os.path.dirname(here)
+    found = _in_content(doc, site)
+    if found is None:
+        return False
+    root, parts = found
+    is_index = os.path.splitext(parts[-1])[0] == "index"
+    for depth in range(len(parts) - 1, 0, -1):  # the document's own folder, then those above
+        here = os.path.join(root, *parts[:depth])
+        if (depth < len(parts) - 1 or not is_index) and any(
+                os.path.isfile(os.path.join(here, "index" + ext)) for ext in (".md", ".markdown", ".html")):
+            return True
     return False
 
 

@@ -77,7 +77,7 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
         return "ok", target
     loose = _case_insensitive(model, page, ref)
     if loose is not None:
-        if loose.kind == "resource" and loose.page is page and _hook(model, "image"):
+        if loose.kind == "resource" and loose.page is page and model.profile.embedded_hook("image"):
             return "ok", loose  # Hugo's embedded image hook finds a page resource whatever its case
         return "case", loose
     tail = _tail_in_bundle(model, page, url) if page.bundle_dir else ""
@@ -87,11 +87,6 @@ def classify(model: SiteModel, page: Page, ref: ImageRef) -> tuple[str, Any]:
     if split is not None and split.path and model.another_site(split.path):
         return "outside", None  # another repository's GitHub Pages site may serve it
     return "missing", None
-
-
-def _hook(model: SiteModel, kind: str) -> bool:
-    hook = getattr(model.profile, "embedded_hook", None)
-    return bool(hook and model.memo(("embedded-hook", kind), lambda: hook(kind)))
 
 
 def _case_insensitive(model: SiteModel, page: Page, ref: ImageRef) -> Target | None:

@@ -113,8 +113,7 @@ class LinkTargetMissing(Rule):
 def _found_by_hook(model: SiteModel, page: Any, link: dict[str, Any]) -> bool:
     """Hugo's embedded link render hook (multilingual sites) looks a destination up as a page
     path first: ``posts/x/`` from any page is the page ``posts/x``."""
-    hook = getattr(model.profile, "embedded_hook", None)
-    if hook is None or link.get("kind") == "image" or not model.memo(("embedded-hook", "link"), lambda: hook("link")):
+    if link.get("kind") == "image" or not model.profile.embedded_hook("link"):
         return False
     url = (link.get("url") or "").split("#", 1)[0].split("?", 1)[0]
     return bool(url) and model.find_content("/" + url.lstrip("/"), page)

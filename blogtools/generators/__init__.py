@@ -120,6 +120,11 @@ class Generator:
     def version(self) -> tuple[int, ...] | None:
         return None
 
+    def embedded_hook(self, kind: str) -> bool:
+        """Whether the generator's own ``kind`` ("link"/"image") render hook looks
+        destinations up as pages and page resources before taking them as URLs."""
+        return False
+
     def writes_output(self, key: str, model: Any) -> bool:
         """Whether the generator writes a file at URL ``key`` that is no page, alias or
         static file (a feed, a sitemap); ``model`` is the site model asking."""

@@ -575,15 +575,23 @@ class Hugo(Generator):
         return (f"the theme or module {', '.join(missing)} is not on disk (a git submodule not checked out?): "
                 "shortcodes are not checked against templates until it is")
 
+    def own_hook(self, kind: str) -> str:
+        """The project's or theme's ``_markup/render-KIND.html`` ("link"/"image"), the first
+        in the layout folders' order as Hugo looks them up ("" when there is none)."""
+        cached = self.__dict__.setdefault("_own_hooks", {})
+        if kind not in cached:
+            cached[kind] = next((os.path.join(folder, rel) for folder in self.layout_dirs()
+                                 for rel in (f"_markup/render-{kind}.html", f"_default/_markup/render-{kind}.html")
+                                 if os.path.isfile(os.path.join(folder, rel))), "")
+        return cached[kind]
+
     def embedded_hook(self, kind: str) -> bool:
         """Whether Hugo's own ``kind`` ("link"/"image") render hook renders the content: it
         looks destinations up as pages and page resources (an image without regard to case)
         before taking them as URLs. ``useEmbedded``: "always"; "auto" (the default) and
         "fallback" on a multilingual site, unless the project or theme has its own hook."""
-        for folder in self.layout_dirs():
-            for rel in (f"_markup/render-{kind}.html", f"_default/_markup/render-{kind}.html"):
-                if os.path.isfile(os.path.join(folder, rel)):
-                    return False
+        if self.own_hook(kind):
+            return False
         mode = str(self.site.setting(f"markup.goldmark.renderHooks.{kind}.useEmbedded", "auto")).lower()
         return mode == "always" or mode in ("auto", "fallback") and len(self.languages) > 1
 
@@ -591,33 +599,15 @@ class Hugo(Generator):
         """The render hook that passes every ``kind`` ("link" or "image") destination to
         ``urls.Parse``, which stops the build on an invalid escape ("" when none does): a
         project or theme ``layouts/_markup/render-KIND.html`` calling it, or Hugo's embedded
-        hook (``markup.goldmark.renderHooks.KIND.useEmbedded``: "always"; "auto" and
-        "fallback" on a multilingual site without a hook of its own)."""
-        cached = self.__dict__.setdefault("_parsing_hooks", {})
-        if kind in cached:
-            return cached[kind]
-        found = ""
-        own = False
-        for folder in self.layout_dirs():
-            for rel in (f"_markup/render-{kind}.html", f"_default/_markup/render-{kind}.html"):
-                path = os.path.join(folder, rel)
-                if os.path.isfile(path):
-                    own = True
-                    try:
-                        with open(path, encoding="utf-8", errors="replace") as fh:
-                            if "urls.Parse" in fh.read():
-                                found = os.path.relpath(path, self.site.root)
-                    except OSError:
-                        pass
-                    break
-            if own:
-                break
+        hook (see :meth:`embedded_hook`)."""
+        own = self.own_hook(kind)
         if not own:
-            mode = str(self.site.setting(f"markup.goldmark.renderHooks.{kind}.useEmbedded", "auto")).lower()
-            if mode == "always" or mode in ("auto", "fallback") and len(self.languages) > 1:
-                found = f"Hugo's embedded {kind} render hook"
-        cached[kind] = found
-        return found
+            return f"Hugo's embedded {kind} render hook" if self.embedded_hook(kind) else ""
+        try:
+            with open(own, encoding="utf-8", errors="replace") as fh:
+                return os.path.relpath(own, self.site.root) if "urls.Parse" in fh.read() else ""
+        except OSError:
+            return ""
 
     def shortcodes(self) -> dict[str, str]:
         version = self.version() or LATEST
