@@ -69,7 +69,7 @@ class EmbedBareUrl(Rule):
             if names is None:
                 names = available(self, site)
             call = embeds.hugo_shortcode(embed, names)
-            fix = Fix((Edit(a, b, call),), safe=False, description=f"use {call}") if call else None
+            fix = Fix((Edit(a, b, call),), safe=False, description=f"use {call}", markup=True) if call else None
             template = embeds.PROVIDERS[embed.provider].shortcode
             hint = f"use {call}" if call else f"add layouts/shortcodes/{template}.html"
             yield self.diagnostic(doc, a, b, f"{embed.title} as a bare URL: Hugo shows a plain link, not the embed; {hint}",

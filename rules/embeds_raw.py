@@ -116,7 +116,8 @@ class EmbedRawHtml(Rule):
                                       f"{e.embed.url}) or set unsafe = true", severity=severity)
             elif call is not None:
                 yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; use {call}",
-                                      Fix((Edit(e.start, e.end, call),), safe=False, description=f"use {call}"),
+                                      Fix((Edit(e.start, e.end, call),), safe=False, description=f"use {call}",
+                                          markup=True),
                                       severity=severity)
             elif provider.shortcode in names:
                 yield self.diagnostic(doc, e.src_start, e.src_end, f"{what}: {effect}; the {provider.shortcode!r} "

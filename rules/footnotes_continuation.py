@@ -108,7 +108,7 @@ class FootnoteContinuation(Rule):
                            "Hugo ends the footnote before it")
             shift = cut.lead + 4 - width
             edits = tuple(Edit(off, off + _indent(line)[1], " " * (_indent(line)[0] + shift)) for off, line in cut.block)
-            fix = Fix(edits, safe=False, description=f"indent the continuation by {cut.lead + 4} spaces")
+            fix = Fix(edits, safe=False, description=f"indent the continuation by {cut.lead + 4} spaces", markup=True)
             yield self.diagnostic(doc, start, end, message, fix)
 
 

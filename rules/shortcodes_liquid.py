@@ -55,8 +55,10 @@ class LiquidInHugo(Rule):
     Fix safety
         ``{% highlight lang %}`` / ``{% endhighlight %}`` alone on their lines become a
         code fence, which renders the same highlighted block: safe (``linenos`` is
-        dropped). ``{% raw %}`` / ``{% endraw %}`` alone on a line are removed (they only
-        guard Liquid, which Hugo does not run): safe. Other tags: no fix.
+        dropped). The two are one fix, offered only when both are found: a fence opened
+        alone would turn the rest of the post into code. ``{% raw %}`` / ``{% endraw %}``
+        alone on a line are removed (they only guard Liquid, which Hugo does not run):
+        safe. Other tags: no fix.
     """
 
     code = "BT605"
@@ -71,16 +73,20 @@ class LiquidInHugo(Rule):
             return
         code = [(n.start, n.end) for n in doc.nodes("code_span", "code_block")]
         text = doc.text
+        found = []
         for node in doc.nodes("liquid"):
             if any(a <= node.start < b for a, b in code):
                 continue
             tag = node.text
             if tag == "output" and not _OUTPUT.search(node.url):
                 continue
+            found.append((node, tag, self._fix(doc, node, tag)))
+        fixes = _pair_fences(found)
+        for (node, tag, _), fix in zip(found, fixes):
             shown = text[node.start : node.end]
             advice = ADVICE.get(tag, "Hugo has no Liquid; use a shortcode")
             yield self.diagnostic(doc, node.start, node.end, f"Liquid {shown[:40]!r} in a Hugo site is printed as "
-                                  f"text: {advice}", self._fix(doc, node, tag))
+                                  f"text: {advice}", fix)
 
     def _fix(self, doc: Document, node: Any, tag: str) -> Fix | None:
         text = doc.text
@@ -96,5 +102,30 @@ class LiquidInHugo(Rule):
             return Fix((Edit(node.start, node.end, "```"),), safe=True, description="close the code fence")
         if tag in ("raw", "endraw"):
             end = line_end + 1 if line_end < len(text) else line_end
-            return Fix((Edit(line_start, end, ""),), safe=True, description=f"remove {{% {tag} %}}")
+            return Fix((Edit(line_start, end, ""),), safe=True, description=f"remove {{% {tag} %}}", markup=True)
         return None
+
+
+def _pair_fences(found: list[tuple[Any, str, Fix | None]]) -> list[Fix | None]:
+    """The fix of each tag, with ``highlight`` and its ``endhighlight`` as one fix: an opening
+    fence written alone would turn the rest of the post into code. A tag without its partner
+    gets no fix. Both diagnostics carry the same fix; the applier applies it once."""
+    fixes = [fix for _, _, fix in found]
+    opened: int | None = None
+    for i, (_, tag, fix) in enumerate(found):
+        if tag == "highlight":
+            if opened is not None:
+                fixes[opened] = None
+            opened = i
+        elif tag == "endhighlight":
+            if opened is not None and fixes[opened] is not None and fix is not None:
+                pair = fixes[opened]
+                both = Fix(pair.edits + fix.edits, safe=True, markup=True,
+                           description=f"{pair.description} and close it")
+                fixes[opened] = fixes[i] = both
+            else:
+                fixes[i] = None
+            opened = None
+    if opened is not None:
+        fixes[opened] = None
+    return fixes

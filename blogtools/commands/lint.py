@@ -200,54 +200,16 @@ def only_requested(result: Any, requested: list[str]) -> list[Any]:
 
 
 def _fix(runner: Any, files: list[str], args: argparse.Namespace, requested: set[str]) -> tuple[int, int, Any]:
-    from blogtools.document import Document, LoadError
     from blogtools.lint import fixer
-    from blogtools.lint.runner import display_path, lint_document
+    from blogtools.lint.runner import display_path
 
-    instances = [cls(runner.config.rule_settings) for cls in runner.rule_classes]
-    runner.freeze_after = False  # several rounds in one process: let each round's garbage go
-    overlay: dict[str, str] = {}
-    originals: dict[str, Document] = {}
-    applied = 0
-    for _ in range(fixer.MAX_ROUNDS):
-        result = runner.run(files, overlay)
-        by_file: dict[str, list[Any]] = {}
-        for d in result.diagnostics:
-            if d.fix and (d.fix.safe or args.unsafe_fixes):
-                by_file.setdefault(d.path, []).append(d)
-        if not by_file:
-            break
-        progress = False
-        abs_of = {r.path: r.abspath for r in result.results}
-        for path, diags in by_file.items():
-            abspath = abs_of.get(path)
-            if abspath is None or abspath not in requested:
-                continue
-            try:
-                if abspath not in originals:
-                    originals[abspath] = Document.read(abspath, runner.config.get("max-file-size"))
-                    originals[abspath].path = display_path(abspath)
-            except LoadError:
-                continue
-            base = originals[abspath]
-            doc = fixer._reload(base, overlay.get(abspath, base.text))
-            site_diags = [d for d in diags if d.code in {c.code for c in runner.rule_classes if c.site_wide}]
-            ff = fixer.fix_document(doc, lambda d: lint_document(d, instances, runner.site), args.unsafe_fixes, site_diags)
-            for problem in ff.problems:
-                print(f"blogtools: {path}: {problem}", file=sys.stderr)
-            if ff.changed:
-                overlay[abspath] = ff.text
-                applied += ff.applied
-                progress = True
-        if not progress:
-            break
-    changed = 0
-    for abspath, text in overlay.items():
-        base = originals[abspath]
-        if text == base.text:
-            continue
-        changed += 1
-        ff = fixer.FileFix(base.path, abspath, base.text, text)
+    run = fixer.fix_files(runner, files, args.unsafe_fixes, requested, display_path)
+    for path, problem in run.problems:
+        print(f"blogtools: {path}: {problem}", file=sys.stderr)
+    changed = run.changed()
+    for abspath in changed:
+        base = run.originals[abspath]
+        ff = fixer.FileFix(base.path, abspath, base.text, run.texts[abspath])
         if args.diff:
             sys.stdout.write(fixer.unified_diff(ff))
             continue
@@ -255,7 +217,8 @@ def _fix(runner: Any, files: list[str], args: argparse.Namespace, requested: set
             fixer.write(ff, base.bom, runner.config.root)
         except OSError as exc:
             print(f"blogtools: {base.path}: not written: {exc}", file=sys.stderr)
+    applied = sum(run.applied.values())
     if args.diff:
-        return applied, changed, None
+        return applied, len(changed), None
     final = runner.run(files)
-    return applied, changed, final
+    return applied, len(changed), final

@@ -36,12 +36,18 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
+    """Edits that go in together. The fix applier checks the result before writing: the front
+    matter keeps every value the edits do not touch, and the body renders the same outside the
+    edits. ``markup`` says the fix changes the element structure inside its edits (a raw
+    embed becoming a shortcode); without it the element structure must stay the same too."""
+
     edits: tuple[Edit, ...]
     safe: bool = True
     description: str = ""
+    markup: bool = False
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # see Diagnostic.__reduce__
-        return (Fix, (self.edits, self.safe, self.description))
+        return (Fix, (self.edits, self.safe, self.description, self.markup))
 
 
 @dataclass(slots=True)

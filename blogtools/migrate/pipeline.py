@@ -510,10 +510,9 @@ def lint_fix(root: str, result: Result) -> None:
     """The fixable rules of :data:`FIX_SELECTORS` run over the new content: safe fixes, and
     unsafe ones too with ``unsafe_fixes`` (e.g. a broken internal link → the closest URL)."""
     from blogtools.config import Config
-    from blogtools.document import Document, LoadError
     from blogtools.lint import fixer
     from blogtools.lint.registry import all_rules, matches
-    from blogtools.lint.runner import Runner, discover, lint_document
+    from blogtools.lint.runner import Runner, discover
     from blogtools.site import load_site
 
     rules = [r for r in all_rules().values() if r.fixable and (r.default_enabled or r.code in NORMALISE)
@@ -531,24 +530,12 @@ def lint_fix(root: str, result: Result) -> None:
     site = load_site(root, "hugo")
     runner = Runner(config, rules, site, jobs=0, use_cache=False)
     files = discover([os.path.join(root, "content")], config).files
-    run = runner.run(files)
-    by_file: dict[str, list[Any]] = {}
-    abs_of = {r.path: r.abspath for r in run.results}
-    site_codes = {r.code for r in rules if r.site_wide}
-    for d in run.diagnostics:
-        if d.fix is not None and (d.fix.safe or result.options.unsafe_fixes) and d.path in abs_of:
-            by_file.setdefault(abs_of[d.path], []).append(d)
-    instances = [cls(settings) for cls in rules]
-    for abspath, diags in sorted(by_file.items()):
-        try:
-            doc = Document.read(abspath)
-        except LoadError:
-            continue
-        extra = [d for d in diags if d.code in site_codes]
-        ff = fixer.fix_document(doc, lambda d: lint_document(d, instances, site), result.options.unsafe_fixes, extra)
-        if ff.changed:
-            fixer.write_atomic(abspath, doc.encode(ff.text))
-            result.fixes[os.path.relpath(abspath, root).replace(os.sep, "/")] = ff.applied
+    run = fixer.fix_files(runner, files, result.options.unsafe_fixes)
+    for abspath in run.changed():
+        fixer.write_atomic(abspath, run.originals[abspath].encode(run.texts[abspath]))
+        result.fixes[os.path.relpath(abspath, root).replace(os.sep, "/")] = run.applied[abspath]
+    for path, problem in run.problems:
+        result.notes.append(f"lint --fix: {os.path.relpath(path, root) if os.path.isabs(path) else path}: {problem}")
 
 
 # --------------------------------------------------------------------------- --diff
