@@ -217,8 +217,18 @@ def _fix(runner: Any, files: list[str], args: argparse.Namespace, requested: set
             fixer.write(ff, base.bom, runner.config.root)
         except OSError as exc:
             print(f"blogtools: {base.path}: not written: {exc}", file=sys.stderr)
+    for path, text in sorted(run.creates.items()):
+        if args.diff:
+            shown = display_path(path)
+            lines = text.splitlines(keepends=True)
+            sys.stdout.write(f"--- /dev/null\n+++ b/{shown}\n@@ -0,0 +1,{len(lines)} @@\n" + "".join("+" + x for x in lines))
+            continue
+        try:
+            fixer.create(path, text, runner.config.root)
+        except OSError as exc:
+            print(f"blogtools: {display_path(path)}: not written: {exc}", file=sys.stderr)
     applied = sum(run.applied.values())
     if args.diff:
-        return applied, len(changed), None
+        return applied, len(changed) + len(run.creates), None
     final = runner.run(files)
     return applied, len(changed), final

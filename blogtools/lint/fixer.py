@@ -132,6 +132,7 @@ class FixRun:
     originals: dict[str, Document] = field(default_factory=dict)
     applied: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    creates: dict[str, str] = field(default_factory=dict)  # new files: alias pages of renamed terms
 
     def changed(self) -> list[str]:
         return [p for p, text in self.texts.items() if text != self.originals[p].text]
@@ -141,7 +142,8 @@ def fix_files(runner: object, files: list[str], unsafe: bool, requested: set[str
               display: Callable[[str], str] | None = None) -> FixRun:
     """The fix loop of ``lint --fix`` and ``migrate``: lint ``files`` (site-wide rules see
     the fixed texts of earlier rounds), fix each file in ``requested`` (all when None) with
-    :func:`fix_document`, and repeat until no file changes. Nothing is written here."""
+    :func:`fix_document`, and repeat until no file changes; then plan the alias pages that
+    keep renamed terms' URLs (:mod:`blogtools.lint.term_aliases`). Nothing is written here."""
     from blogtools.lint.runner import lint_document
 
     rule_classes = runner.rule_classes  # type: ignore[attr-defined]
@@ -180,7 +182,23 @@ def fix_files(runner: object, files: list[str], unsafe: bool, requested: set[str
                 progress = True
         if not progress:
             break
+    from blogtools.lint import term_aliases
+
+    run.creates, problems = term_aliases.plan(site, files, run.originals, {p: run.texts[p] for p in run.changed()})
+    run.problems.extend(problems)
     return run
+
+
+def create(path: str, text: str, root: str | None = None) -> None:
+    """Write a new file the fixes need (never over an existing one), atomically."""
+    from blogtools import safefs
+
+    if root is not None:
+        safefs.check_inside(os.path.dirname(path), root)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.lexists(path):
+        raise OSError(f"{path} exists already; not written")
+    write_atomic(path, text.encode("utf-8"))
 
 
 def _one_by_one(doc: Document, fixes: list[Fix], before: list[Diagnostic], lint: LintFn, code_of: dict[Fix, str],

@@ -534,6 +534,9 @@ def lint_fix(root: str, result: Result) -> None:
     for abspath in run.changed():
         fixer.write_atomic(abspath, run.originals[abspath].encode(run.texts[abspath]))
         result.fixes[os.path.relpath(abspath, root).replace(os.sep, "/")] = run.applied[abspath]
+    for path, text in sorted(run.creates.items()):
+        fixer.create(path, text, root)
+        result.fixes[os.path.relpath(path, root).replace(os.sep, "/")] = 1
     for path, problem in run.problems:
         result.notes.append(f"lint --fix: {os.path.relpath(path, root) if os.path.isabs(path) else path}: {problem}")
 
