@@ -17,7 +17,9 @@ def _version(value: Any) -> str | None:
 
 
 HUGO_VERSION = Option("shortcodes.hugo-version", "", "the Hugo version the site builds with; \"\" reads it from "
-                      "netlify.toml, GitHub workflows, .hugo-version or module.hugoVersion, else the latest",
+                      "the site's hugo dependency (package.json, requirements.txt, pyproject.toml), "
+                      "module.hugoVersion, netlify.toml, GitHub workflows or .hugo-version, else the installed "
+                      "Hugo, else the latest",
                       type=str, validate=_version)
 
 
@@ -57,9 +59,11 @@ class ShortcodeRemoved(Rule):
         ``{{< twitter_simple >}}`` (removed in Hugo 0.156), ``{{< speakerdeck >}}`` (removed
         in 0.42) and ``{{< instagram_simple >}}``, when the site builds with a Hugo at or
         past the removal and has no template of that name in ``layouts/shortcodes/`` (or a
-        theme). The version comes from ``shortcodes.hugo-version``, else from
-        ``netlify.toml``, GitHub workflows, ``.hugo-version`` or ``module.hugoVersion``,
-        else the latest Hugo.
+        theme). The version comes from ``shortcodes.hugo-version``, else from the site's
+        own dependency on Hugo (``package.json``'s ``hugo-bin``/``hugo-extended``,
+        ``requirements.txt`` or ``pyproject.toml``'s ``hugo``), ``module.hugoVersion``,
+        ``netlify.toml``, GitHub workflows or ``.hugo-version``, else the Hugo installed
+        where blogtools runs, else the latest Hugo.
 
     Why it matters
         Hugo stops the build with ``template for shortcode "gist" not found``: an upgrade

@@ -188,3 +188,26 @@ def test_fixing_a_site_keeps_it_building_and_its_text(tmp_path: Path, hugo: str)
     html = (tmp_path / "after" / first).read_text(encoding="utf-8")
     assert "youtube" in html and "<pre" in html and 'href="/posts/second/"' in html
     assert (tmp_path / "after" / "posts" / "second" / "index.html").read_text(encoding="utf-8").count("{{ name }}") == 1
+
+
+# --------------------------------------------------------------------------- the Hugo version
+def test_the_hugo_version_comes_from_the_sites_own_settings_in_order(tmp_path: Path, hugo: str) -> None:
+    from blogtools.generators import hugo as profile
+
+    def version(files: dict[str, str], module: str = "") -> tuple[int, ...] | None:
+        root = tmp_path / f"site{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        return profile.detect_version(str(root), module)
+
+    netlify = {"netlify.toml": '[build.environment]\n  HUGO_VERSION = "0.139.4"\n'}
+    assert version(netlify) == (0, 139)
+    assert version({**netlify, "package.json": '{"devDependencies": {"hugo-extended": "^0.121.2"}}'}) == (0, 121)
+    assert version({**netlify, "requirements.txt": "mkdocs\nhugo==0.140.2\n"}) == (0, 140)
+    assert version(netlify, "{'min': '0.128.0'}") == (0, 128)  # module.hugoVersion before build settings
+    # Nothing in the site: the Hugo installed here, as `hugo version` prints it.
+    out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
+    installed = tuple(int(x) for x in re.search(r"v(\d+)\.(\d+)", out).groups())
+    assert version({}) == installed

