@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Iterator
 
 from blogtools.document import Document
+from blogtools.embeds import HUGO_TEMPLATES
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
 from blogtools.site import shortcode_args
 
@@ -83,8 +85,11 @@ class ShortcodeRemoved(Rule):
 
     Fix safety
         ``tweet``/``twitter`` with both ``user`` and ``id`` become ``x`` (built in since
-        0.141), which embeds the same post: safe. The others have no built-in successor:
-        no fix.
+        0.141), which embeds the same post: safe. ``gist`` and ``speakerdeck`` have no
+        built-in successor: the fix writes a small template of that name into
+        ``layouts/shortcodes/`` (the one ``blogtools migrate`` writes: the gist's script,
+        the deck's player), so every call renders again without touching a post: safe.
+        The post text itself is not changed. The others: no fix.
 
     Options
         ``shortcodes.hugo-version``.
@@ -96,6 +101,16 @@ class ShortcodeRemoved(Rule):
     severity = "error"
     fixable = "sometimes"
     options = (HUGO_VERSION,)
+
+    @staticmethod
+    def _template_fix(site: Any, name: str) -> Fix | None:
+        """Write the shortcode's template into the site's layouts: every call keeps working."""
+        layouts = os.path.join(os.path.abspath(site.root), str(site.setting("layoutDir") or "layouts"))
+        path = os.path.join(layouts, "shortcodes", f"{name}.html")
+        if os.path.lexists(path) or os.path.lexists(os.path.join(layouts, "_shortcodes", f"{name}.html")):
+            return None
+        return Fix((), safe=True, description=f"write layouts/shortcodes/{name}.html",
+                   creates=((path, HUGO_TEMPLATES[name]),))
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         if getattr(site, "generator", "") != "hugo" or "{{" not in doc.text \
@@ -119,5 +134,7 @@ class ShortcodeRemoved(Rule):
                 if args.get("user") and args.get("id"):
                     new = '{{< x user="%s" id="%s" >}}' % (args["user"], args["id"])
                     fix = Fix((Edit(node.start, node.end, new),), safe=True, description="use the x shortcode")
+            elif name in HUGO_TEMPLATES:
+                fix = self._template_fix(site, name)
             yield self.diagnostic(doc, a, b, f"{{{{< {name} >}}}} was removed in Hugo {gone[0]}.{gone[1]} and the "
                                   f"site has no layouts/shortcodes/{name}.html: the build fails; use {instead}", fix)

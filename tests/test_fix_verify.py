@@ -152,7 +152,7 @@ def _pages(public: Path) -> dict[str, list[str]]:
 
 
 def _build(hugo: str, site: Path, dest: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([hugo, "--source", str(site), "--destination", str(dest), "--quiet"],
+    return subprocess.run([hugo, "--source", str(site), "--destination", str(dest)],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -211,3 +211,27 @@ def test_the_hugo_version_comes_from_the_sites_own_settings_in_order(tmp_path: P
     out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
     installed = tuple(int(x) for x in re.search(r"v(\d+)\.(\d+)", out).groups())
     assert version({}) == installed
+
+
+def test_a_removed_gist_shortcode_gets_its_template_and_the_site_builds_again(tmp_path: Path, hugo: str) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "posts" / "gist").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://fix.example.jp/"\ntitle = "t"\n', encoding="utf-8")
+    (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+    (site / "layouts" / "_default" / "list.html").write_text("{{ .Title }}", encoding="utf-8")
+    post = site / "content" / "posts" / "gist" / "index.md"
+    text = '---\ntitle: "設定ファイル"\n---\n\n設定は次のとおりです。\n\n{{< gist kmorioka a1b2c3d4e5 >}}\n'
+    post.write_text(text, encoding="utf-8")
+    before = _build(hugo, site, tmp_path / "before")
+    assert before.returncode != 0 and "gist" in before.stdout + before.stderr  # Hugo 0.156 removed it
+
+    run = run_cli("lint", "--fix", str(site), env={"BLOGTOOLS_CACHE_DIR": str(tmp_path / "c")})
+    assert "not applied" not in run.stderr, run.stderr
+    assert post.read_text(encoding="utf-8") == text  # the post is not touched
+    template = site / "layouts" / "shortcodes" / "gist.html"
+    assert template.is_file()
+    after = _build(hugo, site, tmp_path / "after")
+    assert after.returncode == 0, after.stderr
+    html = (tmp_path / "after" / "posts" / "gist" / "index.html").read_text(encoding="utf-8")
+    assert 'src="https://gist.github.com/kmorioka/a1b2c3d4e5.js"' in html and "設定は次のとおりです" in html

@@ -45,6 +45,7 @@ class FileFix:
     applied: int = 0
     rounds: int = 0
     problems: list[str] = field(default_factory=list)
+    creates: dict[str, str] = field(default_factory=dict)  # new files the applied fixes add
 
     @property
     def changed(self) -> bool:
@@ -104,6 +105,10 @@ def fix_document(doc: Document, lint: LintFn, unsafe: bool, extra: list[Diagnost
             return result
         result.rounds = round_ + 1
         new_text, chosen = apply_edits(current.text, list(code_of))
+        for fix in chosen:
+            if not fix.edits and fix.creates and fix.creates[0][0] not in result.creates:
+                result.creates.update(fix.creates)  # a new file only: nothing in this text to verify
+                result.applied += 1
         if new_text == current.text:
             return result
         candidate = _reload(current, new_text)
@@ -115,7 +120,9 @@ def fix_document(doc: Document, lint: LintFn, unsafe: bool, extra: list[Diagnost
             new_text, chosen = apply_edits(current.text, chosen)
             candidate = _reload(current, new_text)
             new_diags = lint(candidate)
-        result.applied += len(chosen)
+        result.applied += sum(1 for fix in chosen if fix.edits)
+        for fix in chosen:
+            result.creates.update(fix.creates)
         current = candidate
         result.text = new_text
         diagnostics = new_diags
@@ -176,6 +183,7 @@ def fix_files(runner: object, files: list[str], unsafe: bool, requested: set[str
             ff = fix_document(doc, lambda d: lint_document(d, instances, site), unsafe,
                               [d for d in diags if d.code in site_codes])
             run.problems.extend((path, problem) for problem in ff.problems)
+            run.creates.update(ff.creates)
             if ff.changed:
                 run.texts[abspath] = ff.text
                 run.applied[abspath] = run.applied.get(abspath, 0) + ff.applied
@@ -184,7 +192,8 @@ def fix_files(runner: object, files: list[str], unsafe: bool, requested: set[str
             break
     from blogtools.lint import term_aliases
 
-    run.creates, problems = term_aliases.plan(site, files, run.originals, {p: run.texts[p] for p in run.changed()})
+    aliases, problems = term_aliases.plan(site, files, run.originals, {p: run.texts[p] for p in run.changed()})
+    run.creates.update(aliases)
     run.problems.extend(problems)
     return run
 

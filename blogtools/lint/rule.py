@@ -45,9 +45,10 @@ class Fix:
     safe: bool = True
     description: str = ""
     markup: bool = False
+    creates: tuple[tuple[str, str], ...] = ()  # (absolute path, text): new files, never over one
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # see Diagnostic.__reduce__
-        return (Fix, (self.edits, self.safe, self.description, self.markup))
+        return (Fix, (self.edits, self.safe, self.description, self.markup, self.creates))
 
 
 @dataclass(slots=True)

@@ -76,32 +76,5 @@ def make(provider: str, ident: str, **params: str) -> Any:
     return embeds.Embed(provider, ident, "url", tuple(sorted((k, v) for k, v in params.items() if v)))
 
 
-def _param(var: str, name: str, pos: int) -> str:
-    return (f'{{{{- ${var} := "" -}}}}{{{{- if .IsNamedParams -}}}}{{{{- ${var} = .Get "{name}" -}}}}'
-            f'{{{{- else -}}}}{{{{- ${var} = .Get {pos} -}}}}{{{{- end -}}}}\n')
-
-
-# written by the migrator into layouts/shortcodes/ (never over a template the site has)
-TEMPLATES = {
-    "speakerdeck": (
-        "{{- /* written by blogtools migrate: Hugo removed its speakerdeck shortcode in 0.42 */ -}}\n"
-        + _param("id", "id", 0)
-        + '<div class="embed speakerdeck">\n'
-        '<iframe src="https://speakerdeck.com/player/{{ $id }}" title="Speaker Deck" width="560" height="315"'
-        ' style="border:0;aspect-ratio:16/9;width:100%;height:auto" loading="lazy" allowfullscreen></iframe>\n'
-        "</div>\n"
-    ),
-    "gist": (
-        "{{- /* written by blogtools migrate: Hugo removed its gist shortcode in 0.156 */ -}}\n"
-        + _param("user", "user", 0) + _param("id", "id", 1) + _param("file", "file", 2)
-        + '<script src="https://gist.github.com/{{ $user }}/{{ $id }}.js{{ with $file }}?file={{ . }}{{ end }}"></script>\n'
-    ),
-    "slideshare": (
-        "{{- /* written by blogtools migrate: Hugo has no slideshare shortcode */ -}}\n"
-        + _param("key", "key", 0)
-        + '<div class="embed slideshare">\n'
-        '<iframe src="https://www.slideshare.net/slideshow/embed_code/key/{{ $key }}" title="SlideShare" width="595" height="485"'
-        ' style="border:0;width:100%" loading="lazy" allowfullscreen></iframe>\n'
-        "</div>\n"
-    ),
-}
+# written into layouts/shortcodes/ (never over a template the site has); shared with BT602
+TEMPLATES = embeds.HUGO_TEMPLATES
