@@ -69,3 +69,35 @@ def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
     assert post.read_text(encoding="utf-8").endswith("[資料](https://example.com/x)\n")
     r = _run([pre_commit, "try-repo", str(ROOT), "blogtools-lint", "--all-files"], cwd=repo, env=env)
     assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.slow
+def test_the_readme_pre_commit_snippet_works_as_pasted(tmp_path: Path) -> None:
+    """The README's .pre-commit-config.yaml, with its repository URL pointing at a clone of
+    this repository, tagged as the README's ``rev`` names the release (the package version)."""
+    import re
+    import tomllib
+
+    pre_commit = require_program("pre-commit", "pip install pre-commit")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\n(# \.pre-commit-config\.yaml of your blog\n.*?)```", readme, re.S).group(1)
+    rev = re.search(r"rev: (\S+)", snippet).group(1)
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert rev == f"v{version}"  # the snippet names this release's tag
+    git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    hooks = tmp_path / "hooks"
+    assert _run(["git", "clone", "-q", str(ROOT), str(hooks)]).returncode == 0
+    if _run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{rev}"], cwd=hooks).returncode != 0:
+        assert _run(git + ["tag", rev], cwd=hooks).returncode == 0  # (a checkout without tags)
+    url = re.search(r"repo: (\S+)", snippet).group(1)
+    repo = tmp_path / "blog"
+    repo.mkdir()
+    _run(["git", "init", "-q", str(repo)])
+    (repo / ".pre-commit-config.yaml").write_text(snippet.replace(url, str(hooks)), encoding="utf-8")
+    (repo / "post.md").write_text("---\ntitle: x\n---\n\n[資料 ](https://example.com/x)\n", encoding="utf-8")
+    _run(["git", "add", "."], cwd=repo)
+    _run(git + ["commit", "-qm", "init"], cwd=repo)
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pc-home"), BLOGTOOLS_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("PYTHONPATH", None)
+    r = _run([pre_commit, "run", "--all-files"], cwd=repo, env=env)
+    assert r.returncode == 1 and "post.md:5:4: BT201" in r.stdout, r.stdout + r.stderr
