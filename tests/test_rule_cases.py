@@ -10,7 +10,7 @@ that read it), ``unsafe`` (apply unsafe fixes too) and ``[settings]`` (rule opti
 
 from __future__ import annotations
 
-
+import os
 from pathlib import Path
 
 import pytest
@@ -72,6 +72,25 @@ def test_case(case: Path) -> None:
     # (a fix that only adds a file, such as a shortcode template, stays offered: no text changes)
     assert not [d for d in again if d.fix and d.fix.edits and (d.fix.safe or unsafe)], again
     assert api.fix_text(fixed, path, [rule.code], unsafe, settings) == fixed
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fix_passes_the_appliers_verification(case: Path) -> None:
+    """No fix of a rule, safe or unsafe, is refused by the applier on the rule's own cases:
+    each changes the page only inside its edits (see tests/test_fix_verify.py)."""
+    from blogtools.document import Document
+    from blogtools.lint import fixer
+    from blogtools.lint.runner import lint_document
+    from blogtools.site import Site
+
+    rule = next(r for r in all_rules().values() if r.name == case.parent.name)
+    opts = _options(case)
+    path = str(ROOT / opts["path"]) if "path" in opts else case.name
+    doc = Document.from_text(path, case.read_bytes().decode("utf-8"))
+    instances = [rule(opts.get("settings", {}))]
+    site = Site(os.path.dirname(os.path.abspath(path)))
+    result = fixer.fix_document(doc, lambda d: lint_document(d, instances, site), unsafe=True)
+    assert not result.problems, result.problems
 
 
 def test_every_file_rule_has_cases() -> None:
