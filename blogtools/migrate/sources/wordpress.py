@@ -399,7 +399,8 @@ def _attr(value: str) -> str:
 def _plain(fragment: str) -> str:
     import html
 
-    return html.unescape(re.sub(r"<[^>]*>", " ", fragment))
+    spaced = re.sub(r"<(?:br|/p|/li|/div|/h\d)\b[^>]*>", " ", fragment, flags=re.IGNORECASE)
+    return html.unescape(re.sub(r"<[^>]*>", "", spaced))
 
 
 def _old_urls(post: Post, it: El, kind: str, status: str, host: str, pid: str) -> None:
@@ -478,6 +479,7 @@ class _Assets:
     def __init__(self, post: Post, host: str, images: _ImageIndex | None) -> None:
         self.post, self.host, self.images = post, host, images
         self.by_url: dict[str, Asset] = {}
+        self.by_src: dict[str, Asset] = {}
         self.names: set[str] = set()
 
     def _local(self, url: str) -> str | None:
@@ -505,10 +507,14 @@ class _Assets:
         from blogtools.migrate import assets as assetmod
 
         local = self._local(url)
+        if local is not None and local in self.by_src:  # one file under several URLs (a resized copy)
+            self.by_src[local].refs.add(url)
+            self.by_url[url] = self.by_src[local]
+            return
         if local is not None:
             name = assetmod.unique(assetmod.safe_name(os.path.basename(local)), self.names)
             self.names.add(name)
-            self.by_url[url] = Asset(f"images/{name}", src=local, refs={url})
+            self.by_url[url] = self.by_src[local] = Asset(f"images/{name}", src=local, refs={url})
             self.post.note("WordPress upload found in the tree → bundle file")
         elif url.startswith(("http://", "https://", "//")):
             full = "https:" + url if url.startswith("//") else url
