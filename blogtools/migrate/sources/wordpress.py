@@ -623,7 +623,7 @@ def _with_jekyll(src: str, skip: str | None, guard: Guard, site: SourceSite, pos
             kept.append(jp)
             continue
         matched += 1
-        for url in jp.old_urls:
+        for url in _jekyll_urls(jp):
             if url not in wp.old_urls:
                 wp.old_urls.append(url)
         wp.note(f"Jekyll copy {jp.source}: its URL kept as an alias (the export is the source)")
@@ -644,7 +644,7 @@ def _with_jekyll(src: str, skip: str | None, guard: Guard, site: SourceSite, pos
                 page, _ = jekyll.read_page(path, src, jsite.config, gen, guard)
                 if isinstance(page, Post):
                     matched += 1
-                    for url in page.old_urls:
+                    for url in _jekyll_urls(page):
                         if url not in wp.old_urls:
                             wp.old_urls.append(url)
                     wp.note(f"Jekyll copy {page.source}: its URL kept as an alias (the export is the source)")
@@ -653,6 +653,18 @@ def _with_jekyll(src: str, skip: str | None, guard: Guard, site: SourceSite, pos
                          f" as aliases), {len(kept) - len(posts)} Jekyll posts and pages not in the export migrated"
                          " as they are")
     return kept
+
+
+def _jekyll_urls(jp: Post) -> list[str]:
+    """A Jekyll page's URLs; an extensionless one (``/:basename`` under a custom permalink
+    style) is written as ``NAME.html``, which the server serves under both names."""
+    out = []
+    for url in jp.old_urls:
+        out.append(url)
+        last = url.rsplit("/", 1)[-1]
+        if last and "." not in last and jp.source.endswith((".html", ".md", ".markdown")):
+            out.append(url + ".html")
+    return out
 
 
 def _match(jp: Post, by_id: dict[str, Post], by_slug: dict[tuple[str, str], Post],
