@@ -65,6 +65,10 @@ def test_wxr_folder_builds_with_hugo_and_serves_every_old_url(tmp_path: Path, hu
     assert (out / "content" / "about" / "_index.md").is_file()
     assert (out / "content" / "about" / "team" / "index.md").is_file()
     assert (public / "about" / "team" / "index.html").is_file()
+    # a branch bundle holds its images too; a link to a migrated post points at its new URL
+    about = (out / "content" / "about" / "_index.md").read_text(encoding="utf-8")
+    assert "![Our cat](images/cat.png)" in about and "[field notes](/posts/field-notes/)" in about
+    assert (public / "about" / "images" / "cat.png").is_file()
     # the export itself is not published (it holds e-mail addresses)
     assert not list(public.rglob("*.WordPress.*"))
     # nothing menu-like, no attachment pages

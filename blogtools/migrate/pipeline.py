@@ -424,7 +424,7 @@ def _post_images(post: Post, opts: Options, fetched: dict[str, assetmod.Fetched]
 
 
 def _bundled(post: Post) -> bool:
-    return post.kind == "post" or post.out_path.endswith("/index.md")
+    return post.kind == "post" or post.out_path.endswith(("/index.md", "/_index.md"))  # branch bundles hold files too
 
 
 def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
