@@ -203,3 +203,11 @@ def test_find_exports_reads_only_heads(tmp_path: Path) -> None:
     (tmp_path / "_import").mkdir()
     shutil.copy(WXR10, tmp_path / "_import" / "wordpress.xml")
     assert [Path(p).name for p in wordpress.find_exports(str(tmp_path))] == ["wordpress.xml"]
+
+
+def test_lint_says_once_that_a_wxr_export_is_not_linted() -> None:
+    proc = run_cli("lint", str(WP))
+    assert proc.stderr.count("a WordPress export (WXR), not linted") == 1
+    assert "data/example.WordPress.2024-01-01.xml" in proc.stderr and "--from wordpress" in proc.stderr
+    plain = run_cli("lint", str(FIXTURES / "migrate" / "jekyll"))
+    assert "WordPress" not in plain.stderr

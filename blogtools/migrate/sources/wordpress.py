@@ -30,6 +30,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from blogtools.generators.wordpress import find_exports as _find_exports
+from blogtools.generators.wordpress import looks_like_wxr
 from blogtools.migrate import wp_shortcodes
 from blogtools.migrate.model import Asset, Post, SourceSite
 from blogtools.migrate.util import IMAGE_EXT, Guard, failure, rel, slugify, walk
@@ -42,7 +44,6 @@ DRAFT_STATUS = {"draft", "pending", "future", "private"}
 NOT_CONTENT = {"auto-draft", "trash", "inherit"}
 JEKYLL_EXCLUDES = ["vendor/bundle", "vendor/cache", "vendor/gems", "vendor/ruby", "node_modules"]
 LT_MARK = "\ue000"  # a private-use character: never in a real post's text
-SKIP_DIRS = {"node_modules", "vendor", "_site", ".git"}
 
 
 class WXRError(ValueError):
@@ -50,10 +51,6 @@ class WXRError(ValueError):
 
 
 # --------------------------------------------------------------------------- finding the file
-def looks_like_wxr(head: bytes) -> bool:
-    return b"wordpress.org/export/" in head and b"<rss" in head
-
-
 def is_export(path: str) -> bool:
     """Whether the regular file ``path`` starts like a WXR document."""
     from blogtools import safefs
@@ -69,43 +66,10 @@ def is_export(path: str) -> bool:
 
 
 def find_exports(src: str, guard: Guard | None = None, skip: str | None = None) -> list[str]:
-    """The WXR files of SRC: SRC itself, or the ``*.xml`` files at its top or one folder down
-    (``_import/wordpress.xml``, ``data/site.WordPress.xml``) that are one, sorted."""
-    from blogtools import safefs
-
+    """The WXR files of SRC: SRC itself, or those at its top or one folder down."""
     if os.path.isfile(src):
         return [src]
-    skip_real = os.path.realpath(skip) if skip else None
-    candidates = []
-    try:
-        top = sorted(os.listdir(src))
-    except OSError:
-        return []
-    for name in top:
-        full = os.path.join(src, name)
-        if name.startswith(".") or name in SKIP_DIRS or os.path.realpath(full) == skip_real:
-            continue
-        if name.lower().endswith(".xml"):
-            candidates.append(full)
-        elif os.path.isdir(full) and not os.path.islink(full):
-            try:
-                candidates += [os.path.join(full, n) for n in sorted(os.listdir(full))
-                               if n.lower().endswith(".xml") and not n.startswith(".")]
-            except OSError:
-                continue
-    found = []
-    for path in candidates:
-        try:
-            fd = guard.open(path) if guard is not None else safefs.open_regular(path)
-        except (safefs.Refused, OSError):
-            continue
-        try:
-            head = os.read(fd, 8192)
-        finally:
-            os.close(fd)
-        if looks_like_wxr(head):
-            found.append(path)
-    return found
+    return _find_exports(src, guard.open if guard is not None else None, skip)
 
 
 # --------------------------------------------------------------------------- parsing
