@@ -43,6 +43,7 @@ MAX_DEPTH = 64
 DRAFT_STATUS = {"draft", "pending", "future", "private"}
 NOT_CONTENT = {"auto-draft", "trash", "inherit"}
 JEKYLL_EXCLUDES = ["vendor/bundle", "vendor/cache", "vendor/gems", "vendor/ruby", "node_modules"]
+WIDGET_SCRIPT = re.compile(r"platform\.twitter\.com/widgets\.js|instagram\.com/embed\.js|speakerdeck\.com/assets/embed\.js")
 LT_MARK = "\ue000"  # a private-use character: never in a real post's text
 
 
@@ -530,6 +531,9 @@ def _markdown(html_body: str, post: Post, found: _Assets) -> str:
                 new.append(soup.new_tag("iframe", src=text))
                 p.replace_with(new)
                 post.note("auto-embedded URL → embed")
+    for script in content.find_all("script"):  # an embed's loader shows nothing by itself
+        if WIDGET_SCRIPT.search(script.get("src") or ""):
+            script.decompose()
     for img in content.find_all("img"):
         found.add(img.get("src") or "")
     for a in content.find_all("a"):
