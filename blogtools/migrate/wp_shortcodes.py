@@ -96,7 +96,42 @@ def replace(text: str, shortcodes: list[Shortcode], fn: Callable[[Shortcode], st
 _BLOCKS = ("(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
            "blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|"
            "figure|figcaption|details|menu|summary)")
-_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_OPEN = {name: re.compile(rf"<{name}\b", re.IGNORECASE) for name in ("pre", "script", "style", "svg", "math")}
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _OPEN}
+
+
+def elements(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of ``<name ...>...</name>`` (each opener with the first closer after it, as
+    WordPress's non-greedy patterns match), found in one pass: an opener with no closer left
+    is no element, and no search is repeated from every opener."""
+    spans: list[tuple[int, int]] = []
+    for name in names:
+        closers = [m.end() for m in _CLOSE[name].finditer(text)]
+        i, pos = 0, 0
+        for m in _OPEN[name].finditer(text):
+            if m.start() < pos:
+                continue
+            while i < len(closers) and closers[i] <= m.end():
+                i += 1
+            if i == len(closers):
+                break
+            spans.append((m.start(), closers[i]))
+            pos = closers[i]
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for a, b in spans:  # one kind inside another (a <pre> in a <script>): the outer one
+        if not out or a >= out[-1][1]:
+            out.append((a, b))
+    return out
+
+
+def _map_spans(text: str, spans: list[tuple[int, int]], fn: Callable[[str], str]) -> str:
+    parts, pos = [], 0
+    for a, b in spans:
+        parts += [text[pos:a], fn(text[a:b])]
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 _IN_TAG = re.compile(r"<[^<>]*>")
 _BLOCK_COMMENT = re.compile(r"[ \t]*<!-- /?wp:[^>]*?-->[ \t]*")
 
@@ -108,12 +143,12 @@ def wpautop(text: str) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n") + "\n"
     pres: list[str] = []
-    if "<pre" in text.lower() and "</pre>" in text.lower():
-        def keep(m: re.Match[str]) -> str:
-            pres.append(m.group(0))
+    if "<pre" in text.lower():
+        def keep(element: str) -> str:
+            pres.append(element)
             return f"<pre wp-pre-tag-{len(pres) - 1}></pre>"
 
-        text = _PRE.sub(keep, text)
+        text = _map_spans(text, elements(text, ("pre",)), keep)
     text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.IGNORECASE)
     text = re.sub(r"(<" + _BLOCKS + r"[\s/>])", r"\n\n\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(</" + _BLOCKS + ">)", r"\1\n\n", text, flags=re.IGNORECASE)
@@ -134,17 +169,17 @@ def wpautop(text: str) -> str:
     text = re.sub(r"<p>\s*(</?" + _BLOCKS + r"[^>]*>)", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"(</?" + _BLOCKS + r"[^>]*>)\s*</p>", r"\1", text, flags=re.IGNORECASE)
     # newlines inside script/style/svg/math stay newlines
-    preserve = re.compile(r"<(script|style|svg|math)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
-    if preserve.search(text):
-        text = preserve.sub(lambda m: m.group(0).replace("\n", "<WPPreserveNewline />"), text)
+    keep_lines = elements(text, ("script", "style", "svg", "math"))
+    if keep_lines:
+        text = _map_spans(text, keep_lines, lambda element: element.replace("\n", "<WPPreserveNewline />"))
     text = re.sub(r"<br\s*/?>", "<br />", text, flags=re.IGNORECASE)
     text = re.sub(r"(?<!<br />)[ \t]*\n", "<br />\n", text)
     text = text.replace("<WPPreserveNewline />", "\n")
     text = re.sub(r"(</?" + _BLOCKS + r"[^>]*>)\s*<br />", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"\n</p>$", "</p>", text)
-    for i, pre in enumerate(pres):
-        text = text.replace(f"<pre wp-pre-tag-{i}></pre>", pre)
+    if pres:
+        text = re.sub(r"<pre wp-pre-tag-(\d+)></pre>", lambda m: pres[int(m.group(1))], text)
     return text.replace(" <!-- wpnl --> ", "\n").replace("<!-- wpnl -->", "\n")
 
 

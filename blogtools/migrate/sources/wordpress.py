@@ -70,7 +70,18 @@ def find_exports(src: str, guard: Guard | None = None, skip: str | None = None) 
     """The WXR files of SRC: SRC itself, or those at its top or one folder down."""
     if os.path.isfile(src):
         return [src]
-    return _find_exports(src, guard.open if guard is not None else None, skip)
+    if guard is None:
+        return _find_exports(src, None, skip)
+    from blogtools import safefs
+
+    def opener(path: str) -> int:  # a link out of SRC or a FIFO named *.xml is listed, not read
+        try:
+            return guard.open(path)
+        except safefs.Refused as exc:
+            guard.note(path, exc.reason)
+            raise
+
+    return _find_exports(src, opener, skip)
 
 
 # --------------------------------------------------------------------------- parsing
