@@ -231,4 +231,4 @@ def test_export_link_out_of_the_source_is_listed_not_read(tmp_path: Path) -> Non
     (src / "old.xml").symlink_to(outside)
     result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
     assert "Ruby tricks" not in [p.title for p in result.posts]
-    assert [why for s, why in result.skipped if s == "old.xml"][0].startswith("symbolic link to")
+    assert next(why for s, why in result.skipped if s == "old.xml").startswith("symbolic link to")

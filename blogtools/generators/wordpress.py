@@ -9,7 +9,7 @@ WordPress profile. :func:`notice` says so once and names the command that reads 
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 SKIP_DIRS = {"node_modules", "vendor", "_site", "public", ".git"}
 HEAD = 8192
