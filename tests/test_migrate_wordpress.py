@@ -138,6 +138,10 @@ def test_wxr_1_0_file_as_source(tmp_path: Path, hugo: str) -> None:
     assert [a.url for a in post.assets] == ["http://old.example.com/wp-content/uploads/2010/03/gone.jpg"]
     page = by_title(result, "Projects")
     assert page.draft and page.kind == "page"  # private → draft
+    secret = by_title(result, "Members only")  # password-protected: never published openly
+    assert secret.draft and secret.old_urls == [] and not (public / "2010" / "04").exists()
+    assert ("wordpress-1.0.xml", "1 item(s) of post type 'portfolio' not migrated (only posts and pages are)") \
+        in result.skipped
 
 
 # --------------------------------------------------------------------------- bad input

@@ -41,6 +41,10 @@ NS_PREFIX = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl
 MAX_XML = 1 << 30  # 1 GiB: far above real exports, bounds a hostile one
 MAX_DEPTH = 64
 DRAFT_STATUS = {"draft", "pending", "future", "private"}
+# the site's machinery, not its content: never listed
+NOT_PAGES = {"attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache",
+             "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
+             "wp_font_family", "wp_font_face"}
 NOT_CONTENT = {"auto-draft", "trash", "inherit"}
 JEKYLL_EXCLUDES = ["vendor/bundle", "vendor/cache", "vendor/gems", "vendor/ruby", "node_modules"]
 WIDGET_SCRIPT = re.compile(r"platform\.twitter\.com/widgets\.js|instagram\.com/embed\.js|speakerdeck\.com/assets/embed\.js")
@@ -265,9 +269,12 @@ def _items(shown: str, channel: El, items: list[El], images: _ImageIndex | None,
     page_links = {it.get("wp:post_id"): it for it in items if it.get("wp:post_type") == "page"}
     page_paths = _page_paths(page_links, host)
     posts = []
+    other: dict[str, int] = {}
     for it in items:
         kind, status = it.get("wp:post_type"), it.get("wp:status")
         if kind not in ("post", "page"):
+            if kind not in NOT_PAGES:
+                other[kind or "(none)"] = other.get(kind or "(none)", 0) + 1
             continue
         where = f"{shown} (line {it.line}, {kind} {it.get('wp:post_id')})"
         if status in NOT_CONTENT:
@@ -277,6 +284,8 @@ def _items(shown: str, channel: El, items: list[El], images: _ImageIndex | None,
             posts.append(_post(where, it, kind, status, host, authors, attachments, children, images, page_paths))
         except Exception as exc:  # noqa: BLE001 - one bad item is reported, never fatal
             skipped.append((where, f"not converted: {failure(exc)}"))
+    for kind, n in sorted(other.items()):
+        skipped.append((shown, f"{n} item(s) of post type {kind!r} not migrated (only posts and pages are)"))
     return posts
 
 
@@ -314,6 +323,9 @@ def _post(where: str, it: El, kind: str, status: str, host: str, authors: dict[s
         post.meta["draft"] = True
         if status != "draft":
             post.note(f"status {status} → draft")
+    if it.get("wp:post_password"):  # a static site cannot ask for it: never published openly
+        post.meta["draft"] = True
+        post.warn("password-protected on WordPress: kept as a draft (a static site cannot ask for the password)")
     creator = it.get("dc:creator")
     if creator:
         post.meta["author"] = authors.get(creator) or creator
@@ -381,7 +393,7 @@ def _plain(fragment: str) -> str:
 
 def _old_urls(post: Post, it: El, kind: str, status: str, host: str, pid: str) -> None:
     query = f"/?p={pid}" if kind == "post" else f"/?page_id={pid}"
-    if status != "publish":
+    if status != "publish" or post.draft:
         return  # never served to visitors
     link = urlsplit(it.get("link"))
     if link.netloc.lower() not in (host, "") and link.netloc:
