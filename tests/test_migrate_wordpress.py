@@ -102,6 +102,9 @@ def test_wxr_post_content_metadata_and_images(tmp_path: Path, hugo: str) -> None
     assert "これは日本語の段落です。**太字**もあります。" in ja and "wp:paragraph" not in ja
     assert "![犬](images/dog.png)" in ja  # a Jetpack (i0.wp.com) URL of an upload in the tree
     assert "```sql\nSELECT 1;\n```" in ja
+    # the gallery block: each image with its own caption, then the gallery's caption
+    assert ('{{< figure src="images/cat.png" alt="猫" caption="屋根の猫" >}}\n\n![犬](images/dog.png)\n\n*二匹*'
+            in ja)
     assert '{{< x user="jack" id="20" >}}' in ja  # the block editor's embed: a URL in a wrapper
     # a tweet quoted in the classic editor keeps its text; its loader script is not a link
     assert "just setting up my twttr" in html and "widgets.js" not in body

@@ -536,6 +536,24 @@ def _markdown(html_body: str, post: Post, found: _Assets) -> str:
             pre["data-code-block-lang"] = re.sub(r"[^\w+#.-]", "", lang)
     from blogtools.migrate import _embeds
 
+    for gallery in content.select("figure.wp-block-gallery"):  # the block editor's gallery: one
+        # figure per image (each with its own caption), then the gallery's caption
+        caption = gallery.find("figcaption", recursive=False)
+        items = [f.extract() for f in gallery.find_all("figure")]
+        if not items:
+            items = [soup.new_tag("figure")]
+            for img in gallery.find_all("img"):
+                items[0].append(img.extract())
+        if caption is not None:
+            para = soup.new_tag("p")
+            em = soup.new_tag("em")
+            em.string = caption.get_text(" ").strip()
+            para.append(em)
+            items.append(para)
+        for item in reversed(items):
+            gallery.insert_after(item)
+        gallery.decompose()
+        post.note("gallery block → its images")
     for fig in content.select("figure.wp-block-embed"):  # the block editor's embed: a URL in a div
         url = fig.get_text(" ").strip().split()[0] if fig.get_text(" ").strip() else ""
         if url.startswith(("http://", "https://")) and fig.find("iframe") is None:
