@@ -215,6 +215,13 @@ def test_body_rendering_is_linear(unit: str) -> None:
     assert times[1] < 3.0 and times[1] < 8 * max(times[0], 0.01), times
 
 
+def test_a_hugo_site_holding_an_export_stays_a_hugo_site(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text('title = "x"\n', encoding="utf-8")
+    (tmp_path / "static").mkdir()
+    shutil.copy(WXR10, tmp_path / "static" / "wordpress.xml")
+    assert detect(str(tmp_path)) == "hugo"
+
+
 def test_find_exports_reads_only_heads(tmp_path: Path) -> None:
     (tmp_path / "feed.xml").write_text('<?xml version="1.0"?><rss><channel/></rss>', encoding="utf-8")
     (tmp_path / "_import").mkdir()

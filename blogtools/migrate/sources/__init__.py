@@ -29,13 +29,14 @@ def detect(src: str) -> str | None:
     if not os.path.isdir(src):
         return None
     names = set(os.listdir(src))
-    if wordpress.find_exports(src):
+    from blogtools.site import HUGO_CONFIGS
+
+    hugo = bool(names & set(HUGO_CONFIGS)) or os.path.isdir(os.path.join(src, "config", "_default"))
+    if not hugo and wordpress.find_exports(src):  # a Hugo site holding an old export is a Hugo site
         return "wordpress"
     if "_config.yml" in names or "_config.yaml" in names or "_posts" in names:
         return "jekyll"
-    from blogtools.site import HUGO_CONFIGS
-
-    if names & set(HUGO_CONFIGS) or os.path.isdir(os.path.join(src, "config", "_default")):
+    if hugo:
         return "hugo"
     if os.path.isdir(os.path.join(src, "posts")) and any(
         n.endswith(".html") for n in os.listdir(os.path.join(src, "posts"))
