@@ -246,3 +246,20 @@ def test_export_link_out_of_the_source_is_listed_not_read(tmp_path: Path) -> Non
     result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
     assert "Ruby tricks" not in [p.title for p in result.posts]
     assert next(why for s, why in result.skipped if s == "old.xml").startswith("symbolic link to")
+
+
+def test_hugo_writes_a_query_alias_as_a_folder_no_server_reaches(tmp_path: Path, hugo: str) -> None:
+    """Why ``/?p=ID`` is reported as needing a server redirect: Hugo writes the alias
+    ``/?p=123`` as the folder ``public/?p=123/``, while a request for ``/?p=123`` is a
+    request for ``/`` with a query string (the home page)."""
+    site = tmp_path / "site"
+    (site / "content" / "posts" / "a").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "t"\n', encoding="utf-8")
+    (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}", encoding="utf-8")
+    (site / "layouts" / "_default" / "list.html").write_text("list", encoding="utf-8")
+    (site / "content" / "posts" / "a" / "index.md").write_text('---\ntitle: a\naliases: ["/?p=123"]\n---\nbody\n',
+                                                              encoding="utf-8")
+    public = build(hugo, site)
+    assert (public / "?p=123" / "index.html").is_file()
+    assert (public / "index.html").read_text(encoding="utf-8") == "list"  # what "/?p=123" gets: the home page
