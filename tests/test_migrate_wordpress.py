@@ -163,6 +163,15 @@ def test_bad_xml_is_a_clear_message(tmp_path: Path, xml: str, where: str) -> Non
     assert proc.returncode == 2 and where in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_not_a_wxr_file_is_said_so(tmp_path: Path) -> None:
+    src = tmp_path / "feed.xml"
+    src.write_text('<?xml version="1.0"?><rss><channel><item><title>x</title></item></channel></rss>',
+                   encoding="utf-8")
+    proc = run_cli("migrate", str(src), "--from", "wordpress", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "feed.xml: not a WordPress export" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_external_entity_never_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET", encoding="utf-8")

@@ -199,6 +199,9 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None,
     exports = find_exports(src, guard, skip)
     if not exports:
         raise WXRError(f"{src}: no WordPress export (WXR .xml file) found")
+    if os.path.isfile(src) and not is_export(src):
+        raise WXRError(f"{src}: not a WordPress export (no wordpress.org/export/ namespace in its first"
+                       " 8 KB): export it from WordPress with Tools → Export")
     images = _ImageIndex(root, guard, skip) if os.path.isdir(src) else None
     errors = []
     for path in exports:
