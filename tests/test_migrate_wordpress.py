@@ -213,15 +213,15 @@ def test_shortcodes_pairing_and_escapes() -> None:
                                   "</script><script>a\n", "<pre>x</pre>", "<p>a "])
 def test_body_rendering_is_linear(unit: str) -> None:
     """Unclosed shortcodes, <pre> and <script> openers and many elements: each part of the
-    rendering stays linear (4x the input, well under 8x the time)."""
+    rendering stays linear (4x the input, well under the 16x of a quadratic scan)."""
     times = []
-    for n in (5000, 20000):
+    for n in (10000, 40000):
         text = unit * n
         start = time.perf_counter()
         find(text, ("caption", "gallery", "code"))
         render(text, lambda s: "", lambda n: None, lambda w: None)
         times.append(time.perf_counter() - start)
-    assert times[1] < 3.0 and times[1] < 8 * max(times[0], 0.01), times
+    assert times[1] < 5.0 and times[1] < 10 * max(times[0], 0.05), times
 
 
 def test_a_hugo_site_holding_an_export_stays_a_hugo_site(tmp_path: Path) -> None:
@@ -272,3 +272,10 @@ def test_hugo_writes_a_query_alias_as_a_folder_no_server_reaches(tmp_path: Path,
     public = build(hugo, site)
     assert (public / "?p=123" / "index.html").is_file()
     assert (public / "index.html").read_text(encoding="utf-8") == "list"  # what "/?p=123" gets: the home page
+
+
+def test_an_item_over_the_size_limit_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wordpress, "MAX_HTML", 40)
+    result = migrate(Options(str(WXR10), str(tmp_path / "out"), images="keep"))
+    assert "Ruby tricks" not in [p.title for p in result.posts]
+    assert any("post 7" in s and "over the 40 byte limit" in why for s, why in result.skipped)

@@ -40,6 +40,7 @@ NS_PREFIX = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl
              "http://wellformedweb.org/CommentAPI/": "wfw"}
 MAX_XML = 1 << 30  # 1 GiB: far above real exports, bounds a hostile one
 MAX_DEPTH = 64
+MAX_HTML = 8 * 1024 * 1024  # one item's body, as for a Medium post
 DRAFT_STATUS = {"draft", "pending", "future", "private"}
 # the site's machinery, not its content: never listed
 NOT_PAGES = {"attachment", "nav_menu_item", "revision", "custom_css", "customize_changeset", "oembed_cache",
@@ -282,6 +283,10 @@ def _items(shown: str, channel: El, items: list[El], images: _ImageIndex | None,
         where = f"{shown} (line {it.line}, {kind} {it.get('wp:post_id')})"
         if status in NOT_CONTENT:
             skipped.append((where, f"status {status}: not published content"))
+            continue
+        size = len(it.get("content:encoded").encode("utf-8", "replace"))
+        if size > MAX_HTML:
+            skipped.append((where, f"body of {size} bytes, over the {MAX_HTML} byte limit"))
             continue
         try:
             posts.append(_post(where, it, kind, status, host, authors, attachments, children, images, page_paths))
