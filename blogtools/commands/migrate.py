@@ -16,11 +16,13 @@ from typing import Any
 
 def register(sub: Any) -> None:
     p = sub.add_parser("migrate", help="convert a Medium export, Jekyll or Hugo site into a clean Hugo site")
-    p.add_argument("src", metavar="SRC", help="the old blog: a site folder, or Medium's export zip or folder")
+    p.add_argument("src", metavar="SRC",
+                   help="the old blog: a site folder, Medium's export zip or folder, or a WordPress export (WXR)")
     p.add_argument("--to", choices=("hugo",), default="hugo", help="target generator (hugo)")
     p.add_argument("--out", metavar="DIR",
                    help="where the new site goes: outside SRC, and empty unless --force")
-    p.add_argument("--from", dest="source_format", choices=("auto", "hugo", "medium", "jekyll"), default="auto",
+    p.add_argument("--from", dest="source_format", choices=("auto", "hugo", "medium", "jekyll", "wordpress"),
+                   default="auto",
                    help="source format (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="print the report; write nothing, download nothing")
     p.add_argument("--diff", action="store_true", help="print what would change in DIR as a diff; write nothing")
@@ -31,6 +33,8 @@ def register(sub: Any) -> None:
                    help="transliterate slugs to ASCII (accents folded; other scripts dropped, falling back to the date)")
     p.add_argument("--images", choices=("download", "keep", "skip"), default="download",
                    help="remote images: download into the bundle, keep the remote URL (no network), or turn into links")
+    p.add_argument("--comments", action="store_true",
+                   help="WordPress: keep the approved comments in data/comments/<slug>.json (off by default)")
     p.add_argument("--verify", action="store_true", help="build DIR with Hugo and check every page and old URL")
     p.add_argument("--unsafe-fixes", action="store_true",
                    help="also apply the rules' unsafe fixes to the new site (e.g. broken internal links → closest URL)")
@@ -52,7 +56,7 @@ def main(args: argparse.Namespace) -> int:
     options = Options(
         src=args.src, out=args.out, source_format=args.source_format, front_matter=args.front_matter,
         slug=args.slug, ascii_slugs=args.ascii_slugs, images=args.images, dry_run=args.dry_run,
-        diff=args.diff, force=args.force, verify=args.verify, unsafe_fixes=args.unsafe_fixes, progress=True,
+        diff=args.diff, force=args.force, verify=args.verify, comments=args.comments, unsafe_fixes=args.unsafe_fixes, progress=True,
     )
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a path or title: its escape, not a traceback
         reconfigure = getattr(stream, "reconfigure", None)

@@ -47,11 +47,16 @@ class Generator:
     quiet_codes: tuple[str, ...] = ()
     #: whether the site model knows its URLs (internal links and images are judged)
     judges_links = True
-    #: a sentence for the user when this kind of site is only partly understood
-    notice = ""
-
     def __init__(self, site: "Site") -> None:
         self.site = site
+
+    @property
+    def notice(self) -> str:
+        """A sentence for the user when this kind of site is only partly understood (said
+        once by lint); by default, that a WordPress export lies in the site's folder."""
+        from blogtools.generators import wordpress
+
+        return wordpress.notice(self.site.root)
 
     # -- folders ---------------------------------------------------------------------
     def content_dirs(self) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from blogtools.migrate import assets as assetmod, body as bodymod, target_hugo
 from blogtools.migrate.model import Post, SourceSite
 from blogtools.migrate import util
 from blogtools.migrate.sources import detect, read
+from blogtools.migrate.sources.wordpress import WXRError
 from blogtools.migrate.util import Guard, failure, replace_surrogates, surrogates, walk
 from blogtools.record import dataclass, field
 
@@ -48,6 +49,7 @@ class Options:
     diff: bool = False
     force: bool = False
     verify: bool = False
+    comments: bool = False  # a WordPress export's approved comments → data/comments/<slug>.json
     unsafe_fixes: bool = False
     progress: bool = False
     timeout: float = assetmod.TIMEOUT
@@ -126,14 +128,14 @@ def check_paths(options: Options) -> str:
                            " its content is replaced; choose a folder outside it")
     kind = options.source_format if options.source_format != "auto" else detect(options.src)
     if kind is None:
-        raise MigrateError(f"{options.src}: cannot tell the format (not a Hugo site, a Jekyll site or a Medium"
-                           " export); name it with --from")
-    if kind == "medium":
+        raise MigrateError(f"{options.src}: cannot tell the format (not a Hugo site, a Jekyll site, a Medium"
+                           " export or a WordPress export); name it with --from")
+    if kind in ("medium", "wordpress"):
         try:
             import bs4  # noqa: F401
             import markdownify  # noqa: F401
         except ImportError:
-            raise MigrateError("reading a Medium export needs markdownify: pip install 'blogtools[migrate]'") from None
+            raise MigrateError(f"reading a {kind.title()} export needs markdownify: pip install 'blogtools[migrate]'") from None
     if os.path.lexists(out) and not os.path.isdir(out):
         raise MigrateError(f"{options.out}: exists and is not a folder")
     if (not options.dry_run and not options.diff and os.path.isdir(out) and os.listdir(out)
@@ -177,7 +179,10 @@ def migrate(options: Options) -> Result:
     if kind == "hugo" and os.path.isdir(os.path.join(options.src, "themes")):
         layouts += [os.path.join(options.src, "themes", t, "layouts") for t in sorted(os.listdir(os.path.join(options.src, "themes")))]
     _embeds.configure(layouts, options.src)
-    site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
+    try:
+        site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
+    except WXRError as exc:  # a WordPress export that cannot be read: file and line
+        raise MigrateError(str(exc)) from None
     posts, twice = _once(options.src, posts)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
     copy_files = _copy_plan(site, guard)
@@ -210,6 +215,10 @@ def migrate(options: Options) -> Result:
         result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji,
                                                on_error=_failed(result, "not written"))
         _drop_failed(result)
+        if options.comments and kind == "wordpress":
+            from blogtools.migrate.sources import wordpress
+
+            result.notes += wordpress.write_comments(stage, posts)
         _write_files(stage, plan_files, guard, result)
         result.timings["write"] = time.perf_counter() - t0
         try:
@@ -415,7 +424,7 @@ def _post_images(post: Post, opts: Options, fetched: dict[str, assetmod.Fetched]
 
 
 def _bundled(post: Post) -> bool:
-    return post.kind == "post" or post.out_path.endswith("/index.md")
+    return post.kind == "post" or post.out_path.endswith(("/index.md", "/_index.md"))  # branch bundles hold files too
 
 
 def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:

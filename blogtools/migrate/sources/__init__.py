@@ -12,21 +12,31 @@ from typing import Any
 
 from blogtools.migrate.model import Post, SourceSite
 
-KINDS = ("hugo", "medium", "jekyll")
+KINDS = ("hugo", "medium", "jekyll", "wordpress")
 
 
 def detect(src: str) -> str | None:
-    """hugo | medium | jekyll, or None when the folder is none of them."""
+    """hugo | medium | jekyll | wordpress, or None when the folder is none of them.
+
+    A WordPress export (WXR) wins over a Jekyll site beside it (jekyll-import's output):
+    the export is the source of truth, the Jekyll URLs become aliases."""
     if os.path.isfile(src) and zipfile.is_zipfile(src):
         return "medium"
+    from blogtools.migrate.sources import wordpress
+
+    if os.path.isfile(src):
+        return "wordpress" if wordpress.is_export(src) else None
     if not os.path.isdir(src):
         return None
     names = set(os.listdir(src))
-    if "_config.yml" in names or "_config.yaml" in names or "_posts" in names:
-        return "jekyll"
     from blogtools.site import HUGO_CONFIGS
 
-    if names & set(HUGO_CONFIGS) or os.path.isdir(os.path.join(src, "config", "_default")):
+    hugo = bool(names & set(HUGO_CONFIGS)) or os.path.isdir(os.path.join(src, "config", "_default"))
+    if not hugo and wordpress.find_exports(src):  # a Hugo site holding an old export is a Hugo site
+        return "wordpress"
+    if "_config.yml" in names or "_config.yaml" in names or "_posts" in names:
+        return "jekyll"
+    if hugo:
         return "hugo"
     if os.path.isdir(os.path.join(src, "posts")) and any(
         n.endswith(".html") for n in os.listdir(os.path.join(src, "posts"))
@@ -48,6 +58,8 @@ def read(src: str, kind: str, skip: str | None = None, guard: Any = None) -> tup
         from blogtools.migrate.sources import medium as reader  # type: ignore[no-redef]
     elif kind == "jekyll":
         from blogtools.migrate.sources import jekyll as reader  # type: ignore[no-redef]
+    elif kind == "wordpress":
+        from blogtools.migrate.sources import wordpress as reader  # type: ignore[no-redef]
     else:
         raise ValueError(f"unknown source format {kind!r}")
     return reader.read(src, skip, guard)
