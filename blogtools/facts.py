@@ -68,14 +68,20 @@ def _as_written(text: str, node: Any) -> str | None:
     return None
 
 
-_A_OR_IMG = re.compile(r"<(a|img)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+_A_OR_IMG = re.compile(r"<(a|img|audio|video|source|track)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
 _ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 # What a browser does not read as tags: comments, scripts, styles, templates, text areas
 _NOT_MARKUP = re.compile(r"<!--.*?-->|<(script|style|template|textarea)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
 
 
+def _has_link_tag(lowered: str) -> bool:
+    """Whether lower-cased HTML may hold a tag :data:`_A_OR_IMG` reads (``<audio`` starts with ``<a``)."""
+    return "<a" in lowered or "<img" in lowered or "<video" in lowered or "<source" in lowered or "<track" in lowered
+
+
 def _html_links(doc: Document) -> list[dict[str, Any]]:
-    """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``) of the raw HTML of a
+    """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``; the ``src`` of
+    ``<audio>``, ``<video>``, ``<source>`` and ``<track>`` too, the files a browser plays) of the raw HTML of a
     document, each marked ``html``. Tags are read in a copy with Liquid masked (a quote inside
     ``{{ "/x" | relative_url }}`` does not end the attribute); values are taken from the
     source at the same offsets. Comments, scripts, styles, templates and text areas are
@@ -88,7 +94,7 @@ def _html_links(doc: Document) -> list[dict[str, Any]]:
     for node in doc.nodes("html_block", "html_inline"):
         src = text[node.start : node.end]
         lowered = src.lower()
-        if "<a" not in lowered and "<img" not in lowered:
+        if not _has_link_tag(lowered):
             continue
         masked = find_templates(src, 0)[1] if "{" in src else src
         if "<!--" in masked or "<script" in lowered or "<style" in lowered or "<template" in lowered \
@@ -121,7 +127,7 @@ def _jekyll_document(doc: Document) -> bool:
     under a Jekyll site's root (its ``_config.yml``, no Hugo config)."""
     if getattr(doc, "is_html", False):
         return True
-    if not any("<a" in n.text.lower() or "<img" in n.text.lower() for n in doc.nodes("html_block", "html_inline")):
+    if not any(_has_link_tag(n.text.lower()) for n in doc.nodes("html_block", "html_inline")):
         return False  # (no raw HTML link or image: the site need not be known)
     return _jekyll_folder(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
 

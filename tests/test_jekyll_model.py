@@ -193,7 +193,8 @@ def test_liquid_urls_are_evaluated_as_jekyll_renders_them(tmp_path: Path) -> Non
 def test_html_documents_are_read_with_their_positions(tmp_path: Path) -> None:
     root = _site(tmp_path, 'title: t\ncollections:\n  notes:\n    output: true\n  drafts_box: {}\n', {
         "_posts/2020-01-01-import.html": "---\ntitle: import\n---\n<p>本文 <a href=\"/nowhere/\">消えた</a>\n"
-                                         "<img src='/missing.png' alt=\"\"></p>\n",
+                                         "<img src='/missing.png' alt=\"\"></p>\n"
+                                         "<video controls><source src=\"/missing.mp4\"></video>\n",
         "page.html": "---\ntitle: page\n---\n<a href=\"{{ site.baseurl }}/gone/\">x</a>\n",
         "static.html": "<p><a href=\"/nowhere-static/\">前付けなし</a></p>\n",
         "_layouts/default.html": "---\n---\n<a href=\"/nowhere-layout/\">x</a>\n",
@@ -206,7 +207,8 @@ def test_html_documents_are_read_with_their_positions(tmp_path: Path) -> None:
     assert files == ["_notes/n.html", "_posts/2020-01-01-import.html", "page.html"]
     got = sorted(_lint(root, ["BT202", "BT301"]))
     assert [(c, t) for c, t, _ in got] == [("BT202", "/nowhere-note/"), ("BT202", "/nowhere/"),
-                                           ("BT202", "{{ site.baseurl }}/gone/"), ("BT301", "/missing.png")]
+                                           ("BT202", "{{ site.baseurl }}/gone/"), ("BT301", "/missing.mp4"),
+                                           ("BT301", "/missing.png")]
     assert not any("\x1a" in m for _, _, m in got)
 
 
