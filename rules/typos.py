@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from blogtools import words
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
+from blogtools.urls import unquote
 
 SCOPES = ("link-text", "headings", "prose", "title")
 _WIDTH_FORMS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f]")
@@ -76,7 +77,9 @@ class Typos(Rule):
         begins (never ``\\b``), so ``Kubernetsクラスタ`` and ``(Kubernets 1.14以降)`` are
         found. Code, URLs, shortcodes, HTML and front matter keys are never read, and a
         match that is part of a host name, path, e-mail address or ``@handle``
-        (``github.com``, ``/Github/``) is skipped. The diagnostic points at the misspelt
+        (``github.com``, ``/Github/``) is skipped, and so is a link text quoting the title
+        of the page it links to: an issue, pull request or bug report, or a page whose URL
+        has the word spelt the same way (``/the-issue-of-compling-from-source/``). The diagnostic points at the misspelt
         word (at the whole term for a tag or category). A word reported here is not
         reported again by BT402 or BT403; their evidence (how many pages of the site use
         the correction) is in this message.
@@ -246,6 +249,9 @@ class Typos(Rule):
             for label in labels:
                 if label.kind == "l" and _TRACKER.search(label.target or ""):
                     continue  # the title of an issue, pull request or bug, quoted as it is
+                # a link whose URL has the word as written (``/the-issue-of-compling-…``) quotes
+                # the linked page's title: the spelling is that page's, not the author's
+                target = words.fold(unquote(label.target or "")) if label.kind == "l" else ""
                 blanked = words.blank_markup(label.raw)
                 taken = [] if not prh else [
                     (a, b)
@@ -259,7 +265,7 @@ class Typos(Rule):
                             or words.contraction(blanked, at, end):
                         continue
                     found = check.word(written, folded) if english else None
-                    if found is None:
+                    if found is None or target and folded in target:
                         continue
                     pos = label.position(at, len(written))
                     if (path, pos[0], pos[1]) in sw.claims:

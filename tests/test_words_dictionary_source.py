@@ -265,3 +265,15 @@ def test_quoted_titles_of_issues_and_pull_requests_are_theirs(tmp_path) -> None:
         "- [環境変数の varibale を直す](https://example.com/notes)\n", encoding="utf-8")
     found = [(d.line, d.message.split('"')[1]) for d in api.lint_paths([str(tmp_path)], select=["BT401"])]
     assert found == [(7, "varibale")], found
+
+
+def test_a_link_whose_url_spells_the_word_quotes_that_page(tmp_path) -> None:
+    """A link text with the same misspelling as its URL's slug is the linked page's title
+    (a mirror of an issue: '[The issue of compling from source](…/the-issue-of-compling-from-source/)')."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/"\n', encoding="utf-8")
+    (tmp_path / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: a\n---\n\n- [The issue of compling from source](https://mirror.example.com/the-issue-of-"
+        "compling-from-source/)\n- [compling の手順](https://example.com/build-notes/)\n", encoding="utf-8")
+    found = [(d.line, d.message.split('"')[1]) for d in api.lint_paths([str(tmp_path)], select=["BT401"])]
+    assert found == [(6, "compling")], found
