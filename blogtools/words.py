@@ -252,7 +252,8 @@ _LABEL_MARKUP = re.compile(
     r"|\[\^[^\]\s]+\]"  # footnote references
     r"|<[^>\n]*>"  # HTML tags, autolinks
     r"|(?:https?://|www\.)\S+"  # bare URLs
-    r"|\{\{.*?\}\}|\{%.*?%\}",  # shortcodes, Liquid
+    r"|\{\{.*?\}\}|\{%.*?%\}"  # shortcodes, Liquid
+    r"|\{:?[ \t]*[#.][^{}\n]*\}",  # attributes of a heading ({#id}, kramdown's {: #id .class}): names, not text
     re.S,
 )
 
