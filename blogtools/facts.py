@@ -175,7 +175,43 @@ def _front_matter(doc: Document) -> dict[str, Any]:
         return {"format": None, "data": {}, "keys": {}}
     span = doc.lines.span
     keys = {".".join(map(str, p)): span(s.key_start, s.value_end) for p, s in fm.positions.items()}
-    return {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
+    out = {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
+    if fm.duplicates and fm.format == "yaml":
+        last = _last_values(doc.text, fm)
+        if last:
+            out["last"] = last
+    return out
+
+
+def _last_values(text: str, fm: Any) -> dict[str, Any]:
+    """The value of each top-level YAML key written more than once, as its last occurrence
+    says (``data`` keeps the first, as ruamel does; Ruby's YAML, and so Jekyll, keeps the
+    last). Each last occurrence is loaded alone: its line up to the next top-level line."""
+    from blogtools import yamlload
+
+    out: dict[str, Any] = {}
+    for path, at in fm.duplicates:
+        if len(path) != 1 or not isinstance(path[0], str) or at < fm.content_start or at >= fm.content_end:
+            continue
+        start = text.rfind("\n", fm.content_start, at) + 1 if at > fm.content_start else fm.content_start
+        if text[start:at].strip():
+            continue  # not a key at the start of its line: a flow mapping, left alone
+        end = at
+        while True:
+            nl = text.find("\n", end, fm.content_end)
+            if nl < 0:
+                end = fm.content_end
+                break
+            end = nl + 1
+            if end < fm.content_end and text[end] not in " \t\r\n#":
+                break
+        try:
+            loaded = yamlload.load(text[at:end])
+        except Exception:  # noqa: BLE001 - a value the loader cannot read: the first one stays
+            continue
+        if isinstance(loaded.data, dict) and path[0] in loaded.data:
+            out[path[0]] = loaded.data[path[0]]
+    return out
 
 
 def _suppressions(doc: Document) -> suppress.Suppressions | None:

@@ -335,3 +335,16 @@ def test_jekyll_dates_and_messages_speak_jekyll(tmp_path: Path) -> None:
     assert [(n, c) for n, c, _ in by] == [("2020-12-15-a.md", "BT501"), ("2020-12-16-b.md", "BT106")], by
     assert "Jekyll (kramdown) prints it" in by[0][2] and "Ruby's Time.parse" in by[1][2]
     assert not [m for _, _, m in by if "Hugo" in m or "timeZone" in m]
+
+
+def test_a_key_written_twice_takes_its_last_value_as_ruby_does(tmp_path: Path) -> None:
+    """Ruby's YAML keeps the last of two equal keys: with ``redirect_from: /old-a/`` then
+    ``redirect_from: /old-b/`` jekyll-redirect-from writes /old-b/ only, so a link to
+    /old-a/ is broken and one to /old-b/ works."""
+    root = _site(tmp_path, "title: t\nplugins:\n  - jekyll-redirect-from\n", {
+        "home.md": "---\npermalink: /\ntitle: ホーム\nredirect_from: /old-a/\nredirect_from:\n  - /old-b/\n"
+                   "layout: default\n---\n本文\n",
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n[古い入口](/old-a/)と[新しい入口](/old-b/)\n",
+    })
+    got = [(c, t) for c, t, _ in _lint(root, ["BT202", "BT003"])]
+    assert got == [("BT202", "/old-a/"), ("BT003", "redirect_from")], got

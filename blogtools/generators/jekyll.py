@@ -433,7 +433,8 @@ class Jekyll(Generator):
             return None
         ext = os.path.splitext(parts[-1])[1].lower()
         output_ext = ".html" if ext in _RENDERED else ext
-        own = {str(k): v for k, v in _meta(facts).items()}
+        # a key written twice: Ruby's YAML keeps the last value (the loader the first)
+        own = {str(k): v for k, v in {**_meta(facts), **((facts.get("front_matter") or {}).get("last") or {})}.items()}
         dtype = "posts" if kind in ("post", "draft") else detail[0] if kind == "collection" else "pages"
         meta = {**self.defaults(rel, dtype), **own}
         dirs = parts[:-1]
