@@ -45,10 +45,47 @@ def _links(doc: Document) -> list[dict[str, Any]]:
                 continue
         out.append({"kind": n.kind, "url": url, "text": n.text, "url_pos": span(a, b),
                     "url_span": (n.url_start, n.url_end)})
-    if _jekyll_document(doc):
-        found = _html_links(doc)
+    if _jekyll_document(doc) or "](" in text and _jekyll_site_document(doc):
+        found = _html_links(doc) + _kramdown_links(doc)
         if found:
             out = sorted(out + found, key=lambda link: link["url_span"][0])
+    return out
+
+
+# ``[text](a destination with spaces)``: CommonMark (Goldmark, mistune) reads no link there,
+# kramdown does, with the spaces in its href
+_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<>\n]*[ \t\u3000][^()<>\n]*)\)")
+
+
+def _kramdown_links(doc: Document) -> list[dict[str, Any]]:
+    """The links kramdown makes of ``[text](url with spaces)``, which the parsed body (CommonMark's
+    rules) has as text: their href is the destination as written, spaces and all."""
+    if "](" not in doc.text:
+        return []
+    from bisect import bisect_right
+
+    covered = sorted((n.start, n.end) for n in doc.nodes("link", "image", "code_span", "autolink", "html_inline",
+                                                           "shortcode", "liquid"))
+    starts = [a for a, _ in covered]
+    reach = []  # the furthest end of the spans up to each one (spans may nest)
+    for _, b in covered:
+        reach.append(max(b, reach[-1]) if reach else b)
+    span = doc.lines.span
+    out: list[dict[str, Any]] = []
+    for leaf in doc.body.leaves:
+        if "](" not in leaf.text:
+            continue
+        for m in _SPACED_LINK.finditer(leaf.text):
+            dest = m.group(2).strip()
+            if not dest or re.search(r"\s[\"'(]", m.group(2)):
+                continue  # a title after the URL: CommonMark's link too
+            a = leaf.to_abs(m.start(2) + len(m.group(2)) - len(m.group(2).lstrip()))
+            b = a + len(dest)
+            opener = leaf.to_abs(m.start())
+            k = bisect_right(starts, opener) - 1
+            if k >= 0 and reach[k] > opener or doc.text[a:b] != dest:
+                continue  # inside code, a link or a template; or not contiguous in the source
+            out.append({"kind": "link", "url": dest, "text": m.group(1), "url_pos": span(a, b), "url_span": (a, b)})
     return out
 
 

@@ -348,3 +348,15 @@ def test_a_key_written_twice_takes_its_last_value_as_ruby_does(tmp_path: Path) -
     })
     got = [(c, t) for c, t, _ in _lint(root, ["BT202", "BT003"])]
     assert got == [("BT202", "/old-a/"), ("BT003", "redirect_from")], got
+
+
+def test_kramdown_links_with_spaces_in_the_url_are_links(tmp_path: Path) -> None:
+    """kramdown makes ``[x](my page)`` a link to "my page" (CommonMark makes it text): on a
+    Jekyll site BT202 judges where it lands and BT205 says nothing of the spaces."""
+    root = _site(tmp_path, "title: t\n", {
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n詳しくは [論文](see https://arxiv.example/abs/1) を、"
+                                  "[資料](/files/a b.pdf) と `[コード](c d)` も。\n",
+        "files/a b.pdf": "%PDF",
+    })
+    got = [(c, t) for c, t, _ in _lint(root, ["BT202", "BT205"])]
+    assert got == [("BT202", "see https://arxiv.example/abs/1")], got
