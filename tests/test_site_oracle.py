@@ -338,3 +338,21 @@ def test_bundle_resources_headless_pages_and_numeric_titles_are_no_findings(tmp_
     (site / "content" / "posts" / "b.md").write_text("---\ntitle: 題\n---\n", encoding="utf-8")  # still asked of posts
     r = run_cli("lint", str(site), "--select", "BT104", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [d["message"] for d in json.loads(r.stdout)] == ["required key 'date' is missing"]
+
+
+def test_drafts_and_placeholder_term_lists_make_nothing_to_report(tmp_path: Path) -> None:
+    """A draft with an empty date is not published; `tags:` with a bare `-` (an archetype's
+    placeholder) makes no term page: neither is reported (reproduced from a real blog).
+    An empty term next to a real one is still reported."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    posts = site / "content" / "posts"
+    (posts / "draft.md").write_text("---\ntitle: 下書き\ndate:\ndraft: true\n---\n書きかけ\n", encoding="utf-8")
+    (posts / "b.md").write_text("---\ntitle: b\ndate: 2020-01-02T00:00:00+09:00\ntags:\n  -\n---\n本文\n",
+                                encoding="utf-8")
+    (posts / "c.md").write_text("---\ntitle: c\ndate: 2020-01-03T00:00:00+09:00\ntags: [vscode, \"\"]\n---\n本文\n",
+                                encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    assert not (tmp_path / "public" / "posts" / "draft").exists()
+    assert sorted(p.name for p in (tmp_path / "public" / "tags").iterdir() if p.is_dir()) == ["vscode"]
+    r = run_cli("lint", str(site), "--select", "BT104,BT108", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [(Path(d["path"]).name, d["code"]) for d in json.loads(r.stdout)] == [("c.md", "BT108")], r.stdout
