@@ -356,3 +356,16 @@ def test_drafts_and_placeholder_term_lists_make_nothing_to_report(tmp_path: Path
     assert sorted(p.name for p in (tmp_path / "public" / "tags").iterdir() if p.is_dir()) == ["vscode"]
     r = run_cli("lint", str(site), "--select", "BT104,BT108", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [(Path(d["path"]).name, d["code"]) for d in json.loads(r.stdout)] == [("c.md", "BT108")], r.stdout
+
+
+def test_lastmod_minutes_before_date_on_the_same_day_shows_nothing(tmp_path: Path) -> None:
+    """A Medium import wrote lastmod half an hour before date (another offset): the page
+    shows the same day for both, nothing to fix; a day earlier is still reported."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    posts = site / "content" / "posts"
+    (posts / "b.md").write_text("---\ntitle: b\ndate: 2020-05-15T08:32:41.706Z\nlastmod: 2020-05-15T09:02:49+01:00\n"
+                                "---\n本文\n", encoding="utf-8")
+    (posts / "c.md").write_text("---\ntitle: c\ndate: 2020-05-15T08:32:41Z\nlastmod: 2020-05-14T09:02:49Z\n---\n本文\n",
+                                encoding="utf-8")
+    r = run_cli("lint", str(site), "--select", "BT107", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [Path(d["path"]).name for d in json.loads(r.stdout)] == ["c.md"], r.stdout
