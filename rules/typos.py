@@ -46,7 +46,9 @@ _TRACKER = re.compile(r"/(?:pull|pulls|issues|merge_requests|commit)/\w+|bug\.ph
                       r"/browse/[A-Z][A-Z0-9]+-\d+|/bugs?/\d+|/pipermail/|/mailman/|mail-archive\.com/", re.I)
 # A page's <title> copied into a link text: "Title - Site", "Title | Site", "Title － Publickey"
 _TITLE_SEPARATOR = re.compile(r"\s[-|\u2013\u2014\uff0d\uff5c]\s|\uff5c")
-# A bookmark: a list item that is one link and nothing else ("- [Title](https://…)")
+# A bookmark: a list item that is one link and nothing else ("- [Title](https://…)"), its text
+# as long as a page's title (a short one, "- [Kubernetes 入門](…)", is the author's own label)
+_TITLE_LENGTH = 25
 _BOOKMARK = re.compile(r"[ \t]*(?:[-*+\u2212]|\d+[.)])[ \t]+\[.*\]\([^()\s]*\)[ \t]*\r?\n?")
 
 
@@ -57,7 +59,8 @@ def quoted_title(target: str, raw: str, line: str) -> bool:
     line the link is on)."""
     if _TRACKER.search(target):
         return True
-    return "://" in target and (bool(_TITLE_SEPARATOR.search(raw)) or bool(_BOOKMARK.fullmatch(line)))
+    return "://" in target and (bool(_TITLE_SEPARATOR.search(raw)) or len(raw.strip()) >= _TITLE_LENGTH
+                                and bool(_BOOKMARK.fullmatch(line)))
 
 
 class Typos(Rule):
@@ -95,7 +98,8 @@ class Typos(Rule):
         (``github.com``, ``/Github/``) is skipped, and so is a link text quoting the title
         of the page it links to: an issue, pull request, bug report or mailing-list message,
         another site's page whose title is copied with its site name (``Title - Site``,
-        ``Title | Site``) or listed alone as a bookmark (``- [Title](https://…)``), or a
+        ``Title | Site``) or listed alone as a bookmark (``- [A Title of 25 Characters or
+        More](https://…)``), or a
         page whose URL has the word spelt the same way
         (``/the-issue-of-compling-from-source/``): the spelling is theirs. A word in capitals
         that the dictionary can only guess at (``STAP``: step or stop?) is an acronym, and a

@@ -369,3 +369,16 @@ def test_lastmod_minutes_before_date_on_the_same_day_shows_nothing(tmp_path: Pat
                                 encoding="utf-8")
     r = run_cli("lint", str(site), "--select", "BT107", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [Path(d["path"]).name for d in json.loads(r.stdout)] == ["c.md"], r.stdout
+
+
+def test_a_blank_term_is_a_term_page_on_hugo(tmp_path: Path) -> None:
+    """`categories: [" "]` is not empty to Hugo: it builds /categories/-/ (still reported),
+    while `tags: [""]` makes nothing."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    (site / "content" / "posts" / "d.md").write_text(
+        "---\ntitle: d\ndate: 2020-01-02T00:00:00+09:00\ncategories:\n  - \" \"\ntags: [\"\"]\n---\n本文\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    assert (tmp_path / "public" / "categories" / "-").is_dir()
+    assert not [p for p in (tmp_path / "public" / "tags").iterdir() if p.is_dir()]
+    r = run_cli("lint", str(site), "--select", "BT108", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"] for d in json.loads(r.stdout)] == ["every term of 'categories' is empty"], r.stdout
