@@ -360,3 +360,12 @@ def test_kramdown_links_with_spaces_in_the_url_are_links(tmp_path: Path) -> None
     })
     got = [(c, t) for c, t, _ in _lint(root, ["BT202", "BT205"])]
     assert got == [("BT202", "see https://arxiv.example/abs/1")], got
+
+
+def test_a_date_without_offset_on_a_jekyll_site_without_timezone_is_not_guessed_at(tmp_path: Path) -> None:
+    """Jekyll reads ``2015-03-19 10:00:00`` as UTC and writes the day in the build machine's
+    zone (a Tokyo build moves 23:30 to the next day, a UTC build never): GitHub Pages builds
+    in UTC, so nothing is reported; with ``timezone`` set the instant is known."""
+    post = "---\ntitle: a\ndate: 2015-03-19 10:00:00\n---\n\n本文\n"
+    root = _site(tmp_path / "none", "title: t\n", {"_posts/2015-03-19-a.md": post})
+    assert _lint(root, ["BT106"]) == []
