@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -998,9 +999,14 @@ def _site_facts(doc: Any) -> dict[str, Any]:
             found = (value, pos(doc, a, a + len(value)), (a, a + len(value)))
             images.append(found if tag == "img" else (*found, tag))  # (the tag of a media file)
     shortcodes = []
+    comments = sorted((n.start, n.end) for n in doc.nodes("html_comment")) if "<!--" in text else []
+    comment_starts = [a for a, _ in comments]
     for node in doc.nodes("shortcode"):
         if not node.text or (node.attrs or {}).get("escaped"):
             continue
+        k = bisect_right(comment_starts, node.start) - 1 if comments else -1
+        if k >= 0 and comments[k][1] > node.start:
+            continue  # Hugo does not run a shortcode inside an HTML comment (a ref there is never looked up)
         args = []
         raw = text[node.start : node.end]
         at = raw.find(node.url, 3 + len(node.text)) if node.url else -1

@@ -382,3 +382,19 @@ def test_a_blank_term_is_a_term_page_on_hugo(tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "public" / "tags").iterdir() if p.is_dir()]
     r = run_cli("lint", str(site), "--select", "BT108", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [d["message"] for d in json.loads(r.stdout)] == ["every term of 'categories' is empty"], r.stdout
+
+
+def test_a_ref_inside_an_html_comment_is_never_looked_up(tmp_path: Path) -> None:
+    """Hugo skips shortcodes inside an HTML comment (a commented-out ref to a page that does
+    not exist builds fine); inside a code block the same text is run and stops the build."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    post = site / "content" / "posts" / "b.md"
+    post.write_text("---\ntitle: b\ndate: 2020-01-02T00:00:00+09:00\n---\n本文 <!-- [x]({{< ref \"nope/x\" >}}) -->\n\n"
+                    "<!--\n{{< ref \"nope/y\" >}}\n-->\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    r = run_cli("lint", str(site), "--select", "BT202,BT603", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(r.stdout) == [], r.stdout
+    post.write_text(post.read_text(encoding="utf-8") + "\n[z]({{< ref \"nope/z\" >}})\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public2").returncode != 0
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"].split("'")[1] for d in json.loads(r.stdout)] == ["nope/z"], r.stdout
