@@ -567,6 +567,9 @@ class SiteModel:
             hit = self.locate(folder, parts, exact)
             if hit:
                 return Target("static", "/" + "/".join(_hit_parts(hit, folder)), None, file=hit)
+        hit = self.profile.static_file("/" + "/".join(parts), self) if exact else None
+        if hit:
+            return Target("static", "/" + "/".join(parts), None, file=hit)
         return None
 
     def locate(self, folder: str, parts: list[str], exact: bool = True, branch: bool = False) -> str | None:

@@ -369,3 +369,19 @@ def test_a_date_without_offset_on_a_jekyll_site_without_timezone_is_not_guessed_
     post = "---\ntitle: a\ndate: 2015-03-19 10:00:00\n---\n\n本文\n"
     root = _site(tmp_path / "none", "title: t\n", {"_posts/2015-03-19-a.md": post})
     assert _lint(root, ["BT106"]) == []
+
+
+def test_static_files_of_collections_and_names_with_dots_are_where_jekyll_writes_them(tmp_path: Path) -> None:
+    """``StaticFile#url``: a collection's file (no front matter) is published at the
+    collection's permalink with its extension, and ``a..png`` as ``a.png`` (trailing dots of
+    the name are dropped); both checked against a real Jekyll 4.3 build."""
+    root = _site(tmp_path, "title: t\ncollections:\n  principles:\n    output: true\n"
+                           "    permalink: /partnership-principles/:path/\n", {
+        "_principles/index.md": "---\ntitle: 原則\n---\n[PDF](/partnership-principles/P.pdf) "
+                                "[無い PDF](/partnership-principles/Q.pdf)\n",
+        "_principles/P.pdf": "%PDF",
+        "assets/a..png": "png",
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n![図](/assets/a.png) ![無い図](/assets/b.png)\n",
+    })
+    got = sorted((c, t) for c, t, _ in _lint(root, ["BT202", "BT301"]))
+    assert got == [("BT202", "/partnership-principles/Q.pdf"), ("BT301", "/assets/b.png")], got
