@@ -398,3 +398,14 @@ def test_a_ref_inside_an_html_comment_is_never_looked_up(tmp_path: Path) -> None
     assert _hugo_build(site, tmp_path / "public2").returncode != 0
     r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [d["message"].split("'")[1] for d in json.loads(r.stdout)] == ["nope/z"], r.stdout
+
+
+def test_a_missing_reference_definition_used_twice_is_one_finding(tmp_path: Path) -> None:
+    """Two links through one reference definition point at one place in the source: the
+    broken URL there is reported once, not once per link (a real blog's `[12]:` used twice)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    (site / "content" / "posts" / "b.md").write_text(
+        "---\ntitle: b\ndate: 2020-01-02T00:00:00+09:00\n---\n[一覧][12] と [もう一度][12]\n\n[12]: /dashboard/\n",
+        encoding="utf-8")
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [(d["line"], d["message"].split("'")[1]) for d in json.loads(r.stdout)] == [(7, "/dashboard/")], r.stdout
