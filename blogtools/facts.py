@@ -45,10 +45,47 @@ def _links(doc: Document) -> list[dict[str, Any]]:
                 continue
         out.append({"kind": n.kind, "url": url, "text": n.text, "url_pos": span(a, b),
                     "url_span": (n.url_start, n.url_end)})
-    if _jekyll_document(doc):
-        found = _html_links(doc)
+    if _jekyll_document(doc) or "](" in text and _jekyll_site_document(doc):
+        found = _html_links(doc) + _kramdown_links(doc)
         if found:
             out = sorted(out + found, key=lambda link: link["url_span"][0])
+    return out
+
+
+# ``[text](a destination with spaces)``: CommonMark (Goldmark, mistune) reads no link there,
+# kramdown does, with the spaces in its href
+_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<>\n]*[ \t\u3000][^()<>\n]*)\)")
+
+
+def _kramdown_links(doc: Document) -> list[dict[str, Any]]:
+    """The links kramdown makes of ``[text](url with spaces)``, which the parsed body (CommonMark's
+    rules) has as text: their href is the destination as written, spaces and all."""
+    if "](" not in doc.text:
+        return []
+    from bisect import bisect_right
+
+    covered = sorted((n.start, n.end) for n in doc.nodes("link", "image", "code_span", "autolink", "html_inline",
+                                                           "shortcode", "liquid"))
+    starts = [a for a, _ in covered]
+    reach = []  # the furthest end of the spans up to each one (spans may nest)
+    for _, b in covered:
+        reach.append(max(b, reach[-1]) if reach else b)
+    span = doc.lines.span
+    out: list[dict[str, Any]] = []
+    for leaf in doc.body.leaves:
+        if "](" not in leaf.text:
+            continue
+        for m in _SPACED_LINK.finditer(leaf.text):
+            dest = m.group(2).strip()
+            if not dest or re.search(r"\s[\"'(]", m.group(2)):
+                continue  # a title after the URL: CommonMark's link too
+            a = leaf.to_abs(m.start(2) + len(m.group(2)) - len(m.group(2).lstrip()))
+            b = a + len(dest)
+            opener = leaf.to_abs(m.start())
+            k = bisect_right(starts, opener) - 1
+            if k >= 0 and reach[k] > opener or doc.text[a:b] != dest:
+                continue  # inside code, a link or a template; or not contiguous in the source
+            out.append({"kind": "link", "url": dest, "text": m.group(1), "url_pos": span(a, b), "url_span": (a, b)})
     return out
 
 
@@ -68,14 +105,20 @@ def _as_written(text: str, node: Any) -> str | None:
     return None
 
 
-_A_OR_IMG = re.compile(r"<(a|img)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+_A_OR_IMG = re.compile(r"<(a|img|audio|video|source|track)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
 _ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 # What a browser does not read as tags: comments, scripts, styles, templates, text areas
 _NOT_MARKUP = re.compile(r"<!--.*?-->|<(script|style|template|textarea)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
 
 
+def _has_link_tag(lowered: str) -> bool:
+    """Whether lower-cased HTML may hold a tag :data:`_A_OR_IMG` reads (``<audio`` starts with ``<a``)."""
+    return "<a" in lowered or "<img" in lowered or "<video" in lowered or "<source" in lowered or "<track" in lowered
+
+
 def _html_links(doc: Document) -> list[dict[str, Any]]:
-    """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``) of the raw HTML of a
+    """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``; the ``src`` of
+    ``<audio>``, ``<video>``, ``<source>`` and ``<track>`` too, the files a browser plays) of the raw HTML of a
     document, each marked ``html``. Tags are read in a copy with Liquid masked (a quote inside
     ``{{ "/x" | relative_url }}`` does not end the attribute); values are taken from the
     source at the same offsets. Comments, scripts, styles, templates and text areas are
@@ -88,7 +131,7 @@ def _html_links(doc: Document) -> list[dict[str, Any]]:
     for node in doc.nodes("html_block", "html_inline"):
         src = text[node.start : node.end]
         lowered = src.lower()
-        if "<a" not in lowered and "<img" not in lowered:
+        if not _has_link_tag(lowered):
             continue
         masked = find_templates(src, 0)[1] if "{" in src else src
         if "<!--" in masked or "<script" in lowered or "<style" in lowered or "<template" in lowered \
@@ -121,7 +164,7 @@ def _jekyll_document(doc: Document) -> bool:
     under a Jekyll site's root (its ``_config.yml``, no Hugo config)."""
     if getattr(doc, "is_html", False):
         return True
-    if not any("<a" in n.text.lower() or "<img" in n.text.lower() for n in doc.nodes("html_block", "html_inline")):
+    if not any(_has_link_tag(n.text.lower()) for n in doc.nodes("html_block", "html_inline")):
         return False  # (no raw HTML link or image: the site need not be known)
     return _jekyll_folder(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
 
@@ -169,7 +212,43 @@ def _front_matter(doc: Document) -> dict[str, Any]:
         return {"format": None, "data": {}, "keys": {}}
     span = doc.lines.span
     keys = {".".join(map(str, p)): span(s.key_start, s.value_end) for p, s in fm.positions.items()}
-    return {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
+    out = {"format": fm.format, "data": fm.data or {}, "error": fm.error, "keys": keys}
+    if fm.duplicates and fm.format == "yaml":
+        last = _last_values(doc.text, fm)
+        if last:
+            out["last"] = last
+    return out
+
+
+def _last_values(text: str, fm: Any) -> dict[str, Any]:
+    """The value of each top-level YAML key written more than once, as its last occurrence
+    says (``data`` keeps the first, as ruamel does; Ruby's YAML, and so Jekyll, keeps the
+    last). Each last occurrence is loaded alone: its line up to the next top-level line."""
+    from blogtools import yamlload
+
+    out: dict[str, Any] = {}
+    for path, at in fm.duplicates:
+        if len(path) != 1 or not isinstance(path[0], str) or at < fm.content_start or at >= fm.content_end:
+            continue
+        start = text.rfind("\n", fm.content_start, at) + 1 if at > fm.content_start else fm.content_start
+        if text[start:at].strip():
+            continue  # not a key at the start of its line: a flow mapping, left alone
+        end = at
+        while True:
+            nl = text.find("\n", end, fm.content_end)
+            if nl < 0:
+                end = fm.content_end
+                break
+            end = nl + 1
+            if end < fm.content_end and text[end] not in " \t\r\n#":
+                break
+        try:
+            loaded = yamlload.load(text[at:end])
+        except Exception:  # noqa: BLE001 - a value the loader cannot read: the first one stays
+            continue
+        if isinstance(loaded.data, dict) and path[0] in loaded.data:
+            out[path[0]] = loaded.data[path[0]]
+    return out
 
 
 def _suppressions(doc: Document) -> suppress.Suppressions | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -566,6 +567,9 @@ class SiteModel:
             hit = self.locate(folder, parts, exact)
             if hit:
                 return Target("static", "/" + "/".join(_hit_parts(hit, folder)), None, file=hit)
+        hit = self.profile.static_file("/" + "/".join(parts), self) if exact else None
+        if hit:
+            return Target("static", "/" + "/".join(parts), None, file=hit)
         return None
 
     def locate(self, folder: str, parts: list[str], exact: bool = True, branch: bool = False) -> str | None:
@@ -985,20 +989,27 @@ def _site_facts(doc: Any) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     ids: list[str] = []
-    images: list[tuple[str, tuple[int, int, int, int], tuple[int, int]]] = []
+    images: list[tuple[Any, ...]] = []
     text = doc.text
     for node in doc.nodes("html_block", "html_inline"):
         src = text[node.start : node.end]
         for m in _HTML_ID.finditer(src):
             ids.append(m.group(2) or m.group(3) or "")
         for m in _IMG_SRC.finditer(src):
-            a = node.start + m.start(2)
-            value = m.group(2)
-            images.append((value, pos(doc, a, a + len(value)), (a, a + len(value))))
+            a = node.start + m.start(3)
+            value = m.group(3)
+            tag = m.group(1).lower()
+            found = (value, pos(doc, a, a + len(value)), (a, a + len(value)))
+            images.append(found if tag == "img" else (*found, tag))  # (the tag of a media file)
     shortcodes = []
+    comments = sorted((n.start, n.end) for n in doc.nodes("html_comment")) if "<!--" in text else []
+    comment_starts = [a for a, _ in comments]
     for node in doc.nodes("shortcode"):
         if not node.text or (node.attrs or {}).get("escaped"):
             continue
+        k = bisect_right(comment_starts, node.start) - 1 if comments else -1
+        if k >= 0 and comments[k][1] > node.start:
+            continue  # Hugo does not run a shortcode inside an HTML comment (a ref there is never looked up)
         args = []
         raw = text[node.start : node.end]
         at = raw.find(node.url, 3 + len(node.text)) if node.url else -1
@@ -1062,7 +1073,9 @@ def shortcode_args(params: str) -> list[tuple[str | None, str, int, int]]:
 
 
 _HTML_ID = re.compile(r"""\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(["'])([^"']*)\1""", re.I)
+# ``src`` of the raw HTML elements that load a file: an image, or the media a browser plays
+# (``<audio src>``, ``<video src>``, their ``<source>`` and ``<track>``): the build links them alike
+_IMG_SRC = re.compile(r"""<(img|audio|video|source|track)\b[^>]*?\ssrc\s*=\s*(["'])([^"']*)\2""", re.I)
 
 _facts.EXTRACTORS.setdefault("site", _site_facts)
 
@@ -1085,7 +1098,7 @@ class ImageRef:
 
     url: str
     where: str  # body | html | front matter | shortcode
-    key: str  # front matter key ("images.0", "cover.image"), "figure src", or ""
+    key: str  # front matter key ("images.0", "cover.image"), "figure src", a media tag ("audio"), or ""
     pos: tuple[int, int, int, int]
     span: tuple[int, int] | None  # offsets of the URL text when a fix may rewrite it
 
@@ -1142,8 +1155,8 @@ def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
             out.append(ImageRef(link["url"], "body", "", tuple(link["url_pos"]), span))
     extra = facts.get("site") or {}
     if html:
-        for url, p, span in extra.get("images") or ():
-            out.append(ImageRef(url, "html", "", tuple(p), tuple(span)))
+        for url, p, span, *tag in extra.get("images") or ():
+            out.append(ImageRef(url, "html", tag[0] if tag else "", tuple(p), tuple(span)))
     fm = facts.get("front_matter") or {}
     data = fm.get("data") or {}
     keys_pos = fm.get("keys") or {}

@@ -128,6 +128,25 @@ def plausible_typo(rare: str, common: str) -> bool:
     return s > 0
 
 
+_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\W\d_A-Za-z]+")
+
+
+def term_parts(term: str) -> list[str]:
+    """The words of a term, camel case split and folded (``AlphaGoZero`` → alpha go zero)."""
+    return [fold(p) for p in _PARTS.findall(unicodedata.normalize("NFKC", term))]
+
+
+def words_added(a: str, b: str) -> bool:
+    """Whether one term is the other with whole words added (``AlphaGoZero``/``AlphaZero``,
+    ``Deep Q-Learning``/``deep learning``): another name, not a slip of a letter."""
+    x, y = term_parts(a), term_parts(b)
+    if len(x) == len(y):
+        return False
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    it = iter(long_)
+    return bool(short) and all(any(p == q for q in it) for p in short)
+
+
 # --------------------------------------------------------------------------- distance
 @lru_cache(maxsize=1)
 def fuzzy_available() -> bool:
@@ -233,7 +252,8 @@ _LABEL_MARKUP = re.compile(
     r"|\[\^[^\]\s]+\]"  # footnote references
     r"|<[^>\n]*>"  # HTML tags, autolinks
     r"|(?:https?://|www\.)\S+"  # bare URLs
-    r"|\{\{.*?\}\}|\{%.*?%\}",  # shortcodes, Liquid
+    r"|\{\{.*?\}\}|\{%.*?%\}"  # shortcodes, Liquid
+    r"|\{:?[ \t]*[#.][^{}\n]*\}",  # attributes of a heading ({#id}, kramdown's {: #id .class}): names, not text
     re.S,
 )
 
@@ -589,7 +609,8 @@ def term_clusters(terms: Iterable[tuple[str, str, Any]], fuzzy: bool = True, min
     texts, headings, prose), so a 2-2 tie of tags goes to the spelling the rest of the site
     uses; ``misspelt(folded)`` is the set of folded corrections the dictionaries know for a
     term: a known misspelling loses to its correction whatever the counts, and a correction
-    never becomes its misspelling; ``is_word(folded)``: two real words are never merged.
+    never becomes its misspelling; ``is_word(folded)``: two real words are never merged, nor
+    two terms one of which only adds whole words (:func:`words_added`).
     """
     skip = {fold_term(i) for i in ignore}
     pages: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -627,7 +648,7 @@ def term_clusters(terms: Iterable[tuple[str, str, Any]], fuzzy: bool = True, min
                 ev_f = max(total, evidence(f)) if evidence is not None else total
                 best, best_score, why = None, -1, ""
                 for other, d in index.near(f, 2 if len(f) >= 10 else 1):
-                    if not plausible_typo(f, other):
+                    if not plausible_typo(f, other) or words_added(groups[(key, f)][0], groups[(key, other)][0]):
                         continue
                     o_total = groups[(key, other)][2]
                     if other in wrong:

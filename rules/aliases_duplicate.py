@@ -1,4 +1,4 @@
-"""BT211: the same alias on two pages (or twice on one)."""
+"""BT211: the same alias on two pages."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ class AliasDuplicate(Rule):
     What it does
         Indexes every alias of every page (``aliases`` in Hugo, ``redirect_from`` in
         Jekyll) by the URL the generator writes it at, and reports each alias that another
-        page (or the same page) already claims.
+        page already claims. A page listing its own alias twice (``%3C3`` and ``<3``, one
+        URL) writes the same redirect to itself: nothing to report.
 
     Why it matters
         Only one redirect page can live at a URL: the generator writes one and silently
@@ -67,7 +68,8 @@ class AliasDuplicate(Rule):
             ordered = sorted(owners, key=lambda pa: (pa[0].path, pa[1].index))
             first_page, first = ordered[0]
             for page, alias in ordered[1:]:
+                if page is first_page:
+                    continue  # the page lists it again (in another encoding): the same redirect, to itself
                 pos, offsets = alias_pos(page, alias)
-                other = "this page already" if page is first_page else f"{model.name(first_page)} already"
-                yield self.at(page.path, pos, f"alias {alias.raw!r} is claimed twice: {other} has it; only one "
-                              f"redirect page can live at {alias.url!r}", offsets=offsets)
+                yield self.at(page.path, pos, f"alias {alias.raw!r} is claimed twice: {model.name(first_page)} "
+                              f"already has it; only one redirect page can live at {alias.url!r}", offsets=offsets)

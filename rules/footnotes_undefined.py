@@ -66,7 +66,9 @@ class FootnoteUndefined(Rule):
         file. Labels must match exactly: Hugo (goldmark) compares them byte for byte, so
         ``[^Paper]`` does not find ``[^paper]:`` (the message names the definition that
         differs only by case). References inside code spans and code blocks are text,
-        not references, and are never counted.
+        not references, and are never counted; nor is a label without a letter or digit
+        (``[^>]``, ``[^/]``: a character class of a regular expression in prose, which
+        kramdown does not even read as a footnote).
 
     Why it matters
         Hugo prints an undefined reference literally: the reader sees ``[^hitl]`` in the
@@ -105,8 +107,8 @@ class FootnoteUndefined(Rule):
         def_starts = {d.node_start for d in defs}
         by_folded: dict[str, set[str]] | None = None  # (built once: not a pass over defs per reference)
         for ref in doc.nodes("footnote_ref"):
-            if ref.text in labels or ref.start in def_starts:
-                continue
+            if ref.text in labels or ref.start in def_starts or not any(c.isalnum() for c in ref.text):
+                continue  # (a label of punctuation only, [^>]: a regex class in prose, no footnote)
             if by_folded is None:
                 by_folded = {}
                 for d in defs:

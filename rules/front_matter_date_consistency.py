@@ -71,8 +71,9 @@ class FrontMatterDateConsistency(Rule):
     """Dates that contradict each other, the clock, or the file name.
 
     What it does
-        Reports ``lastmod`` (or ``updated``, ``last_modified_at``, ``modified``) earlier
-        than ``date``; a ``date`` in the future on a post that is not a draft; and a
+        Reports ``lastmod`` (or ``updated``, ``last_modified_at``, ``modified``) on a day
+        before ``date``'s (minutes earlier on the same day, an import's artefact, shows
+        nothing: themes show the day); a ``date`` in the future on a post that is not a draft; and a
         ``date`` whose day differs from the date the file or bundle folder is named after
         (``2018-07-15_slug/index.md``, Jekyll's ``2018-07-15-title.md``) where that matters:
         in Hugo only when ``frontmatter.date`` reads ``:filename`` (else the name's date is
@@ -135,9 +136,11 @@ class FrontMatterDateConsistency(Rule):
                     continue
                 then = _instant(modified, tz)
                 if unknown and _naive(modified) and _naive(date):
-                    before = then < when  # (both in the same unknown zone)
+                    before = then.date() < when.date()  # (both in the same unknown zone)
                 else:
-                    before = _bounds(modified, then, unknown)[1] < low
+                    shown = tz or _dt.timezone.utc  # (the day a theme shows, in the site's zone)
+                    before = _bounds(modified, then, unknown)[1] < low and \
+                        (unknown or then.astimezone(shown).date() < when.astimezone(shown).date())
                 if before:
                     yield self.diagnostic(doc, *report_span(doc, fm, (other,)),
                                           f"{other!r} ({modified.isoformat()}) is before {key!r} ({date.isoformat()})")

@@ -23,7 +23,9 @@ class FrontMatterDateFormat(Rule):
         Checks ``date``, ``lastmod``, ``publishDate``, ``expiryDate``, ``updated``,
         ``last_modified_at`` (any case): a string no generator reads as a date is an error,
         ``2019/10/29`` (which Hugo cannot read) is an error; a date-time without offset on a
-        site without ``timeZone`` is a warning. With ``dates.style`` set (``rfc3339`` or
+        Hugo site without ``timeZone`` is a warning. (Jekyll reads one as UTC and writes the
+        post's day in the building machine's zone: GitHub Pages and CI build in UTC, where
+        the written day stays, so on a Jekyll site without ``timezone`` nothing is said.) With ``dates.style`` set (``rfc3339`` or
         ``jekyll``; opt-in), any other date not written in that style (e.g.
         ``"2021-04-18 10:00:00 +0900"`` under ``rfc3339``) is reported with a fix; by
         default (``any``) a date the generator reads correctly is never reported: on real
@@ -115,11 +117,7 @@ class FrontMatterDateFormat(Rule):
             tz = zone(site)
             if tz is None:
                 if jekyll:
-                    if not site.setting("timezone", None):
-                        yield self.diagnostic(doc, *where, f"{key!r} has no UTC offset and _config.yml sets no "
-                                              "timezone: Jekyll reads it in the building machine's zone, so the "
-                                              "post's day (and URL) depends on where the site is built")
-                    return
+                    return  # read as UTC, where GitHub Pages and CI build: the written day stays
                 yield self.diagnostic(doc, *where, f"{key!r} has no UTC offset and the site sets no timeZone: "
                                       "it is read as UTC, which can move the post to another day")
                 return

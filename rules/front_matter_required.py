@@ -116,7 +116,8 @@ class FrontMatterRequired(Rule):
         is not required of Jekyll posts, drafts and collection documents either: Jekyll
         makes it from the file name (``2020-01-02-my-post.md`` is "My Post"); nor of a
         Jekyll site's home page and 404 page, which show the site's title, nor of files
-        Jekyll does not publish (``exclude``, ``_`` folders). A file
+        Jekyll does not publish (``exclude``, ``_`` folders). Nothing is required of a
+        draft (``draft: true``: not published, work in progress). A file
         without front matter (a README, a partial) is not a post and is not checked.
 
     Why it matters
@@ -157,8 +158,8 @@ class FrontMatterRequired(Rule):
         fm = loaded(doc)
         if fm is None:
             return
-        if _bundle_resource(doc, site) or fm.data.get("headless") is True:
-            return  # a resource of a leaf bundle, or a headless page: nothing is published
+        if _bundle_resource(doc, site) or fm.data.get("headless") is True or fm.data.get("draft") is True:
+            return  # a resource of a leaf bundle, a headless page, a draft: nothing is published
         required = memo(self, site, "required", lambda: [k for k in self.option("front-matter.required") if k])
         if any(k.lower() == "date" for k in required) and _dateless(doc, site):
             required = [k for k in required if k.lower() != "date"]

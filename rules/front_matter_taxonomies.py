@@ -40,8 +40,12 @@ class FrontMatterTaxonomy(Rule):
 
     Why it matters
         Every spelling is a term page of its own: ``"Machine Learning "`` and ``"Machine
-        Learning"`` split one tag in two, an empty term makes an empty page, and a string
-        is one term on Hugo but several on Jekyll (one on Jekyll's singular keys).
+        Learning"`` split one tag in two, an empty term makes an empty page (Jekyll) or
+        an empty tag in a theme that lists ``.Params.tags`` (Hugo), and a string is one term
+        on Hugo but several on Jekyll (one on Jekyll's singular keys). On Hugo a list of
+        nothing but ``null`` or ``""`` (an archetype's ``tags:`` with a bare ``-``) is an
+        empty list: Hugo makes no term of it, and it is not reported (``" "`` is a term
+        page ``/tags/-/``).
 
     Example
         A Medium import and a Jekyll post::
@@ -156,6 +160,8 @@ class FrontMatterTaxonomy(Rule):
         if not aliases and all(type(t) is str and t and t == t.strip() and (case == "any" or t == t.lower())
                                for t in items) and len({t.casefold() if fold else t for t in items}) == len(items):
             return  # the common case: nothing to report
+        if fold and all(t is None or t == "" for t in items):
+            return  # Hugo makes no term of null or "": a list of only those is an empty list (" " is a term "-")
         plan, safe, odd = plan_terms(items, tax, case, aliases, fold)
         for i, kind in odd:
             yield self.diagnostic(doc, *report_span(doc, fm, (tax, i)), f"{tax} term {i + 1} is {kind}, not a string")

@@ -132,8 +132,8 @@ class ImageMissing(Rule):
 
     What it does
         Resolves every local image a page names, the way the generator publishes files:
-        body images (``![alt](path)``) relative to the page's URL, ``<img src>`` when
-        raw HTML is rendered, front matter keys (``image``, ``images``, ``cover.image``,
+        body images (``![alt](path)``) relative to the page's URL, ``<img src>`` (and the
+        ``src`` of ``<audio>``, ``<video>``, ``<source>``, ``<track>``) when raw HTML is rendered, front matter keys (``image``, ``images``, ``cover.image``,
         ``featured_image``, ``featuredImage``; configurable) and shortcode parameters
         (``{{< figure src=... >}}``; configurable) through the page's own resources first,
         as Hugo's templates do. An image found nowhere (no bundle resource, no static
@@ -172,7 +172,8 @@ class ImageMissing(Rule):
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         for model, page, ref, _ in each(self, site, "missing"):
             where = f"front matter {ref.key!r}" if ref.where == "front matter" else \
-                f"shortcode {ref.key}" if ref.where == "shortcode" else "image"
+                f"shortcode {ref.key}" if ref.where == "shortcode" else \
+                f"<{ref.key} src>" if ref.where == "html" and ref.key else "image"
             nothing = "no page resource or static file" if model.profile.name == "hugo" else "no file"
             yield self.at(page.path, ref.pos, f"{where} {_shown(page, ref)} not found: {nothing} at "
                           f"this path{_hint(model, page, ref)}", offsets=ref.span or (0, 0))

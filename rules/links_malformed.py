@@ -25,7 +25,9 @@ class LinkUrlMalformed(Rule):
         ``htps://x`` (a broken scheme), ``\\`` as a path separator, an empty ``()``.
         It also finds link syntax that Markdown does not read as a link at all: a
         destination with spaces (``[a](my page.md)``), a ``](`` whose ``)`` is missing, or
-        a stray bracket (``[text]](url)``); those render as literal text. On a Hugo site
+        a stray bracket (``[text]](url)``); those render as literal text. (On a Jekyll site
+        kramdown does make a link of a destination with spaces, href and all: BT202 then
+        says whether it lands, and this rule says nothing of it.) On a Hugo site
         whose link or image render hook parses destinations with ``urls.Parse`` (Hugo's
         embedded hook with ``useEmbedded = "always"``, or on a multilingual site; a
         project or theme ``_markup/render-link.html`` that calls it), a ``%`` not followed
@@ -80,7 +82,7 @@ class LinkUrlMalformed(Rule):
         skip = sorted(covered + [(n.start, n.end) for n in doc.nodes("code_span", "autolink", "html_inline",
                                                                         "shortcode", "liquid")])
         for leaf in doc.body.leaves:
-            yield from self._syntax(doc, leaf, skip)
+            yield from self._syntax(doc, leaf, skip, site)
 
     def _escape(self, doc: Document, site: Any, node: Any) -> Iterator[Diagnostic]:
         """A ``%`` not followed by two hex digits, where a render hook parses the URL."""
@@ -123,7 +125,7 @@ class LinkUrlMalformed(Rule):
             yield self.diagnostic(doc, a + k, a + k + 1, f"backslash in {url!r}: URLs separate folders with '/'",
                                   Fix((Edit(a, b, url.replace("\\", "/")),), safe=False, description="use '/'"))
 
-    def _syntax(self, doc: Document, leaf: Any, skip: list[tuple[int, int]]) -> Iterator[Diagnostic]:
+    def _syntax(self, doc: Document, leaf: Any, skip: list[tuple[int, int]], site: Any = None) -> Iterator[Diagnostic]:
         s = leaf.text
         found = [m for m in re.finditer(r"\]\(", s) if not _inside(skip, leaf.to_abs(m.start()))]
         if not found:
@@ -148,6 +150,8 @@ class LinkUrlMalformed(Rule):
             dest = s[m.end() : close]
             d0 = leaf.to_abs(m.end())
             if _SPACE.search(dest.strip()) and not re.search(r"\s[\"'(]", dest):
+                if getattr(site, "generator", "") == "jekyll":
+                    continue  # kramdown makes it a link, spaces and all: BT202 says whether it lands
                 fixed = re.sub(r"[ \t\u3000]", lambda c: "%20" if c.group(0) != "\u3000" else "%E3%80%80", dest.strip())
                 lead = len(dest) - len(dest.lstrip())
                 a, b = d0 + lead, d0 + lead + len(dest.strip())

@@ -57,6 +57,7 @@ class LinkTargetMissing(Rule):
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()
         md_links_work = model.profile.rewrites_markdown_links
+        seen: set[tuple[str, tuple[int, ...], str]] = set()  # (a reference definition used twice: once)
         for page, link, ref, target in model.each_link():
             if target is not None or ref is None or not ref.path or _MALFORMED.match(link.get("url") or ""):
                 continue  # found, external, or malformed (BT205's)
@@ -65,6 +66,10 @@ class LinkTargetMissing(Rule):
                 continue  # a link to the Markdown source: BT206
             if not model.content_exists(ref.path) and not model.another_site(ref.path) \
                     and not _found_by_hook(model, page, link):
+                key = (page.path, tuple(link.get("url_pos") or ()), link.get("url") or "")
+                if key in seen:
+                    continue
+                seen.add(key)
                 yield self._missing(model, page.facts or {}, link, ref)
         for page in model.report_pages:
             yield from self._templates(model, page)

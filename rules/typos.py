@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from blogtools import words
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
+from blogtools.urls import unquote
 
 SCOPES = ("link-text", "headings", "prose", "title")
 _WIDTH_FORMS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f]")
@@ -40,8 +41,26 @@ def _positive(value: Any) -> str | None:
 
 # A link to an issue, a pull request, a commit or a bug report: its text is that item's
 # title, quoted as its author wrote it (the judged sample's false positives were these).
+# A mailing-list archive's message: its text is the message's subject.
 _TRACKER = re.compile(r"/(?:pull|pulls|issues|merge_requests|commit)/\w+|bug\.php\?id=|bugzilla|show_bug\.cgi|"
-                      r"/browse/[A-Z][A-Z0-9]+-\d+|/bugs?/\d+", re.I)
+                      r"/browse/[A-Z][A-Z0-9]+-\d+|/bugs?/\d+|/pipermail/|/mailman/|mail-archive\.com/", re.I)
+# A page's <title> copied into a link text: "Title - Site", "Title | Site", "Title － Publickey"
+_TITLE_SEPARATOR = re.compile(r"\s[-|\u2013\u2014\uff0d\uff5c]\s|\uff5c")
+# A bookmark: a list item that is one link and nothing else ("- [Title](https://…)"), its text
+# as long as a page's title (a short one, "- [Kubernetes 入門](…)", is the author's own label)
+_TITLE_LENGTH = 25
+_BOOKMARK = re.compile(r"[ \t]*(?:[-*+\u2212]|\d+[.)])[ \t]+\[.*\]\([^()\s]*\)[ \t]*\r?\n?")
+
+
+def quoted_title(target: str, raw: str, line: str) -> bool:
+    """Whether a link's text quotes the title of the page it links to, as that page spells
+    it: an issue, pull request, bug or mailing-list message, or another site's page whose
+    title is copied with its site name or stands alone as a bookmark (``line``: the source
+    line the link is on)."""
+    if _TRACKER.search(target):
+        return True
+    return "://" in target and (bool(_TITLE_SEPARATOR.search(raw)) or len(raw.strip()) >= _TITLE_LENGTH
+                                and bool(_BOOKMARK.fullmatch(line)))
 
 
 class Typos(Rule):
@@ -76,7 +95,15 @@ class Typos(Rule):
         begins (never ``\\b``), so ``Kubernetsクラスタ`` and ``(Kubernets 1.14以降)`` are
         found. Code, URLs, shortcodes, HTML and front matter keys are never read, and a
         match that is part of a host name, path, e-mail address or ``@handle``
-        (``github.com``, ``/Github/``) is skipped. The diagnostic points at the misspelt
+        (``github.com``, ``/Github/``) is skipped, and so is a link text quoting the title
+        of the page it links to: an issue, pull request, bug report or mailing-list message,
+        another site's page whose title is copied with its site name (``Title - Site``,
+        ``Title | Site``) or listed alone as a bookmark (``- [A Title of 25 Characters or
+        More](https://…)``), or a
+        page whose URL has the word spelt the same way
+        (``/the-issue-of-compling-from-source/``): the spelling is theirs. A word in capitals
+        that the dictionary can only guess at (``STAP``: step or stop?) is an acronym, and a
+        heading's attribute (``{#id}``) is a name, not text. The diagnostic points at the misspelt
         word (at the whole term for a tag or category). A word reported here is not
         reported again by BT402 or BT403; their evidence (how many pages of the site use
         the correction) is in this message.
@@ -208,7 +235,7 @@ class Typos(Rule):
             if not case and not source and text[start:end].lower() == replacement.lower():
                 continue  # a capitalisation of the built-in entries: opt-in (typos.case)
             if skip is None:
-                skip = words.non_prose(doc)
+                skip = words.merge_spans(words.non_prose(doc) + _quoted_links(doc))
                 starts = [a for a, _ in skip]
             if _overlaps(skip, starts, start, end):
                 continue
@@ -244,8 +271,12 @@ class Typos(Rule):
             if not english and not prh:
                 labels = []
             for label in labels:
-                if label.kind == "l" and _TRACKER.search(label.target or ""):
-                    continue  # the title of an issue, pull request or bug, quoted as it is
+                if label.kind == "l" and quoted_title(label.target or "", label.raw, ""):
+                    continue  # the title of an issue, a bug, a message or another site's page, quoted as it is
+                external = label.kind == "l" and "://" in (label.target or "")
+                # a link whose URL has the word as written (``/the-issue-of-compling-…``) quotes
+                # the linked page's title: the spelling is that page's, not the author's
+                target = words.fold(unquote(label.target or "")) if label.kind == "l" else ""
                 blanked = words.blank_markup(label.raw)
                 taken = [] if not prh else [
                     (a, b)
@@ -259,8 +290,10 @@ class Typos(Rule):
                             or words.contraction(blanked, at, end):
                         continue
                     found = check.word(written, folded) if english else None
-                    if found is None:
+                    if found is None or target and folded in target:
                         continue
+                    if external and quoted_title(label.target, label.raw, check.line(page, label.line)):
+                        break  # a bookmark: a list item of one link to another site, titled as it is
                     pos = label.position(at, len(written))
                     if (path, pos[0], pos[1]) in sw.claims:
                         continue  # a link in a heading: one label reported it
@@ -280,6 +313,20 @@ class _Checker:
         self.ignore = {words.fold(i) for i in rule.option("typos.ignore")}
         self.vocabulary_min = rule.option("typos.vocabulary-min")
         self._memo: dict[str, words.Spelling | None] = {}
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, page: dict[str, Any], number: int) -> str:
+        """A source line of a page (read only for a page with a finding to weigh)."""
+        path = page.get("abspath") or page.get("path", "")
+        lines = self._lines.get(path)
+        if lines is None:
+            try:
+                with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+                    lines = f.read().splitlines(keepends=True)
+            except OSError:
+                lines = []
+            self._lines[path] = lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
 
     def word(self, written: str, folded: str, terms: bool = False) -> words.Spelling | None:
         key = ("t:" if terms else "w:") + written
@@ -289,6 +336,8 @@ class _Checker:
         if folded not in self.ignore and len(folded) >= 3 and folded.isascii():
             found = words.speller_check(written, self.eng, self.sw.is_known, terms=terms,
                                         site_word=self.sw.site_word)
+            if found is not None and not found.fixable and len(written) > 1 and written.isupper():
+                found = None  # an acronym the dictionary can only guess at (STAP: step or stop?)
             if found is not None and self._vocabulary(folded, found):
                 found = None
         self._memo[key] = found
@@ -536,6 +585,20 @@ def _regions(doc: Document, scope: list[str]) -> list[tuple[int, int]]:
         if title:
             spans.append(title)
     return words.merge_spans(spans)
+
+
+def _quoted_links(doc: Document) -> list[tuple[int, int]]:
+    """Text spans of the links whose text quotes the linked page's title (:func:`quoted_title`)."""
+    out = []
+    text = doc.text
+    for n in doc.nodes("link"):
+        if 0 <= n.text_start < n.text_end and n.url:
+            a = text.rfind("\n", 0, n.start) + 1
+            b = text.find("\n", n.end)
+            line = text[a : b + 1 if b >= 0 else len(text)]
+            if quoted_title(n.url, text[n.text_start : n.text_end], line):
+                out.append((n.text_start, n.text_end))
+    return out
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> bool:

@@ -51,7 +51,11 @@ class VocabularyNearDuplicate(Rule):
         spellings Hugo merges into one term page (``GitHub``/``github``, ``open source``/
         ``open-source``) split nothing: they are reported only with
         ``vocabulary.same-url = true`` (on real Hugo blogs every such finding was judged
-        noise). In Jekyll, where terms are case-sensitive, they are always reported.
+        noise). In Jekyll, where terms are case-sensitive, they are always reported; there
+        only posts' terms are compared (``site.tags`` and ``site.categories`` hold posts
+        only: the tags of another collection's documents make no list to split). A term
+        that only adds whole words to another (``AlphaGoZero`` / ``AlphaZero``, ``Deep
+        Q-Learning`` / ``deep learning``) names another thing and is no misspelling of it.
 
     Example
         ::
@@ -105,7 +109,8 @@ class VocabularyNearDuplicate(Rule):
             words.note_once(f"{self.code} {self.name}: spelling comparison skipped: install rapidfuzz "
                             "(pip install 'blogtools[words]')")
         sw = words.site_words(site)
-        values = [term_values(page, keys, site.generator) for page in site.pages]
+        taxonomy = _taxonomy_pages(site)
+        values = [term_values(page, keys, site.generator) if taxonomy(page) else [] for page in site.pages]
         clusters = site_clusters(values, sw, self.settings, fuzzy)
         variants = {(c.key, v.written): (c, v) for c in clusters for v in c.variants}
         ignore = {words.fold_term(i) for i in self.option("vocabulary.ignore")}
@@ -117,6 +122,8 @@ class VocabularyNearDuplicate(Rule):
             lower = not bool(site.setting("disablePathToLower", False))
             merged = lambda term: urlize(term, lower=lower)  # noqa: E731 - the term page's URL
         for page, vs in zip(site.pages, values):
+            if not vs:
+                continue
             hit = any((key, value.strip()) in variants for key, value in vs)
             if not hit and (phrases is None or not any(phrases.suspect(value) for _, value in vs)):
                 continue
@@ -224,6 +231,30 @@ class _PhraseCheck:
                        f'"{shown}" is written elsewhere')
                 return (keep or new), why
         return None
+
+
+def _taxonomy_pages(site: Any) -> Any:
+    """Which pages' terms make taxonomy pages: on a Jekyll site only posts' (``site.tags`` and
+    ``site.categories`` are built from posts; a collection document's tags split no list);
+    everywhere else every page's."""
+    if site.generator != "jekyll":
+        return lambda page: True
+    import os
+
+    root = os.path.abspath(getattr(site, "root", "") or ".").rstrip(os.sep) + os.sep
+    profile = site.profile
+
+    def is_post(page: dict[str, Any]) -> bool:
+        full = os.path.abspath(page.get("abspath") or page.get("path", ""))
+        parts = full.split(os.sep)
+        if not full.startswith(root):
+            return "_posts" in parts[:-1]
+        try:
+            return profile.kind_of(full[len(root):].replace(os.sep, "/"))[0] == "post"
+        except Exception:  # noqa: BLE001 - an odd config: only the folder names count
+            return "_posts" in parts[:-1]
+
+    return is_post
 
 
 def taxonomy_keys(site: Any, configured: list[str]) -> list[str]:

@@ -25,6 +25,12 @@ def test_labels_are_case_sensitive_and_code_does_not_count() -> None:
     assert found(text) == [("BT501", "A"), ("BT502", "a")]
 
 
+def test_regex_classes_in_prose_are_no_footnotes() -> None:
+    # a post explaining a pattern in running text: [^>] and [^<] are character classes
+    text = "タグの中身は <[^>]*> で、外側は [^<]+ で取り出す[^n]。\n"
+    assert found(text) == [("BT501", "n")]
+
+
 def test_definition_without_a_space_after_the_colon() -> None:
     text = "a[^x] b[^y]\n\n[^x]:text\n[^y]:[link](https://example.com/)\n"
     assert found(text) == []

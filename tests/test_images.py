@@ -90,3 +90,18 @@ def test_jekyll_front_matter_image_is_a_site_path(tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "og.png").write_bytes(b"o")
     assert findings(tmp_path) == [("_posts", 6, "BT301", "/assets/missing.png")]
+
+
+def test_raw_html_media_sources_are_checked_like_images(tmp_path: Path) -> None:
+    # <audio src> and <source src> load a file the way <img src> does: the build links
+    # them, and a missing one is as broken (an old post's recordings under /files/)
+    post = ("---\ntitle: 録音\n---\n\n会話の録音です。\n\n<audio src=\"/files/talk/snd0.mp3\" controls>\n\n"
+            "<video controls><source src=\"/files/talk/clip.mp4\" type=\"video/mp4\"></video>\n\n"
+            "<audio src=\"/files/talk/here.mp3\" controls>\n")
+    site = make_site(tmp_path, {"posts/talk.md": post}, {"static/files/talk/here.mp3": b"ID3"},
+                     config="[markup.goldmark.renderer]\nunsafe = true\n")
+    assert findings(site) == [("posts", 7, "BT301", "/files/talk/snd0.mp3"),
+                              ("posts", 9, "BT301", "/files/talk/clip.mp4")]
+    messages = [d.message for d in api.lint_paths([str(site)], select=["BT301"])]
+    assert messages[0].startswith("<audio src> '/files/talk/snd0.mp3' not found")
+    assert messages[1].startswith("<source src> '/files/talk/clip.mp4' not found")

@@ -193,7 +193,8 @@ def test_liquid_urls_are_evaluated_as_jekyll_renders_them(tmp_path: Path) -> Non
 def test_html_documents_are_read_with_their_positions(tmp_path: Path) -> None:
     root = _site(tmp_path, 'title: t\ncollections:\n  notes:\n    output: true\n  drafts_box: {}\n', {
         "_posts/2020-01-01-import.html": "---\ntitle: import\n---\n<p>本文 <a href=\"/nowhere/\">消えた</a>\n"
-                                         "<img src='/missing.png' alt=\"\"></p>\n",
+                                         "<img src='/missing.png' alt=\"\"></p>\n"
+                                         "<video controls><source src=\"/missing.mp4\"></video>\n",
         "page.html": "---\ntitle: page\n---\n<a href=\"{{ site.baseurl }}/gone/\">x</a>\n",
         "static.html": "<p><a href=\"/nowhere-static/\">前付けなし</a></p>\n",
         "_layouts/default.html": "---\n---\n<a href=\"/nowhere-layout/\">x</a>\n",
@@ -206,7 +207,8 @@ def test_html_documents_are_read_with_their_positions(tmp_path: Path) -> None:
     assert files == ["_notes/n.html", "_posts/2020-01-01-import.html", "page.html"]
     got = sorted(_lint(root, ["BT202", "BT301"]))
     assert [(c, t) for c, t, _ in got] == [("BT202", "/nowhere-note/"), ("BT202", "/nowhere/"),
-                                           ("BT202", "{{ site.baseurl }}/gone/"), ("BT301", "/missing.png")]
+                                           ("BT202", "{{ site.baseurl }}/gone/"), ("BT301", "/missing.mp4"),
+                                           ("BT301", "/missing.png")]
     assert not any("\x1a" in m for _, _, m in got)
 
 
@@ -333,3 +335,53 @@ def test_jekyll_dates_and_messages_speak_jekyll(tmp_path: Path) -> None:
     assert [(n, c) for n, c, _ in by] == [("2020-12-15-a.md", "BT501"), ("2020-12-16-b.md", "BT106")], by
     assert "Jekyll (kramdown) prints it" in by[0][2] and "Ruby's Time.parse" in by[1][2]
     assert not [m for _, _, m in by if "Hugo" in m or "timeZone" in m]
+
+
+def test_a_key_written_twice_takes_its_last_value_as_ruby_does(tmp_path: Path) -> None:
+    """Ruby's YAML keeps the last of two equal keys: with ``redirect_from: /old-a/`` then
+    ``redirect_from: /old-b/`` jekyll-redirect-from writes /old-b/ only, so a link to
+    /old-a/ is broken and one to /old-b/ works."""
+    root = _site(tmp_path, "title: t\nplugins:\n  - jekyll-redirect-from\n", {
+        "home.md": "---\npermalink: /\ntitle: ホーム\nredirect_from: /old-a/\nredirect_from:\n  - /old-b/\n"
+                   "layout: default\n---\n本文\n",
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n[古い入口](/old-a/)と[新しい入口](/old-b/)\n",
+    })
+    got = [(c, t) for c, t, _ in _lint(root, ["BT202", "BT003"])]
+    assert got == [("BT202", "/old-a/"), ("BT003", "redirect_from")], got
+
+
+def test_kramdown_links_with_spaces_in_the_url_are_links(tmp_path: Path) -> None:
+    """kramdown makes ``[x](my page)`` a link to "my page" (CommonMark makes it text): on a
+    Jekyll site BT202 judges where it lands and BT205 says nothing of the spaces."""
+    root = _site(tmp_path, "title: t\n", {
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n詳しくは [論文](see https://arxiv.example/abs/1) を、"
+                                  "[資料](/files/a b.pdf) と `[コード](c d)` も。\n",
+        "files/a b.pdf": "%PDF",
+    })
+    got = [(c, t) for c, t, _ in _lint(root, ["BT202", "BT205"])]
+    assert got == [("BT202", "see https://arxiv.example/abs/1")], got
+
+
+def test_a_date_without_offset_on_a_jekyll_site_without_timezone_is_not_guessed_at(tmp_path: Path) -> None:
+    """Jekyll reads ``2015-03-19 10:00:00`` as UTC and writes the day in the build machine's
+    zone (a Tokyo build moves 23:30 to the next day, a UTC build never): GitHub Pages builds
+    in UTC, so nothing is reported; with ``timezone`` set the instant is known."""
+    post = "---\ntitle: a\ndate: 2015-03-19 10:00:00\n---\n\n本文\n"
+    root = _site(tmp_path / "none", "title: t\n", {"_posts/2015-03-19-a.md": post})
+    assert _lint(root, ["BT106"]) == []
+
+
+def test_static_files_of_collections_and_names_with_dots_are_where_jekyll_writes_them(tmp_path: Path) -> None:
+    """``StaticFile#url``: a collection's file (no front matter) is published at the
+    collection's permalink with its extension, and ``a..png`` as ``a.png`` (trailing dots of
+    the name are dropped); both checked against a real Jekyll 4.3 build."""
+    root = _site(tmp_path, "title: t\ncollections:\n  principles:\n    output: true\n"
+                           "    permalink: /partnership-principles/:path/\n", {
+        "_principles/index.md": "---\ntitle: 原則\n---\n[PDF](/partnership-principles/P.pdf) "
+                                "[無い PDF](/partnership-principles/Q.pdf)\n",
+        "_principles/P.pdf": "%PDF",
+        "assets/a..png": "png",
+        "_posts/2020-01-01-a.md": "---\ntitle: a\n---\n![図](/assets/a.png) ![無い図](/assets/b.png)\n",
+    })
+    got = sorted((c, t) for c, t, _ in _lint(root, ["BT202", "BT301"]))
+    assert got == [("BT202", "/partnership-principles/Q.pdf"), ("BT301", "/assets/b.png")], got

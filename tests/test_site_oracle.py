@@ -338,3 +338,74 @@ def test_bundle_resources_headless_pages_and_numeric_titles_are_no_findings(tmp_
     (site / "content" / "posts" / "b.md").write_text("---\ntitle: 題\n---\n", encoding="utf-8")  # still asked of posts
     r = run_cli("lint", str(site), "--select", "BT104", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [d["message"] for d in json.loads(r.stdout)] == ["required key 'date' is missing"]
+
+
+def test_drafts_and_placeholder_term_lists_make_nothing_to_report(tmp_path: Path) -> None:
+    """A draft with an empty date is not published; `tags:` with a bare `-` (an archetype's
+    placeholder) makes no term page: neither is reported (reproduced from a real blog).
+    An empty term next to a real one is still reported."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    posts = site / "content" / "posts"
+    (posts / "draft.md").write_text("---\ntitle: 下書き\ndate:\ndraft: true\n---\n書きかけ\n", encoding="utf-8")
+    (posts / "b.md").write_text("---\ntitle: b\ndate: 2020-01-02T00:00:00+09:00\ntags:\n  -\n---\n本文\n",
+                                encoding="utf-8")
+    (posts / "c.md").write_text("---\ntitle: c\ndate: 2020-01-03T00:00:00+09:00\ntags: [vscode, \"\"]\n---\n本文\n",
+                                encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    assert not (tmp_path / "public" / "posts" / "draft").exists()
+    assert sorted(p.name for p in (tmp_path / "public" / "tags").iterdir() if p.is_dir()) == ["vscode"]
+    r = run_cli("lint", str(site), "--select", "BT104,BT108", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [(Path(d["path"]).name, d["code"]) for d in json.loads(r.stdout)] == [("c.md", "BT108")], r.stdout
+
+
+def test_lastmod_minutes_before_date_on_the_same_day_shows_nothing(tmp_path: Path) -> None:
+    """A Medium import wrote lastmod half an hour before date (another offset): the page
+    shows the same day for both, nothing to fix; a day earlier is still reported."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    posts = site / "content" / "posts"
+    (posts / "b.md").write_text("---\ntitle: b\ndate: 2020-05-15T08:32:41.706Z\nlastmod: 2020-05-15T09:02:49+01:00\n"
+                                "---\n本文\n", encoding="utf-8")
+    (posts / "c.md").write_text("---\ntitle: c\ndate: 2020-05-15T08:32:41Z\nlastmod: 2020-05-14T09:02:49Z\n---\n本文\n",
+                                encoding="utf-8")
+    r = run_cli("lint", str(site), "--select", "BT107", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [Path(d["path"]).name for d in json.loads(r.stdout)] == ["c.md"], r.stdout
+
+
+def test_a_blank_term_is_a_term_page_on_hugo(tmp_path: Path) -> None:
+    """`categories: [" "]` is not empty to Hugo: it builds /categories/-/ (still reported),
+    while `tags: [""]` makes nothing."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    (site / "content" / "posts" / "d.md").write_text(
+        "---\ntitle: d\ndate: 2020-01-02T00:00:00+09:00\ncategories:\n  - \" \"\ntags: [\"\"]\n---\n本文\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    assert (tmp_path / "public" / "categories" / "-").is_dir()
+    assert not [p for p in (tmp_path / "public" / "tags").iterdir() if p.is_dir()]
+    r = run_cli("lint", str(site), "--select", "BT108", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"] for d in json.loads(r.stdout)] == ["every term of 'categories' is empty"], r.stdout
+
+
+def test_a_ref_inside_an_html_comment_is_never_looked_up(tmp_path: Path) -> None:
+    """Hugo skips shortcodes inside an HTML comment (a commented-out ref to a page that does
+    not exist builds fine); inside a code block the same text is run and stops the build."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    post = site / "content" / "posts" / "b.md"
+    post.write_text("---\ntitle: b\ndate: 2020-01-02T00:00:00+09:00\n---\n本文 <!-- [x]({{< ref \"nope/x\" >}}) -->\n\n"
+                    "<!--\n{{< ref \"nope/y\" >}}\n-->\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public").returncode == 0
+    r = run_cli("lint", str(site), "--select", "BT202,BT603", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(r.stdout) == [], r.stdout
+    post.write_text(post.read_text(encoding="utf-8") + "\n[z]({{< ref \"nope/z\" >}})\n", encoding="utf-8")
+    assert _hugo_build(site, tmp_path / "public2").returncode != 0
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [d["message"].split("'")[1] for d in json.loads(r.stdout)] == ["nope/z"], r.stdout
+
+
+def test_a_missing_reference_definition_used_twice_is_one_finding(tmp_path: Path) -> None:
+    """Two links through one reference definition point at one place in the source: the
+    broken URL there is reported once, not once per link (a real blog's `[12]:` used twice)."""
+    site = _alias_site(tmp_path, ["/ok/"])
+    (site / "content" / "posts" / "b.md").write_text(
+        "---\ntitle: b\ndate: 2020-01-02T00:00:00+09:00\n---\n[一覧][12] と [もう一度][12]\n\n[12]: /dashboard/\n",
+        encoding="utf-8")
+    r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
+    assert [(d["line"], d["message"].split("'")[1]) for d in json.loads(r.stdout)] == [(7, "/dashboard/")], r.stdout

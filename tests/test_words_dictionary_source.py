@@ -262,6 +262,38 @@ def test_quoted_titles_of_issues_and_pull_requests_are_theirs(tmp_path) -> None:
     (tmp_path / "content" / "posts" / "a.md").write_text(
         "---\ntitle: a\n---\n\n- [context missing environment varibale fix](https://github.com/o/r/pull/161)\n"
         "- [mysqldump has incompatibile change](https://bugs.mysql.com/bug.php?id=109685)\n"
-        "- [環境変数の varibale を直す](https://example.com/notes)\n", encoding="utf-8")
+        "- [環境変数の varibale を直す](https://example.com/notes) の手順\n", encoding="utf-8")
     found = [(d.line, d.message.split('"')[1]) for d in api.lint_paths([str(tmp_path)], select=["BT401"])]
     assert found == [(7, "varibale")], found
+
+
+def test_a_link_whose_url_spells_the_word_quotes_that_page(tmp_path) -> None:
+    """A link text with the same misspelling as its URL's slug is the linked page's title
+    (a mirror of an issue: '[The issue of compling from source](…/the-issue-of-compling-from-source/)')."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/"\n', encoding="utf-8")
+    (tmp_path / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: a\n---\n\n原因は [The issue of compling from source](https://mirror.example.com/the-issue-of-"
+        "compling-from-source/) と同じ。\n[compling の手順](https://example.com/build-notes/) を参照。\n",
+        encoding="utf-8")
+    found = [(d.line, d.message.split('"')[1]) for d in api.lint_paths([str(tmp_path)], select=["BT401"])]
+    assert found == [(6, "compling")], found
+
+
+def test_quoted_page_titles_acronyms_and_heading_ids_are_not_the_authors_typos(tmp_path) -> None:
+    """The shapes of the judged sample's false positives: a bookmark list of other sites'
+    titles, a title copied with its site name, a mailing-list subject, an acronym the
+    dictionary can only guess at, a heading id; the author's own slips are still found."""
+    (tmp_path / "content" / "posts").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://example.com/"\n', encoding="utf-8")
+    (tmp_path / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: a\n---\n\n"
+        "- [ツールがいつのまにかLolipop表記に対応していた件](https://blog.example.org/articles/b8970c)\n"
+        "- [新しいKuberntesクラスタの使い分け － Example News](https://news.example.org/20/x.html)\n"
+        "- [[Announce] Example 1.9.0 relased](https://lists.example.org/pipermail/announce/000453.html)\n"
+        "- [STAP 騒動のまとめ](/posts/b/)\n\n"
+        "## 「著作者」とは{#creater}\n\n"
+        "手元の [Andorid 版 Firefox](https://play.example.org/firefox) を入れた。\n\n"
+        "- [Andorid タブレット](https://shop.example.org/tab) : 安い。\n", encoding="utf-8")
+    found = [(d.line, d.message.split('"')[1]) for d in api.lint_paths([str(tmp_path)], select=["BT401"])]
+    assert found == [(12, "Andorid"), (14, "Andorid")], found

@@ -138,6 +138,24 @@ def test_jekyll_space_separated_tags(tmp_path: Path) -> None:
                                              ("2020-01-09-b.md", 2, 16, "BT403", "Mlops", "mlops")]
 
 
+def test_jekyll_compares_posts_terms_only_and_added_words_are_other_names(tmp_path: Path) -> None:
+    """site.tags holds posts only: a collection document's "Tensorflow" splits no list, and
+    the posts' own counts decide. "AlphaGoZero" adds a word to "AlphaZero" (another program),
+    "Deep Q-Learning" to "deep learning": no misspellings."""
+    (tmp_path / "_config.yml").write_text("title: x\ncollections:\n  books:\n    output: true\n", encoding="utf-8")
+    posts, books = tmp_path / "_posts", tmp_path / "_books"
+    posts.mkdir()
+    books.mkdir()
+    for i in range(3):
+        (posts / f"2020-01-0{i + 1}-a.md").write_text(
+            f"---\ntags: [TensorFlow, AlphaZero, deep learning]\n---\n本文 {i}\n", encoding="utf-8")
+    (posts / "2020-02-01-b.md").write_text("---\ntags: [Tensorflow, AlphaGoZero, Deep Q-Learning]\n---\n本文\n",
+                                           encoding="utf-8")
+    for i in range(5):
+        (books / f"ch{i}.md").write_text("---\ntitle: c\ntags: [Tensorflow, tensorflow]\n---\n本文\n", encoding="utf-8")
+    assert findings(tmp_path, ["BT403"]) == [("2020-02-01-b.md", 2, 8, "BT403", "Tensorflow", "TensorFlow")]
+
+
 def test_cli_json_and_unsafe_fix(tmp_path: Path, cli) -> None:
     site = tmp_path / "site"
     shutil.copytree(DRIFT, site)

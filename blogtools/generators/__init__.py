@@ -135,6 +135,11 @@ class Generator:
         static file (a feed, a sitemap); ``model`` is the site model asking."""
         return False
 
+    def static_file(self, path: str, model: Any) -> str | None:
+        """The source file the generator publishes at URL ``path`` (decoded) where the URL is
+        not the file's own path below a static folder, or None."""
+        return None
+
 
 def for_site(site: "Site") -> Generator:
     if site.generator == "hugo":

@@ -433,7 +433,8 @@ class Jekyll(Generator):
             return None
         ext = os.path.splitext(parts[-1])[1].lower()
         output_ext = ".html" if ext in _RENDERED else ext
-        own = {str(k): v for k, v in _meta(facts).items()}
+        # a key written twice: Ruby's YAML keeps the last value (the loader the first)
+        own = {str(k): v for k, v in {**_meta(facts), **((facts.get("front_matter") or {}).get("last") or {})}.items()}
         dtype = "posts" if kind in ("post", "draft") else detail[0] if kind == "collection" else "pages"
         meta = {**self.defaults(rel, dtype), **own}
         dirs = parts[:-1]
@@ -495,6 +496,57 @@ class Jekyll(Generator):
             page.published, page.unpublished_why = False, "published: false"
         page.aliases = self._aliases(meta.get("redirect_from"))
         return page
+
+    def static_file(self, path: str, model: Any) -> str | None:
+        """A static file Jekyll publishes at ``path`` under another name (``StaticFile#url``):
+        a file of a collection with ``output: true`` at the collection's permalink (``/:collection/
+        :path`` with its extension), and any file whose name has dots before its extension
+        (``a..png`` is published as ``a.png``: ``cleaned_relative_path`` drops trailing dots)."""
+        found = self._static_urls().get(path)
+        if found is not None:
+            return found
+        folder, _, name = path.rpartition("/")
+        stem, ext = os.path.splitext(name)
+        if not ext or not stem:
+            return None
+        full = os.path.join(self.site.root, *[p for p in folder.split("/") if p])
+        listing = model._listing(full)["exact"]
+        for cand in sorted(listing):
+            c_stem, c_ext = os.path.splitext(cand)
+            if c_ext == ext and c_stem != stem and c_stem.rstrip(".") == stem and not self._special(cand):
+                hit = os.path.join(full, cand)
+                if os.path.isfile(hit) and not has_front_matter(hit):
+                    return hit
+        return None
+
+    def _static_urls(self) -> dict[str, str]:
+        """URL → file of every static file (no front matter) in a collection with output."""
+        cached = self.__dict__.get("_static_url_map")
+        if cached is not None:
+            return cached
+        out: dict[str, str] = {}
+        base = os.path.join(self.site.root, *self.collections_dir.split("/")) if self.collections_dir \
+            else self.site.root
+        for label, (output, template) in self.collections.items():
+            if not output or label == "posts":
+                continue
+            top = os.path.join(base, "_" + label)
+            for folder, dirnames, filenames in os.walk(top):
+                dirnames[:] = sorted(d for d in dirnames if not self._special(d))
+                for name in filenames:
+                    full = os.path.join(folder, name)
+                    if self._special(name) or has_front_matter(full):
+                        continue
+                    inner = os.path.relpath(full, top).replace(os.sep, "/")
+                    ext = os.path.splitext(inner)[1]
+                    cleaned = re.sub(r"\.*$", "", inner[: len(inner) - len(ext)] if ext else inner)
+                    url = self._expand(template or "/:collection/:path:output_ext", {
+                        "collection": label, "path": "/" + cleaned, "output_ext": "", "name": slugify(
+                            os.path.basename(cleaned)), "title": os.path.basename(cleaned),
+                        "slug": slugify(os.path.basename(cleaned)), "categories": "", **self._dates(self.now)})
+                    out.setdefault(url.rstrip("/") + ext, full)
+        self.__dict__["_static_url_map"] = out
+        return out
 
     def _dates(self, date: dt.datetime | None) -> dict[str, str]:
         """The date placeholders, in the site's time zone (Jekyll reads dates in local time)."""
