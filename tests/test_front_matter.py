@@ -259,3 +259,13 @@ def test_no_round_trip_library_is_imported_to_lint() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "tomlkit" not in out.stdout
+
+
+def test_a_tab_at_the_end_of_a_line_is_a_blank_as_hugo_and_jekyll_read_it() -> None:
+    # Hugo's Go YAML and Jekyll's libyaml build such a post; ruamel alone refuses it.
+    text = "---\nauthors:\n- mika\t\t\ntags: [文章設計]\t\n---\n本文\n"
+    fm = frontmatter.parse(text)
+    assert fm.error is None and fm.data == {"authors": ["mika"], "tags": ["文章設計"]}
+    span = fm.span("authors", 0)
+    assert text[span.value_start : span.value_end] == "mika"  # offsets are the file's
+    assert frontmatter.parse("---\ntags:\n\t- mika\n---\n").error is not None  # a tab as indentation is not
