@@ -357,8 +357,11 @@ def _wrap_definitions(md: Any) -> None:
     ref_link = md.block._methods["ref_link"]
 
     def parse_ref_link(m: re.Match[str], state: Any) -> Any:
+        last = state.last_token()
+        # A definition cannot interrupt a paragraph: mistune then adds the line to it.
+        continues = last is not None and last["type"] == "paragraph"
         end = ref_link(m, state)
-        if end:
+        if end and not continues:
             state.append_token({"type": "ref_def", "_start": state.cursor, "_end": end,
                                 "key": m.group("reflink_1")})
         return end
@@ -552,6 +555,10 @@ def _token_ends(tokens: list[dict[str, Any]], state_len: int) -> list[int]:
     return ends
 
 
+# a definition as mistune matched it: the label (escaped "]" allowed), the destination
+_REF_DEF_LINE = re.compile(r"\s*\[((?:[^\]\\]|\\.)+)\]:\s*(<[^>]*>|\S+)", re.S)
+
+
 def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int], container: str,
           body: Body, text: str) -> None:
     ends = _token_ends(tokens, len(state.src))
@@ -597,7 +604,7 @@ def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int]
                   _join(container, "footnote"), body, text)
         elif kind == "ref_def":
             line = state.src[start:end]
-            m = re.match(r"\s*\[([^\]]+)\]:\s*(<[^>]*>|\S+)", line)
+            m = _REF_DEF_LINE.match(line)
             if m:
                 url = m.group(2).strip("<>")
                 body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=url,
@@ -1026,13 +1033,16 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
 
 
 def ref_key(label: str) -> str:
-    """A link label as definitions and references are matched: case and runs of spaces ignored."""
-    return " ".join(label.lower().split())
+    """A link label as definitions and references are matched: Unicode case folding (``ẞ``
+    matches ``SS``, as CommonMark and Goldmark fold) and runs of spaces ignored."""
+    return " ".join(label.casefold().split())
 
 
 def resolve_references(body: Body) -> None:
     """Give reference-style links their URL; drop ``[x]`` that is plain text (no definition)."""
-    defs = {ref_key(n.text): n for n in body.nodes if n.kind == "ref_def"}
+    defs: dict[str, Node] = {}
+    for n in sorted((n for n in body.nodes if n.kind == "ref_def"), key=_BY_SPAN):
+        defs.setdefault(ref_key(n.text), n)  # the first definition of a label wins (CommonMark)
     kept = []
     for node in body.nodes:
         if node.attrs and "ref" in node.attrs and node.kind in ("link", "image"):
