@@ -606,9 +606,11 @@ def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int]
             line = state.src[start:end]
             m = _REF_DEF_LINE.match(line)
             if m:
-                url = m.group(2).strip("<>")
-                body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=url,
-                                       url_start=to_abs(start + m.start(2)), url_end=to_abs(start + m.end(2)),
+                d0, d1 = m.span(2)
+                if m.group(2).startswith("<"):  # the span is the destination inside <...>, as
+                    d0, d1 = d0 + 1, d1 - 1     # for an inline link's: it holds ``url`` exactly
+                body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=m.string[d0:d1],
+                                       url_start=to_abs(start + d0), url_end=to_abs(start + d1),
                                        container=container))
         elif kind == "thematic_break":
             body.nodes.append(Node("thematic_break", a, b, container=container))
