@@ -512,13 +512,9 @@ def parse_body(text: str, body_start: int) -> Body:
     state.line_offsets = [body_start]
     md.block.parse(state)
     # A definition may follow the references to it: the leaves are scanned once all are known.
-    # (The fast scanner never sees one: a definition makes it fall back to this parser.)
     body._unscanned = []
     _walk(state.tokens, state, lambda i: state.to_parent(i), "", body, text)
-    unscanned, body._unscanned = body._unscanned, None
-    body.ref_keys = frozenset(ref_key(n.text) for n in body.nodes if n.kind == "ref_def")
-    for leaf, to_abs in unscanned:
-        scan_inline(leaf, body, to_abs)
+    scan_deferred(body)
     resolve_references(body)
     body.nodes.sort(key=_BY_SPAN)
     return body
@@ -557,6 +553,27 @@ def _token_ends(tokens: list[dict[str, Any]], state_len: int) -> list[int]:
 
 # a definition as mistune matched it: the label (escaped "]" allowed), the destination
 _REF_DEF_LINE = re.compile(r"\s*\[((?:[^\]\\]|\\.)+)\]:\s*(<[^>]*>|\S+)", re.S)
+
+
+def ref_def_node(body: Body, src: str, start: int, end: int, a: int, b: int,
+                 to_abs: Callable[[int], int], container: str) -> None:
+    """Add the ``ref_def`` node of the definition ``src[start:end]`` (spanning ``a``-``b`` of
+    the document) to ``body``."""
+    m = _REF_DEF_LINE.match(src, start, end)
+    if m:
+        d0, d1 = m.span(2)
+        if m.group(2).startswith("<"):  # the span is the destination inside <...>, as
+            d0, d1 = d0 + 1, d1 - 1     # for an inline link's: it holds ``url`` exactly
+        body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=src[d0:d1],
+                               url_start=to_abs(d0), url_end=to_abs(d1), container=container))
+
+
+def scan_deferred(body: Body) -> None:
+    """Scan the leaves whose scan waited for every definition (``body._unscanned``)."""
+    unscanned, body._unscanned = body._unscanned, None
+    body.ref_keys = frozenset(ref_key(n.text) for n in body.nodes if n.kind == "ref_def")
+    for leaf, to_abs in unscanned:
+        scan_inline(leaf, body, to_abs)
 
 
 def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int], container: str,
@@ -603,15 +620,7 @@ def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int]
             _walk(tok["children"], child, lambda i, c=child: to_abs(c.to_parent(i)),
                   _join(container, "footnote"), body, text)
         elif kind == "ref_def":
-            line = state.src[start:end]
-            m = _REF_DEF_LINE.match(line)
-            if m:
-                d0, d1 = m.span(2)
-                if m.group(2).startswith("<"):  # the span is the destination inside <...>, as
-                    d0, d1 = d0 + 1, d1 - 1     # for an inline link's: it holds ``url`` exactly
-                body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=m.string[d0:d1],
-                                       url_start=to_abs(start + d0), url_end=to_abs(start + d1),
-                                       container=container))
+            ref_def_node(body, state.src, start, end, a, b, to_abs, container)
         elif kind == "thematic_break":
             body.nodes.append(Node("thematic_break", a, b, container=container))
 
