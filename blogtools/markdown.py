@@ -357,8 +357,11 @@ def _wrap_definitions(md: Any) -> None:
     ref_link = md.block._methods["ref_link"]
 
     def parse_ref_link(m: re.Match[str], state: Any) -> Any:
+        last = state.last_token()
+        # A definition cannot interrupt a paragraph: mistune then adds the line to it.
+        continues = last is not None and last["type"] == "paragraph"
         end = ref_link(m, state)
-        if end:
+        if end and not continues:
             state.append_token({"type": "ref_def", "_start": state.cursor, "_end": end,
                                 "key": m.group("reflink_1")})
         return end
@@ -509,13 +512,9 @@ def parse_body(text: str, body_start: int) -> Body:
     state.line_offsets = [body_start]
     md.block.parse(state)
     # A definition may follow the references to it: the leaves are scanned once all are known.
-    # (The fast scanner never sees one: a definition makes it fall back to this parser.)
     body._unscanned = []
     _walk(state.tokens, state, lambda i: state.to_parent(i), "", body, text)
-    unscanned, body._unscanned = body._unscanned, None
-    body.ref_keys = frozenset(ref_key(n.text) for n in body.nodes if n.kind == "ref_def")
-    for leaf, to_abs in unscanned:
-        scan_inline(leaf, body, to_abs)
+    scan_deferred(body)
     resolve_references(body)
     body.nodes.sort(key=_BY_SPAN)
     return body
@@ -550,6 +549,31 @@ def _token_ends(tokens: list[dict[str, Any]], state_len: int) -> list[int]:
         if "_start" in tok:
             nxt = tok["_start"]
     return ends
+
+
+# a definition as mistune matched it: the label (escaped "]" allowed), the destination
+_REF_DEF_LINE = re.compile(r"\s*\[((?:[^\]\\]|\\.)+)\]:\s*(<[^>]*>|\S+)", re.S)
+
+
+def ref_def_node(body: Body, src: str, start: int, end: int, a: int, b: int,
+                 to_abs: Callable[[int], int], container: str) -> None:
+    """Add the ``ref_def`` node of the definition ``src[start:end]`` (spanning ``a``-``b`` of
+    the document) to ``body``."""
+    m = _REF_DEF_LINE.match(src, start, end)
+    if m:
+        d0, d1 = m.span(2)
+        if m.group(2).startswith("<"):  # the span is the destination inside <...>, as
+            d0, d1 = d0 + 1, d1 - 1     # for an inline link's: it holds ``url`` exactly
+        body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=src[d0:d1],
+                               url_start=to_abs(d0), url_end=to_abs(d1), container=container))
+
+
+def scan_deferred(body: Body) -> None:
+    """Scan the leaves whose scan waited for every definition (``body._unscanned``)."""
+    unscanned, body._unscanned = body._unscanned, None
+    body.ref_keys = frozenset(ref_key(n.text) for n in body.nodes if n.kind == "ref_def")
+    for leaf, to_abs in unscanned:
+        scan_inline(leaf, body, to_abs)
 
 
 def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int], container: str,
@@ -596,13 +620,7 @@ def _walk(tokens: list[dict[str, Any]], state: Any, to_abs: Callable[[int], int]
             _walk(tok["children"], child, lambda i, c=child: to_abs(c.to_parent(i)),
                   _join(container, "footnote"), body, text)
         elif kind == "ref_def":
-            line = state.src[start:end]
-            m = re.match(r"\s*\[([^\]]+)\]:\s*(<[^>]*>|\S+)", line)
-            if m:
-                url = m.group(2).strip("<>")
-                body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=url,
-                                       url_start=to_abs(start + m.start(2)), url_end=to_abs(start + m.end(2)),
-                                       container=container))
+            ref_def_node(body, state.src, start, end, a, b, to_abs, container)
         elif kind == "thematic_break":
             body.nodes.append(Node("thematic_break", a, b, container=container))
 
@@ -1026,13 +1044,16 @@ def _destination(s: str, k: int) -> tuple[int, int, int] | None:
 
 
 def ref_key(label: str) -> str:
-    """A link label as definitions and references are matched: case and runs of spaces ignored."""
-    return " ".join(label.lower().split())
+    """A link label as definitions and references are matched: Unicode case folding (``ẞ``
+    matches ``SS``, as CommonMark and Goldmark fold) and runs of spaces ignored."""
+    return " ".join(label.casefold().split())
 
 
 def resolve_references(body: Body) -> None:
     """Give reference-style links their URL; drop ``[x]`` that is plain text (no definition)."""
-    defs = {ref_key(n.text): n for n in body.nodes if n.kind == "ref_def"}
+    defs: dict[str, Node] = {}
+    for n in sorted((n for n in body.nodes if n.kind == "ref_def"), key=_BY_SPAN):
+        defs.setdefault(ref_key(n.text), n)  # the first definition of a label wins (CommonMark)
     kept = []
     for node in body.nodes:
         if node.attrs and "ref" in node.attrs and node.kind in ("link", "image"):

@@ -100,7 +100,7 @@ def test_generated_posts_parse_the_same_and_all_fast(tmp_path) -> None:
 _WORDS = ["静的サイト", "移行", "Hugo", "設定", "テスト", "review", "Kubernetes", "の", "を", "です。",
           "`code`", "[リンク](/posts/a/)", "![画像](images/1.png)", "[^1]", "**太字**", "a|b", "<span>x</span>",
           "https://example.com/x", "\u3000", "#tag", "1.", "- ", "> ", "\x1a\x1a", "[GitHub の\nリポジトリ](/x/)",
-          "\\*", "&amp;", "---", "==", "<!-- c -->", "~~~", "```"]
+          "\\*", "&amp;", "---", "==", "<!-- c -->", "~~~", "```", "[ref]", "[本文][Ref]", "[ref][]"]
 
 
 def _inline(r: random.Random) -> str:
@@ -169,11 +169,17 @@ def _block(r: random.Random) -> str:
         key = r.choice(["1", "note", "twitter", "長い"])
         extra = r.choice(["", "\n    続き", "\n\n    > 引用\n    > 続き", "\nlazy line", "\n  two"])
         return f"[^{key}]: {_inline(r)}{extra}"
-    if kind < 0.94:
+    if kind < 0.93:
         return r.choice(["---", "***", "___", "- - -", "* * *", "===", "--", "-", "+", "1."])
+    if kind < 0.95:
+        # link reference definitions, as mistune reads them (the scanner reads them too)
+        return r.choice(["[ref]: https://example.com/", '[ref]: /a "title"', "[Ref]: <my url> 'title'",
+                         '[ref]:\n/next-line\n"title"', '[ref]: /a "title" junk', "[ref]: /a\n'two\nlines'",
+                         "[]: /empty", "[ref]:", "  [ref]: /b (paren title)", "[a\nb]: /ml", "- [ref]: /item",
+                         "1. x\n   [ref]: /in-item", "text\n[ref]: /in-paragraph", "[ref]: /a\n[ref]: /b",
+                         "[ref]: /a\n\n'not a title'", "[ref]: /a 'unclosed", "[ref\\]]: /esc", "[ref]: /x ((y))"])
     if kind < 0.97:
-        return r.choice(["[ref]: https://example.com/", "    indented code", "\tindented", "     ", "text\n===",
-                         "\x1a\x1a\x1a\x1a"])
+        return r.choice(["    indented code", "\tindented", "     ", "text\n===", "\x1a\x1a\x1a\x1a"])
     return r.choice(["{{< figure src=\"a.png\" >}}", "{{< youtube x >}}", "{% include x %}"])
 
 
