@@ -312,8 +312,9 @@ def _writable(post: Post) -> None:
 
 def _date(post: Post, site: SourceSite) -> None:
     """A post without a date gets its file's modification time (Jekyll does the same for
-    drafts); Hugo would sort it as 0001-01-01. Section lists (``_index``) need none."""
-    if post.meta.get("date") or post.page_path.endswith("_index") or not post.extra.get("mtime"):
+    drafts); Hugo would sort it as 0001-01-01. Pages (``about.md``) and section lists need none:
+    the migration day would be shown as theirs."""
+    if post.meta.get("date") or post.kind == "page" or not post.extra.get("mtime"):
         return
     from datetime import datetime, timezone
 
@@ -424,6 +425,10 @@ def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
     a FIFO, a socket or a link out of SRC is noted in ``guard`` instead."""
     files: list[tuple[str, str]] = []
     for src_dir, dest in site.copy_dirs:
+        if not os.path.isdir(src_dir):  # a single file (Jekyll: a static file outside any folder copied whole)
+            if guard.allow(src_dir):
+                files.append((src_dir, dest))
+            continue
         for path in walk(src_dir, None, guard, follow=True):
             if guard.allow(path):
                 files.append((path, f"{dest}/{util.rel(path, src_dir)}"))
