@@ -94,3 +94,50 @@ def test_permalink_pretty_pages(tmp_path: Path) -> None:
     urls = {p.source: p.url for p in result.posts}
     assert urls == {"docs/guide.md": "/docs/guide/", "faq.html": "/faq/"}  # Jekyll: the same URLs
     assert not any(p.meta.get("aliases") for p in result.posts)
+
+
+# --------------------------------------------------------------------------- 4. Liquid
+@needs_hugo
+def test_liquid_raw_highlight_urls_and_unknown_tags(tmp_path: Path, hugo: str) -> None:
+    out, rep = migrated(tmp_path)
+    post = next(p for p in rep["posts"] if p["source"] == "_posts/2021-05-01-liquid.md")
+    md = (out / post["output"]).read_text(encoding="utf-8")
+    assert "{% raw %}" not in md and "{% endraw %}" not in md and "{% highlight" not in md
+    assert "```go-html-template\n{{ range .Pages }}{{ .Title }}{{ end }}\n```" in md
+    assert "本文中の {{ page.title }} はそのまま表示します。" in md
+    assert '<img src="/assets/img/logo.png" alt="ロゴ">' in md  # prepend: site.baseurl, evaluated
+    assert "[トップ](/)" in md and "[概要](/about/)" in md
+    assert "[最初の記事](/posts/2021-04-01-first/)" in md  # {% post_url %} → the new URL
+    assert "[リンク](/speaking/)" in md and "{{%" not in md.replace("{{%/*", "")  # Jekyll renders nothing
+    # unknown Liquid inside an attribute stays as it is (a comment there would break the tag)
+    assert '<a href="/about/" title="{{ page.title | upcase }}">概要</a>' in md
+    assert "<!-- blogtools migrate: Jekyll Liquid `page.date | date: \"%Y\"` has no Hugo equivalent -->" in md
+    assert any("page.date" in k for k in post["kept_raw"])
+    assert any("inside an HTML tag" in w for w in post["warnings"])
+    assert "非公開のメモ" not in md  # {% comment %} renders nothing
+    assert '{{</* not a shortcode */>}}' in md
+    public = build(out, hugo)  # no shortcode error
+    page = (public / "posts/2021-05-01-liquid/index.html").read_text(encoding="utf-8")
+    assert ".Pages" in page and "raw %" not in page and "endraw" not in page
+    assert "&lt; not a shortcode &gt;" in page or "{{&lt; not a shortcode &gt;}}" in page
+
+
+def test_no_placeholder_can_leak(tmp_path: Path) -> None:
+    from blogtools.migrate.util import Placeholders
+
+    src = tmp_path / "blog"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    # text that looks like a placeholder (private-use characters around a number)
+    body = "a \ue0000\ue000 b \ue0010\ue001 {% raw %}{{ x }}{% endraw %}\n\n```\n{{ y }}\n```\n"
+    (src / "_posts" / "2020-01-01-marks.md").write_text("---\ntitle: m\n---\n" + body, encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
+    text = result.posts[0].body
+    assert "a \ue0000\ue000 b \ue0010\ue001 " in text and "{{ x }}" in text and "{{ y }}" in text
+    ph = Placeholders("text")
+    kept = ph.keep("code")
+    assert ph.restore(f"a {kept} b") == "a code b"
+    with pytest.raises(ValueError, match="placeholder"):
+        ph.restore(f"a {kept[:-1]} b")  # damaged: fails loudly, never written
+    with pytest.raises(ValueError, match="placeholder"):
+        ph.restore(f"a {ph.mark}7{ph.mark}")

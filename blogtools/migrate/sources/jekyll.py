@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any
 
-from blogtools.migrate import _embeds, _hugo, body as bodymod
+from blogtools.migrate import _hugo, body as bodymod, kramdown, liquid
 from blogtools.migrate.model import Asset, Post, SourceSite
 from blogtools.migrate.util import IMAGE_EXT, Guard, isolated, load_document, parse_date, read_text, rel, walk
 
@@ -110,7 +110,7 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
     _taxonomies(post, "categories", categories, ("category", "categories"))
     if meta.get("published") is False or draft:
         meta["draft"] = True
-    _common(post, meta, config, path, src, guard)
+    _common(post, meta, config, path, src, gen, guard)
     return post, None
 
 
@@ -131,7 +131,7 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
     if not post.old_urls:
         return None, "not published by Jekyll (published: false)"
     post.page_path = page_path(post.old_urls[0])
-    _common(post, meta, config, path, src, guard)
+    _common(post, meta, config, path, src, gen, guard)
     return post, None
 
 
@@ -296,7 +296,7 @@ def _urls(post: Post, gen: Any, path: str, src: str) -> None:
 
 
 # --------------------------------------------------------------------------- body and keys
-def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str, src: str,
+def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str, src: str, gen: Any,
             guard: Guard | None = None) -> None:
     if meta.get("redirect_to"):
         post.warn(f"redirect_to {meta['redirect_to']!r} kept as a parameter: Hugo has no page-level redirect")
@@ -309,103 +309,21 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
         params = meta.get("params") if isinstance(meta.get("params"), dict) else {}
         meta["params"] = {**params, **{k: meta.pop(k) for k in moved}}
         post.note(f"{', '.join(moved)} → params ({'it means' if len(moved) == 1 else 'they mean'} something else to Hugo)")
-    post.body = liquid(post, post.body)
+    html_page = path.lower().endswith(HTML_EXT)
+    post.body = liquid.convert(post, post.body, gen, html_page)
+    if not html_page:
+        post.body = kramdown.convert(post, post.body)
+    if EMOJI.search(post.body):
+        post.extra["emoji"] = True
     if isinstance(separator, str) and separator.strip() and separator != "\n\n" and separator in post.body:
         if separator.strip() != "<!--more-->":
             post.body = post.body.replace(separator, "\n<!--more-->\n" if "\n" in separator else "<!--more-->", 1)
             post.note("excerpt separator → <!--more-->")
-    if path.lower().endswith(HTML_EXT):
+    if html_page:
         post.body, wrapped = bodymod.html_body(post.body)
         post.raw("the page is HTML: kept as one raw HTML block (blank lines between tags dropped"
                  + (", wrapped in a <div>)" if wrapped else ")"))
     _local_images(post, path, src, guard or Guard(src))
-
-
-_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)((?:\s+[\w=\"'-]+)*)\s*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_INCLUDE = re.compile(r"\{%-?\s*include\s+([\w./-]+)(.*?)-?%\}", re.S)
-_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
-_BASEURL = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
-_URL_FILTER = re.compile(r"""\{\{-?\s*(["'])(.*?)\1\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}""")
-_IAL = re.compile(r"^\{:\s*[^}]*\}[ \t]*\n?", re.M)
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-
-
-def liquid(post: Post, text: str) -> str:
-    saved: list[str] = []
-
-    def keep(s: str) -> str:
-        saved.append(s)
-        return f"\x00{len(saved) - 1}\x00"
-
-    def highlight(m: re.Match[str]) -> str:
-        lang, opts, code = m.group(1), m.group(2) or "", m.group(3)
-        fence = "```"
-        while fence in code:
-            fence += "`"
-        attrs = " {linenos=true}" if "linenos" in opts else ""
-        post.note("{% highlight %} → fenced code")
-        return keep(f"{fence}{lang}{attrs}\n{code.strip(chr(10))}\n{fence}")
-
-    text = _HIGHLIGHT.sub(highlight, text)
-
-    def raw(m: re.Match[str]) -> str:
-        post.note("{% raw %} unwrapped")
-        return keep(m.group(1))
-
-    text = _RAW.sub(raw, text)
-    # fenced code is Markdown's business: never rewrite inside it
-    text = re.sub(r"(?ms)^(```+|~~~+)[^\n]*\n.*?^\1[ \t]*$", lambda m: keep(m.group(0)), text)
-    text, n = _BASEURL.subn("", text)
-    if n:
-        post.note("{{ site.baseurl }} dropped (links are site-relative)")
-    text, n = _URL_FILTER.subn(lambda m: m.group(2), text)
-    if n:
-        post.note("relative_url/absolute_url filters → plain paths")
-    text = _INCLUDE.sub(lambda m: include(post, m), text)
-    text, n = _IAL.subn("", text)
-    if n:
-        post.warn(f"{n} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
-    text = _LIQUID.sub(lambda m: _unknown_liquid(post, m.group(0)), text)
-    if EMOJI.search(text):
-        post.extra["emoji"] = True
-    return re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], text)
-
-
-def _unknown_liquid(post: Post, tag: str) -> str:
-    """Liquid Hugo cannot run would print as text: kept as an HTML comment (Hugo drops
-    comments without the raw-HTML warning) and reported."""
-    if re.match(r"\{\{[<%]|\{%-?\s*post_url\b", tag):
-        return tag
-    inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
-    post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
-    return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
-
-
-def include(post: Post, m: re.Match[str]) -> str:
-    name = m.group(1)
-    params = {k: a or b or c for k, a, b, c in _PARAM.findall(m.group(2))}
-    base = os.path.splitext(os.path.basename(name))[0].lower()
-    values = list(params.values())
-    embed = None
-    for value in values:
-        embed = _embeds.detect_url(value)
-        if embed:
-            break
-    if embed is None and values:
-        ident = params.get("id") or params.get("video_id") or values[0]
-        for provider in ("youtube", "vimeo", "speakerdeck", "slideshare", "instagram"):
-            if provider in base:
-                embed = _embeds.make(provider, ident)
-        if embed is None and base in ("tweet", "twitter", "x") and params.get("user"):
-            embed = _embeds.make("x", ident, user=params["user"])
-        if embed is None and "gist" in base and params.get("user"):
-            embed = _embeds.make("gist", ident, user=params["user"], file=params.get("file", ""))
-    call = _embeds.call(embed) if embed is not None else None
-    if call is None:
-        return m.group(0)  # reported and commented out with the other unknown Liquid
-    post.note(f"{{% include {name} %}} → {embed.provider} shortcode")
-    return call
 
 
 def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:

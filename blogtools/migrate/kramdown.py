@@ -1,0 +1,182 @@
+"""kramdown syntax Goldmark reads differently → what Goldmark renders the same way.
+
+- tables: ``|---+---|`` rules, a top border, separator lines between rows and the
+  ``|===`` footer rule → one GFM table (header row + delimiter row);
+- attribute lists: ``* TOC`` + ``{:toc}`` removed (Hugo's layouts show a table of contents
+  with ``.TableOfContents``); a heading's ``{: #id .class}`` → Goldmark's ``{#id .class}``;
+  other ``{: …}`` lines and span IALs removed; ``{::options … /}`` removed;
+  ``{::comment}`` removed with its content, ``{::nomarkdown}`` unwrapped;
+- ``<div markdown="1">``: blank lines around its content, so Goldmark reads it as Markdown
+  inside the HTML (kramdown drops the attribute);
+- ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
+  span and its content as Markdown; in Goldmark the line would start a raw HTML block,
+  so the next line is joined to it.
+
+Fenced code is set aside first (:class:`blogtools.migrate.util.Placeholders`), so nothing
+inside code changes. Every pass is linear in the size of the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blogtools.migrate.body import splice
+from blogtools.migrate.model import Post
+from blogtools.migrate.util import Placeholders, blocks
+
+_TOC = re.compile(r"(?m)^[ \t]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]{0,3}\{:[ \t]*\.?toc[ \t]*\}[ \t]*(?:\n|\Z)")
+_HEADING_IAL = re.compile(r"(?m)^([ \t]{0,3}#{1,6}[ \t][^\n]*?)[ \t]*\{:[ \t]*((?:[#.][\w-]+[ \t]*)+)\}[ \t]*$")
+_IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")
+_OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
+_EXT = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
+        "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
+_SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")
+_TABLE_LINE = re.compile(r"[ \t]{0,3}\|")
+_RULE = re.compile(r"[ \t]{0,3}\|[ \t|+:-]*-[ \t|+:-]*")
+_FOOTER = re.compile(r"[ \t]{0,3}\|[ \t|+:=]*=[ \t|+:=]*")
+_MD_OPEN = re.compile(r"(?m)^[ \t]{0,3}<([A-Za-z][\w-]*)\b([^<>]*?)\s+markdown=([\"']?)(1|block)\3([^<>]*)>")
+_A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
+_FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
+
+
+def convert(post: Post, text: str) -> str:
+    if not any(s in text for s in ("{:", "|", "markdown=", "<a")):
+        return text
+    ph = Placeholders(text)
+    text = _set_aside_fences(text, ph)
+    text, n = _TOC.subn("", text)
+    if n:
+        post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
+    text, n = _HEADING_IAL.subn(lambda m: f"{m.group(1)} {{{m.group(2).strip()}}}", text)
+    if n:
+        post.note("kramdown heading attributes {: #id} → Goldmark's {#id}")
+    for name, (open_rx, close_rx) in _EXT.items():
+        if open_rx.search(text):
+            keep = name == "nomarkdown"
+            text = blocks(text, open_rx, close_rx, lambda m, inner, c, keep=keep: inner if keep else "")
+            post.note(f"kramdown {{::{name}}} {'unwrapped' if keep else 'removed'}")
+    text, n = _OPTIONS.subn("", text)
+    if n:
+        post.note("kramdown {::options} removed")
+    text, n = _IAL_LINE.subn("", text)
+    text, m = _SPAN_IAL.subn("", text)
+    if n or m:
+        post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
+    if "|" in text:
+        text = _tables(post, text)
+    if "markdown=" in text:
+        text = _markdown_html(post, text)
+    text, n = _A_LINE.subn(r"\1", text)
+    if n:
+        post.note("Markdown inside <a> joined to its tag's line (Goldmark renders it, as kramdown did)")
+    return ph.restore(text)
+
+
+def _set_aside_fences(text: str, ph: Placeholders) -> str:
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _FENCE_OPEN.search(text, pos)
+        if m is None:
+            break
+        fence = m.group(1)
+        c = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$").search(text, m.end())
+        end = c.end() if c else len(text)
+        out += [text[pos:m.start()], ph.keep(text[m.start():end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells (``|`` inside backticks or escaped kept)."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    cells, buf, code = [], [], False
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s):
+            buf.append(s[i:i + 2])
+            i += 2
+            continue
+        if ch == "`":
+            code = not code
+        if ch == "|" and not code:
+            cells.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    cells.append("".join(buf))
+    return cells
+
+
+def _tables(post: Post, text: str) -> str:
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _TABLE_LINE.match(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _TABLE_LINE.match(lines[j]):
+            j += 1
+        out += _table(post, lines[i:j])
+        i = j
+    return "\n".join(out)
+
+
+def _table(post: Post, rows: list[str]) -> list[str]:
+    kinds = ["rule" if _RULE.fullmatch(r.rstrip()) else "footer" if _FOOTER.fullmatch(r.rstrip()) else "row"
+             for r in rows]
+    gfm = len(rows) >= 2 and kinds[0] == "row" and kinds[1] == "rule" and "+" not in rows[1] \
+        and all(k == "row" for k in kinds[2:])
+    if gfm or "row" not in kinds:
+        return rows  # already a GFM table (or not a table at all)
+    body = [r for r, k in zip(rows, kinds) if k == "row"]
+    first = kinds.index("row")
+    header_rule = first + 1 < len(rows) and kinds[first + 1] == "rule"
+    if not header_rule and len(body) < 2 and not any(k == "rule" for k in kinds):
+        return rows
+    header = body[0]
+    ncol = len(_cells(header))
+    align: list[str] = []
+    if header_rule:
+        for cell in _cells(rows[first + 1].replace("+", "|")):
+            c = cell.strip()
+            align.append((":" if c.startswith(":") else "") + "---" + (":" if c.endswith(":") and len(c) > 1 else ""))
+    else:
+        post.warn("kramdown table without a header row: its first row is the header now (Goldmark tables need one)")
+    align = (align + ["---"] * ncol)[:ncol]
+    indent = re.match(r"[ \t]*", header).group(0)
+    post.note("kramdown table (|---+---| rules) → GFM table")
+    return [header, indent + "|" + "|".join(align) + "|"] + body[1:]
+
+
+def _markdown_html(post: Post, text: str) -> str:
+    """``<tag markdown="1">…</tag>`` → the tag without the attribute, its content between
+    blank lines (Goldmark: HTML block, Markdown, HTML block)."""
+    edits: list[tuple[int, int, str]] = []
+    for m in _MD_OPEN.finditer(text):
+        name = m.group(1)
+        depth, close = 1, None
+        for t in re.finditer(rf"<(/?){re.escape(name)}\b[^<>]*>", text[m.end():]):
+            depth += -1 if t.group(1) else (0 if t.group(0).endswith("/>") else 1)
+            if depth == 0:
+                close = (m.end() + t.start(), m.end() + t.end())
+                break
+        if close is None:
+            continue
+        opening = f"<{name}{m.group(2)}{m.group(5)}>"
+        edits.append((m.start(), m.end(), f"{opening}\n\n"))
+        edits.append((close[0], close[1], f"\n\n{text[close[0]:close[1]]}\n\n"))
+    if not edits:
+        return text
+    post.note('<div markdown="1"> → Markdown between the HTML tags (blank lines around it)')
+    return splice(text, edits)
