@@ -141,3 +141,83 @@ def test_no_placeholder_can_leak(tmp_path: Path) -> None:
         ph.restore(f"a {kept[:-1]} b")  # damaged: fails loudly, never written
     with pytest.raises(ValueError, match="placeholder"):
         ph.restore(f"a {ph.mark}7{ph.mark}")
+
+
+# --------------------------------------------------------------------------- 2, 3, 6. kramdown
+@needs_hugo
+def test_kramdown_tables_ials_markdown_html_and_code_after_more(tmp_path: Path, hugo: str) -> None:
+    out, rep = migrated(tmp_path)
+    post = next(p for p in rep["posts"] if p["source"] == "_posts/2021-06-01-kramdown.md")
+    md = (out / post["output"]).read_text(encoding="utf-8")
+    assert "{:" not in md.replace("{: #setup}", "")  # kramdown renders that one as text, and so does Goldmark
+    assert "下書きのメモ" not in md
+    page = (build(out, hugo) / "posts/2021-06-01-kramdown/index.html").read_text(encoding="utf-8")
+    # the table kramdown renders (|---+---| rules, a row separator, a footer rule): every row kept
+    assert page.count("<table>") == 1 and '<th style="text-align: left">名前</th>' in page
+    assert '<th style="text-align: right">値</th>' in page
+    for cell in ("速度", "速い", "容量", "小さい", "合計"):
+        assert f">{cell}</td>" in page, cell
+    assert "|---" not in page and "+---" not in page
+    # indented code right after <!--more--> is still code (Hugo strips the space after it)
+    assert "$ make build" in page.split("<pre")[1] and "<p>$ make build" not in page
+    assert '<div class="box">' in page and "<strong>太字</strong>" in page  # markdown="1"
+    assert 'markdown="1"' not in page
+    # Markdown inside <a> is an image, as kramdown renders it
+    assert '<a href="https://example.org/large.png"><img src="images/logo.png" alt="小さい画像"' in page
+    assert "![小さい画像]" not in page
+    assert "目次" not in page and "{:toc}" not in page  # the TOC list is Hugo's layouts' business
+    assert any("table of contents" in w for w in post["warnings"])
+
+
+def test_code_after_more_is_fenced_for_every_source() -> None:
+    from blogtools.migrate import body
+    from blogtools.migrate.model import Post
+
+    post = Post("p.md", {}, "Intro.\n\n<!--more-->\n\n    if x:\n\n        y()\n\nAfter.\n")
+    body.code_after_more(post)
+    assert post.body == "Intro.\n\n<!--more-->\n\n```\nif x:\n\n    y()\n```\n\nAfter.\n"
+    body.code_after_more(post)  # idempotent
+    assert post.body.count("```") == 2
+
+
+# --------------------------------------------------------------------------- linear time
+JEKYLL_PATHOLOGICAL = {
+    "unclosed markdown divs": '<div markdown="1">\n',
+    "nested markdown divs": '<div markdown="1">\n',  # closed at the end, see below
+    "unclosed raw": "{% raw %}x",
+    "unclosed highlight": "{% highlight ruby %}\nx\n",
+    "unclosed output": "{{ a ",
+    "kramdown rules": "|---+---|\n| a | b |\n",
+    "tags with Liquid": "<a href='{{ x | y }}'>",
+    "more and code": "<!--more-->\n\n    code\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(JEKYLL_PATHOLOGICAL))
+def test_jekyll_body_conversion_is_linear(name: str) -> None:
+    """The Liquid and kramdown passes on 25 KB and 100 KB of one pattern: four times the
+    input takes less than eight times as long (quadratic would be sixteen)."""
+    import time
+
+    from blogtools.generators.jekyll import Jekyll
+    from blogtools.migrate import body, kramdown, liquid
+    from blogtools.migrate.model import Post
+    from blogtools.site import Site
+
+    gen = Jekyll(Site(str(SITE.resolve()), "jekyll", config={}))
+    unit = JEKYLL_PATHOLOGICAL[name]
+
+    def run(size: int) -> float:
+        n = size // len(unit)
+        text = unit * n + ("</div>\n" * n if name == "nested markdown divs" else "")
+        best = float("inf")
+        for _ in range(3):
+            post = Post("p.md", {}, text)
+            start = time.process_time()
+            post.body = kramdown.convert(post, liquid.convert(post, text, gen))
+            body.code_after_more(post)
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = run(25_000), run(100_000)
+    assert large < 2.0 and large < 8 * small + 0.05, (small, large)

@@ -164,6 +164,40 @@ def needs_unsafe(body: str) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- <!--more-->
+_MORE = re.compile(r"<!--more-->")
+
+
+def code_after_more(post: Post) -> None:
+    """Hugo drops the whitespace after the summary divider, so an indented code block right
+    after ``<!--more-->`` would lose its indentation and become a paragraph: it is fenced."""
+    m = _MORE.search(post.body)
+    if m is None:
+        return
+    doc = parse(post.body)
+    text = doc.text
+    block = next((n for n in doc.nodes("code_block") if n.start >= m.end()), None)
+    if block is None or text[m.end():block.start].strip():
+        return
+    lines = text[block.start:block.end].split("\n")
+    if not lines or not (lines[0].startswith("    ") or lines[0].startswith("\t")):
+        return  # a fenced block keeps its fence
+    trailing = len(lines) - len("\n".join(lines).rstrip("\n").split("\n"))
+    code = [_dedent4(line) for line in lines[: len(lines) - trailing]]
+    fence = "```"
+    while any(line.lstrip().startswith(fence) for line in code):
+        fence += "`"
+    post.body = text[:block.start] + "\n".join([fence, *code, fence] + [""] * trailing) + text[block.end:]
+    post.note("indented code after <!--more--> fenced (Hugo strips the space after the divider)")
+
+
+def _dedent4(line: str) -> str:
+    if line.startswith("\t"):
+        return line[1:]
+    n = len(line) - len(line.lstrip(" "))
+    return line[min(n, 4):]
+
+
 # --------------------------------------------------------------------------- footnotes
 def normalise_footnotes(post: Post) -> None:
     """Footnote definitions moved to the end of the body (in their order); a definition's

@@ -3,8 +3,7 @@
 - tables: ``|---+---|`` rules, a top border, separator lines between rows and the
   ``|===`` footer rule → one GFM table (header row + delimiter row);
 - attribute lists: ``* TOC`` + ``{:toc}`` removed (Hugo's layouts show a table of contents
-  with ``.TableOfContents``); a heading's ``{: #id .class}`` → Goldmark's ``{#id .class}``;
-  other ``{: …}`` lines and span IALs removed; ``{::options … /}`` removed;
+  with ``.TableOfContents``); ``{: …}`` lines and span IALs removed; ``{::options … /}`` removed;
   ``{::comment}`` removed with its content, ``{::nomarkdown}`` unwrapped;
 - ``<div markdown="1">``: blank lines around its content, so Goldmark reads it as Markdown
   inside the HTML (kramdown drops the attribute);
@@ -25,7 +24,6 @@ from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks
 
 _TOC = re.compile(r"(?m)^[ \t]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]{0,3}\{:[ \t]*\.?toc[ \t]*\}[ \t]*(?:\n|\Z)")
-_HEADING_IAL = re.compile(r"(?m)^([ \t]{0,3}#{1,6}[ \t][^\n]*?)[ \t]*\{:[ \t]*((?:[#.][\w-]+[ \t]*)+)\}[ \t]*$")
 _IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")
 _OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
 _EXT = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
@@ -47,9 +45,6 @@ def convert(post: Post, text: str) -> str:
     text, n = _TOC.subn("", text)
     if n:
         post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
-    text, n = _HEADING_IAL.subn(lambda m: f"{m.group(1)} {{{m.group(2).strip()}}}", text)
-    if n:
-        post.note("kramdown heading attributes {: #id} → Goldmark's {#id}")
     for name, (open_rx, close_rx) in _EXT.items():
         if open_rx.search(text):
             keep = name == "nomarkdown"
@@ -159,23 +154,39 @@ def _table(post: Post, rows: list[str]) -> list[str]:
     return [header, indent + "|" + "|".join(align) + "|"] + body[1:]
 
 
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*>")
+
+
 def _markdown_html(post: Post, text: str) -> str:
     """``<tag markdown="1">…</tag>`` → the tag without the attribute, its content between
-    blank lines (Goldmark: HTML block, Markdown, HTML block)."""
+    blank lines (Goldmark: HTML block, Markdown, HTML block). Tags are matched with one
+    stack per name in a single pass."""
+    openers = {m.start(): m for m in _MD_OPEN.finditer(text)}
+    if not openers:
+        return text
+    stacks: dict[str, list[int]] = {}
+    pairs: list[tuple[re.Match[str], tuple[int, int]]] = []
+    for t in _ANY_TAG.finditer(text):
+        name = t.group(2).lower()
+        if not t.group(1):
+            if not t.group(0).endswith("/>"):
+                start = t.start() - (len(t.group(0)) - len(t.group(0).lstrip()))
+                line_start = text.rfind("\n", 0, t.start()) + 1
+                opener = openers.get(line_start) if text[line_start:t.start()].strip() == "" else None
+                stacks.setdefault(name, []).append(line_start if opener is not None and opener.group(1).lower() == name
+                                                   else -1 - start)
+        elif stacks.get(name):
+            at = stacks[name].pop()
+            if at >= 0:
+                pairs.append((openers[at], (t.start(), t.end())))
     edits: list[tuple[int, int, str]] = []
-    for m in _MD_OPEN.finditer(text):
-        name = m.group(1)
-        depth, close = 1, None
-        for t in re.finditer(rf"<(/?){re.escape(name)}\b[^<>]*>", text[m.end():]):
-            depth += -1 if t.group(1) else (0 if t.group(0).endswith("/>") else 1)
-            if depth == 0:
-                close = (m.end() + t.start(), m.end() + t.end())
-                break
-        if close is None:
-            continue
-        opening = f"<{name}{m.group(2)}{m.group(5)}>"
-        edits.append((m.start(), m.end(), f"{opening}\n\n"))
-        edits.append((close[0], close[1], f"\n\n{text[close[0]:close[1]]}\n\n"))
+    for m, close in pairs:
+        opening = f"<{m.group(1)}{m.group(2)}{m.group(5)}>"
+        end = m.end() + (text[m.end():m.end() + 1] == "\n")
+        edits.append((m.start(), end, f"{opening}\n\n"))
+        start = close[0] - (text[close[0] - 1:close[0]] == "\n")
+        after = "\n" if text[close[1]:close[1] + 2] == "\n\n" or close[1] == len(text) else "\n\n"
+        edits.append((start, close[1], f"\n\n{text[close[0]:close[1]]}{after}"))
     if not edits:
         return text
     post.note('<div markdown="1"> → Markdown between the HTML tags (blank lines around it)')

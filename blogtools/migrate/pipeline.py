@@ -277,6 +277,7 @@ def _convert(post: Post, site: SourceSite) -> None:
     _date(post, site)
     bodymod.convert_html(post)
     bodymod.normalise_footnotes(post)
+    bodymod.code_after_more(post)
 
 
 def _writable(post: Post) -> None:
