@@ -221,3 +221,29 @@ def test_jekyll_body_conversion_is_linear(name: str) -> None:
 
     small, large = run(25_000), run(100_000)
     assert large < 2.0 and large < 8 * small + 0.05, (small, large)
+
+
+@needs_hugo
+def test_home_page_redirects_are_kept(tmp_path: Path, hugo: str) -> None:
+    src = tmp_path / "blog"
+    src.mkdir()
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "index.html").write_text("---\nredirect_from:\n  - /start/\n---\n{% for post in site.posts %}"
+                                    "{{ post.title }}{% endfor %}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    home = next(p for p in result.posts if p.source == "index.html")
+    assert home.out_path == "content/_index.md" and home.body == ""
+    assert serves(build(out, hugo), "/start/")
+
+
+def test_kramdown_table_without_header_gets_an_empty_one() -> None:
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    post = Post("p.md", {}, "")
+    text = "前\n\n| --- | --- |\n| 主張 | A |\n| 理由 | B |\n\n後\n"
+    assert kramdown.convert(post, text) == "前\n\n| | |\n|---|---|\n| 主張 | A |\n| 理由 | B |\n\n後\n"
+    gfm = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    assert kramdown.convert(post, gfm) == gfm  # a GFM table is left as it is
+    assert kramdown.convert(post, "```\n|---+---|\n| a |\n```\n") == "```\n|---+---|\n| a |\n```\n"  # code

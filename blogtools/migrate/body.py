@@ -165,7 +165,7 @@ def needs_unsafe(body: str) -> bool:
 
 
 # --------------------------------------------------------------------------- <!--more-->
-_MORE = re.compile(r"<!--more-->")
+_MORE = re.compile(r"<!--more-->(?=[ \t]*\n(?:[ \t]*\n)*(?: {4}|\t))")  # only when indented text follows
 
 
 def code_after_more(post: Post) -> None:

@@ -139,19 +139,21 @@ def _table(post: Post, rows: list[str]) -> list[str]:
     header_rule = first + 1 < len(rows) and kinds[first + 1] == "rule"
     if not header_rule and len(body) < 2 and not any(k == "rule" for k in kinds):
         return rows
-    header = body[0]
-    ncol = len(_cells(header))
+    ncol = max(len(_cells(r)) for r in body)
+    indent = re.match(r"[ \t]*", body[0]).group(0)
+    rule = next((rows[k] for k in range(len(rows)) if kinds[k] == "rule"), "")
     align: list[str] = []
-    if header_rule:
-        for cell in _cells(rows[first + 1].replace("+", "|")):
-            c = cell.strip()
-            align.append((":" if c.startswith(":") else "") + "---" + (":" if c.endswith(":") and len(c) > 1 else ""))
-    else:
-        post.warn("kramdown table without a header row: its first row is the header now (Goldmark tables need one)")
+    for cell in _cells(rule.replace("+", "|")) if rule else []:
+        c = cell.strip()
+        align.append((":" if c.startswith(":") else "") + "---" + (":" if c.endswith(":") and len(c) > 1 else ""))
     align = (align + ["---"] * ncol)[:ncol]
-    indent = re.match(r"[ \t]*", header).group(0)
+    if header_rule:
+        header, rest = body[0], body[1:]
+    else:  # kramdown writes no <thead>; Goldmark needs a header row: an empty one
+        header, rest = indent + "|" + " |" * ncol, body
+        post.warn("kramdown table without a header row: an empty header row added (Goldmark tables need one)")
     post.note("kramdown table (|---+---| rules) → GFM table")
-    return [header, indent + "|" + "|".join(align) + "|"] + body[1:]
+    return [header, indent + "|" + "|".join(align) + "|"] + rest
 
 
 _ANY_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*>")

@@ -237,7 +237,16 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             continue
         first = post.page_path.split("/", 1)[0]
         if not post.page_path:
-            skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+            if len(post.old_urls) < 2 or "_index" in paths:
+                skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+                continue
+            # its redirect_from URLs are kept as aliases of the new home page (content/_index.md)
+            post.page_path = "_index"
+            if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
+                post.body = ""
+                post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+            paths["_index"] = post
+            posts.append(post)
             continue
         if first in HUGO_OWN:
             # /tags/ and /tags/<term>/ are Hugo's taxonomy pages: the page becomes their content
