@@ -141,7 +141,7 @@ def _table(post: Post, rows: list[str]) -> list[str]:
         return rows
     ncol = max(len(_cells(r)) for r in body)
     indent = re.match(r"[ \t]*", body[0]).group(0)
-    rule = next((rows[k] for k in range(len(rows)) if kinds[k] == "rule"), "")
+    rule = rows[first + 1] if header_rule else next((rows[k] for k in range(len(rows)) if kinds[k] == "rule"), "")
     align: list[str] = []
     for cell in _cells(rule.replace("+", "|")) if rule else []:
         c = cell.strip()
