@@ -115,6 +115,8 @@ def test_liquid_raw_highlight_urls_and_unknown_tags(tmp_path: Path, hugo: str) -
     assert any("page.date" in k for k in post["kept_raw"])
     assert any("inside an HTML tag" in w for w in post["warnings"])
     assert "非公開のメモ" not in md  # {% comment %} renders nothing
+    assert '<aside class="note">注意書き</aside>' in md  # a plain include inlined, as Jekyll renders it
+    assert "Jekyll Liquid `include note.html text=page.title` has no Hugo equivalent" in md  # a variable: kept
     assert '{{</* not a shortcode */>}}' in md
     public = build(out, hugo)  # no shortcode error
     page = (public / "posts/2021-05-01-liquid/index.html").read_text(encoding="utf-8")

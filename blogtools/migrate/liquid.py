@@ -39,7 +39,9 @@ _HIGHLIGHT = (re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)((?:\s+[\w=\"'-]+)*)\s
               re.compile(r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}"))
 _FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
-_INCLUDE = re.compile(r"\{%-?\s*include\s+([\w./-]+)(.*?)-?%\}\Z", re.S)
+_INCLUDE = re.compile(r"\{%-?\s*include(?:_cached)?\s+([\w./-]+)(.*?)-?%\}\Z", re.S)
+_INCLUDE_VAR = re.compile(r"\{\{-?\s*include\.([\w-]+)\s*-?\}\}")
+_PARAMS = re.compile(r"""\s*(?:([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'))\s*""")
 _SHORTCODE = re.compile(r"\{\{<(?!/\*)([^\n]*?)>\}\}|\{\{%(?!/\*)([^\n]*?)%\}\}")
 _LONE = re.compile(r"\{\{(?=[<%])(?!./\*)")
 _TAG_SPAN = re.compile(r"<[A-Za-z/!][^<>]*>")
@@ -122,6 +124,12 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
         inc = _INCLUDE.match(tag)
         if inc:
             call = include(post, inc)
+            if call is None:
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                line_end = text.find("\n", m.end())
+                alone = not text[line_start:m.start()].strip() and not text[m.end():len(text) if line_end < 0
+                                                                             else line_end].strip()
+                call = inline_include(post, inc, lgen, alone, html_page)
             if call is not None:
                 return ph.keep(call)
         value = lgen.evaluate(tag, None)
@@ -164,6 +172,49 @@ def _unknown(post: Post, tag: str) -> str:
     inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
     post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
     return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
+
+
+def inline_include(post: Post, m: re.Match[str], lgen: Any, alone: bool, html_page: bool) -> str | None:
+    """``{% include x.html a="…" %}`` as Jekyll renders it, when the include holds only HTML,
+    ``{{ include.a }}`` and URL Liquid: its text, with the parameters (quoted strings only)
+    put in. None when it needs more Liquid than that (a variable, a loop, another include)."""
+    from blogtools.migrate.util import Guard, read_text
+
+    name, args = m.group(1), m.group(2).strip()
+    params: dict[str, str] = {}
+    pos = 0
+    while pos < len(args):
+        p = _PARAMS.match(args, pos)
+        if p is None or p.end() == pos:
+            return None  # a variable as a value: Liquid we do not run
+        params[p.group(1)] = p.group(2) if p.group(2) is not None else p.group(3)
+        pos = p.end()
+    folder = lgen.site.setting("includes_dir", "_includes")
+    folder = folder if isinstance(folder, str) and folder else "_includes"
+    root = lgen.site.root
+    path = os.path.normpath(os.path.join(root, folder, name))
+    if ".." in name.split("/") or not os.path.isfile(path):
+        return None
+    content, _ = read_text(path, Guard(root))
+    if content is None:
+        return None
+    content = _INCLUDE_VAR.sub(lambda v: params.get(v.group(1), ""), content)
+    if "{{" in content or "{%" in content:
+        value = lgen.evaluate(content, None)
+        if value is None:
+            return None
+        content = value
+    content = content.strip("\n")
+    if alone and not html_page:
+        from blogtools.migrate.body import html_body
+
+        content = html_body(content)[0]
+    elif re.search(r"<(pre|textarea)\b", content, re.I):
+        return None
+    else:
+        content = re.sub(r"\s*\n\s*", " ", content)
+    post.note(f"{{% include {name} %}} inlined (its HTML, as Jekyll renders it)")
+    return content
 
 
 def include(post: Post, m: re.Match[str]) -> str | None:
