@@ -249,3 +249,23 @@ def test_kramdown_table_without_header_gets_an_empty_one() -> None:
     gfm = "| a | b |\n|---|---|\n| 1 | 2 |\n"
     assert kramdown.convert(post, gfm) == gfm  # a GFM table is left as it is
     assert kramdown.convert(post, "```\n|---+---|\n| a |\n```\n") == "```\n|---+---|\n| a |\n```\n"  # code
+
+
+# --------------------------------------------------------------------------- 7. scale
+def test_a_post_over_the_size_limit_is_refused_and_reported(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from blogtools.migrate import util
+
+    assert util.MAX_POST_BYTES == 50 * 1024 * 1024
+    monkeypatch.setattr(util, "MAX_POST_BYTES", 4096)  # the 50 MB limit, scaled down
+    src = tmp_path / "blog"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts" / "2020-01-01-small.md").write_text("---\ntitle: s\n---\n短い\n", encoding="utf-8")
+    (src / "_posts" / "2020-01-02-huge.md").write_text("---\ntitle: h\n---\n" + "長い文章。" * 2000, encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    assert [p.source for p in result.posts] == ["_posts/2020-01-01-small.md"]
+    why = dict(result.skipped)["_posts/2020-01-02-huge.md"]
+    assert "larger than the 4,096-byte limit" in why
+    assert "limit" in (out / "MIGRATION.md").read_text(encoding="utf-8")

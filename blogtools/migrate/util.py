@@ -185,15 +185,23 @@ def rel(path: str, root: str) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def read_text(path: str, guard: Guard | None = None) -> tuple[str | None, str | None]:
+MAX_POST_BYTES = 50 * 1024 * 1024  # a post or page larger than this is refused, not read
+
+
+def read_text(path: str, guard: Guard | None = None, max_bytes: int | None = None) -> tuple[str | None, str | None]:
     """(text, None) or (None, why) for a UTF-8 file. Never blocks (a FIFO is refused, not
-    opened for reading) and, with ``guard``, never reads through a link out of the tree."""
+    opened for reading), with ``guard`` never reads through a link out of the tree, and
+    never reads more than ``max_bytes`` (:data:`MAX_POST_BYTES` unless given): memory stays
+    bounded whatever the source holds."""
     from blogtools import safefs
     from blogtools.document import LoadError, decode
 
+    limit = MAX_POST_BYTES if max_bytes is None else max_bytes
     try:
-        data = guard.read_bytes(path) if guard is not None else safefs.read_bytes(path)
+        data = guard.read_bytes(path, limit) if guard is not None else safefs.read_bytes(path, limit)
         text, _ = decode(data)
+    except safefs.TooLarge as exc:
+        return None, f"{exc.size:,} bytes: larger than the {limit:,}-byte limit for a post (not read)"
     except safefs.Refused as exc:
         return None, exc.reason
     except OSError as exc:
