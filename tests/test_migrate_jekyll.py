@@ -269,3 +269,22 @@ def test_a_post_over_the_size_limit_is_refused_and_reported(tmp_path: Path,
     why = dict(result.skipped)["_posts/2020-01-02-huge.md"]
     assert "larger than the 4,096-byte limit" in why
     assert "limit" in (out / "MIGRATION.md").read_text(encoding="utf-8")
+
+
+@needs_hugo
+def test_kramdown_tables_of_any_line_with_a_pipe(tmp_path: Path, hugo: str) -> None:
+    """kramdown makes a table of a block whose lines hold a pipe, with or without rules and
+    leading pipes (checked with Jekyll 4.3); Goldmark needs a header and a delimiter row."""
+    src = tmp_path / "blog"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    body = ("まとめ：\n\n--|--|--\n|鷹|鳩\n鷹| 損 | 得\n鳩| 0 | 得\n\n段落の中の\nx | y は表ではない\n\n"
+            "- 項目 | 表ではない\n")
+    (src / "_posts" / "2020-01-01-t.md").write_text("---\ntitle: t\n---\n" + body, encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    page = (build(out, hugo) / "posts/2020-01-01-t/index.html").read_text(encoding="utf-8")
+    assert page.count("<table>") == 1
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+    assert rows == 3 and "<td>鷹</td>" in page and "<td>得</td>" in page
+    assert "x | y は表ではない" in page and "項目 | 表ではない" in page  # no table inside a paragraph or list

@@ -29,8 +29,8 @@ _OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
 _EXT = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
         "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
 _SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")
-_TABLE_LINE = re.compile(r"[ \t]{0,3}\|")
-_RULE = re.compile(r"[ \t]{0,3}\|[ \t|+:-]*-[ \t|+:-]*")
+_RULE = re.compile(r"[ \t]{0,3}(?=[^\n]*[|+])[ \t|+:-]*-[ \t|+:-]*")
+_NOT_TABLE = re.compile(r"[ \t]*(?:[>#<$]|[*+-][ \t]|\d+[.)][ \t])")
 _FOOTER = re.compile(r"[ \t]{0,3}\|[ \t|+:=]*=[ \t|+:=]*")
 _MD_OPEN = re.compile(r"(?m)^[ \t]{0,3}<([A-Za-z][\w-]*)\b([^<>]*?)\s+markdown=([\"']?)(1|block)\3([^<>]*)>")
 _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
@@ -110,17 +110,34 @@ def _cells(line: str) -> list[str]:
     return cells
 
 
+def _table_line(line: str) -> bool:
+    """kramdown's TABLE_LINE: a line holding a ``|`` that is not escaped or in code."""
+    if "|" not in line or line.startswith(("    ", "\t")) or _NOT_TABLE.match(line):
+        return False  # code, a quote, a heading, a list item or HTML comes first
+    code = False
+    prev = ""
+    for ch in line:
+        if ch == "`":
+            code = not code
+        elif ch == "|" and not code and prev != "\\":
+            return True
+        prev = ch
+    return False
+
+
 def _tables(post: Post, text: str) -> str:
+    """Each kramdown table: consecutive lines holding a ``|``, starting a block (after a
+    blank line; kramdown's tables do not interrupt a paragraph)."""
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if not _TABLE_LINE.match(lines[i]):
+        if (i and lines[i - 1].strip()) or not _table_line(lines[i]):
             out.append(lines[i])
             i += 1
             continue
         j = i
-        while j < len(lines) and _TABLE_LINE.match(lines[j]):
+        while j < len(lines) and _table_line(lines[j]):
             j += 1
         out += _table(post, lines[i:j])
         i = j
@@ -134,11 +151,13 @@ def _table(post: Post, rows: list[str]) -> list[str]:
         and all(k == "row" for k in kinds[2:])
     if gfm or "row" not in kinds:
         return rows  # already a GFM table (or not a table at all)
+    if not rows[0].lstrip().startswith("|"):
+        # kramdown: when the table's first line has no leading pipe, a row's leading pipe
+        # opens an empty first cell (GFM would read it as a border)
+        rows = ["| " + r.lstrip() if k == "row" and r.lstrip().startswith("|") else r for r, k in zip(rows, kinds)]
     body = [r for r, k in zip(rows, kinds) if k == "row"]
     first = kinds.index("row")
     header_rule = first + 1 < len(rows) and kinds[first + 1] == "rule"
-    if not header_rule and len(body) < 2 and not any(k == "rule" for k in kinds):
-        return rows
     ncol = max(len(_cells(r)) for r in body)
     indent = re.match(r"[ \t]*", body[0]).group(0)
     rule = rows[first + 1] if header_rule else next((rows[k] for k in range(len(rows)) if kinds[k] == "rule"), "")
