@@ -48,6 +48,7 @@ def test_pages_anywhere_keep_their_jekyll_urls(tmp_path: Path, hugo: str) -> Non
                 "/notes/first-note.html", "/2021/04/03/first.html", "/robots.txt", "/assets/img/logo.png",
                 "/tags/", "/tags/入門/"):
         assert serves(public, url), url
+    assert not serves(public, "/old-about/")  # redirect_from written twice: Jekyll keeps the last
     # pages are pages, never Markdown source copied into static/
     assert not [p for p in (out / "static").rglob("*") if p.suffix in (".md", ".markdown")]
     assert "週末に書いた開発メモ" in (public / "about/index.html").read_text(encoding="utf-8")

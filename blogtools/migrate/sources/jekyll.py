@@ -81,6 +81,7 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
         return None, why
     name = os.path.basename(path)
     meta = dict(doc.meta)
+    _last_wins(doc, meta)
     post = Post(rel(path, src), meta, doc.text[doc.body_start:].lstrip("\n"), origin="jekyll")
     post.extra["mtime"] = os.path.getmtime(path)
     if draft:
@@ -123,6 +124,7 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
     if doc is None:
         return None, why
     meta = dict(doc.meta)
+    _last_wins(doc, meta)
     post = Post(rel(path, src), meta, doc.text[doc.body_start:].lstrip("\n"), kind="page", origin="jekyll")
     # no "mtime": a Jekyll page has no date, and the new one gets none (not the migration day)
     if path.lower().endswith(HTML_EXT):
@@ -268,6 +270,34 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
+
+
+def _last_wins(doc: Any, meta: dict[str, Any]) -> None:
+    """A top-level key written twice: Jekyll's YAML (Psych) keeps the last value, the shared
+    loader the first. Each later occurrence is read on its own (up to the next top-level
+    line) and replaces the value, as Jekyll sees it."""
+    from blogtools.yamlload import YamlError, load
+
+    fm = doc.front_matter
+    if fm is None or fm.format != "yaml" or not fm.duplicates:
+        return
+    text = doc.text
+    for path, offset in sorted(fm.duplicates, key=lambda d: d[1]):
+        if len(path) != 1 or not isinstance(path[0], str):
+            continue
+        end = offset
+        while True:
+            nl = text.find("\n", end, fm.content_end)
+            if nl < 0 or nl + 1 >= fm.content_end or text[nl + 1:nl + 2] not in (" ", "\t", "-", "\n"):
+                end = fm.content_end if nl < 0 else nl
+                break
+            end = nl + 1
+        try:
+            data = load(text[offset:end]).data
+        except (YamlError, RecursionError):
+            continue
+        if isinstance(data, dict) and path[0] in data:
+            meta[path[0]] = data[path[0]]
 
 
 def _categories(meta: dict[str, Any], r: str) -> list[str]:
