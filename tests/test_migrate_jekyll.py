@@ -289,3 +289,21 @@ def test_kramdown_tables_of_any_line_with_a_pipe(tmp_path: Path, hugo: str) -> N
     rows = page.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
     assert rows == 3 and "<td>鷹</td>" in page and "<td>得</td>" in page
     assert "x | y は表ではない" in page and "項目 | 表ではない" in page  # no table inside a paragraph or list
+
+
+def test_progress_on_a_terminal_covers_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    src = copy_fixture(SITE, tmp_path)
+    migrate(Options(str(src), str(tmp_path / "out"), images="keep", progress=True))
+    shown = term.getvalue()
+    files = sum(1 for p in src.rglob("*") if p.is_file())
+    assert f"read       [{'#' * 30}] {files}/{files}" in shown  # the Jekyll reader: every file
+    assert "convert" in shown

@@ -177,12 +177,12 @@ def migrate(options: Options) -> Result:
     if kind == "hugo" and os.path.isdir(os.path.join(options.src, "themes")):
         layouts += [os.path.join(options.src, "themes", t, "layouts") for t in sorted(os.listdir(os.path.join(options.src, "themes")))]
     _embeds.configure(layouts, options.src)
-    site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
+    progress = Progress(options.progress)
+    site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard, progress=progress)
     posts, twice = _once(options.src, posts)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
     copy_files = _copy_plan(site, guard)
     result.timings["read"] = time.perf_counter() - t0
-    progress = Progress(options.progress)
     progress.start("convert", len(posts))
     for n, post in enumerate(list(posts), 1):
         _each(result, "not converted", _convert, post, site)

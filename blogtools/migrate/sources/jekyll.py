@@ -28,7 +28,8 @@ HUGO_READS = ("url", "type", "kind", "path", "lang", "outputs", "cascade", "buil
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,}:(?![\w:])")
 
 
-def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+def read(src: str, skip: str | None = None, guard: Guard | None = None,
+         progress: Any = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
     from blogtools.yamlload import YamlError, load
 
     guard = guard or Guard(src)
@@ -61,7 +62,7 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     site.time_zone = str(config.get("timezone") or "")
     site.language = str(config.get("lang") or config.get("locale") or "")
     plugins = [str(p) for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
-    posts, skipped = _files(src, skip, guard, config, gen, site)
+    posts, skipped = _files(src, skip, guard, config, gen, site, progress)
     site.emoji = "jemoji" in plugins
     return site, posts, skipped
 
@@ -165,7 +166,7 @@ HUGO_OWN = ("tags", "categories")  # the taxonomies the new site lists by itself
 
 
 def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen: Any,
-           site: SourceSite) -> tuple[list[Post], list[tuple[str, str]]]:
+           site: SourceSite, progress: Any = None) -> tuple[list[Post], list[tuple[str, str]]]:
     """Every file under SRC, as Jekyll sees it (:meth:`Jekyll.kind_of`): posts and drafts,
     pages and collection documents with front matter (→ Hugo pages at their URLs), files
     without front matter (→ ``static/``, where Jekyll copies them), and what Jekyll does not
@@ -186,7 +187,12 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
         else:
             skipped.append((r, why))
 
-    for path in walk(src, skip, guard, follow=True):
+    files = list(walk(src, skip, guard, follow=True))
+    if progress is not None:
+        progress.start("read", len(files))
+    for n, path in enumerate(files, 1):
+        if progress is not None and (n % 50 == 0 or n == len(files)):
+            progress.update(n)
         r = rel(path, src)
         parts = r.split("/")
         name = parts[-1]
