@@ -49,6 +49,8 @@ def test_pages_anywhere_keep_their_jekyll_urls(tmp_path: Path, hugo: str) -> Non
                 "/tags/", "/tags/入門/"):
         assert serves(public, url), url
     assert not serves(public, "/old-about/")  # redirect_from written twice: Jekyll keeps the last
+    # a text file with front matter: Jekyll renders its Liquid; URL Liquid only → written rendered
+    assert (public / "humans.txt").read_text(encoding="utf-8") == "Team: /about/\n"
     # pages are pages, never Markdown source copied into static/
     assert not [p for p in (out / "static").rglob("*") if p.suffix in (".md", ".markdown")]
     assert "週末に書いた開発メモ" in (public / "about/index.html").read_text(encoding="utf-8")

@@ -207,6 +207,7 @@ def migrate(options: Options) -> Result:
         result.unsafe = any(bodymod.needs_unsafe(p.body) for p in posts)
         emoji = _emoji(site, posts)
         _copy_files(stage, copy_files, guard)
+        _write_files(stage, [(dest, None, data) for dest, data in site.files], guard, result)
         result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji,
                                                on_error=_failed(result, "not written"))
         _drop_failed(result)

@@ -236,8 +236,9 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             continue
         ext = os.path.splitext(name)[1].lower()
         if ext not in MARKDOWN_EXT + HTML_EXT:
-            skipped.append((r, f"a {ext or 'extension-less'} file Jekyll renders with Liquid: not converted"
-                               " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)"))
+            why = isolated(_rendered_file, path, src, gen, guard, site)[1]
+            if why:
+                skipped.append((r, why))
             continue
         post, why = isolated(read_page, path, src, config, gen, guard)
         if post is None:
@@ -276,6 +277,41 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
+
+
+def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite) -> tuple[None, str | None]:
+    """A non-page file with front matter (``robots.txt``, ``site.webmanifest``...): Jekyll
+    renders its Liquid and writes it at its URL. When that Liquid is only URLs (or none), the
+    rendered text is written to ``static/`` at the same URL; otherwise the reason (None, why)."""
+    from urllib.parse import unquote
+
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".scss", ".sass", ".coffee"):
+        return None, f"a {ext} file Jekyll compiles: not converted (Hugo Pipes can compile it)"
+    doc, why = load_document(path, guard)
+    if doc is None:
+        return None, why
+    from blogtools.generators.jekyll import _fill, sanitize_url
+
+    meta = {**gen.defaults(rel(path, src), "pages"), **doc.meta}
+    if meta.get("published") is False:
+        return None, "not published by Jekyll (published: false)"
+    folder, name = os.path.split(rel(path, src))
+    custom = meta.get("permalink") if isinstance(meta.get("permalink"), str) and meta.get("permalink") else None
+    url = sanitize_url(_fill(custom or "/:path/:basename:output_ext", {  # Jekyll's Page#url for such a file
+        "path": "/" + folder if folder else "", "basename": os.path.splitext(name)[0], "output_ext": ext}))
+    if meta.get("layout") not in (None, "none", "null", ""):
+        return None, f"rendered into the layout {meta.get('layout')!r}: not converted"
+    body = doc.text[doc.body_start:]
+    text = liquid.evaluator(gen).evaluate(body, None) if "{{" in body or "{%" in body else body
+    if text is None:
+        return None, (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
+                      " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)")
+    dest = unquote(url).lstrip("/")
+    if not dest or dest.endswith("/") or ".." in dest.split("/"):
+        return None, f"its URL {url} cannot be a static file: not converted"
+    site.files.append((f"static/{dest}", text.encode("utf-8")))
+    return None, None
 
 
 def _last_wins(doc: Any, meta: dict[str, Any]) -> None:
