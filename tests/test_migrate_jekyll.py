@@ -309,3 +309,15 @@ def test_progress_on_a_terminal_covers_reading(tmp_path: Path, monkeypatch: pyte
     files = sum(1 for p in src.rglob("*") if p.is_file())
     assert f"read       [{'#' * 30}] {files}/{files}" in shown  # the Jekyll reader: every file
     assert "convert" in shown
+
+
+def test_tab_after_quote_marker_stays_code() -> None:
+    """``>\\tline``: kramdown renders code inside the quote (checked with Jekyll 4.3);
+    CommonMark gives the tab's first column to the marker and reads a paragraph."""
+    from blogtools.document import Document
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    text = kramdown.convert(Post("p.md", {}, ""), "詩：\n\n>\t天は覆せる碗のごとし\n")
+    assert text == "詩：\n\n>     天は覆せる碗のごとし\n"
+    assert [n.kind for n in Document.from_text("p.md", text).nodes("code_block")] == ["code_block"]

@@ -7,6 +7,8 @@
   ``{::comment}`` removed with its content, ``{::nomarkdown}`` unwrapped;
 - ``<div markdown="1">``: blank lines around its content, so Goldmark reads it as Markdown
   inside the HTML (kramdown drops the attribute);
+- a tab right after ``>``: kramdown reads the quoted line as code, CommonMark as text
+  (the ``>`` takes one column of the tab): written as spaces;
 - ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
   span and its content as Markdown; in Goldmark the line would start a raw HTML block,
   so the next line is joined to it.
@@ -30,6 +32,7 @@ _EXT = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\
         "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
 _SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")
 _RULE = re.compile(r"[ \t]{0,3}(?=[^\n]*[|+])[ \t|+:-]*-[ \t|+:-]*")
+_QUOTE_TAB = re.compile(r"(?m)^((?:[ \t]{0,3}>)+)\t")  # kramdown: the tab opens code; CommonMark: 3 columns
 _NOT_TABLE = re.compile(r"[ \t]*(?:[>#<$]|[*+-][ \t]|\d+[.)][ \t])")
 _FOOTER = re.compile(r"[ \t]{0,3}\|[ \t|+:=]*=[ \t|+:=]*")
 _MD_OPEN = re.compile(r"(?m)^[ \t]{0,3}<([A-Za-z][\w-]*)\b([^<>]*?)\s+markdown=([\"']?)(1|block)\3([^<>]*)>")
@@ -38,7 +41,7 @@ _FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "markdown=", "<a")):
+    if not any(s in text for s in ("{:", "|", "markdown=", "<a", ">\t")):
         return text
     ph = Placeholders(text)
     text = _set_aside_fences(text, ph)
@@ -57,6 +60,9 @@ def convert(post: Post, text: str) -> str:
     text, m = _SPAN_IAL.subn("", text)
     if n or m:
         post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
+    text, n = _QUOTE_TAB.subn(r"\1     ", text)
+    if n:
+        post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
     if "|" in text:
         text = _tables(post, text)
     if "markdown=" in text:
