@@ -41,7 +41,7 @@ def migrated(tmp_path: Path, src: Path | None = None) -> tuple[Path, dict]:
 # --------------------------------------------------------------------------- 1. pages anywhere
 @needs_hugo
 def test_pages_anywhere_keep_their_jekyll_urls(tmp_path: Path, hugo: str) -> None:
-    out, rep = migrated(tmp_path)
+    out, _ = migrated(tmp_path)
     public = build(out, hugo)
     # the URLs `jekyll build` writes for this fixture (checked with Jekyll 4.3)
     for url in ("/about/", "/profile/", "/speaking.html", "/tag/python/", "/contact.html", "/works/",
