@@ -113,6 +113,47 @@ def _only_embed(snippet: str) -> bool:
     return bool(re.fullmatch(r"(?is)<(iframe|script|blockquote|figure|div)\b.*</\1>|<script\b[^>]*/>", s)) and s.count("<iframe") <= 1
 
 
+_VERBATIM = re.compile(r"<(/?)(pre|textarea|script|style)\b[^>]*>", re.I)
+# CommonMark's HTML block start conditions 1-6 (a line starting so opens a raw block)
+_HTML_START = re.compile(
+    r"<(?:(?:script|pre|style|textarea)(?:\s|>|$)|!--|\?|![A-Za-z]|!\[CDATA\[|/?(?:address|article|aside|base|basefont|"
+    r"blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|"
+    r"footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|"
+    r"noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+    r"track|ul)(?:\s|/?>|$))", re.I)
+
+
+def html_body(text: str) -> tuple[str, bool]:
+    """An HTML page's body made one raw HTML block, so Goldmark (``unsafe = true``) passes it
+    through unchanged: inside Markdown a blank line would end the block and an indented line
+    after it would become code. Blank lines are dropped (whitespace between tags renders the
+    same), except inside ``<pre>``/``<textarea>``, where an empty ``<span></span>`` keeps the
+    empty line; a body that does not start with a block-level tag is wrapped in a ``<div>``.
+    Returns (text, wrapped). Linear: one pass over the lines."""
+    out: list[str] = []
+    depth = 0  # inside pre/textarea/script/style
+    verbatim = ""
+    for line in text.split("\n"):
+        if not line.strip():
+            if depth and verbatim in ("pre", "textarea"):
+                out.append("<span></span>" if verbatim == "pre" else "")
+            elif depth:
+                continue  # script/style: a blank line means nothing
+            continue
+        out.append(line)
+        for m in _VERBATIM.finditer(line):
+            if m.group(1):
+                depth = max(depth - 1, 0)
+            else:
+                depth += 1
+                verbatim = m.group(2).lower()
+    body = "\n".join(out).strip("\n")
+    first = body.lstrip(" \t")
+    if body and not _HTML_START.match(first):
+        return f"<div>\n{body}\n</div>", True
+    return (first if body else ""), False
+
+
 def needs_unsafe(body: str) -> bool:
     if "<" not in body:
         return False
@@ -121,6 +162,40 @@ def needs_unsafe(body: str) -> bool:
         if not _COMMENT.match(doc.text[node.start:node.end]):
             return True
     return False
+
+
+# --------------------------------------------------------------------------- <!--more-->
+_MORE = re.compile(r"<!--more-->(?=[ \t]*\n(?:[ \t]*\n)*(?: {4}|\t))")  # only when indented text follows
+
+
+def code_after_more(post: Post) -> None:
+    """Hugo drops the whitespace after the summary divider, so an indented code block right
+    after ``<!--more-->`` would lose its indentation and become a paragraph: it is fenced."""
+    m = _MORE.search(post.body)
+    if m is None:
+        return
+    doc = parse(post.body)
+    text = doc.text
+    block = next((n for n in doc.nodes("code_block") if n.start >= m.end()), None)
+    if block is None or text[m.end():block.start].strip():
+        return
+    lines = text[block.start:block.end].split("\n")
+    if not lines or not (lines[0].startswith("    ") or lines[0].startswith("\t")):
+        return  # a fenced block keeps its fence
+    trailing = len(lines) - len("\n".join(lines).rstrip("\n").split("\n"))
+    code = [_dedent4(line) for line in lines[: len(lines) - trailing]]
+    fence = "```"
+    while any(line.lstrip().startswith(fence) for line in code):
+        fence += "`"
+    post.body = text[:block.start] + "\n".join([fence, *code, fence] + [""] * trailing) + text[block.end:]
+    post.note("indented code after <!--more--> fenced (Hugo strips the space after the divider)")
+
+
+def _dedent4(line: str) -> str:
+    if line.startswith("\t"):
+        return line[1:]
+    n = len(line) - len(line.lstrip(" "))
+    return line[min(n, 4):]
 
 
 # --------------------------------------------------------------------------- footnotes

@@ -77,5 +77,6 @@ class SourceSite:
     has_theme: bool = False  # layouts or a theme that renders every page
     config: dict[str, Any] = field(default_factory=dict)
     copy_dirs: list[tuple[str, str]] = field(default_factory=list)  # (source dir, dest dir under DIR)
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (path under DIR, content) the reader made
     emoji: bool = False
     warnings: list[str] = field(default_factory=list)

@@ -179,15 +179,15 @@ def migrate(options: Options) -> Result:
     if kind == "hugo" and os.path.isdir(os.path.join(options.src, "themes")):
         layouts += [os.path.join(options.src, "themes", t, "layouts") for t in sorted(os.listdir(os.path.join(options.src, "themes")))]
     _embeds.configure(layouts, options.src)
+    progress = Progress(options.progress)
     try:
-        site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
+        site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard, progress=progress)
     except WXRError as exc:  # a WordPress export that cannot be read: file and line
         raise MigrateError(str(exc)) from None
     posts, twice = _once(options.src, posts)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
     copy_files = _copy_plan(site, guard)
     result.timings["read"] = time.perf_counter() - t0
-    progress = Progress(options.progress)
     progress.start("convert", len(posts))
     for n, post in enumerate(list(posts), 1):
         _each(result, "not converted", _convert, post, site)
@@ -212,6 +212,7 @@ def migrate(options: Options) -> Result:
         result.unsafe = any(bodymod.needs_unsafe(p.body) for p in posts)
         emoji = _emoji(site, posts)
         _copy_files(stage, copy_files, guard)
+        _write_files(stage, [(dest, None, data) for dest, data in site.files], guard, result)
         result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji,
                                                on_error=_failed(result, "not written"))
         _drop_failed(result)
@@ -286,6 +287,7 @@ def _convert(post: Post, site: SourceSite) -> None:
     _date(post, site)
     bodymod.convert_html(post)
     bodymod.normalise_footnotes(post)
+    bodymod.code_after_more(post)
 
 
 def _writable(post: Post) -> None:
@@ -321,8 +323,9 @@ def _writable(post: Post) -> None:
 
 def _date(post: Post, site: SourceSite) -> None:
     """A post without a date gets its file's modification time (Jekyll does the same for
-    drafts); Hugo would sort it as 0001-01-01. Section lists (``_index``) need none."""
-    if post.meta.get("date") or post.page_path.endswith("_index") or not post.extra.get("mtime"):
+    drafts); Hugo would sort it as 0001-01-01. Pages (``about.md``) and section lists need none:
+    the migration day would be shown as theirs."""
+    if post.meta.get("date") or post.kind == "page" or not post.extra.get("mtime"):
         return
     from datetime import datetime, timezone
 
@@ -433,6 +436,10 @@ def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
     a FIFO, a socket or a link out of SRC is noted in ``guard`` instead."""
     files: list[tuple[str, str]] = []
     for src_dir, dest in site.copy_dirs:
+        if not os.path.isdir(src_dir):  # a single file (Jekyll: a static file outside any folder copied whole)
+            if guard.allow(src_dir):
+                files.append((src_dir, dest))
+            continue
         for path in walk(src_dir, None, guard, follow=True):
             if guard.allow(path):
                 files.append((path, f"{dest}/{util.rel(path, src_dir)}"))

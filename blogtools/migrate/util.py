@@ -185,15 +185,23 @@ def rel(path: str, root: str) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def read_text(path: str, guard: Guard | None = None) -> tuple[str | None, str | None]:
+MAX_POST_BYTES = 50 * 1024 * 1024  # a post or page larger than this is refused, not read
+
+
+def read_text(path: str, guard: Guard | None = None, max_bytes: int | None = None) -> tuple[str | None, str | None]:
     """(text, None) or (None, why) for a UTF-8 file. Never blocks (a FIFO is refused, not
-    opened for reading) and, with ``guard``, never reads through a link out of the tree."""
+    opened for reading), with ``guard`` never reads through a link out of the tree, and
+    never reads more than ``max_bytes`` (:data:`MAX_POST_BYTES` unless given): memory stays
+    bounded whatever the source holds."""
     from blogtools import safefs
     from blogtools.document import LoadError, decode
 
+    limit = MAX_POST_BYTES if max_bytes is None else max_bytes
     try:
-        data = guard.read_bytes(path) if guard is not None else safefs.read_bytes(path)
+        data = guard.read_bytes(path, limit) if guard is not None else safefs.read_bytes(path, limit)
         text, _ = decode(data)
+    except safefs.TooLarge as exc:
+        return None, f"{exc.size:,} bytes: larger than the {limit:,}-byte limit for a post (not read)"
     except safefs.Refused as exc:
         return None, exc.reason
     except OSError as exc:
@@ -263,3 +271,55 @@ def surrogates(text: str) -> list[str]:
 
 def replace_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
+
+
+class Placeholders:
+    """Stand-ins for text set aside while the rest of a body is rewritten (code, ``{% raw %}``
+    content, generated shortcodes). Each is framed by a private-use character that does not
+    occur in the text, so no source text can look like one, and :meth:`restore` raises
+    ``ValueError`` when one is left or damaged: the post is then listed as not migrated
+    instead of carrying an internal marker into the output."""
+
+    def __init__(self, text: str) -> None:
+        mark = next((chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text), None)
+        if mark is None:
+            raise ValueError("the text uses every private-use character: no placeholder is safe")
+        self.mark = mark
+        self.saved: list[str] = []
+        self._rx = re.compile(f"{mark}(\\d+){mark}")
+
+    def keep(self, text: str) -> str:
+        self.saved.append(text)
+        return f"{self.mark}{len(self.saved) - 1}{self.mark}"
+
+    def restore(self, text: str) -> str:
+        def back(m: re.Match[str]) -> str:
+            n = int(m.group(1))
+            if n >= len(self.saved):
+                raise ValueError("internal placeholder damaged (please report it): post not converted")
+            return self._rx.sub(back, self.saved[n])  # a kept text may hold earlier ones
+
+        out = self._rx.sub(back, text)
+        if self.mark in out:
+            raise ValueError("internal placeholder left in the text (please report it): post not converted")
+        return out
+
+
+def blocks(text: str, open_rx: "re.Pattern[str]", close_rx: "re.Pattern[str]",
+           fn: "Any") -> str:
+    """Each ``open … close`` span replaced by ``fn(open_match, inner, close_match)``, in one
+    pass: an opener without a closer after it ends the search (no later one has one)."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = open_rx.search(text, pos)
+        if m is None:
+            break
+        c = close_rx.search(text, m.end())
+        if c is None:
+            break
+        out.append(text[pos:m.start()])
+        out.append(fn(m, text[m.end():c.start()], c))
+        pos = c.end()
+    out.append(text[pos:])
+    return "".join(out)

@@ -47,11 +47,13 @@ def detect(src: str) -> str | None:
     return None
 
 
-def read(src: str, kind: str, skip: str | None = None, guard: Any = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+def read(src: str, kind: str, skip: str | None = None, guard: Any = None,
+         progress: Any = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
     """(site, posts, skipped files with the reason) for ``src`` in format ``kind``.
 
     ``skip`` is a folder never read. ``guard`` (:class:`blogtools.migrate.util.Guard`)
-    collects the files refused because they are not regular files or lead outside ``src``."""
+    collects the files refused because they are not regular files or lead outside ``src``;
+    ``progress`` (:class:`blogtools.migrate.pipeline.Progress`) shows a reader's progress."""
     if kind == "hugo":
         from blogtools.migrate.sources import hugo as reader
     elif kind == "medium":
@@ -62,4 +64,6 @@ def read(src: str, kind: str, skip: str | None = None, guard: Any = None) -> tup
         from blogtools.migrate.sources import wordpress as reader  # type: ignore[no-redef]
     else:
         raise ValueError(f"unknown source format {kind!r}")
+    if kind == "jekyll":
+        return reader.read(src, skip, guard, progress)  # the slow reader: Liquid and kramdown per file
     return reader.read(src, skip, guard)

@@ -14,18 +14,22 @@ import os
 import re
 from typing import Any
 
-from blogtools.migrate import _embeds, _hugo, body as bodymod
+from blogtools.migrate import _hugo, body as bodymod, kramdown, liquid
 from blogtools.migrate.model import Asset, Post, SourceSite
 from blogtools.migrate.util import IMAGE_EXT, Guard, isolated, load_document, parse_date, read_text, rel, walk
 
+MARKDOWN_EXT = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown")
+HTML_EXT = (".html", ".htm")
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.(md|markdown|html)$")
 DRAFT_NAME = re.compile(r"^(.+)\.(md|markdown|html)$")
-NOT_STATIC = {"vendor", "node_modules", "Gemfile", "Gemfile.lock", "README.md", "LICENSE", "CNAME"}
 DROP_KEYS = ("layout", "permalink", "redirect_from", "excerpt_separator", "published", "tag", "category")
+# front matter keys that are plain data to Jekyll but that Hugo acts on
+HUGO_READS = ("url", "type", "kind", "path", "lang", "outputs", "cascade", "build", "headless", "markup")
 EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,}:(?![\w:])")
 
 
-def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
+def read(src: str, skip: str | None = None, guard: Guard | None = None,
+         progress: Any = None) -> tuple[SourceSite, list[Post], list[tuple[str, str]]]:
     from blogtools.yamlload import YamlError, load
 
     guard = guard or Guard(src)
@@ -58,37 +62,7 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     site.time_zone = str(config.get("timezone") or "")
     site.language = str(config.get("lang") or config.get("locale") or "")
     plugins = [str(p) for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
-    posts: list[Post] = []
-    skipped: list[tuple[str, str]] = []
-    skip_real = os.path.realpath(skip) if skip else None
-    for path in walk(src, skip, guard):
-        r = rel(path, src)
-        parts = r.split("/")
-        name = parts[-1]
-        if "_posts" in parts[:-1] or "_drafts" in parts[:-1]:
-            draft = "_drafts" in parts[:-1]
-            m = (DRAFT_NAME if draft else POST_NAME).match(name)
-            if not m:
-                if name.lower().endswith((".md", ".markdown", ".html")):
-                    skipped.append((r, "file name is not YYYY-MM-DD-title.ext"))
-                continue
-            post, why = isolated(read_post, path, src, config, draft, gen, guard)
-            if post is None:
-                skipped.append((r, why or "unreadable"))
-            else:
-                posts.append(post)
-        elif len(parts) == 1 and name.lower().endswith((".md", ".markdown")) and name not in NOT_STATIC:
-            post, why = isolated(read_page, path, src, config, gen, guard)
-            if post is None:
-                skipped.append((r, why or "unreadable"))
-            elif post is not False:
-                posts.append(post)
-    for entry in sorted(os.listdir(src)):
-        full = os.path.join(src, entry)
-        if (entry.startswith(("_", ".")) or entry in NOT_STATIC or not os.path.isdir(full)
-                or os.path.realpath(full) == skip_real):
-            continue
-        site.copy_dirs.append((full, f"static/{entry}"))
+    posts, skipped = _files(src, skip, guard, config, gen, site, progress)
     site.emoji = "jemoji" in plugins
     return site, posts, skipped
 
@@ -108,6 +82,7 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
         return None, why
     name = os.path.basename(path)
     meta = dict(doc.meta)
+    _last_wins(doc, meta)
     post = Post(rel(path, src), meta, doc.text[doc.body_start:].lstrip("\n"), origin="jekyll")
     post.extra["mtime"] = os.path.getmtime(path)
     if draft:
@@ -117,7 +92,13 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
         m = POST_NAME.match(name)
         slug = m.group(4)
         fdate = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    when = parse_date(meta.get("date"), str(config.get("timezone") or "") or None) or (parse_date(fdate) if fdate else None)
+    _urls(post, gen, path, src)  # from the front matter as Jekyll reads it
+    when = parse_date(meta.get("date"), str(config.get("timezone") or "") or None)
+    if when is None and meta.get("date") is not None:
+        from blogtools.generators.jekyll import parse_time
+
+        when = parse_time(meta.get("date"), gen.tz)  # "June 2, 2020": Ruby's Time.parse reads it
+    when = when or (parse_date(fdate) if fdate else None)
     if when is not None:
         meta["date"] = when
     elif "date" in meta:
@@ -125,34 +106,240 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
         meta.pop("date")
     post.slug_hint = slug if draft or not fdate else f"{fdate}-{slug}"
     post.extra["jekyll_name"] = os.path.splitext(name)[0]
-    _urls(post, gen, path, src)
     categories = _categories(meta, rel(path, src))
     tags = _as_list(meta.get("tags")) + _as_list(meta.get("tag"))
     _taxonomies(post, "tags", tags, ("tag", "tags"))
     _taxonomies(post, "categories", categories, ("category", "categories"))
     if meta.get("published") is False or draft:
         meta["draft"] = True
-    _common(post, meta, config, path, src, guard)
+    _common(post, meta, config, path, src, gen, guard)
     return post, None
 
 
 def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
-              guard: Guard | None = None) -> tuple[Post | None | bool, str | None]:
+              guard: Guard | None = None) -> tuple[Post | None, str | None]:
+    """A page or a collection document Jekyll renders: a Hugo page at the path of its
+    Jekyll URL (``/about/`` → ``content/about.md``, ``/speaking.html`` → ``content/speaking.md``
+    with the old URL as an alias). An HTML page stays HTML (``content/<path>.html``)."""
     doc, why = load_document(path, guard or Guard(src))
     if doc is None:
         return None, why
-    if doc.front_matter is None:
-        return False, None  # Jekyll only renders files with front matter
     meta = dict(doc.meta)
-    name = os.path.splitext(os.path.basename(path))[0]
-    if name == "index":
-        return False, None  # the theme's home page; the new site has its own
+    _last_wins(doc, meta)
     post = Post(rel(path, src), meta, doc.text[doc.body_start:].lstrip("\n"), kind="page", origin="jekyll")
-    post.extra["mtime"] = os.path.getmtime(path)
-    post.page_path = name
+    # no "mtime": a Jekyll page has no date, and the new one gets none (not the migration day)
+    if path.lower().endswith(HTML_EXT):
+        post.extra["html"] = True
     _urls(post, gen, path, src)
-    _common(post, meta, config, path, src, guard)
+    if not post.old_urls:
+        return None, "not published by Jekyll (published: false)"
+    post.page_path = page_path(post.old_urls[0])
+    _common(post, meta, config, path, src, gen, guard)
     return post, None
+
+
+def page_path(url: str) -> str:
+    """Where a page lives under ``content/`` so Hugo serves it at (or next to) its Jekyll
+    URL: ``/a/b/`` and ``/a/b.html`` → ``a/b`` (Hugo: ``/a/b/``; ``.html`` stays an alias)."""
+    from urllib.parse import unquote
+
+    path = unquote(url.split("?", 1)[0].split("#", 1)[0]).strip("/")
+    for ext in HTML_EXT:
+        if path.lower().endswith(ext):
+            path = path[: -len(ext)]
+            break
+    if path == "index" or path.endswith("/index"):
+        path = path[: -len("index")].rstrip("/")
+    return "/".join(p for p in path.split("/") if p not in ("", ".", ".."))
+
+
+# --------------------------------------------------------------------------- every file
+_FOLDER_WHY = {
+    "_layouts": "Jekyll layouts (Liquid templates): not converted, the Hugo site uses its own layouts",
+    "_includes": "Jekyll includes (Liquid templates): not converted; the includes posts use are reported with them",
+    "_sass": "Sass partials: not converted (Hugo Pipes can compile them)",
+    "_data": "Jekyll data files (site.data, read by templates): not converted",
+    "_plugins": "Jekyll plugins (Ruby): Hugo cannot run them",
+    "_site": "Jekyll's output folder: not source",
+}
+HUGO_OWN = ("tags", "categories")  # the taxonomies the new site lists by itself
+
+
+def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen: Any,
+           site: SourceSite, progress: Any = None) -> tuple[list[Post], list[tuple[str, str]]]:
+    """Every file under SRC, as Jekyll sees it (:meth:`Jekyll.kind_of`): posts and drafts,
+    pages and collection documents with front matter (→ Hugo pages at their URLs), files
+    without front matter (→ ``static/``, where Jekyll copies them), and what Jekyll does not
+    publish or Hugo cannot use, listed with the reason (one line per folder)."""
+    from blogtools.generators.jekyll import has_front_matter
+
+    posts: list[Post] = []
+    skipped: list[tuple[str, str]] = []
+    folders: dict[str, list] = {}  # "folder/" → [count, reason]
+    paths: dict[str, Post] = {}
+
+    def skip_file(r: str, why: str, folder: bool = True) -> None:
+        parts = r.split("/")
+        if folder and len(parts) > 1:
+            key = parts[0] + "/"
+            entry = folders.setdefault(key, [0, _FOLDER_WHY.get(parts[0], why)])
+            entry[0] += 1
+        else:
+            skipped.append((r, why))
+
+    files = list(walk(src, skip, guard, follow=True))
+    if progress is not None:
+        progress.start("read", len(files))
+    for n, path in enumerate(files, 1):
+        if progress is not None and (n % 50 == 0 or n == len(files)):
+            progress.update(n)
+        r = rel(path, src)
+        parts = r.split("/")
+        name = parts[-1]
+        if r in ("_config.yml", "_config.yaml"):
+            continue  # read above
+        if not guard.allow(path):
+            continue  # listed with the refused files
+        if gen.excluded(r):
+            skip_file(r, "excluded by Jekyll (exclude: in _config.yml, or Jekyll's defaults): not part of the site")
+            continue
+        kind, detail = gen.kind_of(r)
+        if kind in ("post", "draft"):
+            draft = kind == "draft"
+            m = (DRAFT_NAME if draft else POST_NAME).match(name)
+            if not m:
+                if has_front_matter(path):
+                    skipped.append((r, "file name is not YYYY-MM-DD-title.ext"))
+                else:
+                    site.copy_dirs.append((path, f"static/{r}"))
+                continue
+            post, why = isolated(read_post, path, src, config, draft, gen, guard)
+            if post is None:
+                skipped.append((r, why or "unreadable"))
+            else:
+                posts.append(post)
+            continue
+        if kind == "skip":
+            skip_file(r, f"{detail}")
+            continue
+        if kind == "collection" and not detail[1]:
+            key = "/".join(parts[: detail[3] + 1]) + "/"
+            entry = folders.setdefault(key, [0, f"collection {detail[0]!r} has no output: true:"
+                                                " Jekyll writes no page for its documents"])
+            entry[0] += 1
+            continue
+        if not has_front_matter(path):
+            if kind == "collection":
+                skipped.append((r, "a collection file without front matter: not converted"))
+            else:
+                site.copy_dirs.append((path, f"static/{r}"))  # Jekyll copies it as it is
+            continue
+        ext = os.path.splitext(name)[1].lower()
+        if ext not in MARKDOWN_EXT + HTML_EXT:
+            why = isolated(_rendered_file, path, src, gen, guard, site)[1]
+            if why:
+                skipped.append((r, why))
+            continue
+        post, why = isolated(read_page, path, src, config, gen, guard)
+        if post is None:
+            skipped.append((r, why or "unreadable"))
+            continue
+        first = post.page_path.split("/", 1)[0]
+        if not post.page_path:
+            if len(post.old_urls) < 2 or "_index" in paths:
+                skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+                continue
+            # its redirect_from URLs are kept as aliases of the new home page (content/_index.md)
+            post.page_path = "_index"
+            if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
+                post.body = ""
+                post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+            paths["_index"] = post
+            posts.append(post)
+            continue
+        if first in HUGO_OWN:
+            # /tags/ and /tags/<term>/ are Hugo's taxonomy pages: the page becomes their content
+            # (``content/tags/<term>/_index.md``) and its old URL an alias of the term's page
+            from blogtools.generators.hugo import make_path
+
+            rest = post.page_path[len(first):].strip("/")
+            post.page_path = f"{first}/{make_path(rest)}/_index" if rest else f"{first}/_index"
+            post.note(f"the page of {first} {rest!r} → the content of Hugo's taxonomy page" if rest
+                      else f"the {first} index → the content of Hugo's {first} list")
+        want, n = post.page_path, 2
+        while post.page_path in paths or post.page_path.split("/", 1)[0] == "posts":
+            post.page_path = f"{want}-{n}"
+            n += 1
+        if post.page_path != want:
+            post.warn(f"content/{want} is taken: this page is content/{post.page_path} (its old URL is an alias)")
+        paths[post.page_path] = post
+        posts.append(post)
+    for key, (count, why) in sorted(folders.items()):
+        skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
+    return posts, skipped
+
+
+def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite) -> tuple[None, str | None]:
+    """A non-page file with front matter (``robots.txt``, ``site.webmanifest``...): Jekyll
+    renders its Liquid and writes it at its URL. When that Liquid is only URLs (or none), the
+    rendered text is written to ``static/`` at the same URL; otherwise the reason (None, why)."""
+    from urllib.parse import unquote
+
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".scss", ".sass", ".coffee"):
+        return None, f"a {ext} file Jekyll compiles: not converted (Hugo Pipes can compile it)"
+    doc, why = load_document(path, guard)
+    if doc is None:
+        return None, why
+    from blogtools.generators.jekyll import _fill, sanitize_url
+
+    meta = {**gen.defaults(rel(path, src), "pages"), **doc.meta}
+    if meta.get("published") is False:
+        return None, "not published by Jekyll (published: false)"
+    folder, name = os.path.split(rel(path, src))
+    custom = meta.get("permalink") if isinstance(meta.get("permalink"), str) and meta.get("permalink") else None
+    url = sanitize_url(_fill(custom or "/:path/:basename:output_ext", {  # Jekyll's Page#url for such a file
+        "path": "/" + folder if folder else "", "basename": os.path.splitext(name)[0], "output_ext": ext}))
+    if meta.get("layout") not in (None, "none", "null", ""):
+        return None, f"rendered into the layout {meta.get('layout')!r}: not converted"
+    body = doc.text[doc.body_start:]
+    text = liquid.evaluator(gen).evaluate(body, None) if "{{" in body or "{%" in body else body
+    if text is None:
+        return None, (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
+                      " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)")
+    dest = unquote(url).lstrip("/")
+    if not dest or dest.endswith("/") or ".." in dest.split("/"):
+        return None, f"its URL {url} cannot be a static file: not converted"
+    site.files.append((f"static/{dest}", text.encode("utf-8")))
+    return None, None
+
+
+def _last_wins(doc: Any, meta: dict[str, Any]) -> None:
+    """A top-level key written twice: Jekyll's YAML (Psych) keeps the last value, the shared
+    loader the first. Each later occurrence is read on its own (up to the next top-level
+    line) and replaces the value, as Jekyll sees it."""
+    from blogtools.yamlload import YamlError, load
+
+    fm = doc.front_matter
+    if fm is None or fm.format != "yaml" or not fm.duplicates:
+        return
+    text = doc.text
+    for path, offset in sorted(fm.duplicates, key=lambda d: d[1]):
+        if len(path) != 1 or not isinstance(path[0], str):
+            continue
+        end = offset
+        while True:
+            nl = text.find("\n", end, fm.content_end)
+            if nl < 0 or nl + 1 >= fm.content_end or text[nl + 1:nl + 2] not in (" ", "\t", "-", "\n"):
+                end = fm.content_end if nl < 0 else nl
+                break
+            end = nl + 1
+        try:
+            data = load(text[offset:end]).data
+        except (YamlError, RecursionError):
+            continue
+        if isinstance(data, dict) and path[0] in data:
+            meta[path[0]] = data[path[0]]
 
 
 def _categories(meta: dict[str, Any], r: str) -> list[str]:
@@ -179,6 +366,8 @@ def _urls(post: Post, gen: Any, path: str, src: str) -> None:
     """The page's Jekyll URL and its ``redirect_from`` paths (:mod:`blogtools.generators.jekyll`)."""
     url, aliases, refused, published = _hugo.page(gen, os.path.abspath(path), dict(post.meta), os.path.abspath(src))
     if published and url:
+        if url.endswith("/index.html"):
+            url = url[: -len("index.html")]  # the folder's page serves it; an alias would replace it
         post.old_urls.append(url)
     post.old_urls += aliases
     if aliases:
@@ -188,7 +377,7 @@ def _urls(post: Post, gen: Any, path: str, src: str) -> None:
 
 
 # --------------------------------------------------------------------------- body and keys
-def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str, src: str,
+def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str, src: str, gen: Any,
             guard: Guard | None = None) -> None:
     if meta.get("redirect_to"):
         post.warn(f"redirect_to {meta['redirect_to']!r} kept as a parameter: Hugo has no page-level redirect")
@@ -196,101 +385,26 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
     for key in DROP_KEYS:
         if key in meta and key not in ("tag", "category"):
             meta.pop(key)
-    post.body = liquid(post, post.body)
+    moved = [k for k in HUGO_READS if k in meta]
+    if moved:  # data to Jekyll, instructions to Hugo (`url:` would move the page)
+        params = meta.get("params") if isinstance(meta.get("params"), dict) else {}
+        meta["params"] = {**params, **{k: meta.pop(k) for k in moved}}
+        post.note(f"{', '.join(moved)} → params ({'it means' if len(moved) == 1 else 'they mean'} something else to Hugo)")
+    html_page = path.lower().endswith(HTML_EXT)
+    post.body = liquid.convert(post, post.body, gen, html_page)
+    if not html_page:
+        post.body = kramdown.convert(post, post.body)
+    if EMOJI.search(post.body):
+        post.extra["emoji"] = True
     if isinstance(separator, str) and separator.strip() and separator != "\n\n" and separator in post.body:
         if separator.strip() != "<!--more-->":
             post.body = post.body.replace(separator, "\n<!--more-->\n" if "\n" in separator else "<!--more-->", 1)
             post.note("excerpt separator → <!--more-->")
-    if path.endswith(".html"):
-        post.raw("the post is HTML (kept as raw HTML in Markdown)")
+    if html_page:
+        post.body, wrapped = bodymod.html_body(post.body)
+        post.raw("the page is HTML: kept as one raw HTML block (blank lines between tags dropped"
+                 + (", wrapped in a <div>)" if wrapped else ")"))
     _local_images(post, path, src, guard or Guard(src))
-
-
-_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)((?:\s+[\w=\"'-]+)*)\s*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_INCLUDE = re.compile(r"\{%-?\s*include\s+([\w./-]+)(.*?)-?%\}", re.S)
-_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
-_BASEURL = re.compile(r"\{\{-?\s*site\.(?:baseurl|url)\s*-?\}\}")
-_URL_FILTER = re.compile(r"""\{\{-?\s*(["'])(.*?)\1\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}""")
-_IAL = re.compile(r"^\{:\s*[^}]*\}[ \t]*\n?", re.M)
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-
-
-def liquid(post: Post, text: str) -> str:
-    saved: list[str] = []
-
-    def keep(s: str) -> str:
-        saved.append(s)
-        return f"\x00{len(saved) - 1}\x00"
-
-    def highlight(m: re.Match[str]) -> str:
-        lang, opts, code = m.group(1), m.group(2) or "", m.group(3)
-        fence = "```"
-        while fence in code:
-            fence += "`"
-        attrs = " {linenos=true}" if "linenos" in opts else ""
-        post.note("{% highlight %} → fenced code")
-        return keep(f"{fence}{lang}{attrs}\n{code.strip(chr(10))}\n{fence}")
-
-    text = _HIGHLIGHT.sub(highlight, text)
-
-    def raw(m: re.Match[str]) -> str:
-        post.note("{% raw %} unwrapped")
-        return keep(m.group(1))
-
-    text = _RAW.sub(raw, text)
-    # fenced code is Markdown's business: never rewrite inside it
-    text = re.sub(r"(?ms)^(```+|~~~+)[^\n]*\n.*?^\1[ \t]*$", lambda m: keep(m.group(0)), text)
-    text, n = _BASEURL.subn("", text)
-    if n:
-        post.note("{{ site.baseurl }} dropped (links are site-relative)")
-    text, n = _URL_FILTER.subn(lambda m: m.group(2), text)
-    if n:
-        post.note("relative_url/absolute_url filters → plain paths")
-    text = _INCLUDE.sub(lambda m: include(post, m), text)
-    text, n = _IAL.subn("", text)
-    if n:
-        post.warn(f"{n} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
-    text = _LIQUID.sub(lambda m: _unknown_liquid(post, m.group(0)), text)
-    if EMOJI.search(text):
-        post.extra["emoji"] = True
-    return re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], text)
-
-
-def _unknown_liquid(post: Post, tag: str) -> str:
-    """Liquid Hugo cannot run would print as text: kept as an HTML comment (Hugo drops
-    comments without the raw-HTML warning) and reported."""
-    if re.match(r"\{\{[<%]|\{%-?\s*post_url\b", tag):
-        return tag
-    inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
-    post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
-    return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
-
-
-def include(post: Post, m: re.Match[str]) -> str:
-    name = m.group(1)
-    params = {k: a or b or c for k, a, b, c in _PARAM.findall(m.group(2))}
-    base = os.path.splitext(os.path.basename(name))[0].lower()
-    values = list(params.values())
-    embed = None
-    for value in values:
-        embed = _embeds.detect_url(value)
-        if embed:
-            break
-    if embed is None and values:
-        ident = params.get("id") or params.get("video_id") or values[0]
-        for provider in ("youtube", "vimeo", "speakerdeck", "slideshare", "instagram"):
-            if provider in base:
-                embed = _embeds.make(provider, ident)
-        if embed is None and base in ("tweet", "twitter", "x") and params.get("user"):
-            embed = _embeds.make("x", ident, user=params["user"])
-        if embed is None and "gist" in base and params.get("user"):
-            embed = _embeds.make("gist", ident, user=params["user"], file=params.get("file", ""))
-    call = _embeds.call(embed) if embed is not None else None
-    if call is None:
-        return m.group(0)  # reported and commented out with the other unknown Liquid
-    post.note(f"{{% include {name} %}} → {embed.provider} shortcode")
-    return call
 
 
 def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:

@@ -1,0 +1,220 @@
+"""kramdown syntax Goldmark reads differently → what Goldmark renders the same way.
+
+- tables: ``|---+---|`` rules, a top border, separator lines between rows and the
+  ``|===`` footer rule → one GFM table (header row + delimiter row);
+- attribute lists: ``* TOC`` + ``{:toc}`` removed (Hugo's layouts show a table of contents
+  with ``.TableOfContents``); ``{: …}`` lines and span IALs removed; ``{::options … /}`` removed;
+  ``{::comment}`` removed with its content, ``{::nomarkdown}`` unwrapped;
+- ``<div markdown="1">``: blank lines around its content, so Goldmark reads it as Markdown
+  inside the HTML (kramdown drops the attribute);
+- a tab right after ``>``: kramdown reads the quoted line as code, CommonMark as text
+  (the ``>`` takes one column of the tab): written as spaces;
+- ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
+  span and its content as Markdown; in Goldmark the line would start a raw HTML block,
+  so the next line is joined to it.
+
+Fenced code is set aside first (:class:`blogtools.migrate.util.Placeholders`), so nothing
+inside code changes. Every pass is linear in the size of the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blogtools.migrate.body import splice
+from blogtools.migrate.model import Post
+from blogtools.migrate.util import Placeholders, blocks
+
+_TOC = re.compile(r"(?m)^[ \t]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]{0,3}\{:[ \t]*\.?toc[ \t]*\}[ \t]*(?:\n|\Z)")
+_IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")
+_OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
+_EXT = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
+        "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
+_SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")
+_RULE = re.compile(r"[ \t]{0,3}(?=[^\n]*[|+])[ \t|+:-]*-[ \t|+:-]*")
+_QUOTE_TAB = re.compile(r"(?m)^((?:[ \t]{0,3}>)+)\t")  # kramdown: the tab opens code; CommonMark: 3 columns
+_NOT_TABLE = re.compile(r"[ \t]*(?:[>#<$]|[*+-][ \t]|\d+[.)][ \t])")
+_FOOTER = re.compile(r"[ \t]{0,3}\|[ \t|+:=]*=[ \t|+:=]*")
+_MD_OPEN = re.compile(r"(?m)^[ \t]{0,3}<([A-Za-z][\w-]*)\b([^<>]*?)\s+markdown=([\"']?)(1|block)\3([^<>]*)>")
+_A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
+_FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
+
+
+def convert(post: Post, text: str) -> str:
+    if not any(s in text for s in ("{:", "|", "markdown=", "<a", ">\t")):
+        return text
+    ph = Placeholders(text)
+    text = _set_aside_fences(text, ph)
+    text, n = _TOC.subn("", text)
+    if n:
+        post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
+    for name, (open_rx, close_rx) in _EXT.items():
+        if open_rx.search(text):
+            keep = name == "nomarkdown"
+            text = blocks(text, open_rx, close_rx, lambda m, inner, c, keep=keep: inner if keep else "")
+            post.note(f"kramdown {{::{name}}} {'unwrapped' if keep else 'removed'}")
+    text, n = _OPTIONS.subn("", text)
+    if n:
+        post.note("kramdown {::options} removed")
+    text, n = _IAL_LINE.subn("", text)
+    text, m = _SPAN_IAL.subn("", text)
+    if n or m:
+        post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
+    text, n = _QUOTE_TAB.subn(r"\1     ", text)
+    if n:
+        post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
+    if "|" in text:
+        text = _tables(post, text)
+    if "markdown=" in text:
+        text = _markdown_html(post, text)
+    text, n = _A_LINE.subn(r"\1", text)
+    if n:
+        post.note("Markdown inside <a> joined to its tag's line (Goldmark renders it, as kramdown did)")
+    return ph.restore(text)
+
+
+def _set_aside_fences(text: str, ph: Placeholders) -> str:
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _FENCE_OPEN.search(text, pos)
+        if m is None:
+            break
+        fence = m.group(1)
+        c = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$").search(text, m.end())
+        end = c.end() if c else len(text)
+        out += [text[pos:m.start()], ph.keep(text[m.start():end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells (``|`` inside backticks or escaped kept)."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    cells, buf, code = [], [], False
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s):
+            buf.append(s[i:i + 2])
+            i += 2
+            continue
+        if ch == "`":
+            code = not code
+        if ch == "|" and not code:
+            cells.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    cells.append("".join(buf))
+    return cells
+
+
+def _table_line(line: str) -> bool:
+    """kramdown's TABLE_LINE: a line holding a ``|`` that is not escaped or in code."""
+    if "|" not in line or line.startswith(("    ", "\t")) or _NOT_TABLE.match(line):
+        return False  # code, a quote, a heading, a list item or HTML comes first
+    code = False
+    prev = ""
+    for ch in line:
+        if ch == "`":
+            code = not code
+        elif ch == "|" and not code and prev != "\\":
+            return True
+        prev = ch
+    return False
+
+
+def _tables(post: Post, text: str) -> str:
+    """Each kramdown table: consecutive lines holding a ``|``, starting a block (after a
+    blank line; kramdown's tables do not interrupt a paragraph)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if (i and lines[i - 1].strip()) or not _table_line(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _table_line(lines[j]):
+            j += 1
+        out += _table(post, lines[i:j])
+        i = j
+    return "\n".join(out)
+
+
+def _table(post: Post, rows: list[str]) -> list[str]:
+    kinds = ["rule" if _RULE.fullmatch(r.rstrip()) else "footer" if _FOOTER.fullmatch(r.rstrip()) else "row"
+             for r in rows]
+    gfm = len(rows) >= 2 and kinds[0] == "row" and kinds[1] == "rule" and "+" not in rows[1] \
+        and all(k == "row" for k in kinds[2:])
+    if gfm or "row" not in kinds:
+        return rows  # already a GFM table (or not a table at all)
+    if not rows[0].lstrip().startswith("|"):
+        # kramdown: when the table's first line has no leading pipe, a row's leading pipe
+        # opens an empty first cell (GFM would read it as a border)
+        rows = ["| " + r.lstrip() if k == "row" and r.lstrip().startswith("|") else r for r, k in zip(rows, kinds)]
+    body = [r for r, k in zip(rows, kinds) if k == "row"]
+    first = kinds.index("row")
+    header_rule = first + 1 < len(rows) and kinds[first + 1] == "rule"
+    ncol = max(len(_cells(r)) for r in body)
+    indent = re.match(r"[ \t]*", body[0]).group(0)
+    rule = rows[first + 1] if header_rule else next((rows[k] for k in range(len(rows)) if kinds[k] == "rule"), "")
+    align: list[str] = []
+    for cell in _cells(rule.replace("+", "|")) if rule else []:
+        c = cell.strip()
+        align.append((":" if c.startswith(":") else "") + "---" + (":" if c.endswith(":") and len(c) > 1 else ""))
+    align = (align + ["---"] * ncol)[:ncol]
+    if header_rule:
+        header, rest = body[0], body[1:]
+    else:  # kramdown writes no <thead>; Goldmark needs a header row: an empty one
+        header, rest = indent + "|" + " |" * ncol, body
+        post.warn("kramdown table without a header row: an empty header row added (Goldmark tables need one)")
+    post.note("kramdown table (|---+---| rules) → GFM table")
+    return [header, indent + "|" + "|".join(align) + "|"] + rest
+
+
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)\b[^<>]*>")
+
+
+def _markdown_html(post: Post, text: str) -> str:
+    """``<tag markdown="1">…</tag>`` → the tag without the attribute, its content between
+    blank lines (Goldmark: HTML block, Markdown, HTML block). Tags are matched with one
+    stack per name in a single pass."""
+    openers = {m.start(): m for m in _MD_OPEN.finditer(text)}
+    if not openers:
+        return text
+    stacks: dict[str, list[int]] = {}
+    pairs: list[tuple[re.Match[str], tuple[int, int]]] = []
+    for t in _ANY_TAG.finditer(text):
+        name = t.group(2).lower()
+        if not t.group(1):
+            if not t.group(0).endswith("/>"):
+                start = t.start() - (len(t.group(0)) - len(t.group(0).lstrip()))
+                line_start = text.rfind("\n", 0, t.start()) + 1
+                opener = openers.get(line_start) if text[line_start:t.start()].strip() == "" else None
+                stacks.setdefault(name, []).append(line_start if opener is not None and opener.group(1).lower() == name
+                                                   else -1 - start)
+        elif stacks.get(name):
+            at = stacks[name].pop()
+            if at >= 0:
+                pairs.append((openers[at], (t.start(), t.end())))
+    edits: list[tuple[int, int, str]] = []
+    for m, close in pairs:
+        opening = f"<{m.group(1)}{m.group(2)}{m.group(5)}>"
+        end = m.end() + (text[m.end():m.end() + 1] == "\n")
+        edits.append((m.start(), end, f"{opening}\n\n"))
+        start = close[0] - (text[close[0] - 1:close[0]] == "\n")
+        after = "\n" if text[close[1]:close[1] + 2] == "\n\n" or close[1] == len(text) else "\n\n"
+        edits.append((start, close[1], f"\n\n{text[close[0]:close[1]]}{after}"))
+    if not edits:
+        return text
+    post.note('<div markdown="1"> → Markdown between the HTML tags (blank lines around it)')
+    return splice(text, edits)

@@ -1,0 +1,244 @@
+"""Jekyll's Liquid in a post body → what Hugo renders the same way, or kept visibly and reported.
+
+Jekyll runs Liquid over the whole body before kramdown; Hugo runs none (and reads ``{{<``
+and ``{{%`` as shortcodes, even inside code). In the order Liquid itself reads them:
+
+- ``{% raw %}…{% endraw %}``: the tags removed, the content kept literally (also inside
+  ``{% highlight %}``);
+- ``{% comment %}…{% endcomment %}``: removed (Jekyll renders nothing);
+- ``{% highlight lang [linenos] %}`` → fenced code (``<pre><code>`` in an HTML page);
+- URLs: ``{{ site.url }}``, ``{{ site.baseurl }}``, ``relative_url``/``absolute_url``,
+  ``prepend``/``append``, ``{% link %}`` are evaluated by :mod:`blogtools.generators.jekyll`
+  (the lint side's evaluation) with an empty base, so links stay site-relative;
+  ``{% post_url %}`` is left for :func:`blogtools.migrate.target_hugo.rewrite_links`;
+- ``{% include %}`` of an embed → the Hugo shortcode;
+- ``{{% … %}}`` and ``{{< … >}}`` render nothing in Jekyll: dropped, with a warning;
+- anything else is kept as an HTML comment (outside a tag) or as it is (inside an HTML
+  attribute, where a comment would break the tag), and reported.
+
+Text that Hugo would read as a shortcode inside kept content (raw, code) is escaped as
+``{{</* … */>}}``, which Hugo prints as written. Set-aside text uses
+:class:`blogtools.migrate.util.Placeholders`: none can leak.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import os
+import re
+from typing import Any
+
+from blogtools.migrate import _embeds
+from blogtools.migrate.model import Post
+from blogtools.migrate.util import Placeholders, blocks
+
+_RAW = (re.compile(r"\{%-?\s*raw\s*-?%\}"), re.compile(r"\{%-?\s*endraw\s*-?%\}"))
+_COMMENT = (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}"))
+_HIGHLIGHT = (re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)((?:\s+[\w=\"'-]+)*)\s*-?%\}[ \t]*\n?"),
+              re.compile(r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}"))
+_FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
+_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_INCLUDE = re.compile(r"\{%-?\s*include(?:_cached)?\s+([\w./-]+)(.*?)-?%\}\Z", re.S)
+_INCLUDE_VAR = re.compile(r"\{\{-?\s*include\.([\w-]+)\s*-?\}\}")
+_PARAMS = re.compile(r"""\s*(?:([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'))\s*""")
+_SHORTCODE = re.compile(r"\{\{<(?!/\*)([^\n]*?)>\}\}|\{\{%(?!/\*)([^\n]*?)%\}\}")
+_LONE = re.compile(r"\{\{(?=[<%])(?!./\*)")
+_TAG_SPAN = re.compile(r"<[A-Za-z/!][^<>]*>")
+
+
+def evaluator(gen: Any) -> Any:
+    """The site's Jekyll profile with an empty ``url`` and ``baseurl``: URLs come out
+    site-relative, as the new site serves them (cached on ``gen``)."""
+    found = gen.__dict__.get("_migrate_liquid")
+    if found is None:
+        from blogtools.generators.jekyll import Jekyll
+        from blogtools.site import Site
+
+        config = {**(gen.site.config or {}), "url": None, "baseurl": None}
+        found = gen.__dict__["_migrate_liquid"] = Jekyll(Site(gen.site.root, "jekyll", config=config))
+    return found
+
+
+def escape_shortcodes(text: str, post: Post) -> str:
+    """``{{< x >}}``/``{{% x %}}`` in kept text → Hugo's escaped form (printed as written); a
+    lone ``{{<`` gets a zero-width space, since Hugo would fail on it."""
+    if "{{" not in text:
+        return text
+    text, n = _SHORTCODE.subn(lambda m: f"{{{{</*{m.group(1)}*/>}}}}" if m.group(1) is not None
+                              else f"{{{{%/*{m.group(2)}*/%}}}}", text)
+    text, lone = _LONE.subn("{{\u200b", text)
+    if n:
+        post.note("text Hugo would read as a shortcode escaped ({{</* … */>}}): printed as written")
+    if lone:
+        post.warn(f"{lone} unclosed '{{{{<' or '{{{{%' in code: a zero-width space keeps Hugo from reading a shortcode")
+    return text
+
+
+def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
+    if "{" not in text:
+        return text
+    ph = Placeholders(text)
+    mark = ph.mark
+
+    def raw(m: re.Match[str], inner: str, c: re.Match[str]) -> str:
+        post.note("{% raw %} unwrapped")
+        return ph.keep(escape_shortcodes(inner, post))
+
+    text = blocks(text, *_RAW, raw)
+
+    def comment(m: re.Match[str], inner: str, c: re.Match[str]) -> str:
+        post.note("{% comment %} removed (Jekyll renders nothing for it)")
+        return ""
+
+    text = blocks(text, *_COMMENT, comment)
+
+    def highlight(m: re.Match[str], code: str, c: re.Match[str]) -> str:
+        lang, opts = m.group(1), m.group(2) or ""
+        code = ph.restore(code).strip("\n")
+        post.note("{% highlight %} → fenced code")
+        if html_page:
+            attrs = f' class="language-{html.escape(lang)}" data-lang="{html.escape(lang)}"'
+            return ph.keep(escape_shortcodes(f"<pre><code{attrs}>{html.escape(code, quote=False)}</code></pre>", post))
+        fence = "```"
+        while fence in code:
+            fence += "`"
+        attrs = " {linenos=true}" if "linenos" in opts else ""
+        return ph.keep(escape_shortcodes(f"{fence}{lang}{attrs}\n{code}\n{fence}", post))
+
+    text = blocks(text, *_HIGHLIGHT, highlight)
+    if not html_page:
+        text = _fences(text, ph, post)
+    lgen = evaluator(gen)
+    tags = [(t.start(), t.end()) for t in _TAG_SPAN.finditer(text)] if "<" in text else []
+    starts = [a for a, _ in tags]
+    liquid_rx = re.compile(rf"\{{%(?:(?!\{{[{{%])[^{mark}])*?%\}}|\{{\{{(?:(?!\{{[{{%])[^{mark}])*?\}}\}}", re.S)
+
+    def one(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        if re.match(r"\{%-?\s*post_url\b", tag):
+            return tag  # → the new URL once every post has one (target_hugo.rewrite_links)
+        if tag.startswith(("{{%", "{{<")):
+            post.warn(f"{tag[:80]} renders nothing in Jekyll (not Liquid Hugo could read): dropped")
+            return ""
+        inc = _INCLUDE.match(tag)
+        if inc:
+            call = include(post, inc)
+            if call is None:
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                line_end = text.find("\n", m.end())
+                alone = not text[line_start:m.start()].strip() and not text[m.end():len(text) if line_end < 0
+                                                                             else line_end].strip()
+                call = inline_include(post, inc, lgen, alone, html_page)
+            if call is not None:
+                return ph.keep(call)
+        value = lgen.evaluate(tag, None)
+        if value is not None:
+            post.note("Liquid URLs ({{ site.baseurl }}, relative_url, {% link %}...) → site-relative paths")
+            return value
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and tags[i][1] > m.start():
+            post.warn(f"Liquid {tag[:80]} inside an HTML tag has no Hugo equivalent: kept as it is")
+            return tag
+        return _unknown(post, tag)
+
+    text = liquid_rx.sub(one, text)
+    return ph.restore(text)
+
+
+def _fences(text: str, ph: Placeholders, post: Post) -> str:
+    """Fenced code is Markdown's business: set aside whole (its ``{{<`` escaped), never
+    rewritten. One pass: a fence is closed by the next line of at least its length."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _FENCE_OPEN.search(text, pos)
+        if m is None:
+            break
+        fence = m.group(1)
+        close = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        c = close.search(text, m.end())
+        end = c.end() if c else len(text)
+        out.append(text[pos:m.start()])
+        out.append(ph.keep(escape_shortcodes(text[m.start():end], post)))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _unknown(post: Post, tag: str) -> str:
+    """Liquid Hugo cannot run would print as text: kept as an HTML comment (Hugo drops
+    comments without the raw-HTML warning) and reported."""
+    inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
+    post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
+    return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
+
+
+def inline_include(post: Post, m: re.Match[str], lgen: Any, alone: bool, html_page: bool) -> str | None:
+    """``{% include x.html a="…" %}`` as Jekyll renders it, when the include holds only HTML,
+    ``{{ include.a }}`` and URL Liquid: its text, with the parameters (quoted strings only)
+    put in. None when it needs more Liquid than that (a variable, a loop, another include)."""
+    from blogtools.migrate.util import Guard, read_text
+
+    name, args = m.group(1), m.group(2).strip()
+    params: dict[str, str] = {}
+    pos = 0
+    while pos < len(args):
+        p = _PARAMS.match(args, pos)
+        if p is None or p.end() == pos:
+            return None  # a variable as a value: Liquid we do not run
+        params[p.group(1)] = p.group(2) if p.group(2) is not None else p.group(3)
+        pos = p.end()
+    folder = lgen.site.setting("includes_dir", "_includes")
+    folder = folder if isinstance(folder, str) and folder else "_includes"
+    root = lgen.site.root
+    path = os.path.normpath(os.path.join(root, folder, name))
+    if ".." in name.split("/") or not os.path.isfile(path):
+        return None
+    content, _ = read_text(path, Guard(root))
+    if content is None:
+        return None
+    content = _INCLUDE_VAR.sub(lambda v: params.get(v.group(1), ""), content)
+    if "{{" in content or "{%" in content:
+        value = lgen.evaluate(content, None)
+        if value is None:
+            return None
+        content = value
+    content = content.strip("\n")
+    if alone and not html_page:
+        from blogtools.migrate.body import html_body
+
+        content = html_body(content)[0]
+    elif re.search(r"<(pre|textarea)\b", content, re.I):
+        return None
+    else:
+        content = re.sub(r"\s*\n\s*", " ", content)
+    post.note(f"{{% include {name} %}} inlined (its HTML, as Jekyll renders it)")
+    return content
+
+
+def include(post: Post, m: re.Match[str]) -> str | None:
+    """``{% include youtube.html id="…" %}`` (and the other embeds) → the shortcode call."""
+    name = m.group(1)
+    params = {k: a or b or c for k, a, b, c in _PARAM.findall(m.group(2))}
+    base = os.path.splitext(os.path.basename(name))[0].lower()
+    values = list(params.values())
+    embed = None
+    for value in values:
+        embed = _embeds.detect_url(value)
+        if embed:
+            break
+    if embed is None and values:
+        ident = params.get("id") or params.get("video_id") or values[0]
+        for provider in ("youtube", "vimeo", "speakerdeck", "slideshare", "instagram"):
+            if provider in base:
+                embed = _embeds.make(provider, ident)
+        if embed is None and base in ("tweet", "twitter", "x") and params.get("user"):
+            embed = _embeds.make("x", ident, user=params["user"])
+        if embed is None and "gist" in base and params.get("user"):
+            embed = _embeds.make("gist", ident, user=params["user"], file=params.get("file", ""))
+    call = _embeds.call(embed) if embed is not None else None
+    if call is None:
+        return None
+    post.note(f"{{% include {name} %}} → {embed.provider} shortcode")
+    return call
