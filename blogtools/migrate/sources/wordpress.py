@@ -621,8 +621,12 @@ def _with_jekyll(src: str, skip: str | None, guard: Guard, site: SourceSite, pos
     site.emoji = jsite.emoji
     site.warnings += jsite.warnings
     export_dirs = {os.path.realpath(os.path.dirname(p)) for p in exports}
+    export_files = {os.path.realpath(p) for p in exports}
     for folder, dest in jsite.copy_dirs:
-        if os.path.realpath(folder) in export_dirs and all(
+        if os.path.realpath(folder) in export_files:  # (the Jekyll reader lists single files too)
+            site.warnings.append(f"{rel(folder, src)} is the WordPress export: not published")
+            continue
+        if os.path.realpath(folder) in export_dirs and os.path.isdir(folder) and all(
                 n.lower().endswith(".xml") or n.startswith(".") for n in os.listdir(folder)):
             site.warnings.append(f"{rel(folder, src)}/ holds only the WordPress export: not published")
             continue
