@@ -17,7 +17,7 @@ from blogtools import embeds
 
 BUILTINS = ("youtube", "vimeo", "x", "instagram", "figure")
 # shortcodes Hugo no longer ships (or never did): the migrator writes a template for each
-PROJECT_SHORTCODES = ("speakerdeck", "gist", "slideshare")
+PROJECT_SHORTCODES = ("speakerdeck", "gist", "slideshare", "tex")
 _SITE: dict[str, str] = {}  # name → template path of the current run
 
 
@@ -95,6 +95,10 @@ TEMPLATES = {
         "{{- /* written by blogtools migrate: Hugo removed its gist shortcode in 0.156 */ -}}\n"
         + _param("user", "user", 0) + _param("id", "id", 1) + _param("file", "file", 2)
         + '<script src="https://gist.github.com/{{ $user }}/{{ $id }}.js{{ with $file }}?file={{ . }}{{ end }}"></script>\n'
+    ),
+    "tex": (  # Hatena's [tex:...]: the formula kept as TeX for MathJax/KaTeX, shown as text without them
+        "{{- /* written by blogtools migrate: Hatena's [tex:...] notation */ -}}\n"
+        '<span class="math">\\({{ .Get 0 }}\\)</span>'
     ),
     "slideshare": (
         "{{- /* written by blogtools migrate: Hugo has no slideshare shortcode */ -}}\n"

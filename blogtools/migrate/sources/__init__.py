@@ -12,13 +12,17 @@ from typing import Any
 
 from blogtools.migrate.model import Post, SourceSite
 
-KINDS = ("hugo", "medium", "jekyll")
+KINDS = ("hugo", "medium", "jekyll", "hatena")
 
 
 def detect(src: str) -> str | None:
-    """hugo | medium | jekyll, or None when the folder is none of them."""
+    """hugo | medium | jekyll | hatena, or None when the folder is none of them."""
     if os.path.isfile(src) and zipfile.is_zipfile(src):
         return "medium"
+    from blogtools.migrate.sources import hatena
+
+    if hatena.detect(src):  # a blogsync tree, or Hatena's Movable Type export (file or folder)
+        return "hatena"
     if not os.path.isdir(src):
         return None
     names = set(os.listdir(src))
@@ -48,6 +52,8 @@ def read(src: str, kind: str, skip: str | None = None, guard: Any = None) -> tup
         from blogtools.migrate.sources import medium as reader  # type: ignore[no-redef]
     elif kind == "jekyll":
         from blogtools.migrate.sources import jekyll as reader  # type: ignore[no-redef]
+    elif kind == "hatena":
+        from blogtools.migrate.sources import hatena as reader  # type: ignore[no-redef]
     else:
         raise ValueError(f"unknown source format {kind!r}")
     return reader.read(src, skip, guard)
