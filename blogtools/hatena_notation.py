@@ -29,13 +29,12 @@ _INLINE = re.compile(
     r"\[(?:"
     r"f:id:(?P<fuser>[A-Za-z][\w-]*):(?P<fstamp>\d{14})(?P<fext>[pjgb]?)(?P<fopts>(?::[^\]\n]*)?)"
     r"|(?P<url>https?://[^\s\[\]]+?)(?::(?P<how>title|embed|image|detail|bookmark|barcode|movie)"
-    r"(?:=(?P<label>[^\]\n]*))?(?P<cite>:cite)?)?"
+    r"(?:=(?P<label>[^\]\n]*)|(?P<opts>(?::[a-z]+)*)))?"
     r"|asin:(?P<asin>[0-9A-Za-z]{10})(?P<aopts>(?::[^\]\n]*)?)"
     r"|tex:(?P<tex>(?:\\.|[^\]\\\n])*)"
     r"|(?P<toc>:contents)"
     r")\]"
 )
-_FOOTNOTE = re.compile(r"\(\((?!\()(.+?)\)\)(?!\))")
 _CODE_OPEN = re.compile(r">\|([\w+#.-]*|\?)\|[ \t]*$")
 _CODE_CLOSE = re.compile(r"\|\|<[ \t]*$")
 _PRE_OPEN = re.compile(r">\|[ \t]*$")
@@ -192,7 +191,7 @@ def _scan_inline(text: str, a: int, b: int, out: list[Notation]) -> None:
                 how = m.group("how") or ""
                 kind = "embed" if how == "embed" else "link"
                 label = m.group("label")
-                n = Notation(kind, s, e, url=m.group("url"), attrs={"how": how, "cite": bool(m.group("cite"))})
+                n = Notation(kind, s, e, url=m.group("url"), attrs={"how": how, "cite": ":cite" in (m.group("opts") or "")})
                 n.attrs["url_start"], n.attrs["url_end"] = m.span("url")
                 if label is not None:
                     n.text, n.text_start, n.text_end = label, m.start("label"), m.end("label")
@@ -206,11 +205,35 @@ def _scan_inline(text: str, a: int, b: int, out: list[Notation]) -> None:
             else:
                 out.append(Notation("toc", s, e))
     if "((" in text[a:b]:
-        for m in _FOOTNOTE.finditer(text, a, b):
-            if m.start() > 0 and text[m.start() - 1] == ")":
-                continue  # ")((" is Hatena's escape for a literal "(("
-            out.append(Notation("footnote", m.start(), m.end(), text=m.group(1), text_start=m.start(1),
-                                text_end=m.end(1)))
+        _footnotes(text, a, b, out)
+
+
+def _footnotes(text: str, a: int, b: int, out: list[Notation]) -> None:
+    """``((text))`` on one line (the first ``))`` closes it; ``)((`` is Hatena's escape for a
+    literal ``((``). The next closer and the next line end are pointers that only move
+    forward, so a line of thousands of unclosed ``((`` is read in linear time."""
+    pos, close, nl = a, a - 1, a - 1
+    while True:
+        i = text.find("((", pos, b)
+        if i < 0:
+            return
+        pos = i + 1
+        if text.startswith("(", i + 2) or i > 0 and text[i - 1] == ")":
+            continue
+        if close < i + 3:
+            close = text.find("))", i + 3, b)
+            if close < 0:
+                return
+        if nl < i:
+            nl = text.find("\n", i, b)
+            nl = b if nl < 0 else nl
+        if nl < close:
+            continue  # no closer on this line
+        end = close
+        while text.startswith(")", end + 2) and end + 3 <= b:
+            end += 1  # "((a)))": the text is "a)"
+        out.append(Notation("footnote", i, end + 2, text=text[i + 2:end], text_start=i + 2, text_end=end))
+        pos = end + 2
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -221,6 +244,14 @@ def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
     if i >= 0 and spans[i][1] > a:
         return True
     return i + 1 < len(spans) and spans[i + 1][0] < b
+
+
+def _within(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether [a, b) lies inside one of the sorted, disjoint ``spans``."""
+    from bisect import bisect_right
+
+    i = bisect_right(spans, (a, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= a and b <= spans[i][1]
 
 
 def code_spans(nodes: Any) -> list[tuple[int, int]]:
@@ -270,8 +301,7 @@ def parse_body(text: str, body_start: int) -> Any:
         notes = [n for n in notes if not _overlaps(protected, n.start, n.end)]
     spans = sorted((n.start, n.end) for n in notes if n.kind not in ("heading", "quote_open", "quote_close", "more"))
     # Markdown nodes inside notation ([https://...:title] is no autolink; code is code)
-    kept = [nd for nd in body.nodes if not (spans and _overlaps(spans, nd.start, nd.end))
-            or nd.kind in ("heading", "html_block")]
+    kept = [nd for nd in body.nodes if not (spans and _within(spans, nd.start, nd.end))]
     count = 0
     for n in notes:
         if n.kind == "image":
@@ -291,7 +321,7 @@ def parse_body(text: str, body_start: int) -> Any:
             count += 1
             label = f"hatena-{count}"
             kept.append(Node("footnote_ref", n.start, n.end, text=label, attrs={"hatena": "footnote"}))
-            kept.append(Node("footnote_def", n.start, n.end, text=label, text_start=n.text_start,
+            kept.append(Node("footnote_def", n.text_start, n.text_end, text=label, text_start=n.text_start,
                              text_end=n.text_end, container="footnote", attrs={"hatena": "footnote"}))
         elif n.kind == "heading" and mode == "hatena":
             kept.append(Node("heading", n.start, n.end, text=n.text, text_start=n.text_start, text_end=n.text_end,
@@ -323,7 +353,7 @@ def to_markdown(text: str, mode: str, image: Any, embed: Any, note: Any) -> str:
     from blogtools.markdown import parse_body as md_parse
 
     notes = scan(text, 0, len(text), mode)
-    if not notes:
+    if not notes and mode == "markdown":
         return text
     if mode == "markdown":
         protected = code_spans(md_parse(text, 0).nodes)
@@ -394,6 +424,7 @@ def to_markdown(text: str, mode: str, image: Any, embed: Any, note: Any) -> str:
     if mode == "hatena" and quote_lines:
         edits = _quote_prefixes(text, quote_lines, edits)
     if mode == "hatena":
+        edits += _lists_and_tables(text, notes, note)
         edits += _hard_breaks(text, notes, edits)
     out = _splice(text, edits)
     if footnotes:
@@ -433,10 +464,62 @@ def _hard_breaks(text: str, notes: list[Notation], edits: list[tuple[int, int, s
     for a, b in _lines(text, 0, len(text)):
         line = text[a:b]
         prose = bool(line.strip()) and not (blocked and _overlaps(blocked, a, max(a + 1, b))) \
-            and not re.match(r"\s*(?:[-+*|>#:]|\d+\.|<|\{\{)", line)
+            and not re.match(r"\s*(?:[-+*|>#:]|\d+\.\s|<|\{\{)", line)
         if prose and prev_prose and not text[prev_end - 1:prev_end] in ("\\", " "):
             out.append((prev_end, prev_end, "\\"))
         prev_end, prev_prose = b, prose
+    return out
+
+
+_LIST = re.compile(r"(-{1,3}|\+{1,3})(?!-)[ \t]?(?=\S)")
+_ROW = re.compile(r"\|.*\|[ \t]*$")
+
+
+def _lists_and_tables(text: str, notes: list[Notation], note: Any) -> list[tuple[int, int, str]]:
+    """Hatena syntax mode's ``-item`` / ``--nested`` / ``+numbered`` lists and ``|*head|cell|``
+    tables as Markdown lists and pipe tables (the first row is the header, as Hatena shows it)."""
+    blocked = sorted((n.start, n.end) for n in notes if n.kind == "code")
+    out: list[tuple[int, int, str]] = []
+    table: list[tuple[int, int]] = []
+    prev_blank = True
+
+    def flush() -> None:
+        if not table:
+            return
+        for i, (a, b) in enumerate(table):
+            cells = [c.strip() for c in text[a:b].strip()[1:-1].split("|")]
+            cells = [c[1:].strip() if c.startswith("*") else c for c in cells]
+            row = "| " + " | ".join(cells) + " |"
+            if i == 0:
+                row = ("" if prev_blank_before[0] else "\n") + row + "\n|" + "---|" * len(cells)
+            if i == len(table) - 1:
+                row += "\n"  # a following line would be read as one more row
+            out.append((a, b, row))
+        note("Hatena table → pipe table")
+        table.clear()
+
+    prev_blank_before = [True]
+    for a, b in _lines(text, 0, len(text)):
+        if blocked and _overlaps(blocked, a, max(a + 1, b)):
+            flush()
+            prev_blank = False
+            continue
+        line = text[a:b]
+        if _ROW.match(line):
+            if not table:
+                prev_blank_before[0] = prev_blank
+            table.append((a, b))
+            prev_blank = False
+            continue
+        flush()
+        m = _LIST.match(line)
+        if m and not line.startswith("----"):
+            depth = len(m.group(1))
+            bullet = "-" if m.group(1)[0] == "-" else "1."
+            out.append((a, a + m.end(), "    " * (depth - 1) + bullet + " "))  # 4: inside "- " and "1. " items
+            note("Hatena list → Markdown list")
+        prev_blank = not line.strip()
+    flush()
     return out
 
 

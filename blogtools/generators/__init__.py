@@ -130,6 +130,11 @@ class Generator:
         static file (a feed, a sitemap); ``model`` is the site model asking."""
         return False
 
+    def serves_unlisted(self, path: str) -> bool:
+        """Whether URL ``path`` may be served by the platform from outside the tree (Hatena's
+        archives and category pages): then a link to it cannot be judged."""
+        return False
+
 
 def for_site(site: "Site") -> Generator:
     if site.generator == "hugo":
