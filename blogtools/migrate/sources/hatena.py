@@ -39,7 +39,7 @@ MT_KEYS = ("AUTHOR", "TITLE", "BASENAME", "STATUS", "ALLOW COMMENTS", "CONVERT B
 _MT_START = re.compile(r"(?:AUTHOR|TITLE|BASENAME): ")
 _STAMP_FILE = re.compile(r"(\d{14})\.(png|jpe?g|gif|webp)$", re.I)
 TIME_ZONE = "Asia/Tokyo"
-MAX_EXPORT = 256 * 1024 * 1024
+MORE = "BTHATENAMOREX"  # where <!-- more --> was (markdownify drops comments)
 
 
 # --------------------------------------------------------------------------- detection
@@ -202,7 +202,8 @@ def _blogsync_post(r: str, doc: Any, meta: dict[str, Any], images: dict[str, str
     if "/atom/page/" in edit and path and not path.startswith("/entry/"):
         post.kind = "page"
         post.page_path = path.strip("/") or "index"
-    hint = path[len("/entry/"):] if path.startswith("/entry/") else stem.split("/entry/", 1)[-1]
+    hint = path[len("/entry/"):] if path.startswith("/entry/") else \
+        stem.split("/entry/", 1)[1] if "/entry/" in stem else os.path.basename(stem)
     post.slug_hint = hint.strip("/").replace("/", "-") or os.path.basename(stem)
     body = doc.text[doc.body_start:].lstrip("\n")
     mode = notation.syntax_mode(body)
@@ -248,6 +249,9 @@ def _read_mt(export: str, folder: str, images: dict[str, str], guard: Guard) -> 
 
 
 def _mt_post(where: str, chunk: str, start_line: int) -> Post:
+    chunk = chunk.rstrip("\n")
+    if chunk.endswith("\n-----"):  # the last section's closing line
+        chunk = chunk[:-6]
     head, sep, rest = chunk.partition("\n-----\n")
     if not sep:
         raise ValueError(f"entry at line {start_line} has no '-----' after its header: not read")
@@ -295,7 +299,7 @@ def _mt_post(where: str, chunk: str, start_line: int) -> Post:
         html += "\n<!-- more -->\n" + sections["EXTENDED BODY"]
     post.extra["source_html"] = html
     post.extra["basename"] = basename
-    post.body = html_markdown(html, post)
+    post.body = html_markdown(html.replace("<!-- more -->", f"<p>{MORE}</p>"), post).replace(MORE, "<!--more-->")
     return post
 
 
@@ -376,7 +380,6 @@ def html_markdown(html: str, post: Post) -> str:
         if lang:
             pre["data-code-block-lang"] = lang
     markdown = body_markdown(content, post, "", "")
-    markdown = markdown.replace("<!-- more -->", "<!--more-->")
     if labels:
         for i in range(1, len(labels) + 1):
             markdown = markdown.replace(f"BTHATENAFN{i:04d}X", f"[^{i}]", 1)
