@@ -284,6 +284,10 @@ def mask_blocks(text: str, notes: list[Notation]) -> str:
     return text if chars is None else "".join(chars)
 
 
+_NOT_HATENA = frozenset(("link", "image", "footnote_ref", "footnote_def", "ref_def", "code_span", "code_block",
+                         "heading"))
+
+
 def parse_body(text: str, body_start: int) -> Any:
     """The body of a blogsync entry as :class:`blogtools.markdown.Body`: Markdown nodes plus
     the Hatena notation as nodes of the same kinds (image, link, code_block, code_span,
@@ -294,6 +298,9 @@ def parse_body(text: str, body_start: int) -> Any:
     notes = scan(text, body_start, len(text), mode)
     masked = mask_blocks(text, notes) if mode == "hatena" else text
     body = md_parse(masked, body_start)
+    if mode == "hatena":  # no Markdown here: "[^/]" or "[a](b)" is text on Hatena; bare URLs are linked
+        body.nodes = [nd for nd in body.nodes if nd.kind not in _NOT_HATENA]
+        body._kinds = None
     if not notes:
         return body
     protected = code_spans(body.nodes) if mode == "markdown" else []
@@ -301,7 +308,10 @@ def parse_body(text: str, body_start: int) -> Any:
         notes = [n for n in notes if not _overlaps(protected, n.start, n.end)]
     spans = sorted((n.start, n.end) for n in notes if n.kind not in ("heading", "quote_open", "quote_close", "more"))
     # Markdown nodes inside notation ([https://...:title] is no autolink; code is code)
-    kept = [nd for nd in body.nodes if not (spans and _within(spans, nd.start, nd.end))]
+    # and Markdown links around a footnote: Hatena reads "[text]((note))" as text + footnote
+    notes_at = sorted((n.start, n.end) for n in notes if n.kind == "footnote")
+    kept = [nd for nd in body.nodes if not (spans and _within(spans, nd.start, nd.end))
+            and not (notes_at and nd.kind in ("link", "image", "autolink") and _overlaps(notes_at, nd.start, nd.end))]
     count = 0
     for n in notes:
         if n.kind == "image":

@@ -243,3 +243,23 @@ def test_notation_scan_stays_linear_on_unclosed_openers() -> None:
         t_full = time.perf_counter() - started
         assert not [n for n in small + full if n.kind == "footnote"]  # never closed: no footnote
         assert t_full < max(0.5, 10 * t_small), (text[:12], t_small, t_full)
+
+
+def test_a_footnote_right_after_brackets_is_a_footnote_not_a_link_destination() -> None:
+    found = nodes("[はてなブログ]((Web版のこと))を使う。\n", "link", "footnote_ref")
+    assert found == [("footnote_ref", (7, 9), "((Web版のこと))", "hatena-1", "")]
+
+
+def test_custom_path_is_the_entry_path_and_the_url_header_an_old_url() -> None:
+    from blogtools.generators.hatena import entry_path
+
+    meta = {"URL": "https://tech.example.com/entry/2023/06/16/000000", "CustomPath": "2024/01/11/000000"}
+    assert entry_path(meta) == "/entry/2024/01/11/000000"
+    assert entry_path({"URL": "https://b.example.jp/entry/%E6%97%A5%E6%9C%AC"}) == "/entry/日本"
+    assert entry_path({}) == ""
+
+
+def test_hatena_syntax_mode_has_no_markdown_links_or_footnotes() -> None:
+    body = ">|perl|\nx\n||<\n正規表現 '/admin/([^/]*)/' と [文](https://example.com/) と https://example.com/bare\n"
+    found = nodes(body, "link", "footnote_ref", "autolink", "code_block")
+    assert [(k, u) for k, _, _, _, u in found] == [("code_block", "perl"), ("autolink", "https://example.com/bare")]

@@ -67,8 +67,8 @@ class Hatena(Plain):
         title = str(meta.get("Title") or "")
         path = facts.get("path", rel)
         if isinstance(url, str) and url.strip() and meta.get("Draft") is not True:
-            return Page(path, facts.get("abspath", ""), rel, "page", unquote(urlsplit(url.strip()).path) or "/",
-                        lang=lang, title=title, facts=facts)
+            return Page(path, facts.get("abspath", ""), rel, "page", entry_path(meta) or "/", lang=lang, title=title,
+                        facts=facts)
         page = Page(path, facts.get("abspath", ""), rel, "page", "/" + rel, lang=lang, title=title, facts=facts)
         page.published = False
         page.unpublished_why = "a draft (Draft: true, no URL yet)" if meta.get("Draft") is True else "no URL: header"
@@ -78,6 +78,19 @@ class Hatena(Plain):
         """Every path but ``/entry/...`` is Hatena's own (archives, categories, about, feeds,
         pages not in the tree): the tree cannot tell whether it exists."""
         return not path.startswith("/entry/")
+
+
+def entry_path(meta: dict[str, Any]) -> str:
+    """The path an entry is published at: ``/entry/<CustomPath>`` when blogsync's
+    ``CustomPath`` is set (the path the next push gives it, and the one its author links to),
+    else the path of its ``URL:`` header; "" without either."""
+    custom = meta.get("CustomPath")
+    if isinstance(custom, str) and custom.strip().strip("/"):
+        return "/entry/" + custom.strip().strip("/")
+    url = meta.get("URL")
+    if isinstance(url, str) and url.strip():
+        return unquote(urlsplit(url.strip()).path)
+    return ""
 
 
 def blog_url(root: str) -> str:

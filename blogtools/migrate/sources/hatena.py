@@ -138,9 +138,10 @@ def _localise(post: Post, images: dict[str, str], guard: Guard) -> None:
                 post.assets.append(Asset("", url=url, refs={url}))
                 remote += 1
     if local:
-        post.note(f"fotolife image(s) found in the tree → bundle")
-    if remote:
+        post.note(f"{local} fotolife image(s) found in the tree → bundle")
+    if remote:  # downloaded with --images download; otherwise they stay on Hatena's CDN
         post.extra["remote_fotolife"] = remote
+        post.note(f"{remote} fotolife image(s) not in the tree: remote asset")
 
 
 def _embed_call(url: str) -> str | None:
@@ -197,6 +198,12 @@ def _blogsync_post(r: str, doc: Any, meta: dict[str, Any], images: dict[str, str
             post.extra["host"] = (parts.scheme, parts.netloc.lower())
         if not post.draft:
             post.old_urls.append(path)
+    from blogtools.generators.hatena import entry_path
+
+    custom = entry_path(meta) if isinstance(meta.get("CustomPath"), str) else ""
+    if custom and custom != path and not post.draft:
+        post.old_urls.insert(0, custom)  # CustomPath: the entry's path after the next push
+        path = custom
     edit = str(meta.get("EditURL") or "")
     stem = os.path.splitext(r)[0]
     if "/atom/page/" in edit and path and not path.startswith("/entry/"):
