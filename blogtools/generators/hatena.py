@@ -69,7 +69,14 @@ class Hatena(Plain):
         if isinstance(url, str) and url.strip() and meta.get("Draft") is not True:
             return Page(path, facts.get("abspath", ""), rel, "page", entry_path(meta) or "/", lang=lang, title=title,
                         facts=facts)
-        page = Page(path, facts.get("abspath", ""), rel, "page", "/" + rel, lang=lang, title=title, facts=facts)
+        where = rel[:-3] if rel.endswith(".md") else rel
+        if meta.get("Draft") is not True and "/entry/" in "/" + where:
+            # pushed, not pulled back yet: its URL is Hatena's to give. blogsync keeps an entry at
+            # <host>/<its URL path>.md, which is where its author links to it: taken as its URL,
+            # so links to it are not judged either way.
+            return Page(path, facts.get("abspath", ""), rel, "page", "/entry/" + ("/" + where).split("/entry/", 1)[1],
+                        lang=lang, title=title, facts=facts)
+        page = Page(path, facts.get("abspath", ""), rel, "page", "/" + where, lang=lang, title=title, facts=facts)
         page.published = False
         page.unpublished_why = "a draft (Draft: true, no URL yet)" if meta.get("Draft") is True else "no URL: header"
         return page

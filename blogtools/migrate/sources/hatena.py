@@ -204,6 +204,8 @@ def _blogsync_post(r: str, doc: Any, meta: dict[str, Any], images: dict[str, str
     if custom and custom != path and not post.draft:
         post.old_urls.insert(0, custom)  # CustomPath: the entry's path after the next push
         path = custom
+    if not post.old_urls and not post.draft:
+        post.warn("no URL: header (pushed but not pulled back from Hatena?): its Hatena URL is unknown, no alias")
     edit = str(meta.get("EditURL") or "")
     stem = os.path.splitext(r)[0]
     if "/atom/page/" in edit and path and not path.startswith("/entry/"):
