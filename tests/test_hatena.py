@@ -170,7 +170,8 @@ def test_migrate_blogsync_tree_builds_with_old_urls_and_converted_notation(tmp_p
     result = migrate(Options(str(MIGRATE / "hatena-blogsync"), str(out), images="keep", verify=True))
     assert result.verify.ok, result.verify.problems
     build(hugo, out)
-    assert sorted(p.slug for p in result.posts) == ["2019-10-01-120000", "2019-11-03-163913", "26006613459910300"]
+    assert sorted(p.slug for p in result.posts if p.kind == "post") == [
+        "2019-10-01-120000", "2019-11-03-163913", "26006613459910300"]
     public = out / "public"
     page = (public / "posts" / "2019-10-01-120000" / "index.html").read_text(encoding="utf-8")
     for alias in ("entry/2019/10/01/120000", "entry/2019/11/03/163913"):
@@ -189,6 +190,9 @@ def test_migrate_blogsync_tree_builds_with_old_urls_and_converted_notation(tmp_p
     draft = next(p for p in result.posts if p.slug == "26006613459910300")
     assert draft.draft and not draft.old_urls
     assert not (public / "posts" / "26006613459910300").exists()
+    for name in ("Perl", "読書"):  # Hatena's category pages → term pages, at their old URL too
+        assert (public / "archive" / "category" / name / "index.html").is_file()
+        assert (public / "categories" / name.lower() / "index.html").is_file()
     text = (out / "content" / "posts" / "2019-10-01-120000" / "index.md").read_text(encoding="utf-8")
     assert "categories:\n  - Perl\n" in text and "aliases:\n  - /entry/2019/10/01/120000/" in text
 

@@ -96,8 +96,32 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         site.base_url = f"{scheme}://{host}/"
     for post in posts:  # links to the blog's own entries are rewritten only for this host
         post.extra.pop("host", None)
+    posts += category_pages(posts)
     site.language = "ja" if any(notation_cjk(p.title) for p in posts) else ""
     return site, posts, skipped
+
+
+def category_pages(posts: list[Post]) -> list[Post]:
+    """One term page per category of a published entry (``content/categories/<term>/_index.md``)
+    with Hatena's category URL ``/archive/category/<name>`` as its old URL, so the category
+    pages Hatena served, and the links to them, keep working."""
+    from blogtools.migrate._hugo import make_path
+
+    names: dict[str, str] = {}
+    for post in posts:
+        if post.draft:
+            continue
+        for name in post.meta.get("categories") or ():
+            folder = make_path(name.strip())
+            if folder and folder not in (".", "..") and "/" not in folder:
+                names.setdefault(folder, name)
+    out = []
+    for folder, name in sorted(names.items()):
+        page = Post(f"(category {name})", {"title": name}, "", kind="page", origin="hatena",
+                    page_path=f"categories/{folder}/_index", old_urls=[f"/archive/category/{name}"])
+        page.note("Hatena category page → term page with its old URL")
+        out.append(page)
+    return out
 
 
 def notation_cjk(text: str) -> bool:
