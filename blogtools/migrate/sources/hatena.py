@@ -27,7 +27,7 @@ import os
 import re
 from collections import Counter
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from blogtools import hatena_notation as notation
 from blogtools.migrate import _embeds
@@ -118,7 +118,7 @@ def category_pages(posts: list[Post]) -> list[Post]:
     out = []
     for folder, name in sorted(names.items()):
         page = Post(f"(category {name})", {"title": name}, "", kind="page", origin="hatena",
-                    page_path=f"categories/{folder}/_index", old_urls=[f"/archive/category/{name}"])
+                    page_path=f"categories/{folder}/_index", old_urls=[f"/archive/category/{quote(name, safe='')}"])
         page.note("Hatena category page → term page with its old URL")
         out.append(page)
     return out
