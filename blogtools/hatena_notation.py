@@ -212,14 +212,14 @@ def _footnotes(text: str, a: int, b: int, out: list[Notation]) -> None:
     """``((text))`` on one line (the first ``))`` closes it; ``)((`` is Hatena's escape for a
     literal ``((``). The next closer and the next line end are pointers that only move
     forward, so a line of thousands of unclosed ``((`` is read in linear time."""
-    pos, close, nl = a, a - 1, a - 1
+    pos, close, nl, last_end = a, a - 1, a - 1, a
     while True:
         i = text.find("((", pos, b)
         if i < 0:
             return
         pos = i + 1
-        if text.startswith("(", i + 2) or i > 0 and text[i - 1] == ")":
-            continue
+        if text.startswith("(", i + 2) or i > last_end and text[i - 1] == ")":
+            continue  # "(((" , or the escape ")((" (not the end of the footnote before: "((a))((b))")
         if close < i + 3:
             close = text.find("))", i + 3, b)
             if close < 0:
@@ -233,7 +233,7 @@ def _footnotes(text: str, a: int, b: int, out: list[Notation]) -> None:
         while text.startswith(")", end + 2) and end + 3 <= b:
             end += 1  # "((a)))": the text is "a)"
         out.append(Notation("footnote", i, end + 2, text=text[i + 2:end], text_start=i + 2, text_end=end))
-        pos = end + 2
+        pos = last_end = end + 2
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:

@@ -171,7 +171,7 @@ def test_migrate_blogsync_tree_builds_with_old_urls_and_converted_notation(tmp_p
     assert result.verify.ok, result.verify.problems
     build(hugo, out)
     assert sorted(p.slug for p in result.posts if p.kind == "post") == [
-        "2019-10-01-120000", "2019-11-03-163913", "26006613459910300"]
+        "2019-10-01-120000", "2019-11-03-163913", "2019-12-01-26006613459910400", "26006613459910300"]
     public = out / "public"
     page = (public / "posts" / "2019-10-01-120000" / "index.html").read_text(encoding="utf-8")
     for alias in ("entry/2019/10/01/120000", "entry/2019/11/03/163913"):
@@ -187,6 +187,11 @@ def test_migrate_blogsync_tree_builds_with_old_urls_and_converted_notation(tmp_p
     other = (public / "posts" / "2019-11-03-163913" / "index.html").read_text(encoding="utf-8")
     assert 'href="/posts/2019-10-01-120000/"' in other  # links to the blog's own entries follow them
     assert "Markdown モードの脚注" in other and "[f:id:example:20191001120000p:plain]" in other
+    pushed = next(p for p in result.posts if p.slug == "2019-12-01-26006613459910400")
+    assert pushed.old_urls == ["/entry/2019/12/01/26006613459910400"] and "not pulled back" in pushed.warnings[0]
+    assert (public / "entry" / "2019" / "12" / "01" / "26006613459910400" / "index.html").is_file()
+    assert "[^2]: 二" in (out / "content" / "posts" / "2019-12-01-26006613459910400" / "index.md").read_text(
+        encoding="utf-8")
     draft = next(p for p in result.posts if p.slug == "26006613459910300")
     assert draft.draft and not draft.old_urls
     assert not (public / "posts" / "26006613459910300").exists()
@@ -267,3 +272,8 @@ def test_hatena_syntax_mode_has_no_markdown_links_or_footnotes() -> None:
     body = ">|perl|\nx\n||<\n正規表現 '/admin/([^/]*)/' と [文](https://example.com/) と https://example.com/bare\n"
     found = nodes(body, "link", "footnote_ref", "autolink", "code_block")
     assert [(k, u) for k, _, _, _, u in found] == [("code_block", "perl"), ("autolink", "https://example.com/bare")]
+
+
+def test_footnotes_side_by_side_and_the_escape() -> None:
+    found = nodes("文((一))((二))と)((三))\n", "footnote_ref")
+    assert [(k, p, s) for k, p, s, _, _ in found] == [("footnote_ref", (7, 2), "((一))"), ("footnote_ref", (7, 7), "((二))")]

@@ -96,12 +96,12 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         site.base_url = f"{scheme}://{host}/"
     for post in posts:  # links to the blog's own entries are rewritten only for this host
         post.extra.pop("host", None)
-    posts += category_pages(posts)
+    posts += category_pages(posts, site)
     site.language = "ja" if any(notation_cjk(p.title) for p in posts) else ""
     return site, posts, skipped
 
 
-def category_pages(posts: list[Post]) -> list[Post]:
+def category_pages(posts: list[Post], site: SourceSite | None = None) -> list[Post]:
     """One term page per category of a published entry (``content/categories/<term>/_index.md``)
     with Hatena's category URL ``/archive/category/<name>`` as its old URL, so the category
     pages Hatena served, and the links to them, keep working."""
@@ -113,8 +113,12 @@ def category_pages(posts: list[Post]) -> list[Post]:
             continue
         for name in post.meta.get("categories") or ():
             folder = make_path(name.strip())
-            if folder and folder not in (".", "..") and "/" not in folder:
+            if folder and not folder.startswith(".") and not any(c in folder for c in "/#?%"):
                 names.setdefault(folder, name)
+            elif site is not None and f"category {name!r}" not in " ".join(site.warnings):
+                # a dot folder is not served, a "#" or "?" in the term URL cuts it in the browser
+                site.warnings.append(f"category {name!r}: Hugo's term URL /categories/{folder}/ cannot be served "
+                                     f"as it is; its Hatena page /archive/category/{name} is not kept")
     out = []
     for folder, name in sorted(names.items()):
         page = Post(f"(category {name})", {"title": name}, "", kind="page", origin="hatena",
@@ -201,6 +205,7 @@ def _read_blogsync(src: str, skip: str | None, guard: Guard, images: dict[str, s
 
 def _blogsync_post(r: str, doc: Any, meta: dict[str, Any], images: dict[str, str], guard: Guard) -> Post:
     post = Post(r, {}, "", origin="hatena")
+    stem = os.path.splitext(r)[0]
     title = meta.get("Title")
     post.meta["title"] = str(title) if title is not None else ""
     when = parse_date(meta.get("Date"))
@@ -228,10 +233,14 @@ def _blogsync_post(r: str, doc: Any, meta: dict[str, Any], images: dict[str, str
     if custom and custom != path and not post.draft:
         post.old_urls.insert(0, custom)  # CustomPath: the entry's path after the next push
         path = custom
-    if not post.old_urls and not post.draft:
-        post.warn("no URL: header (pushed but not pulled back from Hatena?): its Hatena URL is unknown, no alias")
+    if not post.old_urls and not post.draft and "/entry/" in "/" + stem:
+        # pushed, not pulled back: blogsync keeps an entry at <host><URL path>.md, and its author
+        # links to it there; kept as an alias (Hatena's real URL for it is not in the tree)
+        path = "/entry/" + ("/" + stem).split("/entry/", 1)[1]
+        post.old_urls.append(path)
+        post.warn(f"no URL: header (pushed, not pulled back from Hatena): {path}, its path in the tree, kept as "
+                  "its old URL")
     edit = str(meta.get("EditURL") or "")
-    stem = os.path.splitext(r)[0]
     if "/atom/page/" in edit and path and not path.startswith("/entry/"):
         post.kind = "page"
         post.page_path = path.strip("/") or "index"
