@@ -41,7 +41,8 @@ _PRE_OPEN = re.compile(r">\|[ \t]*$")
 _PRE_CLOSE = re.compile(r"\|<[ \t]*$")
 _QUOTE_OPEN = re.compile(r">(?:https?://[^>\s]*(?::title(?:=[^>]*)?)?)?>[ \t]*$")
 _QUOTE_CLOSE = re.compile(r"<<[ \t]*$")
-_HEADING = re.compile(r"(\*{1,3})(?:\d{9,10}\*|[\w-]+\*(?=\S))?(?=[^*\s])([^\n]*)$")
+_HEADING = re.compile(r"(\*{1,3})(?:\d{9,10}\*|[\w-]+\*(?=\S))?[ \t]*(?=[^*\s])([^\n]*)$")
+_HEADING_SIGN = re.compile(r"\*{1,3}(?=[^*\s])")  # for the mode: "* item" is a Markdown list too
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _MORE = re.compile(r"(?:====|<!--\s*more\s*-->)[ \t]*$")
@@ -100,7 +101,7 @@ def syntax_mode(text: str, start: int = 0, end: int | None = None) -> str:
             in_code = not (line.endswith("||<") and len(line) > 3)
         elif _QUOTE_OPEN.match(line) or _QUOTE_CLOSE.match(line):
             hatena += 1
-        elif _HEADING.match(line) and not line.startswith("**"):
+        elif _HEADING_SIGN.match(line) and not line.startswith("**"):
             hatena += 1
         elif _FENCE.match(line) or _MD_HEADING.match(line):
             markdown += 1

@@ -277,3 +277,11 @@ def test_hatena_syntax_mode_has_no_markdown_links_or_footnotes() -> None:
 def test_footnotes_side_by_side_and_the_escape() -> None:
     found = nodes("文((一))((二))と)((三))\n", "footnote_ref")
     assert [(k, p, s) for k, p, s, _, _ in found] == [("footnote_ref", (7, 2), "((一))"), ("footnote_ref", (7, 7), "((二))")]
+
+
+def test_hatena_heading_with_a_space_and_a_timestamp_name() -> None:
+    body = ">||\nx\n||<\n* 空白つき\n*1234567890*名前つき\n"
+    found = nodes(body, "heading")
+    assert [(k, p, t) for k, p, _, t, _ in found] == [("heading", (10, 1), "空白つき"), ("heading", (11, 1), "名前つき")]
+    out = notation.to_markdown(body, "hatena", lambda n: n.url, lambda u: None, lambda w: None)
+    assert "# 空白つき\n# 名前つき\n" in out
