@@ -285,3 +285,11 @@ def test_hatena_heading_with_a_space_and_a_timestamp_name() -> None:
     assert [(k, p, t) for k, p, _, t, _ in found] == [("heading", (10, 1), "空白つき"), ("heading", (11, 1), "名前つき")]
     out = notation.to_markdown(body, "hatena", lambda n: n.url, lambda u: None, lambda w: None)
     assert "# 空白つき\n# 名前つき\n" in out
+
+
+def test_from_hatena_on_another_kind_of_folder_says_so(tmp_path: Path) -> None:
+    src = tmp_path / "notes"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: a\n---\n\ntext\n", encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), source_format="hatena", images="keep"))
+    assert result.posts == [] and "no Hatena entry found" in result.site.warnings[0]

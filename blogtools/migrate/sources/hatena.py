@@ -96,6 +96,9 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         site.base_url = f"{scheme}://{host}/"
     for post in posts:  # links to the blog's own entries are rewritten only for this host
         post.extra.pop("host", None)
+    if not posts:
+        site.warnings.append("no Hatena entry found: no .md file with a blogsync header (Title, URL, "
+                             "EditURL) and no Movable Type export (.txt starting with AUTHOR:/TITLE:/BASENAME:)")
     posts += category_pages(posts, site)
     site.language = "ja" if any(notation_cjk(p.title) for p in posts) else ""
     return site, posts, skipped
