@@ -200,13 +200,11 @@ def hatena_tree_root(start: str) -> str | None:
         if parts[i] == "entry" and "." in parts[i - 1] and i >= 2:
             return os.sep.join(parts[: i - 1]) or os.sep
     try:
-        names = os.listdir(here)
+        with os.scandir(here) as entries:  # folders only (the file type comes with the listing)
+            hosts = [e.name for e in entries if "." in e.name and not e.name.startswith(".") and e.is_dir()]
     except OSError:
         return None
-    for name in names:
-        if "." in name and not name.startswith(".") and os.path.isdir(os.path.join(here, name, "entry")):
-            return here
-    return None
+    return here if any(os.path.isdir(os.path.join(here, name, "entry")) for name in hosts) else None
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

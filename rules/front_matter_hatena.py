@@ -62,7 +62,7 @@ class HatenaHeader(Rule):
     """
 
     code = "BT120"
-    name = "hatena-header"
+    name = "front-matter-hatena"
     summary = "A Hatena Blog (blogsync) header key or value that Hatena would not read as meant"
     severity = "warning"
     fixable = "sometimes"

@@ -10,7 +10,7 @@
   own and cannot be known from the tree: not judged.
 - **Headers**: the keys are blogsync's (renaming them would break ``blogsync push``), so the
   generic front matter rules (BT101-BT110, which read ``title``/``date``) do not run; the
-  header is checked against Hatena's schema by BT120 (``hatena-header``).
+  header is checked against Hatena's schema by BT120 (``front-matter-hatena``).
 - **Body**: Hatena notation is read by :mod:`blogtools.hatena_notation` into the same nodes
   as Markdown (the document does it for any file with a blogsync header).
 - **Anchors**: Hatena's heading ids are not derived from the text: fragments are not judged.
