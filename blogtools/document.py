@@ -157,6 +157,11 @@ class Document:
             from blogtools.markdown import parse_html_body
 
             return parse_html_body(self.text, self.body_start)
+        if fm is not None and isinstance(fm.data, dict) and "EditURL" in fm.data:
+            from blogtools import hatena_notation
+
+            if hatena_notation.is_blogsync(fm.data):  # a Hatena Blog entry: its notation too
+                return hatena_notation.parse_body(self.text, self.body_start)
         return parse_body(self.text, self.body_start)
 
     @property

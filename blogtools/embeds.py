@@ -370,6 +370,10 @@ HUGO_TEMPLATES = {
         + _param("user", "user", 0) + _param("id", "id", 1) + _param("file", "file", 2)
         + '<script src="https://gist.github.com/{{ $user }}/{{ $id }}.js{{ with $file }}?file={{ . }}{{ end }}"></script>\n'
     ),
+    "tex": (  # Hatena's [tex:...]: the formula kept as TeX for MathJax/KaTeX, shown as text without them
+        "{{- /* written by blogtools: Hatena's [tex:...] notation */ -}}\n"
+        '<span class="math">\\({{ .Get 0 }}\\)</span>'
+    ),
     "slideshare": (
         "{{- /* written by blogtools: Hugo has no slideshare shortcode */ -}}\n"
         + _param("key", "key", 0)

@@ -148,6 +148,11 @@ def load_site(start: str, generator: str = "auto") -> Site:
     """Detect the generator from the config files above ``start`` and read its config."""
     generator = generator or "auto"
     root = find_site_root(start)
+    if root is None and generator in ("auto", "hatena"):
+        root = hatena_tree_root(start)
+        if root is not None:
+            site = Site(root, "hatena")
+            return site
     if root is None:
         base = os.path.abspath(start) if os.path.isdir(start) else os.path.dirname(os.path.abspath(start))
         return Site(base, "plain" if generator == "auto" else generator)
@@ -183,6 +188,24 @@ def load_site(start: str, generator: str = "auto") -> Site:
     if generator != "auto":
         site.generator = generator
     return site
+
+
+def hatena_tree_root(start: str) -> str | None:
+    """The folder holding ``<blog-host>/entry/`` (blogsync's layout without its
+    ``blogsync.yaml``: only the synced entries were committed), at or above ``start``."""
+    here = os.path.abspath(start)
+    if os.path.isfile(here):
+        here = os.path.dirname(here)
+    parts = here.split(os.sep)
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i] == "entry" and "." in parts[i - 1] and i >= 2:
+            return os.sep.join(parts[: i - 1]) or os.sep
+    try:
+        with os.scandir(here) as entries:  # folders only (the file type comes with the listing)
+            hosts = [e.name for e in entries if "." in e.name and not e.name.startswith(".") and e.is_dir()]
+    except OSError:
+        return None
+    return here if any(os.path.isdir(os.path.join(here, name, "entry")) for name in hosts) else None
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -450,6 +473,8 @@ class SiteModel:
         domain, named in a ``CNAME`` file) every other repository of the user is published at
         ``/<repository>/``, so a path whose first segment is no top-level page, section or
         file of this site may well work."""
+        if self.profile.serves_unlisted(path):
+            return True
         pages_site = self.__dict__.get("_pages_site")
         if pages_site is None:
             pages_site = self._base_host.endswith(".github.io") or _user_pages_repo(self.site.root) and any(

@@ -21,8 +21,8 @@ def register(sub: Any) -> None:
     p.add_argument("--to", choices=("hugo",), default="hugo", help="target generator (hugo)")
     p.add_argument("--out", metavar="DIR",
                    help="where the new site goes: outside SRC, and empty unless --force")
-    p.add_argument("--from", dest="source_format", choices=("auto", "hugo", "medium", "jekyll", "wordpress"),
-                   default="auto",
+    p.add_argument("--from", dest="source_format",
+                   choices=("auto", "hugo", "medium", "jekyll", "wordpress", "hatena"), default="auto",
                    help="source format (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="print the report; write nothing, download nothing")
     p.add_argument("--diff", action="store_true", help="print what would change in DIR as a diff; write nothing")

@@ -140,6 +140,11 @@ class Generator:
         not the file's own path below a static folder, or None."""
         return None
 
+    def serves_unlisted(self, path: str) -> bool:
+        """Whether URL ``path`` may be served by the platform from outside the tree (Hatena's
+        archives and category pages): then a link to it cannot be judged."""
+        return False
+
 
 def for_site(site: "Site") -> Generator:
     if site.generator == "hugo":

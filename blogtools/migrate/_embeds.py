@@ -17,7 +17,7 @@ from blogtools import embeds
 
 BUILTINS = ("youtube", "vimeo", "x", "instagram", "figure")
 # shortcodes Hugo no longer ships (or never did): the migrator writes a template for each
-PROJECT_SHORTCODES = ("speakerdeck", "gist", "slideshare")
+PROJECT_SHORTCODES = ("speakerdeck", "gist", "slideshare", "tex")
 _SITE: dict[str, str] = {}  # name → template path of the current run
 
 

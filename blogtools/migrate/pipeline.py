@@ -129,8 +129,8 @@ def check_paths(options: Options) -> str:
     kind = options.source_format if options.source_format != "auto" else detect(options.src)
     if kind is None:
         raise MigrateError(f"{options.src}: cannot tell the format (not a Hugo site, a Jekyll site, a Medium"
-                           " export or a WordPress export); name it with --from")
-    if kind in ("medium", "wordpress"):
+                           " export, a WordPress export or a Hatena Blog tree or export); name it with --from")
+    if kind in ("medium", "wordpress") or kind == "hatena" and _hatena_export(options.src):
         try:
             import bs4  # noqa: F401
             import markdownify  # noqa: F401
@@ -142,6 +142,13 @@ def check_paths(options: Options) -> str:
             and not options.force):
         raise MigrateError(f"{options.out}: not empty (use --force to replace its content)")
     return kind
+
+
+def _hatena_export(src: str) -> bool:
+    """Hatena's Movable Type export (HTML bodies: needs markdownify), not a blogsync tree."""
+    from blogtools.migrate.sources import hatena
+
+    return not hatena.blogsync_tree(src) and hatena.mt_export(src) is not None
 
 
 def _once(src: str, posts: list[Post]) -> tuple[list[Post], list[tuple[str, str]]]:

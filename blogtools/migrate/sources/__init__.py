@@ -12,18 +12,20 @@ from typing import Any
 
 from blogtools.migrate.model import Post, SourceSite
 
-KINDS = ("hugo", "medium", "jekyll", "wordpress")
+KINDS = ("hugo", "medium", "jekyll", "wordpress", "hatena")
 
 
 def detect(src: str) -> str | None:
-    """hugo | medium | jekyll | wordpress, or None when the folder is none of them.
+    """hugo | medium | jekyll | wordpress | hatena, or None when the folder is none of them.
 
     A WordPress export (WXR) wins over a Jekyll site beside it (jekyll-import's output):
     the export is the source of truth, the Jekyll URLs become aliases."""
     if os.path.isfile(src) and zipfile.is_zipfile(src):
         return "medium"
-    from blogtools.migrate.sources import wordpress
+    from blogtools.migrate.sources import hatena, wordpress
 
+    if hatena.detect(src):  # a blogsync tree, or Hatena's Movable Type export (file or folder)
+        return "hatena"
     if os.path.isfile(src):
         return "wordpress" if wordpress.is_export(src) else None
     if not os.path.isdir(src):
@@ -62,6 +64,8 @@ def read(src: str, kind: str, skip: str | None = None, guard: Any = None,
         from blogtools.migrate.sources import jekyll as reader  # type: ignore[no-redef]
     elif kind == "wordpress":
         from blogtools.migrate.sources import wordpress as reader  # type: ignore[no-redef]
+    elif kind == "hatena":
+        from blogtools.migrate.sources import hatena as reader  # type: ignore[no-redef]
     else:
         raise ValueError(f"unknown source format {kind!r}")
     if kind == "jekyll":
