@@ -77,5 +77,7 @@ class SourceSite:
     has_theme: bool = False  # layouts or a theme that renders every page
     config: dict[str, Any] = field(default_factory=dict)
     copy_dirs: list[tuple[str, str]] = field(default_factory=list)  # (source dir, dest dir under DIR)
+    copy_files: list[tuple[str, str]] = field(default_factory=list)  # (source file, dest path under DIR)
+    notes: list[str] = field(default_factory=list)  # what the reader did for the whole site
     emoji: bool = False
     warnings: list[str] = field(default_factory=list)

@@ -180,6 +180,7 @@ def migrate(options: Options) -> Result:
     site, posts, skipped = read(options.src, kind, skip=options.out, guard=guard)
     posts, twice = _once(options.src, posts)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
+    result.notes += site.notes
     copy_files = _copy_plan(site, guard)
     result.timings["read"] = time.perf_counter() - t0
     progress = Progress(options.progress)
@@ -312,9 +313,9 @@ def _writable(post: Post) -> None:
 
 def _date(post: Post, site: SourceSite) -> None:
     """A post without a date gets its file's modification time (Jekyll does the same for
-    drafts); Hugo would sort it as 0001-01-01. Section lists (``_index``) need none."""
-    if post.meta.get("date") or post.page_path.endswith("_index") or not post.extra.get("mtime"):
-        return
+    drafts); Hugo would sort it as 0001-01-01. Pages (``about.md``, ``_index``) need none."""
+    if post.meta.get("date") or post.kind == "page" or not post.extra.get("mtime"):
+        return  # a page (about.md, _index.md) needs none: the migration day is no date of it
     from datetime import datetime, timezone
 
     tz: Any = timezone.utc
@@ -427,6 +428,7 @@ def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
         for path in walk(src_dir, None, guard, follow=True):
             if guard.allow(path):
                 files.append((path, f"{dest}/{util.rel(path, src_dir)}"))
+    files += [(path, dest) for path, dest in site.copy_files if guard.allow(path)]
     return files
 
 

@@ -74,8 +74,12 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     if not os.path.isdir(content):
         site.warnings.append(f"no content folder ({rel(content, src)}/)")
         return site, posts, skipped
-    for path in walk(content, skip, guard):
+    files = list(walk(content, skip, guard))
+    leaves = {os.path.dirname(p) for p in files if os.path.basename(p).lower() in ("index.md", "index.markdown")}
+    static = os.path.join(src, "static")
+    for path in files:
         if not path.lower().endswith(MARKDOWN):
+            _loose_file(site, path, content, static, leaves)
             continue
         post, why = isolated(read_post, path, content, src, gen, guard)
         if post is None:
@@ -83,6 +87,22 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         else:
             posts.append(post)
     return site, posts, skipped
+
+
+def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str]) -> None:
+    """A file under content/ that no leaf bundle holds (``content/images/x.png``, a file beside
+    an ``_index.md``): Hugo publishes it at its path, so it goes to ``static/`` at that path."""
+    folder = os.path.dirname(path)
+    while len(folder) >= len(content):
+        if folder in leaves:
+            return  # a bundle file: it travels with its post
+        folder = os.path.dirname(folder)
+    r = rel(path, content)
+    if os.path.lexists(os.path.join(static, r)):
+        site.notes.append(f"{rel(path, site.root)} not migrated: static/{r} exists and is served at that URL")
+        return
+    site.copy_files.append((path, f"static/{r}"))
+    site.notes.append(f"{rel(path, site.root)} → static/{r} (a file outside any page bundle, served at /{r})")
 
 
 def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None = None) -> tuple[Post | None, str | None]:

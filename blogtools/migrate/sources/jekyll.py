@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timezone
 from typing import Any
 
 from blogtools.migrate import _embeds, _hugo, body as bodymod
@@ -117,7 +118,18 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
         m = POST_NAME.match(name)
         slug = m.group(4)
         fdate = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    when = parse_date(meta.get("date"), str(config.get("timezone") or "") or None) or (parse_date(fdate) if fdate else None)
+    raw = meta.get("date")
+    if isinstance(raw, datetime) and raw.tzinfo is None:
+        # an unquoted YAML timestamp without offset: Ruby's YAML reads it as UTC before Jekyll
+        # sees it (the real Jekyll 4.3 publishes 2020-02-01 21:30:00 under 2020/02/02 in Tokyo)
+        raw = raw.replace(tzinfo=timezone.utc)
+        try:  # shown in the site's zone, as Jekyll shows it
+            from zoneinfo import ZoneInfo
+
+            raw = raw.astimezone(ZoneInfo(str(config.get("timezone")))) if config.get("timezone") else raw
+        except Exception:  # noqa: BLE001 - an unknown zone: UTC
+            pass
+    when = parse_date(raw, str(config.get("timezone") or "") or None) or (parse_date(fdate) if fdate else None)
     if when is not None:
         meta["date"] = when
     elif "date" in meta:
