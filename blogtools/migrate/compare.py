@@ -128,7 +128,7 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
             blocks[-1].append(pre)
         else:
             blocks.append([pre])
-    out.code = [SPACE.sub("", "".join(p.get_text() for p in block)) for block in blocks]
+    out.code = [key for key in (SPACE.sub("", "".join(p.get_text() for p in block)) for block in blocks) if key]
     for table in root.find_all("table"):
         if table.find("pre") or table.find_parent("pre"):
             continue  # a highlighter's line-number table
