@@ -104,7 +104,8 @@ def test_hugo_source_verified_against_its_own_build(hugo_src: Path, tmp_path: Pa
     assert "a tweet I quoted" in (out / "content/posts/first/index.md").read_text(encoding="utf-8")
     # content/images/author.jpg (no bundle holds it) was served by the source: it still is
     assert (out / "static/images/author.jpg").is_file()
-    assert "passed:" in v.summary() and "lost: 0 words, 0 images, 0 code blocks, 0 tables, 0 embeds, 0 URLs" in v.summary()
+    assert "passed:" in v.summary()
+    assert "lost: 0 words, 0 images, 0 code blocks, 0 tables, 0 embeds, 0 URLs, 0 files" in v.summary()
 
 
 def test_losses_are_found_per_post_and_fail(hugo_src: Path, tmp_path: Path) -> None:
@@ -118,12 +119,13 @@ def test_losses_are_found_per_post_and_fail(hugo_src: Path, tmp_path: Path) -> N
     v = Verify()
     compare_with_source(v, str(out), result)
     assert not v.ok
-    assert v.lost == {"words": 3 + 2 + 2, "images": 1, "code blocks": 1, "tables": 1, "embeds": 0, "URLs": 1}
+    assert v.lost == {"words": 3 + 2 + 2, "images": 1, "code blocks": 1, "tables": 1, "embeds": 0, "URLs": 0,
+                      "files": 1}
     assert v.failed == {"posts_compared": 1, "source_urls": 1}
     lines = v.losses["content/posts/first/index.md"]
     assert lines[0].startswith("7 word(s) lost: ")
     assert any(line.startswith("code block lost or changed: funcmain(){}") for line in lines)
-    assert "URL the source served, missing in the new site: /images/author.jpg" in v.problems
+    assert "file URL the source served, missing in the new site: /images/author.jpg" in v.problems
     assert "1 of 1 posts compared failed" in v.summary()
 
 

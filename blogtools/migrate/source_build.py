@@ -45,7 +45,7 @@ HUGO_STUBS = {
 JEKYLL_LAYOUT = f'<div id="{MARKER}">{{{{ content }}}}</div>\n'
 JEKYLL_SKIP = {"_site", "_layouts", ".jekyll-cache", ".sass-cache", "node_modules", "vendor", ".bundle", "Gemfile",
                "Gemfile.lock", "gems.rb", "gems.locked"}
-HUGO_SKIP = {"public", "resources", "layouts", "themes", "node_modules"}
+HUGO_SKIP = {"public", "resources", "layouts", "themes", "node_modules", "go.mod", "go.sum"}  # modules: no network
 TIMEOUT = 900.0
 
 
@@ -139,10 +139,11 @@ def hugo_content_build(site: str, tmp: str, label: str = "the source") -> Build:
     env = dict(os.environ)
     env.pop("HUGO_ENVIRONMENT", None)
     for _ in range(4):
-        code, b.log = _run([exe, "--source", work, "--destination", b.public, "--noBuildLock", "--cacheDir",
+        code, b.log = _run([exe, "--source", work, "--destination", b.public, "--noBuildLock", "--enableGitInfo=false", "--cacheDir",
                             os.path.join(tmp, "cache"), "--logLevel", "warn"], work, env=env)
-        missing = re.search(r'module "([^"/\\]+)" not found', b.log) if code else None
-        if not missing or os.path.exists(os.path.join(work, "themes", missing.group(1))):
+        missing = re.search(r'module "([^"\\]+)" not found', b.log) if code else None
+        if not missing or ".." in missing.group(1).split("/") or os.path.exists(
+                os.path.join(work, "themes", missing.group(1))):
             break
         # the theme is not there (a submodule not checked out): its layouts are not needed
         os.makedirs(os.path.join(work, "themes", missing.group(1)))

@@ -18,9 +18,11 @@ from blogtools.migrate import _embeds, _hugo, body as bodymod
 from blogtools.migrate.model import Post, SourceSite
 from blogtools.migrate.util import replace_surrogates, slugify, surrogates
 
-DROPPED_CONFIG = {"permalinks", "uglyurls", "contentdir", "publishdir", "enableemoji", "canonifyurls"}
+DROPPED_CONFIG = {"permalinks", "uglyurls", "contentdir", "publishdir", "enableemoji", "canonifyurls",
+                  "enablegitinfo"}  # DIR is a new folder, no git repository: Hugo would fail
 FIRST_KEYS = ("title", "date", "lastmod", "draft", "description", "author")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+KANA = re.compile(r"[\u3040-\u30ff]")  # Japanese, not Chinese: Han characters alone say no language
 
 
 # --------------------------------------------------------------------------- slugs and URLs
@@ -140,8 +142,66 @@ def rewrite_links(posts: list[Post], hosts: set[str],
         if name:
             by_name[name] = post
             by_name[name.split("/")[-1]] = post
+    by_path, by_base = _ref_targets(posts)
     for post in posts:
         _guarded(on_error, post, lambda post=post: _rewrite_links(post, hosts, by_old, by_name))
+        if by_path and "ref" in post.body:
+            _guarded(on_error, post, lambda post=post: _rewrite_refs(post, by_path, by_base))
+
+
+_REF = re.compile(r"""({{[<%]-?\s*(?:rel)?ref\s+)(["`]?)([^"`\s>%}#]*)((?:#[^"`\s>%}]*)?)(\2)""")
+
+
+def _page_key(path: str) -> str:
+    """A content path as ``ref`` names it: no extension, no ``/index``/``/_index``, lower case."""
+    key = re.sub(r"\.(md|markdown|html?)$", "", path.strip().strip("/"), flags=re.I)
+    key = re.sub(r"(^|/)_?index$", "", key)
+    return key.lower()
+
+
+def _ref_targets(posts: list[Post]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """(old content path → new one, file name → new path when only one page has that name)."""
+    by_path: dict[str, str] = {}
+    by_base: dict[str, str | None] = {}
+    for post in posts:
+        old = post.extra.get("content_path")
+        if not old or post.extra.get("failed") or not post.out_path.startswith("content/"):
+            continue
+        new = _page_key(post.out_path[len("content/"):])
+        key = _page_key(old)
+        if key == new:
+            continue
+        by_path[key] = new
+        base = key.rsplit("/", 1)[-1]
+        by_base[base] = None if base in by_base else new
+    return by_path, by_base
+
+
+def _rewrite_refs(post: Post, by_path: dict[str, str], by_base: dict[str, str | None]) -> None:
+    """``{{< ref "posts/ethereum/x" >}}`` → the page's new path (Hugo stops the build with
+    REF_NOT_FOUND when a ref names a page that moved)."""
+    here = os.path.dirname(post.extra.get("content_path") or "")
+    changed = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal changed
+        target = m.group(3)
+        if not target:
+            return m.group(0)
+        key = _page_key(target)
+        new = by_path.get(key) if target.startswith("/") else (
+            by_path.get(_page_key(os.path.normpath(os.path.join(here, target)).replace(os.sep, "/")))
+            or by_path.get(key))
+        if new is None and "/" not in target.strip("/"):
+            new = by_base.get(key)
+        if new is None:
+            return m.group(0)
+        changed += 1
+        return f"{m.group(1)}{m.group(2)}{'/' if target.startswith('/') else ''}{new}{m.group(4)}{m.group(5)}"
+
+    post.body = _REF.sub(repl, post.body)
+    if changed:
+        post.note(f"{changed} {{{{< ref >}}}} target(s) → the pages' new paths")
 
 
 def _rewrite_links(post: Post, hosts: set[str], by_old: dict[str, Post], by_name: dict[str, Post]) -> None:
@@ -263,15 +323,38 @@ def used_shortcodes(posts: list[Post]) -> set[str]:
     return names
 
 
+PER_LANGUAGE = {"menus", "menu", "params", "languages"}
+
+
+def _languages_agree(cfg: dict[str, Any]) -> None:
+    """``defaultContentLanguage`` names one of the kept ``[languages.*]`` (Hugo refuses to
+    load the config otherwise): the first language then, by weight, as Hugo orders them."""
+    languages = next((v for k, v in cfg.items() if k.lower() == "languages"), None)
+    if not isinstance(languages, dict) or not languages:
+        return
+    key = next((k for k in cfg if k.lower() == "defaultcontentlanguage"), "defaultContentLanguage")
+    names = {str(k).lower(): k for k in languages}
+    if str(cfg.get(key, "")).lower() in names:
+        return
+    def weight(k: Any) -> tuple[int, str]:
+        v = languages[k]
+        w = v.get("weight") if isinstance(v, dict) else None
+        return (w if isinstance(w, int) and w > 0 else 1 << 30, str(k))
+    cfg[key] = str(sorted(languages, key=weight)[0])
+
+
 def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) -> str:
     cfg: dict[str, Any] = {
         "baseURL": site.base_url or "https://example.org/",
         "title": site.title or "Migrated blog",
     }
-    lang = site.language or ("ja" if any(CJK.search(p.title + p.body[:400]) for p in posts) else "")
+    lang = site.language or ("ja" if any(KANA.search(p.title + p.body[:400]) for p in posts) else "")
+    source_default = _hugo._setting(site.config, "defaultContentLanguage", None) if site.kind == "hugo" else None
     if lang:
         cfg["locale"] = lang  # languageCode before Hugo 0.158
-        if re.fullmatch(r"[a-z]{2}", lang.split("-")[0].lower()):
+        if isinstance(source_default, str) and source_default:
+            cfg["defaultContentLanguage"] = source_default  # the source's own, not a guess
+        elif re.fullmatch(r"[a-z]{2}", lang.split("-")[0].lower()):
             cfg["defaultContentLanguage"] = lang.split("-")[0].lower()
     if site.time_zone:
         cfg["timeZone"] = site.time_zone
@@ -285,7 +368,15 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
                 continue
             if key.lower() in DROPPED_CONFIG or any(k.lower() == key.lower() for k in cfg):
                 continue
+            if "." in key and key.split(".", 1)[0].lower() in PER_LANGUAGE:
+                # config/_default/menus.en.toml: the menus of language en, not a key "menus.en"
+                what, code = key.split(".", 1)
+                languages = cfg.setdefault("languages", {})
+                if isinstance(languages, dict):
+                    languages.setdefault(code, {}).setdefault(what, value)
+                continue
             cfg[key] = value
+        _languages_agree(cfg)
     markup = cfg.setdefault("markup", {}) if isinstance(cfg.get("markup", {}), dict) else {}
     goldmark = markup.setdefault("goldmark", {})
     renderer = goldmark.setdefault("renderer", {})
@@ -334,6 +425,29 @@ LAYOUTS = {
 }
 
 
+def theme_names(config: dict[str, Any]) -> list[str]:
+    theme = _hugo._setting(config, "theme", None)
+    names = [theme] if isinstance(theme, str) else list(theme) if isinstance(theme, list) else []
+    return [n for n in names if isinstance(n, str) and n and "/" not in n.strip("/")]
+
+
+def theme_problems(out: str, site: SourceSite) -> list[str]:
+    """Why a theme the config names cannot render the site: not there (a git submodule that
+    was not checked out), or a folder without layouts (a built site copied in its place)."""
+    if site.kind != "hugo":
+        return []
+    problems = []
+    for name in theme_names(site.config):
+        folder = os.path.join(out, "themes", name)
+        if not os.path.isdir(folder):
+            problems.append(f"theme missing: themes/{name} is not in the source (a git submodule not checked out?);"
+                            f" add it to themes/{name} (git submodule add <its repository> themes/{name}) before building")
+        elif not os.path.isdir(os.path.join(folder, "layouts")) and not any(
+                os.path.isfile(os.path.join(folder, n)) for n in ("theme.toml", "hugo.toml", "config.toml", "go.mod")):
+            problems.append(f"theme missing: themes/{name} holds no layouts (a built site?); put the theme itself there")
+    return problems
+
+
 def has_template(out: str, name: str) -> bool:
     candidates = [os.path.join(out, "layouts", d, f"{name}.html") for d in ("shortcodes", "_shortcodes")]
     themes = os.path.join(out, "themes")
@@ -369,6 +483,10 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
         notes.append(f"hugo.toml: {', '.join(bad)} (lone surrogate) cannot be written as UTF-8; replaced by U+FFFD")
     with open(os.path.join(out, "hugo.toml"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(config)
+    if site.kind == "hugo" and _hugo._setting(site.config, "enableGitInfo", False) is True:
+        notes.append("enableGitInfo dropped: the new folder is no git repository (Hugo fails without one);"
+                     " set it again once the site is committed")
+    notes += theme_problems(out, site)
     if not site.has_theme:
         for rel, text in LAYOUTS.items():
             path = os.path.join(out, rel)

