@@ -17,6 +17,10 @@ theme's header, sidebar or footer. From that HTML :func:`extract` takes:
   text without whitespace, matched the same way;
 - **embeds**: YouTube/Vimeo/SpeakerDeck/SlideShare/other iframes, tweet and Instagram
   blockquotes, gist scripts, each as (provider, id).
+
+A table of contents the generator writes from the headings (kramdown's ``{:toc}``,
+``#markdown-toc``) is left out: it is navigation, which a Hugo layout writes with
+``.TableOfContents``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from typing import Any, Callable
 from blogtools.record import dataclass, field
 
 MARKER = "blogtools-content"
+# navigation a generator writes from the headings, not content: kramdown's {:toc} list (Hugo
+# writes its own from a layout, .TableOfContents)
+GENERATED = ("#markdown-toc",)
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 SPACE = re.compile(r"\s+")
@@ -98,7 +105,7 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
     if root is None:
         root = soup.body or soup
     out.redirect = soup.find("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)}) is not None
-    for sel in drop:
+    for sel in drop + GENERATED:
         for tag in root.select(sel):
             tag.decompose()
     for tag in root.find_all(HIDDEN):
