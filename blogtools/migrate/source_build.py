@@ -257,6 +257,11 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
         code, b.log = _run([exe, "build", "--source", work, "--destination", b.public,
                             "--disable-disk-cache", "--config", ",".join(configs + [override])], work, env=env)
         unknown = re.search(r"Unknown tag '(\w+)'", b.log) if code else None
+        failing = re.search(r"Liquid Exception: (.*?) in (\S+?)(?:\x1b\[0m)?$", b.log, re.M) if code else None
+        if failing and not unknown and _drop_page(work, failing.group(2)):
+            # a page whose Liquid fails here (data a plugin of the site would make): left out
+            b.notes.append(f"{failing.group(2)} not built: Liquid fails on it here ({failing.group(1)[:120]})")
+            continue
         if not unknown or unknown.group(1) in stubbed:
             break
         stubbed.append(unknown.group(1))  # a plugin's tag: written as nothing, and said so
@@ -280,6 +285,16 @@ class BlogtoolsStubTag < Liquid::Tag
 end
 %%w(%s).each { |name| Liquid::Template.register_tag(name, BlogtoolsStubTag) }
 """
+def _drop_page(work: str, rel_path: str) -> bool:
+    """Remove ``rel_path`` (as Jekyll names it in an error) from the copy; False when it is
+    no file of it (a layout or include, whose removal would change every page)."""
+    path = os.path.normpath(os.path.join(work, rel_path))
+    if not path.startswith(work + os.sep) or not os.path.isfile(path) or "/_" in "/" + rel_path.replace(os.sep, "/"):
+        return False
+    os.remove(path)
+    return True
+
+
 INCLUDE = re.compile(r"{%-?\s*include(?:_cached)?\s+([\w./-]+)")
 INCLUDE_CACHED = re.compile(r"({%-?\s*)include_cached\b")
 
