@@ -131,3 +131,58 @@ def test_title_slugs_are_hugos_and_every_old_url_is_kept(tmp_path: Path) -> None
                                     "2020/why-how", "2020/a--b", "2020/x--y"])
     assert result.verify.ok, result.verify.problems
     assert result.verify.lost["URLs"] == 0
+
+
+# --------------------------------------------------------------------------- Medium bodies
+def _medium(body: str) -> str:
+    from tests.conftest import require_module
+
+    require_module("markdownify", "pip install 'blogtools[migrate]'")
+    from blogtools.migrate.sources.medium import convert
+
+    html = ('<html><body><article class="h-entry"><h1 class="p-name">T</h1><section data-field="body">'
+            f'<div class="section-inner">{body}</div></section></article></body></html>')
+    post = convert("posts/2020-01-01_T-0123456789ab.html", html)
+    assert post is not None and post.extra["source_html"].count("section") >= 1
+    return post.body
+
+
+def _rendered_text(markdown: str) -> str:
+    import re
+
+    import mistune
+
+    return re.sub(r"<[^>]+>", "", mistune.html(markdown))
+
+
+def test_medium_bold_with_breaks_shows_no_literal_asterisks() -> None:
+    body = _medium('<p>Space<strong>.<br>Time Complexity</strong></p>'
+                   '<p><strong>Tell me about yourself<br></strong>Well, I am fine.</p>')
+    text = _rendered_text(body)
+    assert "*" not in text
+    assert "Time Complexity" in text and "yourself\nWell" in text.replace("<br />", "")
+
+
+def test_medium_keeps_spaces_text_and_tweets() -> None:
+    body = _medium('<p>on <a href="https://t.example/a">twitter</a> or<a href="https://m.example/b"> mastodon</a></p>'
+                   '<p>the form &lt;verb&gt;&lt;noun&gt; works</p>'
+                   '<figure class="graf--iframe"><blockquote class="twitter-tweet">'
+                   '<a href="https://mobile.twitter.com/ann/status/1253885783305568256"></a></blockquote>'
+                   '<script async src="https://platform.twitter.com/widgets.js"></script></figure>')
+    assert "or [mastodon](https://m.example/b)" in body
+    assert "<verb><noun>" in _rendered_text(body).replace("&lt;", "<").replace("&gt;", ">")
+    assert '{{< x user="ann" id="1253885783305568256" >}}' in body and "widgets.js" not in body
+
+
+def test_bold_link_repair_is_kept_only_when_it_renders_better() -> None:
+    from blogtools.migrate.body import medium_cleanup
+    from blogtools.migrate.model import Post
+
+    fixed = Post("x.md", {}, "**a**[**b**](https://u.example/x)**c**\n", origin="medium")
+    medium_cleanup(fixed)
+    assert fixed.body == "**a[b](https://u.example/x)c**\n"
+    odd = "** note **[**b**](https://u.example/x)** and **more\n"
+    kept = Post("x.md", {}, odd, origin="medium")
+    medium_cleanup(kept)
+    assert kept.body == odd  # joined, it would lose the bold and print the asterisks
+    assert _rendered_text(kept.body).count("*") == _rendered_text(odd).count("*")

@@ -105,7 +105,7 @@ def test_hugo_source_verified_against_its_own_build(hugo_src: Path, tmp_path: Pa
     # content/images/author.jpg (no bundle holds it) was served by the source: it still is
     assert (out / "static/images/author.jpg").is_file()
     assert "passed:" in v.summary()
-    assert "lost: 0 words, 0 images, 0 code blocks, 0 tables, 0 embeds, 0 URLs, 0 files" in v.summary()
+    assert "lost: 0 words, 0 images, 0 code blocks, 0 tables, 0 embeds, 0 markup shown, 0 URLs, 0 files" in v.summary()
 
 
 def test_losses_are_found_per_post_and_fail(hugo_src: Path, tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_losses_are_found_per_post_and_fail(hugo_src: Path, tmp_path: Path) -> N
     v = Verify()
     compare_with_source(v, str(out), result)
     assert not v.ok
-    assert v.lost == {"words": 3 + 2 + 2, "images": 1, "code blocks": 1, "tables": 1, "embeds": 0, "URLs": 0,
+    assert v.lost == {"words": 3 + 2 + 2, "images": 1, "code blocks": 1, "tables": 1, "embeds": 0, "markup shown": 0, "URLs": 0,
                       "files": 1}
     assert v.failed == {"posts_compared": 1, "source_urls": 1}
     lines = v.losses["content/posts/first/index.md"]
@@ -193,3 +193,13 @@ def test_without_jekyll_it_says_what_it_did_not_compare(tmp_path: Path, monkeypa
     compare_with_source(v, str(out), result)
     assert any(n.startswith("posts not compared with the source: Jekyll is not installed") for n in v.not_compared)
     assert "posts_compared" not in v.checked and v.lost == {}
+
+
+def test_markup_printed_as_text_is_a_loss() -> None:
+    from blogtools.migrate.compare import compare, extract
+
+    src = extract('<div id="blogtools-content"><p>a <strong>b</strong> c</p><pre>x ** y {{ z }}</pre></div>')
+    out = extract('<div id="blogtools-content"><p>a **b** c {% raw %}</p><pre>x ** y {{ z }}</pre></div>')
+    lost = compare(src, out)
+    assert lost.words == 0 and lost.markup == 4  # two ** and {% %} printed; in code they are code
+    assert lost.lines == ["markup printed as text: %} ×1, ** ×2, {% ×1"]

@@ -15,6 +15,8 @@ theme's header, sidebar or footer. From that HTML :func:`extract` takes:
   code block of the new page;
 - **tables**: every ``table`` that is not a code block's line-number table, as its cell
   text without whitespace, matched the same way;
+- **markup**: ``**``, ``__``, ``{{``, ``{%`` printed as text outside code, more often than
+  in the source (a bold repair gone wrong, Liquid or a shortcode left visible);
 - **embeds**: YouTube/Vimeo/SpeakerDeck/SlideShare/other iframes, tweet and Instagram
   blockquotes, gist scripts, each as (provider, id).
 
@@ -60,6 +62,7 @@ class Content:
     code: list[str] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     embeds: Counter = field(default_factory=Counter)
+    markup: Counter = field(default_factory=Counter)  # Markdown/Liquid/shortcode syntax printed as text
     found: bool = True  # the marker was there (False: the whole body was taken)
     redirect: bool = False  # a redirect page (``redirect_to``, an alias): no content of its own
 
@@ -71,11 +74,12 @@ class Loss:
     code: int = 0
     tables: int = 0
     embeds: int = 0
+    markup: int = 0  # more literal ** {{ {% than the source showed: syntax printed as text
     lines: list[str] = field(default_factory=list)
 
     @property
     def any(self) -> bool:
-        return bool(self.words or self.images or self.code or self.tables or self.embeds)
+        return bool(self.words or self.images or self.code or self.tables or self.embeds or self.markup)
 
 
 EMOJI_CODE = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,}:(?![\w:])")
@@ -141,7 +145,13 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
             continue  # a highlighter's line-number table
         out.tables.append(SPACE.sub("", table.get_text()))
     out.words = Counter(tokens(visible_text(root)))
+    for code in root.find_all(["pre", "code"]):
+        code.decompose()
+    out.markup = Counter(MARKUP.findall(visible_text(root)))
     return out
+
+
+MARKUP = re.compile(r"\*\*|__|{{|}}|{%|%}")
 
 
 BLOCKS = frozenset("address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer "
@@ -242,6 +252,10 @@ def compare(src: Content, out: Content, limit: int = 8) -> Loss:
     loss.tables = len(lost_tables)
     for key in lost_tables[:limit]:
         loss.lines.append(f"table lost or changed: {_short(key)}")
+    shown = out.markup - src.markup
+    loss.markup = sum(shown.values())
+    if loss.markup:
+        loss.lines.append("markup printed as text: " + ", ".join(f"{k} ×{n}" for k, n in sorted(shown.items())))
     gone = src.embeds - out.embeds
     loss.embeds = sum(gone.values())
     for (provider, ident), n in sorted(gone.items())[:limit]:

@@ -71,7 +71,7 @@ class Verify:
                 "compared": self.compared, "not_compared": list(self.not_compared)}
 
 
-LOSS_KINDS = ("words", "images", "code blocks", "tables", "embeds", "URLs", "files")
+LOSS_KINDS = ("words", "images", "code blocks", "tables", "embeds", "markup shown", "URLs", "files")
 PAGE_FILE = re.compile(r"(?:^|/)$|\.(?:html?|xml|rss|atom|json)$", re.I)  # a page or a feed, not a file
 
 
@@ -196,7 +196,7 @@ def compare_with_source(v: Verify, root: str, result: Any) -> None:
                 for line in loss.lines:
                     v.fail(f"{post.source}: {line}")
             for k, n in (("words", loss.words), ("images", loss.images), ("code blocks", loss.code),
-                         ("tables", loss.tables), ("embeds", loss.embeds)):
+                         ("tables", loss.tables), ("embeds", loss.embeds), ("markup shown", loss.markup)):
                 lost[k] += n
         if compared:
             v.checked["posts_compared"] = compared
