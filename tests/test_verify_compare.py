@@ -137,6 +137,9 @@ def test_cli_summary_says_n_of_m_and_exits_1_on_a_loss(hugo_src: Path, tmp_path:
     assert "blogtools: verify: passed: " in proc.stderr and " ok" in proc.stderr
     report = (out / "MIGRATION.md").read_text(encoding="utf-8")
     assert "- compared with: the source built by hugo" in report and "- posts compared: 0 of 1 failed" in report
+    # raw HTML (the tweet's blockquote) is rendered: never silently
+    assert "raw HTML rendered (unsafe = true in hugo.toml)" in proc.stderr
+    assert "markup.goldmark.renderer.unsafe = true kept from the source: 1 raw HTML element(s)" in report
 
 
 # --------------------------------------------------------------------------- Jekyll source

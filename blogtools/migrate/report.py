@@ -147,4 +147,5 @@ def summary(result: Any) -> str:
     t = data(result)["totals"]
     return (f"{t['posts']} posts, {t['pages']} pages ({t['drafts']} drafts), {t['aliases']} aliases, "
             f"{t['kept_raw']} kept raw, {t['warnings']} warnings, {t['skipped']} not migrated, "
-            f"{t['images_downloaded']} images downloaded ({t['images_failed']} failed), {t['lint_fixes']} lint fixes")
+            f"{t['images_downloaded']} images downloaded ({t['images_failed']} failed), {t['lint_fixes']} lint fixes"
+            + (", raw HTML rendered (unsafe = true in hugo.toml)" if result.unsafe else ""))

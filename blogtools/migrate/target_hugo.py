@@ -483,6 +483,12 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
         notes.append(f"hugo.toml: {', '.join(bad)} (lone surrogate) cannot be written as UTF-8; replaced by U+FFFD")
     with open(os.path.join(out, "hugo.toml"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(config)
+    if unsafe:
+        had = site.kind == "hugo" and isinstance(_hugo._setting(site.config, "markup", None), dict) and \
+            ((site.config.get("markup") or {}).get("goldmark") or {}).get("renderer", {}).get("unsafe") is True
+        kept = sum(len(p.kept_raw) for p in posts)
+        notes.append(f"markup.goldmark.renderer.unsafe = true {'kept from the source' if had else 'switched on'}:"
+                     f" {kept} raw HTML element(s) kept as written, listed per post under 'kept raw'")
     if site.kind == "hugo" and _hugo._setting(site.config, "enableGitInfo", False) is True:
         notes.append("enableGitInfo dropped: the new folder is no git repository (Hugo fails without one);"
                      " set it again once the site is committed")
