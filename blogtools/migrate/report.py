@@ -118,6 +118,9 @@ def markdown(d: dict[str, Any]) -> str:
                 lines.append(f"- {what}: {failed.get(k, 0)} of {v['checked'][k]} failed")
         if v.get("compared"):
             lines.append(f"- compared with: {v['compared']}")
+        urls = v.get("source_page_urls") or {}
+        if urls.get("total"):
+            lines.append(f"- page and feed URLs the source served, kept: {urls['kept']} of {urls['total']}")
         if v.get("lost"):
             lines.append("- lost: " + ", ".join(f"{n} {k}" for k, n in v["lost"].items()))
         lines += [f"- not compared: {x}" for x in v.get("not_compared") or []]

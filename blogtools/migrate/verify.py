@@ -45,6 +45,7 @@ class Verify:
     lost: dict[str, int] = field(default_factory=dict)  # words, images, code blocks, tables, embeds, URLs
     losses: dict[str, list[str]] = field(default_factory=dict)  # post source → what it lost
     compared: str = ""  # against what the content was compared
+    page_urls: tuple[int, int] = (0, 0)  # page and feed URLs the source's build served: (kept, all)
     not_compared: list[str] = field(default_factory=list)  # what could not be compared, and why
     log: str = ""
 
@@ -68,7 +69,8 @@ class Verify:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": list(self.problems), "checked": dict(self.checked),
                 "failed": dict(self.failed), "lost": dict(self.lost), "losses": {k: list(v) for k, v in self.losses.items()},
-                "compared": self.compared, "not_compared": list(self.not_compared)}
+                "compared": self.compared, "not_compared": list(self.not_compared),
+                "source_page_urls": {"kept": self.page_urls[0], "total": self.page_urls[1]}}
 
 
 LOSS_KINDS = ("words", "images", "code blocks", "tables", "embeds", "markup shown", "URLs", "files")
@@ -202,10 +204,11 @@ def compare_with_source(v: Verify, root: str, result: Any) -> None:
             v.checked["posts_compared"] = compared
             v.failed["posts_compared"] = len(v.losses)
         if src.ok:
-            urls, missing = _served(src.public, out.public)
+            urls, missing, page_urls = _served(src.public, out.public)
             pages = [u for u in missing if PAGE_FILE.search(u)]
             files = [u for u in missing if not PAGE_FILE.search(u)]
             v.checked["source_urls"] = urls
+            v.page_urls = (page_urls - len(pages), page_urls)
             lost["URLs"], lost["files"] = len(pages), len(files)
             if missing:
                 v.failed["source_urls"] = len(missing)
@@ -257,15 +260,16 @@ def _resolver(public: str, page_url: str, bases: list[str]) -> Any:
 GENERATOR_FILES = {"redirects.json"}  # jekyll-redirect-from's map of its redirects
 
 
-def _served(src_public: str, out_public: str) -> tuple[int, list[str]]:
-    """(files the source's build holds, the URLs of those the new site's build lacks)."""
+def _served(src_public: str, out_public: str) -> tuple[int, list[str], int]:
+    """(files the source's build holds, the URLs of those the new site's build lacks, how
+    many of its files are pages or feeds)."""
     import unicodedata
 
     have: set[str] = set()
     for dirpath, _dirs, files in os.walk(out_public):
         for n in files:
             have.add(unicodedata.normalize("NFC", os.path.relpath(os.path.join(dirpath, n), out_public)))
-    total, missing = 0, []
+    total, missing, pages = 0, [], 0
     for dirpath, dirs, files in os.walk(src_public):
         dirs.sort()
         for n in sorted(files):
@@ -273,10 +277,12 @@ def _served(src_public: str, out_public: str) -> tuple[int, list[str]]:
             if rel in GENERATOR_FILES:
                 continue
             total += 1
+            url = "/" + rel.replace(os.sep, "/")
+            url = url[: -len("index.html")] if url.endswith("/index.html") or url == "/index.html" else url
+            pages += bool(PAGE_FILE.search(url))
             if rel not in have:
-                url = "/" + rel.replace(os.sep, "/")
-                missing.append(url[: -len("index.html")] if url.endswith("/index.html") or url == "/index.html" else url)
-    return total, missing
+                missing.append(url)
+    return total, missing, pages
 
 
 def _outputs(v: Verify, public: str, result: Any) -> None:
