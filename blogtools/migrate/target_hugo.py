@@ -425,6 +425,26 @@ LAYOUTS = {
 }
 
 
+def _old_sections(out: str, site: SourceSite, posts: list[Post], fmt: str) -> list[str]:
+    """A Hugo source's section lists whose posts all moved to ``posts/`` (``/post/``, served
+    by any theme's list layout) stay served: aliases of the new ``/posts/`` list, written in
+    ``content/posts/_index.md`` (unless the source has a page there already)."""
+    if site.kind != "hugo" or any(p.out_path == "content/posts/_index.md" for p in posts):
+        return []
+    moved = {p.extra["content_path"].split("/")[0] for p in posts
+             if p.kind == "post" and "/" in (p.extra.get("content_path") or "") and not p.draft}
+    kept = {p.out_path.split("/")[1] for p in posts if p.kind == "page" and p.out_path.count("/") >= 2}
+    aliases = [f"/{_hugo.make_path(s)}/" for s in sorted(moved - kept - {"posts"})]
+    if not aliases:
+        return []
+    page = Post("content/posts/_index.md", {"title": "Posts", "aliases": aliases}, "", kind="page",
+                page_path="posts/_index")
+    page.out_path = "content/posts/_index.md"
+    _write_post(out, page, fmt)
+    return [f"content/posts/_index.md written: the old section list(s) {', '.join(aliases)} are its aliases"
+            " (their feeds are not kept: an alias is an HTML redirect)"]
+
+
 def theme_names(config: dict[str, Any]) -> list[str]:
     theme = _hugo._setting(config, "theme", None)
     names = [theme] if isinstance(theme, str) else list(theme) if isinstance(theme, list) else []
@@ -476,6 +496,7 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
     posts = [p for p in posts if not p.extra.get("failed")]
+    notes += _old_sections(out, site, posts, fmt)
     config = site_config(site, posts, unsafe, emoji)
     bad = surrogates(config)
     if bad:
