@@ -202,3 +202,16 @@ def test_an_old_section_list_stays_served(tmp_path: Path) -> None:
     assert "aliases:\n  - /post/\n" in index
     lost = [p for p in result.verify.problems if p.startswith("URL the source served")]
     assert lost == ["URL the source served, missing in the new site: /post/index.xml"]
+
+
+def test_a_bare_url_to_an_old_url_keeps_its_text(tmp_path: Path) -> None:
+    """BT203 (link to an alias → the page) applied by migrate rewrote the visible text of a
+    bare URL to the new path: verify counted the words lost. An autolink gets no fix."""
+    src = write(tmp_path / "src", {
+        "hugo.toml": 'baseURL = "https://example.org/"\n[permalinks]\npost = "/blog/:slug/"\n',
+        "content/post/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nRead https://example.org/blog/b/ and "
+                             "[B](https://example.org/blog/b/).\n",
+        "content/post/b.md": "---\ntitle: B\ndate: 2022-01-03\n---\n\nB.\n"})
+    migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
+    body = (tmp_path / "out/content/posts/a/index.md").read_text(encoding="utf-8")
+    assert "Read https://example.org/blog/b/ and [B](/posts/b/)." in body
