@@ -215,3 +215,23 @@ def test_a_bare_url_to_an_old_url_keeps_its_text(tmp_path: Path) -> None:
     migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
     body = (tmp_path / "out/content/posts/a/index.md").read_text(encoding="utf-8")
     assert "Read https://example.org/blog/b/ and [B](/posts/b/)." in body
+
+
+def test_an_html_document_under_content_is_served_as_a_static_file(tmp_path: Path) -> None:
+    """``content/project/x/contact.html`` without front matter: Hugo 0.146+ refuses it as
+    content (the build stops); it goes to ``static/`` at its path and the site builds."""
+    src = write(tmp_path / "src", {
+        "hugo.toml": 'baseURL = "https://example.org/"\n',
+        "content/project/x/index.md": "---\ntitle: X\ndate: 2022-01-02\n---\n\n[contact](contact.html)\n",
+        "content/project/x/contact.html": "<!DOCTYPE html>\n<html><body>Contact</body></html>\n"})
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    # the link to it is not broken (lint, pages, files): only the old section's feed is gone
+    assert result.verify.problems == ["URL the source served, missing in the new site: /project/index.xml"]
+    assert "[contact](/project/x/contact.html)" in (out / "content/posts/x/index.md").read_text(encoding="utf-8")
+    assert (out / "static/project/x/contact.html").is_file()
+    assert not list((out / "content").rglob("contact.html"))
+    assert any("content/project/x/contact.html → static/project/x/contact.html" in n for n in result.notes)
+    built = hugo_build(out, tmp_path / "public")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "public/project/x/contact.html").is_file()

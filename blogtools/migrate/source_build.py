@@ -108,6 +108,10 @@ def hugo_content_build(site: str, tmp: str, label: str = "the source") -> Build:
         return b
     work = os.path.join(tmp, "site")
     copy_site(site, work, HUGO_SKIP)
+    moved = _html_documents_to_static(work)
+    if moved:
+        b.notes.append(f"{label}: {moved} HTML file(s) without front matter under content/ (which this Hugo"
+                       " refuses as content) built as static files, as the migration writes them")
     layouts = os.path.join(work, "layouts")
     roots: list[str] = []
     themes = os.path.join(site, "themes")
@@ -152,6 +156,27 @@ def hugo_content_build(site: str, tmp: str, label: str = "the source") -> Build:
     if not b.ok:
         b.problem = f"hugo exited with {code}: {_errors(b.log)}"
     return b
+
+
+def _html_documents_to_static(work: str) -> int:
+    """``content/**/x.html`` without front matter → ``static/`` at the same path (see
+    :func:`blogtools.migrate.sources.hugo.html_document`); returns how many."""
+    from blogtools.migrate.sources.hugo import html_document
+
+    content = os.path.join(work, "content")
+    moved = 0
+    for dirpath, _dirs, files in os.walk(content):
+        for n in files:
+            path = os.path.join(dirpath, n)
+            if html_document(path, None):
+                dest = os.path.join(work, "static", os.path.relpath(path, content))
+                if not os.path.exists(dest):
+                    os.makedirs(os.path.dirname(dest), exist_ok=True)
+                    os.replace(path, dest)
+                    moved += 1
+                else:
+                    os.remove(path)
+    return moved
 
 
 def _needed_partials(roots: list[str], layouts: str, site_real: str) -> None:

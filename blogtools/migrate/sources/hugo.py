@@ -79,7 +79,11 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     static = os.path.join(src, "static")
     for path in files:
         if not path.lower().endswith(MARKDOWN):
-            _loose_file(site, path, content, static, leaves)
+            if html_document(path, guard):
+                _static_copy(site, path, content, static, "an HTML file without front matter, which Hugo 0.146+"
+                             " refuses as content (security.allowContent)")
+            else:
+                _loose_file(site, path, content, static, leaves)
             continue
         post, why = isolated(read_post, path, content, src, gen, guard)
         if post is None:
@@ -87,6 +91,37 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         else:
             posts.append(post)
     return site, posts, skipped
+
+
+def html_document(path: str, guard: Guard | None) -> bool:
+    """An ``.html`` file under content/ without front matter (a page written by hand)."""
+    if not path.lower().endswith((".html", ".htm")) or (guard is not None and not guard.allow(path)):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(3)
+    except OSError:
+        return False
+    return head not in (b"---", b"+++") and not head.startswith(b"{")
+
+
+def _link_html_documents(post: Post, bundle: str, content: str, guard: Guard) -> None:
+    """Links to an HTML document of the bundle (moved to ``static/`` at its path) name it by
+    its root-relative URL: the post moves, the document does not."""
+    from blogtools.migrate.target_hugo import replace_refs
+
+    mapping = {}
+    refs, _ = references(post)
+    for ref in refs:
+        name = unquote(ref.split("#", 1)[0].split("?", 1)[0])
+        if not name or "/" in name.lstrip("./") or re.match(r"[a-z][a-z0-9+.-]*:", name, re.I):
+            continue
+        path = os.path.join(bundle, name)
+        if html_document(path, guard):
+            mapping[ref] = "/" + rel(path, content) + ref[len(ref.split("#", 1)[0].split("?", 1)[0]):]
+    if mapping:
+        replace_refs(post, mapping)
+        post.note(f"{len(mapping)} link(s) to HTML files of the bundle → their URL (they are static files now)")
 
 
 def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str]) -> None:
@@ -97,12 +132,16 @@ def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: 
         if folder in leaves:
             return  # a bundle file: it travels with its post
         folder = os.path.dirname(folder)
+    _static_copy(site, path, content, static, "a file outside any page bundle")
+
+
+def _static_copy(site: SourceSite, path: str, content: str, static: str, what: str) -> None:
     r = rel(path, content)
     if os.path.lexists(os.path.join(static, r)):
         site.notes.append(f"{rel(path, site.root)} not migrated: static/{r} exists and is served at that URL")
         return
     site.copy_files.append((path, f"static/{r}"))
-    site.notes.append(f"{rel(path, site.root)} → static/{r} (a file outside any page bundle, served at /{r})")
+    site.notes.append(f"{rel(path, site.root)} → static/{r} ({what}, served at /{r})")
 
 
 def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None = None) -> tuple[Post | None, str | None]:
@@ -139,6 +178,8 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
                 post.note(f"`{key}` dropped: the bundle folder names the page, the old URL is an alias")
     bundle = os.path.dirname(path) if leaf else None
     _collect_assets(post, bundle, old, src, guard)
+    if bundle:
+        _link_html_documents(post, bundle, content, guard)
     if bodymod.looks_like_medium(doc.meta, post.body):
         post.origin = "medium-to-hugo"
         bodymod.medium_cleanup(post)
@@ -178,7 +219,7 @@ def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, gua
     if bundle:
         for f in walk(bundle, None, guard):
             r = rel(f, bundle)
-            if not r.lower().endswith(MARKDOWN) and guard.allow(f):
+            if not r.lower().endswith(MARKDOWN) and guard.allow(f) and not html_document(f, guard):
                 files[r] = f
     by_name: dict[str, Asset] = {}
     for name, f in sorted(files.items()):
