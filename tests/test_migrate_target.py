@@ -235,3 +235,10 @@ def test_an_html_document_under_content_is_served_as_a_static_file(tmp_path: Pat
     built = hugo_build(out, tmp_path / "public")
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "public/project/x/contact.html").is_file()
+
+
+def test_medium_blank_emphasis_is_a_space() -> None:
+    body = _medium('<p><em>part of </em><a href="https://m.example/t"><strong><em>Talking With Bots</em></strong></a>'
+                   '<strong><em> </em></strong><em>month in May</em></p>')
+    text = _rendered_text(body)
+    assert "Talking With Bots month in May" in text and "*" not in text

@@ -172,6 +172,7 @@ def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
             hold(holder, "---")
     _group_pre(content, hold, post)
     _breaks_in_emphasis(content)
+    _blank_emphasis(content)
     _escape_tags(content)
     for fig in content.select("figure"):
         _figure(fig, hold, post)
@@ -225,6 +226,14 @@ def _breaks_in_emphasis(content: Any) -> None:
             anchor.insert_after(wrap)
             anchor = wrap
         em.decompose()
+
+
+def _blank_emphasis(content: Any) -> None:
+    """``<strong><em> </em></strong>`` (Medium writes them between two runs) is a space:
+    markdownify would drop it and run the words together (``Bots*month``)."""
+    for em in content.select("strong, b, em, i"):
+        if em.parent is not None and not em.get_text().strip() and em.find(["img", "br"]) is None:
+            em.replace_with(" " if em.get_text() else "")
 
 
 def _escape_tags(content: Any) -> None:
