@@ -242,3 +242,5 @@ def test_medium_blank_emphasis_is_a_space() -> None:
                    '<strong><em> </em></strong><em>month in May</em></p>')
     text = _rendered_text(body)
     assert "Talking With Bots month in May" in text and "*" not in text
+    body = _medium('<p><strong>Work for your coins, pig-dog<em class="markup--em">.</em></strong></p>')
+    assert _rendered_text(body).strip() == "Work for your coins, pig-dog."

@@ -230,10 +230,17 @@ def _breaks_in_emphasis(content: Any) -> None:
 
 def _blank_emphasis(content: Any) -> None:
     """``<strong><em> </em></strong>`` (Medium writes them between two runs) is a space:
-    markdownify would drop it and run the words together (``Bots*month``)."""
+    markdownify would drop it and run the words together (``Bots*month``). Emphasis of
+    punctuation only (``pig-dog<em>.</em></strong>``) is plain: ``*.*`` after a letter opens
+    nothing, and its asterisks would print."""
     for em in content.select("strong, b, em, i"):
-        if em.parent is not None and not em.get_text().strip() and em.find(["img", "br"]) is None:
-            em.replace_with(" " if em.get_text() else "")
+        if em.parent is None or em.find(["img", "br"]) is not None:
+            continue
+        text = em.get_text()
+        if not text.strip():
+            em.replace_with(" " if text else "")
+        elif re.fullmatch(r"[^\w\s]+", text.strip()) and em.find_parent("pre") is None:
+            em.unwrap()
 
 
 def _escape_tags(content: Any) -> None:
