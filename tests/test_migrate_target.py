@@ -244,3 +244,12 @@ def test_medium_blank_emphasis_is_a_space() -> None:
     assert "Talking With Bots month in May" in text and "*" not in text
     body = _medium('<p><strong>Work for your coins, pig-dog<em class="markup--em">.</em></strong></p>')
     assert _rendered_text(body).strip() == "Work for your coins, pig-dog."
+
+
+def test_a_hugo_module_theme_is_named_missing(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {"hugo.toml": 'baseURL = "https://example.org/"\n[module]\n[[module.imports]]\n'
+                                                'path = "github.com/example/theme"\n',
+                                   "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nText.\n"})
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
+    assert any(n.startswith("theme missing: the Hugo module github.com/example/theme is not in the new folder")
+               for n in result.notes)

@@ -465,6 +465,14 @@ def theme_problems(out: str, site: SourceSite) -> list[str]:
         elif not os.path.isdir(os.path.join(folder, "layouts")) and not any(
                 os.path.isfile(os.path.join(folder, n)) for n in ("theme.toml", "hugo.toml", "config.toml", "go.mod")):
             problems.append(f"theme missing: themes/{name} holds no layouts (a built site?); put the theme itself there")
+    module = _hugo._setting(site.config, "module", None)
+    imports = module.get("imports") if isinstance(module, dict) else None
+    for imp in imports if isinstance(imports, list) else []:
+        path = imp.get("path") if isinstance(imp, dict) else None
+        if isinstance(path, str) and "." in path.split("/", 1)[0] and not os.path.isdir(os.path.join(out, "themes", path)) \
+                and not os.path.isdir(os.path.join(out, "_vendor", path)):
+            problems.append(f"theme missing: the Hugo module {path} is not in the new folder; fetch it with Go"
+                            " (hugo mod get, which needs go.mod and the network) or vendor it (hugo mod vendor)")
     return problems
 
 
