@@ -249,7 +249,9 @@ def test_medium_blank_emphasis_is_a_space() -> None:
 def test_a_hugo_module_theme_is_named_missing(tmp_path: Path) -> None:
     src = write(tmp_path / "src", {"hugo.toml": 'baseURL = "https://example.org/"\n[module]\n[[module.imports]]\n'
                                                 'path = "github.com/example/theme"\n',
+                                   "go.mod": "module example.org/site\n\ngo 1.20\n",
                                    "content/posts/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nText.\n"})
     result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
     assert any(n.startswith("theme missing: the Hugo module github.com/example/theme is not in the new folder")
                for n in result.notes)
+    assert (tmp_path / "out/go.mod").read_text(encoding="utf-8").startswith("module example.org/site")

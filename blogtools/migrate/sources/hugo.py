@@ -19,7 +19,8 @@ from blogtools.migrate.model import Asset, Post, SourceSite
 from blogtools.migrate.util import Guard, isolated, load_document, rel, walk
 
 MARKDOWN = (".md", ".markdown")
-COPY_DIRS = ("static", "layouts", "themes", "assets", "data", "i18n", "archetypes")
+COPY_DIRS = ("static", "layouts", "themes", "assets", "data", "i18n", "archetypes", "_vendor")
+MODULE_FILES = ("go.mod", "go.sum")  # a site whose theme is a Hugo module: `hugo mod get` needs them
 IMAGE_KEYS = ("image", "images", "cover", "featured_image", "featuredImage", "thumbnail", "feature")
 
 
@@ -65,6 +66,9 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     for name in COPY_DIRS:
         if os.path.isdir(os.path.join(src, name)):
             site.copy_dirs.append((os.path.join(src, name), name))
+    for name in MODULE_FILES:
+        if os.path.isfile(os.path.join(src, name)):
+            site.copy_files.append((os.path.join(src, name), name))
     if os.path.isdir(os.path.join(src, "config", "_default")) and not config:
         site.warnings.append("config/_default/ read for facts only; merge its other files into hugo.toml by hand")
     content = os.path.join(src, str(_hugo._setting(config, "contentDir", "content") or "content"))
