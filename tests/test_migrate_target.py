@@ -255,3 +255,24 @@ def test_a_hugo_module_theme_is_named_missing(tmp_path: Path) -> None:
     assert any(n.startswith("theme missing: the Hugo module github.com/example/theme is not in the new folder")
                for n in result.notes)
     assert (tmp_path / "out/go.mod").read_text(encoding="utf-8").startswith("module example.org/site")
+
+
+def test_cjk_emphasis_beside_punctuation_stays_bold(tmp_path: Path) -> None:
+    """kramdown makes ``**これは調査。**それは`` bold; Goldmark does not (a closing ``**`` after
+    punctuation before a letter is no delimiter) and prints the asterisks: the migration adds
+    Hugo's escaped space and turns on the CJK extension. Checked by verify against the real
+    Jekyll and by the real Hugo's HTML."""
+    require_program("jekyll", "apt-get install jekyll")
+    src = write(tmp_path / "src", {
+        "_config.yml": "title: t\n",
+        "_posts/2024-04-12-cjk.md": "---\ntitle: 調査\n---\n\n1. **これは調査。**それは大事です。\n\n"
+                                    "それ**「これ」**です。\n\n`**コード。**そのまま`\n"})
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    assert "escapedSpace = true" in (out / "hugo.toml").read_text(encoding="utf-8")
+    assert result.verify.ok, result.verify.problems
+    assert result.verify.lost["markup shown"] == 0 and result.verify.lost["words"] == 0
+    built = hugo_build(out, tmp_path / "public")
+    html = (tmp_path / "public/posts/2024-04-12-cjk/index.html").read_text(encoding="utf-8")
+    assert "<strong>これは調査。</strong>それは" in html and "<strong>「これ」</strong>です" in html
+    assert "<code>**コード。**そのまま</code>" in html  # code is code

@@ -343,6 +343,32 @@ def _languages_agree(cfg: dict[str, Any]) -> None:
     cfg[key] = str(sorted(languages, key=weight)[0])
 
 
+# Emphasis next to punctuation, as CommonMark (Goldmark) reads it: a closing ``**`` after
+# punctuation and before a letter (``**これ。**それ``), or an opening one after a letter and
+# before punctuation (``それ**「これ」**``), is no delimiter and prints; kramdown and Medium
+# made it bold. Hugo's CJK extension with ``escapedSpace`` reads ``\ `` as an invisible space
+# that makes the delimiter one (verified with Hugo 0.168): ``**これ。**\ それ``.
+_PUNCT = "。、！？．，：；」』）】〕〉》”’.,!?:;)\\]\"'「『（【〔〈《“‘(\\["
+_OPEN_PUNCT = "「『（【〔〈《“‘(\\[\"'"
+_CJK_EMPHASIS = re.compile(
+    rf"(?P<open>(?<=[^\s{_PUNCT}*_\\])(?=(?:\*\*|\*)[{_OPEN_PUNCT}]))"
+    rf"|(?<=[{_PUNCT}])(?P<close>\*\*|\*)(?=[^\s{_PUNCT}*_\\])")
+
+
+def cjk_emphasis(post: Post) -> None:
+    """Emphasis delimiters beside punctuation made delimiters again (see above), outside code
+    and HTML; the site then sets ``markup.goldmark.extensions.cjk`` (``escapedSpace``)."""
+    if "*" not in post.body or not CJK.search(post.body):
+        return
+    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS,
+                                lambda e: "\\ " if e.group("open") is not None else e.group("close") + "\\ ")
+    if n:
+        post.body = body
+        post.extra["cjk_escaped_space"] = True
+        post.note(f"{n} emphasis delimiter(s) beside punctuation given an escaped space (\\ ) so Hugo renders"
+                  " them bold, as the source did (markup.goldmark.extensions.cjk.escapedSpace)")
+
+
 def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) -> str:
     cfg: dict[str, Any] = {
         "baseURL": site.base_url or "https://example.org/",
@@ -390,6 +416,10 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
             markup.pop("goldmark")
         if not markup:
             cfg.pop("markup")
+    if any(p.extra.get("cjk_escaped_space") for p in posts):
+        markup = cfg.setdefault("markup", {})
+        cjk = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("cjk", {})
+        cjk.update({"enable": True, "escapedSpace": True})
     if not any(k.lower() == "taxonomies" for k in cfg):
         cfg["taxonomies"] = {"tag": "tags", "category": "categories"}
     from blogtools import fmedit
@@ -501,6 +531,9 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     the bundles' files (the pipeline copies those, checked). Returns notes. A page that
     cannot be written is handed to ``on_error`` (nothing of it is left on disk)."""
     notes = []
+    for post in posts:
+        if post.origin in ("jekyll", "medium"):
+            _guarded(on_error, post, lambda post=post: cjk_emphasis(post))
     for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
     posts = [p for p in posts if not p.extra.get("failed")]
