@@ -243,6 +243,17 @@ def _element(tag: str, attrs: dict[str, str], inner: str) -> tuple[Embed, str] |
     return None
 
 
+ARCHIVED_TEXT_LOST = "replace the archived text of the post, which an offline build or a deleted post no longer shows"
+
+
+def shortcode_loses_text(embed: Embed) -> bool:
+    """Whether a shortcode would lose what this embed shows: an X/Twitter or Instagram post
+    embed holds the post's archived text (a blockquote), which the shortcode replaces by a
+    fetch at build time (an offline build or a deleted post shows nothing). BT610 offers no
+    fix for it and the migrator keeps the blockquote (:data:`ARCHIVED_TEXT_LOST`)."""
+    return embed.form == "blockquote" or embed.provider in ("x", "instagram")
+
+
 def detect_html(source: str) -> Embed | None:
     """The first embed in an HTML fragment."""
     found = find_in_html(source)

@@ -18,8 +18,8 @@ _CARRIED = {"youtube": {"start"}}
 def _would_lose(src: str, embed: Any, site: Any) -> str:
     """What the shortcode would lose of this embed ("" when nothing): the archived text of
     a post embed, the privacy-enhanced domain, a provider option it has no parameter for."""
-    if embed.form == "blockquote" or embed.provider in ("x", "instagram"):
-        return "replace the archived text of the post, which an offline build or a deleted post no longer shows"
+    if embeds.shortcode_loses_text(embed):
+        return embeds.ARCHIVED_TEXT_LOST
     from urllib.parse import parse_qsl, urlsplit
 
     try:

@@ -32,7 +32,8 @@ class LinkToAlias(Rule):
 
     Fix safety
         Safe: the alias redirects to exactly that page, so the new link reaches the same
-        page without the detour; a ``#fragment`` is kept.
+        page without the detour; a ``#fragment`` is kept. A bare URL (an autolink) gets no
+        fix: its URL is the text the reader sees.
     """
 
     code = "BT203"
@@ -54,7 +55,7 @@ class LinkToAlias(Rule):
             d = self.at(page.path, tuple(link["url_pos"]),
                         f"link to {url!r}, an alias of {model.href(target.url)!r} (a redirect page); link to the page itself",
                         offsets=(max(start, 0), max(end, 0)))
-            if start >= 0:
+            if start >= 0 and link.get("kind") != "autolink":  # a bare URL's URL is its visible text
                 new = markdown_url(model.href(target.url)) + (("#" + url.split("#", 1)[1]) if "#" in url else "")
                 d.fix = Fix((Edit(start, end, new),), safe=True, description=f"link to {model.href(target.url)}")
             yield d

@@ -86,7 +86,8 @@ def main(args: argparse.Namespace) -> int:
         v = result.verify
         for problem in v.problems:
             print(f"blogtools: verify: {problem}", file=sys.stderr)
-        checked = ", ".join(f"{k} {n}" for k, n in sorted(v.checked.items()))
-        print(f"blogtools: verify: {'passed' if v.ok else 'FAILED'} ({checked})", file=sys.stderr)
+        for what in v.not_compared:
+            print(f"blogtools: verify: not compared: {what}", file=sys.stderr)
+        print(f"blogtools: verify: {v.summary()}", file=sys.stderr)
         return 0 if v.ok else 1
     return 0

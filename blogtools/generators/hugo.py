@@ -12,8 +12,8 @@ What Hugo does, as this profile computes it (each point is checked against a rea
   and taxonomy terms keep letters of any script, digits and ``. / _ # + ~ - @``, turn each
   space into ``-`` and drop the rest (:func:`path_sanitize`: ``C++ & Go`` → ``c++--go``);
   ``slug`` is sanitised with spaces collapsed (:func:`make_path`: ``c++-go``); ``:title`` and
-  ``:slug`` in permalinks are query-unescaped first (:func:`urlize`: ``+`` is a space, so
-  ``c-go``). ``slug`` replaces the last segment; ``url`` replaces the whole path and is kept
+  ``:slug`` in permalinks are sanitised, query-unescaped, sanitised again (:func:`urlize`: ``+``
+  is a space, so ``c-go``), a title's ``/`` being a hyphen (:func:`title_slug`). ``slug`` replaces the last segment; ``url`` replaces the whole path and is kept
   as written; ``permalinks`` patterns (flat or under ``page``/``section``/``term``) expand
   ``:year :month :monthname :day :weekday :weekdayname :yearday :section :sections :title
   :slug :slugorfilename :filename :contentbasename :slugorcontentbasename`` (dates in the
@@ -135,13 +135,20 @@ def path_sanitize(s: str, lower: bool = True, remove_accents: bool = False) -> s
 
 
 def urlize(s: str, lower: bool = True) -> str:
-    """``urls.URLize`` as permalink tokens use it (``:title``, ``:slug``): the text is
-    query-unescaped first (``+`` is a space, ``%41`` is ``A``), cut at ``#``, then
-    sanitised like :func:`make_path`. URLs here are kept decoded."""
+    """``:title`` and ``:slug`` in permalinks, as Hugo 0.168 writes them (measured with the
+    real binary): sanitised like :func:`make_path`, then query-unescaped (a ``+`` left by the
+    sanitiser is a space: ``a + b`` → ``a-+-b`` → ``a--b``, ``C++ intro`` → ``c-intro``),
+    then sanitised again; a ``#`` starts the URL's fragment (Hugo writes the folder ``a#b/``,
+    the URL a browser requests is ``a``). URLs here are kept decoded."""
     from urllib.parse import unquote_plus
 
-    text = unquote_plus(s).split("#", 1)[0]
-    return make_path(text, lower)
+    return make_path(unquote_plus(make_path(s, lower)), lower).split("#", 1)[0]
+
+
+def title_slug(title: str, lower: bool = True) -> str:
+    """The title as the ``:slug``/``:title`` of a permalink: a ``/`` in a title is a hyphen
+    (``A/B test`` → ``a-b-test``, ``a / b`` → ``a-b``; in ``slug`` it stays a path)."""
+    return urlize(title.replace("/", "-"), lower)
 
 
 # --------------------------------------------------------------------------- the profile
@@ -363,9 +370,9 @@ class Hugo(Generator):
             if t == "sections":
                 return self._path("/".join(dirs))
             if t == "title":
-                return urlize(title, self.lower)
+                return title_slug(title, self.lower)
             if t == "slug":
-                return urlize(slug or title, self.lower)
+                return urlize(slug, self.lower) if slug else title_slug(title, self.lower)
             if t in ("slugorfilename", "slugorcontentbasename"):
                 return urlize(slug, self.lower) if slug else self._path(filename)
             if t in ("filename", "contentbasename"):

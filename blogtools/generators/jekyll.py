@@ -152,7 +152,12 @@ _OFFSET = re.compile(r"(?:(?<=\d)|\s)([+-])(\d{2}):?(\d{2})\b|\b([A-Za-z]{1,4})\
 def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     """A front matter date as Jekyll reads it (``Utils.parse_date``: Ruby's ``Time.parse``,
     which takes ``December 15, 2020``, ``2016-01-01 (optional)`` or ``2015-06-01 10:00 EDT``
-    as well as ISO dates), in ``tz`` when no offset is written; None when Ruby would fail."""
+    as well as ISO dates), in ``tz`` when no offset is written; None when Ruby would fail.
+    An unquoted YAML timestamp with a time and no offset (``date: 2020-02-01 21:30:00``)
+    is UTC: Ruby's YAML (Psych) reads it so before Jekyll sees it (``Time`` 06:30 +09:00
+    the next day in ``Asia/Tokyo``), as the real Jekyll 4.3 build shows."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
     found = parse_date(value, tz)
     if found is not None or not isinstance(value, str):
         return found

@@ -57,7 +57,11 @@ def _ours(name: str) -> str:
 
 
 def call(embed: Any) -> str | None:
-    """The shortcode call for a detected :class:`blogtools.embeds.Embed` (None: none fits)."""
+    """The shortcode call for a detected :class:`blogtools.embeds.Embed` (None: none fits,
+    or it would lose the archived text of a tweet or Instagram blockquote, which then stays:
+    :func:`blogtools.embeds.shortcode_loses_text`, the rule BT610 follows too)."""
+    if embed.form == "blockquote" and embeds.shortcode_loses_text(embed):
+        return None
     shortcodes = {name: "" for name in BUILTINS}
     for name in PROJECT_SHORTCODES:
         shortcodes[name] = _SITE.get(name) or _ours(name)

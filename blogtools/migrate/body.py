@@ -226,6 +226,21 @@ def normalise_footnotes(post: Post) -> None:
 
 
 # --------------------------------------------------------------------------- Medium artefacts
+def renders_better(old: str, new: str) -> bool:
+    """A repair is kept only when rendering the paragraph shows it works: it still renders
+    bold and prints no more literal ``*`` than before (``x ** y [**b**](u)** z`` joined would
+    print ``****``: 4 literal asterisks would become 6)."""
+    import mistune
+
+    def rendered(text: str) -> tuple[str, int]:
+        html = mistune.html(text)
+        return html, re.sub(r"<[^>]+>", "", html).count("*")
+
+    new_html, new_stars = rendered(new)
+    old_html, old_stars = rendered(old)
+    return new_stars <= old_stars and new_html.count("<strong>") >= 1 and new_html != old_html
+
+
 _BOLD_SPLIT = re.compile(r"(?:\*\*([^*\n]+?)\*\*)?\[\*\*([^*\]\n]+?)\*\*\]\(([^()\s]+)\)(?:\*\*([^*\n]+?)\*\*)?")
 _LIST_IN_PARA = re.compile(r"(?<=\S)\*   (?=\S)")
 _BROKEN_EM = re.compile(r"(?<![\w*_])(\*\*_|_)(?=\S)([^\n_]*?\S)( {2,}|\\)\n(_\*\*|_)(?=\S)")
@@ -250,8 +265,16 @@ def medium_cleanup(post: Post) -> None:
 
     def bold(m: re.Match[str]) -> str:
         if m.group(1) is None and m.group(4) is None:
-            return f"**[{m.group(2)}]({m.group(3)})**"
-        return f"**{m.group(1) or ''}[{m.group(2)}]({m.group(3)}){m.group(4) or ''}**"
+            joined = f"**[{m.group(2)}]({m.group(3)})**"
+        else:
+            joined = f"**{m.group(1) or ''}[{m.group(2)}]({m.group(3)}){m.group(4) or ''}**"
+        text = m.string  # the paragraph around the match, rendered before and after
+        start = text.rfind("\n\n", 0, m.start()) + 1
+        end = text.find("\n\n", m.end())
+        end = len(text) if end < 0 else end
+        before = text[start:end]
+        after = text[start:m.start()] + joined + text[m.end():end]
+        return joined if renders_better(before, after) else m.group(0)
 
     body, n = prose_sub(body, _BOLD_SPLIT, bold)
     if n:

@@ -78,5 +78,7 @@ class SourceSite:
     config: dict[str, Any] = field(default_factory=dict)
     copy_dirs: list[tuple[str, str]] = field(default_factory=list)  # (source dir, dest dir under DIR)
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (path under DIR, content) the reader made
+    copy_files: list[tuple[str, str]] = field(default_factory=list)  # (source file, dest path under DIR)
+    notes: list[str] = field(default_factory=list)  # what the reader did for the whole site
     emoji: bool = False
     warnings: list[str] = field(default_factory=list)

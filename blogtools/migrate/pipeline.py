@@ -193,6 +193,7 @@ def migrate(options: Options) -> Result:
         raise MigrateError(str(exc)) from None
     posts, twice = _once(options.src, posts)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
+    result.notes += site.notes
     copy_files = _copy_plan(site, guard)
     result.timings["read"] = time.perf_counter() - t0
     progress.start("convert", len(posts))
@@ -450,6 +451,7 @@ def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
         for path in walk(src_dir, None, guard, follow=True):
             if guard.allow(path):
                 files.append((path, f"{dest}/{util.rel(path, src_dir)}"))
+    files += [(path, dest) for path, dest in site.copy_files if guard.allow(path)]
     return files
 
 

@@ -15,6 +15,7 @@ from typing import Any
 def data(result: Any) -> dict[str, Any]:
     opts = result.options
     posts = []
+    losses = result.verify.losses if result.verify is not None else {}
     for p in result.posts:
         aliases = p.meta.get("aliases") or []
         posts.append({
@@ -24,6 +25,8 @@ def data(result: Any) -> dict[str, Any]:
             "converted": list(p.converted), "kept_raw": list(p.kept_raw), "warnings": list(p.warnings),
             "lint_fixes": result.fixes.get(p.out_path, 0),
         })
+        if p.source in losses:
+            posts[-1]["lost"] = list(losses[p.source])
     totals = {
         "posts": sum(1 for p in result.posts if p.kind == "post"),
         "pages": sum(1 for p in result.posts if p.kind == "page"),
@@ -96,6 +99,8 @@ def markdown(d: dict[str, Any]) -> str:
             lines.append(f"- warning: {w}")
         if p["lint_fixes"]:
             lines.append(f"- lint fixes applied: {p['lint_fixes']}")
+        for x in p.get("lost") or []:
+            lines.append(f"- LOST (verify, against the source's build): {x}")
         lines.append("")
     if d["skipped"]:
         lines += ["## Not migrated", ""]
@@ -104,7 +109,21 @@ def markdown(d: dict[str, Any]) -> str:
     if "verify" in d:
         v = d["verify"]
         lines += ["## Verify", "", f"- result: {'passed' if v['ok'] else 'FAILED'}"]
-        lines += [f"- {k}: {v['checked'][k]}" for k in sorted(v["checked"])]
+        failed = v.get("failed") or {}
+        for k in sorted(v["checked"]):
+            what = k.replace("_", " ")
+            if k == "lint_errors":
+                lines.append(f"- lint errors: {v['checked'][k]}")
+            else:
+                lines.append(f"- {what}: {failed.get(k, 0)} of {v['checked'][k]} failed")
+        if v.get("compared"):
+            lines.append(f"- compared with: {v['compared']}")
+        urls = v.get("source_page_urls") or {}
+        if urls.get("total"):
+            lines.append(f"- page and feed URLs the source served, kept: {urls['kept']} of {urls['total']}")
+        if v.get("lost"):
+            lines.append("- lost: " + ", ".join(f"{n} {k}" for k, n in v["lost"].items()))
+        lines += [f"- not compared: {x}" for x in v.get("not_compared") or []]
         lines += [f"- problem: {x}" for x in v["problems"]]
         lines.append("")
     t = d["totals"]
@@ -131,4 +150,5 @@ def summary(result: Any) -> str:
     t = data(result)["totals"]
     return (f"{t['posts']} posts, {t['pages']} pages ({t['drafts']} drafts), {t['aliases']} aliases, "
             f"{t['kept_raw']} kept raw, {t['warnings']} warnings, {t['skipped']} not migrated, "
-            f"{t['images_downloaded']} images downloaded ({t['images_failed']} failed), {t['lint_fixes']} lint fixes")
+            f"{t['images_downloaded']} images downloaded ({t['images_failed']} failed), {t['lint_fixes']} lint fixes"
+            + (", raw HTML rendered (unsafe = true in hugo.toml)" if result.unsafe else ""))

@@ -18,9 +18,11 @@ from blogtools.migrate import _embeds, _hugo, body as bodymod
 from blogtools.migrate.model import Post, SourceSite
 from blogtools.migrate.util import replace_surrogates, slugify, surrogates
 
-DROPPED_CONFIG = {"permalinks", "uglyurls", "contentdir", "publishdir", "enableemoji", "canonifyurls"}
+DROPPED_CONFIG = {"permalinks", "uglyurls", "contentdir", "publishdir", "enableemoji", "canonifyurls",
+                  "enablegitinfo"}  # DIR is a new folder, no git repository: Hugo would fail
 FIRST_KEYS = ("title", "date", "lastmod", "draft", "description", "author")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+KANA = re.compile(r"[\u3040-\u30ff]")  # Japanese, not Chinese: Han characters alone say no language
 
 
 # --------------------------------------------------------------------------- slugs and URLs
@@ -140,8 +142,66 @@ def rewrite_links(posts: list[Post], hosts: set[str],
         if name:
             by_name[name] = post
             by_name[name.split("/")[-1]] = post
+    by_path, by_base = _ref_targets(posts)
     for post in posts:
         _guarded(on_error, post, lambda post=post: _rewrite_links(post, hosts, by_old, by_name))
+        if by_path and "ref" in post.body:
+            _guarded(on_error, post, lambda post=post: _rewrite_refs(post, by_path, by_base))
+
+
+_REF = re.compile(r"""({{[<%]-?\s*(?:rel)?ref\s+)(["`]?)([^"`\s>%}#]*)((?:#[^"`\s>%}]*)?)(\2)""")
+
+
+def _page_key(path: str) -> str:
+    """A content path as ``ref`` names it: no extension, no ``/index``/``/_index``, lower case."""
+    key = re.sub(r"\.(md|markdown|html?)$", "", path.strip().strip("/"), flags=re.I)
+    key = re.sub(r"(^|/)_?index$", "", key)
+    return key.lower()
+
+
+def _ref_targets(posts: list[Post]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """(old content path → new one, file name → new path when only one page has that name)."""
+    by_path: dict[str, str] = {}
+    by_base: dict[str, str | None] = {}
+    for post in posts:
+        old = post.extra.get("content_path")
+        if not old or post.extra.get("failed") or not post.out_path.startswith("content/"):
+            continue
+        new = _page_key(post.out_path[len("content/"):])
+        key = _page_key(old)
+        if key == new:
+            continue
+        by_path[key] = new
+        base = key.rsplit("/", 1)[-1]
+        by_base[base] = None if base in by_base else new
+    return by_path, by_base
+
+
+def _rewrite_refs(post: Post, by_path: dict[str, str], by_base: dict[str, str | None]) -> None:
+    """``{{< ref "posts/ethereum/x" >}}`` → the page's new path (Hugo stops the build with
+    REF_NOT_FOUND when a ref names a page that moved)."""
+    here = os.path.dirname(post.extra.get("content_path") or "")
+    changed = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal changed
+        target = m.group(3)
+        if not target:
+            return m.group(0)
+        key = _page_key(target)
+        new = by_path.get(key) if target.startswith("/") else (
+            by_path.get(_page_key(os.path.normpath(os.path.join(here, target)).replace(os.sep, "/")))
+            or by_path.get(key))
+        if new is None and "/" not in target.strip("/"):
+            new = by_base.get(key)
+        if new is None:
+            return m.group(0)
+        changed += 1
+        return f"{m.group(1)}{m.group(2)}{'/' if target.startswith('/') else ''}{new}{m.group(4)}{m.group(5)}"
+
+    post.body = _REF.sub(repl, post.body)
+    if changed:
+        post.note(f"{changed} {{{{< ref >}}}} target(s) → the pages' new paths")
 
 
 def _rewrite_links(post: Post, hosts: set[str], by_old: dict[str, Post], by_name: dict[str, Post]) -> None:
@@ -263,15 +323,64 @@ def used_shortcodes(posts: list[Post]) -> set[str]:
     return names
 
 
+PER_LANGUAGE = {"menus", "menu", "params", "languages"}
+
+
+def _languages_agree(cfg: dict[str, Any]) -> None:
+    """``defaultContentLanguage`` names one of the kept ``[languages.*]`` (Hugo refuses to
+    load the config otherwise): the first language then, by weight, as Hugo orders them."""
+    languages = next((v for k, v in cfg.items() if k.lower() == "languages"), None)
+    if not isinstance(languages, dict) or not languages:
+        return
+    key = next((k for k in cfg if k.lower() == "defaultcontentlanguage"), "defaultContentLanguage")
+    names = {str(k).lower(): k for k in languages}
+    if str(cfg.get(key, "")).lower() in names:
+        return
+    def weight(k: Any) -> tuple[int, str]:
+        v = languages[k]
+        w = v.get("weight") if isinstance(v, dict) else None
+        return (w if isinstance(w, int) and w > 0 else 1 << 30, str(k))
+    cfg[key] = str(sorted(languages, key=weight)[0])
+
+
+# Emphasis next to punctuation, as CommonMark (Goldmark) reads it: a closing ``**`` after
+# punctuation and before a letter (``**これ。**それ``), or an opening one after a letter and
+# before punctuation (``それ**「これ」**``), is no delimiter and prints; kramdown and Medium
+# made it bold. Hugo's CJK extension with ``escapedSpace`` reads ``\ `` as an invisible space
+# that makes the delimiter one (verified with Hugo 0.168): ``**これ。**\ それ``.
+_PUNCT = "。、！？．，：；」』）】〕〉》”’.,!?:;)\\]\"'「『（【〔〈《“‘(\\["
+_OPEN_PUNCT = "「『（【〔〈《“‘(\\[\"'"
+_CJK_EMPHASIS = re.compile(
+    rf"(?P<open>(?<=[^\s{_PUNCT}*_\\])(?=(?:\*\*|\*)[{_OPEN_PUNCT}]))"
+    rf"|(?<=[{_PUNCT}])(?P<close>\*\*|\*)(?=[^\s{_PUNCT}*_\\])")
+
+
+def cjk_emphasis(post: Post) -> None:
+    """Emphasis delimiters beside punctuation made delimiters again (see above), outside code
+    and HTML; the site then sets ``markup.goldmark.extensions.cjk`` (``escapedSpace``)."""
+    if "*" not in post.body or not CJK.search(post.body):
+        return
+    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS,
+                                lambda e: "\\ " if e.group("open") is not None else e.group("close") + "\\ ")
+    if n:
+        post.body = body
+        post.extra["cjk_escaped_space"] = True
+        post.note(f"{n} emphasis delimiter(s) beside punctuation given an escaped space (\\ ) so Hugo renders"
+                  " them bold, as the source did (markup.goldmark.extensions.cjk.escapedSpace)")
+
+
 def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) -> str:
     cfg: dict[str, Any] = {
         "baseURL": site.base_url or "https://example.org/",
         "title": site.title or "Migrated blog",
     }
-    lang = site.language or ("ja" if any(CJK.search(p.title + p.body[:400]) for p in posts) else "")
+    lang = site.language or ("ja" if any(KANA.search(p.title + p.body[:400]) for p in posts) else "")
+    source_default = _hugo._setting(site.config, "defaultContentLanguage", None) if site.kind == "hugo" else None
     if lang:
         cfg["locale"] = lang  # languageCode before Hugo 0.158
-        if re.fullmatch(r"[a-z]{2}", lang.split("-")[0].lower()):
+        if isinstance(source_default, str) and source_default:
+            cfg["defaultContentLanguage"] = source_default  # the source's own, not a guess
+        elif re.fullmatch(r"[a-z]{2}", lang.split("-")[0].lower()):
             cfg["defaultContentLanguage"] = lang.split("-")[0].lower()
     if site.time_zone:
         cfg["timeZone"] = site.time_zone
@@ -285,7 +394,15 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
                 continue
             if key.lower() in DROPPED_CONFIG or any(k.lower() == key.lower() for k in cfg):
                 continue
+            if "." in key and key.split(".", 1)[0].lower() in PER_LANGUAGE:
+                # config/_default/menus.en.toml: the menus of language en, not a key "menus.en"
+                what, code = key.split(".", 1)
+                languages = cfg.setdefault("languages", {})
+                if isinstance(languages, dict):
+                    languages.setdefault(code, {}).setdefault(what, value)
+                continue
             cfg[key] = value
+        _languages_agree(cfg)
     markup = cfg.setdefault("markup", {}) if isinstance(cfg.get("markup", {}), dict) else {}
     goldmark = markup.setdefault("goldmark", {})
     renderer = goldmark.setdefault("renderer", {})
@@ -299,6 +416,10 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
             markup.pop("goldmark")
         if not markup:
             cfg.pop("markup")
+    if any(p.extra.get("cjk_escaped_space") for p in posts):
+        markup = cfg.setdefault("markup", {})
+        cjk = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("cjk", {})
+        cjk.update({"enable": True, "escapedSpace": True})
     if not any(k.lower() == "taxonomies" for k in cfg):
         cfg["taxonomies"] = {"tag": "tags", "category": "categories"}
     from blogtools import fmedit
@@ -334,6 +455,57 @@ LAYOUTS = {
 }
 
 
+def _old_sections(out: str, site: SourceSite, posts: list[Post], fmt: str) -> list[str]:
+    """A Hugo source's section lists whose posts all moved to ``posts/`` (``/post/``, served
+    by any theme's list layout) stay served: aliases of the new ``/posts/`` list, written in
+    ``content/posts/_index.md`` (unless the source has a page there already)."""
+    if site.kind != "hugo" or any(p.out_path == "content/posts/_index.md" for p in posts):
+        return []
+    moved = {p.extra["content_path"].split("/")[0] for p in posts
+             if p.kind == "post" and "/" in (p.extra.get("content_path") or "") and not p.draft}
+    kept = {p.out_path.split("/")[1] for p in posts if p.kind == "page" and p.out_path.count("/") >= 2}
+    aliases = [f"/{_hugo.make_path(s)}/" for s in sorted(moved - kept - {"posts"})]
+    if not aliases:
+        return []
+    page = Post("content/posts/_index.md", {"title": "Posts", "aliases": aliases}, "", kind="page",
+                page_path="posts/_index")
+    page.out_path = "content/posts/_index.md"
+    _write_post(out, page, fmt)
+    return [f"content/posts/_index.md written: the old section list(s) {', '.join(aliases)} are its aliases"
+            " (their feeds are not kept: an alias is an HTML redirect)"]
+
+
+def theme_names(config: dict[str, Any]) -> list[str]:
+    theme = _hugo._setting(config, "theme", None)
+    names = [theme] if isinstance(theme, str) else list(theme) if isinstance(theme, list) else []
+    return [n for n in names if isinstance(n, str) and n and "/" not in n.strip("/")]
+
+
+def theme_problems(out: str, site: SourceSite) -> list[str]:
+    """Why a theme the config names cannot render the site: not there (a git submodule that
+    was not checked out), or a folder without layouts (a built site copied in its place)."""
+    if site.kind != "hugo":
+        return []
+    problems = []
+    for name in theme_names(site.config):
+        folder = os.path.join(out, "themes", name)
+        if not os.path.isdir(folder):
+            problems.append(f"theme missing: themes/{name} is not in the source (a git submodule not checked out?);"
+                            f" add it to themes/{name} (git submodule add <its repository> themes/{name}) before building")
+        elif not os.path.isdir(os.path.join(folder, "layouts")) and not any(
+                os.path.isfile(os.path.join(folder, n)) for n in ("theme.toml", "hugo.toml", "config.toml", "go.mod")):
+            problems.append(f"theme missing: themes/{name} holds no layouts (a built site?); put the theme itself there")
+    module = _hugo._setting(site.config, "module", None)
+    imports = module.get("imports") if isinstance(module, dict) else None
+    for imp in imports if isinstance(imports, list) else []:
+        path = imp.get("path") if isinstance(imp, dict) else None
+        if isinstance(path, str) and "." in path.split("/", 1)[0] and not os.path.isdir(os.path.join(out, "themes", path)) \
+                and not os.path.isdir(os.path.join(out, "_vendor", path)):
+            problems.append(f"theme missing: the Hugo module {path} is not in the new folder; fetch it with Go"
+                            " (hugo mod get, which needs go.mod and the network) or vendor it (hugo mod vendor)")
+    return problems
+
+
 def has_template(out: str, name: str) -> bool:
     candidates = [os.path.join(out, "layouts", d, f"{name}.html") for d in ("shortcodes", "_shortcodes")]
     themes = os.path.join(out, "themes")
@@ -360,8 +532,12 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     cannot be written is handed to ``on_error`` (nothing of it is left on disk)."""
     notes = []
     for post in posts:
+        if post.origin in ("jekyll", "medium"):
+            _guarded(on_error, post, lambda post=post: cjk_emphasis(post))
+    for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
     posts = [p for p in posts if not p.extra.get("failed")]
+    notes += _old_sections(out, site, posts, fmt)
     config = site_config(site, posts, unsafe, emoji)
     bad = surrogates(config)
     if bad:
@@ -369,6 +545,16 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
         notes.append(f"hugo.toml: {', '.join(bad)} (lone surrogate) cannot be written as UTF-8; replaced by U+FFFD")
     with open(os.path.join(out, "hugo.toml"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(config)
+    if unsafe:
+        had = site.kind == "hugo" and isinstance(_hugo._setting(site.config, "markup", None), dict) and \
+            ((site.config.get("markup") or {}).get("goldmark") or {}).get("renderer", {}).get("unsafe") is True
+        kept = sum(len(p.kept_raw) for p in posts)
+        notes.append(f"markup.goldmark.renderer.unsafe = true {'kept from the source' if had else 'switched on'}:"
+                     f" {kept} raw HTML element(s) kept as written, listed per post under 'kept raw'")
+    if site.kind == "hugo" and _hugo._setting(site.config, "enableGitInfo", False) is True:
+        notes.append("enableGitInfo dropped: the new folder is no git repository (Hugo fails without one);"
+                     " set it again once the site is committed")
+    notes += theme_problems(out, site)
     if not site.has_theme:
         for rel, text in LAYOUTS.items():
             path = os.path.join(out, rel)

@@ -19,7 +19,8 @@ from blogtools.migrate.model import Asset, Post, SourceSite
 from blogtools.migrate.util import Guard, isolated, load_document, rel, walk
 
 MARKDOWN = (".md", ".markdown")
-COPY_DIRS = ("static", "layouts", "themes", "assets", "data", "i18n", "archetypes")
+COPY_DIRS = ("static", "layouts", "themes", "assets", "data", "i18n", "archetypes", "_vendor")
+MODULE_FILES = ("go.mod", "go.sum")  # a site whose theme is a Hugo module: `hugo mod get` needs them
 IMAGE_KEYS = ("image", "images", "cover", "featured_image", "featuredImage", "thumbnail", "feature")
 
 
@@ -65,6 +66,9 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     for name in COPY_DIRS:
         if os.path.isdir(os.path.join(src, name)):
             site.copy_dirs.append((os.path.join(src, name), name))
+    for name in MODULE_FILES:
+        if os.path.isfile(os.path.join(src, name)):
+            site.copy_files.append((os.path.join(src, name), name))
     if os.path.isdir(os.path.join(src, "config", "_default")) and not config:
         site.warnings.append("config/_default/ read for facts only; merge its other files into hugo.toml by hand")
     content = os.path.join(src, str(_hugo._setting(config, "contentDir", "content") or "content"))
@@ -74,8 +78,16 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
     if not os.path.isdir(content):
         site.warnings.append(f"no content folder ({rel(content, src)}/)")
         return site, posts, skipped
-    for path in walk(content, skip, guard):
+    files = list(walk(content, skip, guard))
+    leaves = {os.path.dirname(p) for p in files if os.path.basename(p).lower() in ("index.md", "index.markdown")}
+    static = os.path.join(src, "static")
+    for path in files:
         if not path.lower().endswith(MARKDOWN):
+            if html_document(path, guard):
+                _static_copy(site, path, content, static, "an HTML file without front matter, which Hugo 0.146+"
+                             " refuses as content (security.allowContent)")
+            else:
+                _loose_file(site, path, content, static, leaves)
             continue
         post, why = isolated(read_post, path, content, src, gen, guard)
         if post is None:
@@ -83,6 +95,57 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         else:
             posts.append(post)
     return site, posts, skipped
+
+
+def html_document(path: str, guard: Guard | None) -> bool:
+    """An ``.html`` file under content/ without front matter (a page written by hand)."""
+    if not path.lower().endswith((".html", ".htm")) or (guard is not None and not guard.allow(path)):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(3)
+    except OSError:
+        return False
+    return head not in (b"---", b"+++") and not head.startswith(b"{")
+
+
+def _link_html_documents(post: Post, bundle: str, content: str, guard: Guard) -> None:
+    """Links to an HTML document of the bundle (moved to ``static/`` at its path) name it by
+    its root-relative URL: the post moves, the document does not."""
+    from blogtools.migrate.target_hugo import replace_refs
+
+    mapping = {}
+    refs, _ = references(post)
+    for ref in refs:
+        name = unquote(ref.split("#", 1)[0].split("?", 1)[0])
+        if not name or "/" in name.lstrip("./") or re.match(r"[a-z][a-z0-9+.-]*:", name, re.I):
+            continue
+        path = os.path.join(bundle, name)
+        if html_document(path, guard):
+            mapping[ref] = "/" + rel(path, content) + ref[len(ref.split("#", 1)[0].split("?", 1)[0]):]
+    if mapping:
+        replace_refs(post, mapping)
+        post.note(f"{len(mapping)} link(s) to HTML files of the bundle → their URL (they are static files now)")
+
+
+def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str]) -> None:
+    """A file under content/ that no leaf bundle holds (``content/images/x.png``, a file beside
+    an ``_index.md``): Hugo publishes it at its path, so it goes to ``static/`` at that path."""
+    folder = os.path.dirname(path)
+    while len(folder) >= len(content):
+        if folder in leaves:
+            return  # a bundle file: it travels with its post
+        folder = os.path.dirname(folder)
+    _static_copy(site, path, content, static, "a file outside any page bundle")
+
+
+def _static_copy(site: SourceSite, path: str, content: str, static: str, what: str) -> None:
+    r = rel(path, content)
+    if os.path.lexists(os.path.join(static, r)):
+        site.notes.append(f"{rel(path, site.root)} not migrated: static/{r} exists and is served at that URL")
+        return
+    site.copy_files.append((path, f"static/{r}"))
+    site.notes.append(f"{rel(path, site.root)} → static/{r} ({what}, served at /{r})")
 
 
 def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None = None) -> tuple[Post | None, str | None]:
@@ -98,6 +161,7 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
     leaf = name == "index"
     post = Post(rel(path, src), meta, text[doc.body_start:].lstrip("\n"), origin="hugo")
     post.extra["mtime"] = os.path.getmtime(path)
+    post.extra["content_path"] = r  # what {{< ref >}} calls it
     if name == "_index" or len(parts) == 1 or (leaf and len(parts) == 2):
         post.kind = "page"
         post.page_path = os.path.splitext(r)[0]
@@ -106,6 +170,9 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
     for why in refused:
         post.warn(f"alias not kept: {why}")
     meta.pop("aliases", None)
+    if "_build" in meta and "build" not in meta:  # Hugo 0.145 removed `_build`: it stops the build
+        meta["build"] = meta.pop("_build")
+        post.note("`_build` → `build` (Hugo 0.145 removed `_build`)")
     if post.kind == "post":
         post.slug_hint = (meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip()
                           else parts[-2] if leaf else name)
@@ -115,6 +182,8 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
                 post.note(f"`{key}` dropped: the bundle folder names the page, the old URL is an alias")
     bundle = os.path.dirname(path) if leaf else None
     _collect_assets(post, bundle, old, src, guard)
+    if bundle:
+        _link_html_documents(post, bundle, content, guard)
     if bodymod.looks_like_medium(doc.meta, post.body):
         post.origin = "medium-to-hugo"
         bodymod.medium_cleanup(post)
@@ -154,7 +223,7 @@ def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, gua
     if bundle:
         for f in walk(bundle, None, guard):
             r = rel(f, bundle)
-            if not r.lower().endswith(MARKDOWN) and guard.allow(f):
+            if not r.lower().endswith(MARKDOWN) and guard.allow(f) and not html_document(f, guard):
                 files[r] = f
     by_name: dict[str, Asset] = {}
     for name, f in sorted(files.items()):

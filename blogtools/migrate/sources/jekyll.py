@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timezone
 from typing import Any
 
 from blogtools.migrate import _hugo, body as bodymod, kramdown, liquid
@@ -93,11 +94,22 @@ def read_post(path: str, src: str, config: dict[str, Any], draft: bool, gen: Any
         slug = m.group(4)
         fdate = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     _urls(post, gen, path, src)  # from the front matter as Jekyll reads it
-    when = parse_date(meta.get("date"), str(config.get("timezone") or "") or None)
-    if when is None and meta.get("date") is not None:
+    raw = meta.get("date")
+    if isinstance(raw, datetime) and raw.tzinfo is None:
+        # an unquoted YAML timestamp without offset: Ruby's YAML reads it as UTC before Jekyll
+        # sees it (the real Jekyll 4.3 publishes 2020-02-01 21:30:00 under 2020/02/02 in Tokyo)
+        raw = raw.replace(tzinfo=timezone.utc)
+        try:  # shown in the site's zone, as Jekyll shows it
+            from zoneinfo import ZoneInfo
+
+            raw = raw.astimezone(ZoneInfo(str(config.get("timezone")))) if config.get("timezone") else raw
+        except Exception:  # noqa: BLE001 - an unknown zone: UTC
+            pass
+    when = parse_date(raw, str(config.get("timezone") or "") or None)
+    if when is None and raw is not None:
         from blogtools.generators.jekyll import parse_time
 
-        when = parse_time(meta.get("date"), gen.tz)  # "June 2, 2020": Ruby's Time.parse reads it
+        when = parse_time(raw, gen.tz)  # "June 2, 2020": Ruby's Time.parse reads it
     when = when or (parse_date(fdate) if fdate else None)
     if when is not None:
         meta["date"] = when

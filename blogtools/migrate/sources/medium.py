@@ -127,6 +127,12 @@ def convert(name: str, html: str) -> Post | None:
     keep = slugify(words or slug_from_url or title) or (hexid or "post")
     post.slug_hint = f"{fdate}_{keep}" if fdate else keep
     content = article.select_one('section[data-field="body"]') or article
+    # the HTML Medium served for the body: what `--verify` compares the new page with (the
+    # title and subtitle it repeats are front matter now)
+    for part in content.select(".markup--mixtapeEmbed-strong, .markup--mixtapeEmbed-em"):
+        part.insert_after(" ")  # a card's title, description and host are blocks on Medium
+    post.extra["source_html"] = str(content)
+    post.extra["source_drop"] = (".graf--title", ".graf--subtitle")
     post.body = body_markdown(content, post, title, subtitle)
     bodymod.medium_cleanup(post)
     return post
@@ -165,10 +171,15 @@ def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
         else:
             hold(holder, "---")
     _group_pre(content, hold, post)
+    _breaks_in_emphasis(content)
+    _blank_emphasis(content)
+    _escape_tags(content)
     for fig in content.select("figure"):
         _figure(fig, hold, post)
     for mix in content.select("div.graf--mixtapeEmbed"):
         _mixtape(mix, hold, post)
+    for quote in content.select("blockquote.twitter-tweet, blockquote.instagram-media"):
+        _post_embed(quote, hold, post)
     for frame in content.select("iframe, script"):
         _iframe(frame, hold, post)
     markdown = _markdownify(content)
@@ -176,6 +187,72 @@ def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
         markdown = markdown.replace(f"BTMIGRATEBLOCK{i:04d}X", block, 1)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return markdown
+
+
+def _breaks_in_emphasis(content: Any) -> None:
+    """``<strong>a<br>b</strong>`` → ``<strong>a</strong><br><strong>b</strong>``: Markdown
+    emphasis cannot hold the hard break markdownify writes, and a part that is only
+    punctuation (``<strong>.<br>Time</strong>``) is left plain, since ``**.**`` after a word
+    does not open emphasis and would print its ``**``."""
+    for em in content.select("strong, b, em, i"):
+        if em.find("br") is None or em.find_parent("pre") is not None:
+            continue
+        parts: list[list[Any]] = [[]]
+        for child in list(em.contents):
+            if getattr(child, "name", None) == "br":
+                parts.append([])
+            else:
+                parts[-1].append(child)
+        soup = content
+        while soup.parent is not None:
+            soup = soup.parent
+        anchor = em
+        for i, part in enumerate(parts):
+            if i:
+                br = soup.new_tag("br")
+                anchor.insert_after(br)
+                anchor = br
+            text = "".join(c.get_text() if hasattr(c, "get_text") else str(c) for c in part)
+            if not text.strip():
+                continue
+            if re.fullmatch(r"[\W_]+", text.strip()):
+                for c in part:
+                    anchor.insert_after(c.extract())
+                    anchor = c
+                continue
+            wrap = soup.new_tag(em.name)
+            for c in part:
+                wrap.append(c.extract())
+            anchor.insert_after(wrap)
+            anchor = wrap
+        em.decompose()
+
+
+def _blank_emphasis(content: Any) -> None:
+    """``<strong><em> </em></strong>`` (Medium writes them between two runs) is a space:
+    markdownify would drop it and run the words together (``Bots*month``). Emphasis of
+    punctuation only (``pig-dog<em>.</em></strong>``) is plain: ``*.*`` after a letter opens
+    nothing, and its asterisks would print."""
+    for em in content.select("strong, b, em, i"):
+        if em.parent is None or em.find(["img", "br"]) is not None:
+            continue
+        text = em.get_text()
+        if not text.strip():
+            em.replace_with(" " if text else "")
+        elif re.fullmatch(r"[^\w\s]+", text.strip()) and em.find_parent("pre") is None:
+            em.unwrap()
+
+
+def _escape_tags(content: Any) -> None:
+    """Text that reads like a tag (``&lt;verb&gt;`` in Medium's HTML) would be raw HTML in
+    Markdown, which Hugo drops: its ``<`` is escaped (``\<verb>``), outside code."""
+    from bs4 import NavigableString
+    from bs4.element import Comment
+
+    for node in list(content.find_all(string=re.compile(r"<[A-Za-z/!?]"))):
+        if isinstance(node, NavigableString) and not isinstance(node, Comment) \
+                and node.find_parent(["code", "pre"]) is None:
+            node.replace_with(re.sub(r"<(?=[A-Za-z/!?])", r"\\<", str(node)))
 
 
 def _markdownify(content: Any) -> str:
@@ -186,7 +263,10 @@ def _markdownify(content: Any) -> str:
             href = el.get("href") or el.get("data-href") or ""
             if not href or not text.strip():
                 return text
-            return f"[{text.strip()}]({href})"
+            # a space at either end of the link text stays, outside the link ("or<a> mastodon</a>")
+            lead = " " if text[:1].isspace() else ""
+            trail = " " if text[-1:].isspace() else ""
+            return f"{lead}[{text.strip()}]({href}){trail}"
 
     return Converter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
                      escape_asterisks=False, escape_misc=False).convert_soup(content)
@@ -266,6 +346,28 @@ def _iframe(el: Any, hold: Any, post: Post) -> None:
         post.warn("embed without a source dropped")
 
 
+def _post_embed(quote: Any, hold: Any, post: Post) -> None:
+    """A tweet or Instagram blockquote (Medium writes an empty one, the status link only):
+    the shortcode when it holds no text, else the blockquote as it is (its archived text
+    stays, :func:`blogtools.embeds.shortcode_loses_text`); its widget script goes."""
+    embed = _embeds.detect_html(str(quote))
+    holder = quote.parent if quote.parent is not None and quote.parent.name == "figure" else quote
+    for script in holder.find_all("script") if holder is not quote else []:
+        script.decompose()
+    if embed is None:
+        return
+    call = None
+    if not _text(quote):
+        params = dict(embed.params)
+        call = _embeds.call(_embeds.make(embed.provider, embed.id, **params))
+    if call is not None:
+        hold(holder, call)
+        post.note(f"{embed.provider} embed → shortcode")
+    else:
+        hold(holder, str(quote))
+        post.raw(f"{embed.provider} post embed kept as a blockquote (its archived text)")
+
+
 def _mixtape(mix: Any, hold: Any, post: Post) -> None:
     anchor = mix.select_one("a.markup--mixtapeEmbed-anchor") or mix.find("a")
     href = anchor.get("href") or anchor.get("data-href") if anchor is not None else ""
@@ -273,5 +375,6 @@ def _mixtape(mix: Any, hold: Any, post: Post) -> None:
         return
     title = _text(mix.select_one("strong")) or _text(anchor) or href
     desc = _text(mix.select_one("em"))
-    hold(mix, f"[{title}]({href})" + (f" — {desc}" if desc else ""))
+    host = "".join(t for t in anchor.find_all(string=True, recursive=False)).strip() if anchor is not None else ""
+    hold(mix, f"[{title}]({href})" + (f" — {desc}" if desc else "") + (f" ({host})" if host else ""))
     post.note("mixtape card → link")
