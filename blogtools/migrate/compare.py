@@ -225,6 +225,8 @@ def _embed_of(tag: Any) -> tuple[str, str] | None:
         if m:
             return provider, m.group(1).rstrip("/")
     if tag.name == "iframe":
+        if "hatenablog-parts.com/embed" in link:
+            return None  # Hatena's blog card: a preview of a link, which the migrated post keeps as a link
         return "iframe", re.sub(r"^[a-z]+:", "", link.split("?", 1)[0])
     return None
 

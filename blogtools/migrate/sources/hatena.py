@@ -377,8 +377,8 @@ def html_markdown(html: str, post: Post) -> str:
 
         target = (parse_qs(urlsplit(src).query).get("url") or [""])[0]
         cite = frame.find_next_sibling("cite")
-        if cite is not None and "hatena-citation" in (cite.get("class") or []):
-            cite.decompose()
+        if cite is None or "hatena-citation" not in (cite.get("class") or []):
+            cite = None
         call = _embed_call(target) if target else None
         new = soup.new_tag("p")
         if call:
@@ -387,6 +387,10 @@ def html_markdown(html: str, post: Post) -> str:
             link = soup.new_tag("a", href=target)
             link.string = frame.get("title") or target
             new.append(link)
+        if cite is not None:  # the card's citation (the site's name, linked) stays visible
+            new.append(" ")
+            new.append(cite.extract())
+            cite.unwrap()
         frame.replace_with(new)
         post.note("Hatena embed card → link" if not call else "Hatena embed card → shortcode")
     for box in content.select("div.hatena-asin-detail"):
