@@ -23,7 +23,7 @@ import re
 
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
-from blogtools.migrate.util import Placeholders, blocks
+from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
 
 _TOC = re.compile(r"(?m)^[ \t]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]{0,3}\{:[ \t]*\.?toc[ \t]*\}[ \t]*(?:\n|\Z)")
 _IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")
@@ -37,14 +37,13 @@ _NOT_TABLE = re.compile(r"[ \t]*(?:[>#<$]|[*+-][ \t]|\d+[.)][ \t])")
 _FOOTER = re.compile(r"[ \t]{0,3}\|[ \t|+:=]*=[ \t|+:=]*")
 _MD_OPEN = re.compile(r"(?m)^[ \t]{0,3}<([A-Za-z][\w-]*)\b([^<>]*?)\s+markdown=([\"']?)(1|block)\3([^<>]*)>")
 _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
-_FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
 
 
 def convert(post: Post, text: str) -> str:
     if not any(s in text for s in ("{:", "|", "markdown=", "<a", ">\t")):
         return text
     ph = Placeholders(text)
-    text = _set_aside_fences(text, ph)
+    text = set_aside_fences(text, ph)
     text, n = _TOC.subn("", text)
     if n:
         post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
@@ -71,22 +70,6 @@ def convert(post: Post, text: str) -> str:
     if n:
         post.note("Markdown inside <a> joined to its tag's line (Goldmark renders it, as kramdown did)")
     return ph.restore(text)
-
-
-def _set_aside_fences(text: str, ph: Placeholders) -> str:
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _FENCE_OPEN.search(text, pos)
-        if m is None:
-            break
-        fence = m.group(1)
-        c = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$").search(text, m.end())
-        end = c.end() if c else len(text)
-        out += [text[pos:m.start()], ph.keep(text[m.start():end])]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _cells(line: str) -> list[str]:

@@ -31,13 +31,12 @@ from typing import Any
 
 from blogtools.migrate import _embeds
 from blogtools.migrate.model import Post
-from blogtools.migrate.util import Placeholders, blocks
+from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
 
 _RAW = (re.compile(r"\{%-?\s*raw\s*-?%\}"), re.compile(r"\{%-?\s*endraw\s*-?%\}"))
 _COMMENT = (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}"))
 _HIGHLIGHT = (re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)((?:\s+[\w=\"'-]+)*)\s*-?%\}[ \t]*\n?"),
               re.compile(r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}"))
-_FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _INCLUDE = re.compile(r"\{%-?\s*include(?:_cached)?\s+([\w./-]+)(.*?)-?%\}\Z", re.S)
 _INCLUDE_VAR = re.compile(r"\{\{-?\s*include\.([\w-]+)\s*-?\}\}")
@@ -108,7 +107,7 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
 
     text = blocks(text, *_HIGHLIGHT, highlight)
     if not html_page:
-        text = _fences(text, ph, post)
+        text = set_aside_fences(text, ph, lambda block: escape_shortcodes(block, post))  # Markdown's business
     lgen = evaluator(gen)
     tags = [(t.start(), t.end()) for t in _TAG_SPAN.finditer(text)] if "<" in text else []
     starts = [a for a, _ in tags]
@@ -144,26 +143,6 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
 
     text = liquid_rx.sub(one, text)
     return ph.restore(text)
-
-
-def _fences(text: str, ph: Placeholders, post: Post) -> str:
-    """Fenced code is Markdown's business: set aside whole (its ``{{<`` escaped), never
-    rewritten. One pass: a fence is closed by the next line of at least its length."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _FENCE_OPEN.search(text, pos)
-        if m is None:
-            break
-        fence = m.group(1)
-        close = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        c = close.search(text, m.end())
-        end = c.end() if c else len(text)
-        out.append(text[pos:m.start()])
-        out.append(ph.keep(escape_shortcodes(text[m.start():end], post)))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _unknown(post: Post, tag: str) -> str:

@@ -323,3 +323,26 @@ def blocks(text: str, open_rx: "re.Pattern[str]", close_rx: "re.Pattern[str]",
         pos = c.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
+
+
+def set_aside_fences(text: str, ph: "Placeholders", keep: Any = None) -> str:
+    """Every fenced code block set aside whole (``ph.keep``), after ``keep(block)`` when
+    given. One pass: a fence is closed by the next line of at least its length, or by the
+    end of the text."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = FENCE_OPEN.search(text, pos)
+        if m is None:
+            break
+        fence = m.group(1)
+        c = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$").search(text, m.end())
+        end = c.end() if c else len(text)
+        block = text[m.start():end]
+        out += [text[pos:m.start()], ph.keep(keep(block) if keep else block)]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
