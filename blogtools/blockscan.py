@@ -260,8 +260,10 @@ class _Container:
         """A link reference definition at line ``i``, read with mistune's own functions and
         steps (``BlockParser.parse_ref_link``): the line after it, or None when the line is
         paragraph text after all."""
-        from mistune.helpers import parse_link_href, parse_link_title
+        from mistune.helpers import parse_link_title
         from mistune.util import unikey
+
+        from blogtools.markdown import definition_href as parse_link_href
 
         src = self.src
         start = self.starts[i]

@@ -236,6 +236,32 @@ def _masked(chars: list[str], m: re.Match[str]) -> bool:
 _MD = None
 
 
+def definition_href(src: str, start_pos: int, block: bool = False, **kw: Any) -> tuple[Any, Any]:
+    """A link reference definition's destination as Goldmark (Hugo) reads it: as mistune's
+    ``parse_link_href``, except that a ``(`` left open does not end the definition
+    (``[x]: /a(b`` is a link to ``/a(b`` in Hugo 0.168; CommonMark would make it text).
+    An inline link's destination still needs its parentheses balanced, in both."""
+    from mistune import helpers
+
+    href, pos = helpers.parse_link_href(src, start_pos, block, **kw)
+    if href is not None or not block:
+        return href, pos
+    start = helpers._skip_link_start_whitespace(src, start_pos)
+    _, _, end = helpers._parse_link_href(src, start_pos, block=True, **kw)
+    if start >= len(src) or src[start] == "<" or src[start] in " \t\r\n" or end <= start \
+            or end < len(src) and src[end] not in " \t\r\n" or "(" not in src[start:end]:
+        return None, None
+    return src[start:end], end
+
+
+def goldmark_definitions() -> None:
+    """Make mistune's block parser read definitions as :func:`definition_href` does (for
+    the linter's model and the fix applier's rendering alike)."""
+    import mistune.block_parser
+
+    mistune.block_parser.parse_link_href = definition_href  # type: ignore[assignment]
+
+
 def _markdown() -> Any:
     global _MD
     if _MD is None:
@@ -283,6 +309,7 @@ def _markdown() -> Any:
                 return self.line_offsets[k] + (i - self.line_starts[k])
 
         _cache_list_patterns()
+        goldmark_definitions()
         md = mistune.create_markdown(renderer=None, plugins=["footnotes", "table"])
         md.block.state_cls = State
         _wrap_parse_method(md)

@@ -25,6 +25,9 @@ def _markdown() -> Any:
     if _MD is None:
         import mistune
 
+        from blogtools.markdown import goldmark_definitions
+
+        goldmark_definitions()
         _MD = mistune.create_markdown(
             escape=False, plugins=["footnotes", "table", "strikethrough", "task_lists", "url"])
     return _MD
