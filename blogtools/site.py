@@ -1134,7 +1134,7 @@ DEFAULT_IMAGE_SHORTCODES = ("figure.src",)
 
 def key_index(data: Any) -> dict[str, Any]:
     """``data``'s string keys by their lower case, the first spelling winning as in the scan of
-    :func:`_lookup`: for a caller looking up several keys of one front matter."""
+    :func:`lookup`: for a caller looking up several keys of one front matter."""
     lowered: dict[str, Any] = {}
     if isinstance(data, dict):
         for k in data:
@@ -1143,7 +1143,7 @@ def key_index(data: Any) -> dict[str, Any]:
     return lowered
 
 
-def _lookup(data: Any, dotted: str, lowered: dict[str, Any] | None = None) -> Any:
+def lookup(data: Any, dotted: str, lowered: dict[str, Any] | None = None) -> Any:
     """``data[a][b]`` for ``"a.b"``, keys matched ignoring case (Hugo's keys are).
     ``lowered``: :func:`key_index` of ``data``, when the caller looks up several keys."""
     node = data
@@ -1189,7 +1189,7 @@ def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
     if lowered and not _first_parts(tuple(keys)).intersection(lowered):
         keys = ()  # (most posts: none of the image keys, no lookups to make)
     for key in keys:
-        value = _lookup(data, key, lowered)
+        value = lookup(data, key, lowered)
         items = [(key, value)] if isinstance(value, str) else [(f"{key}.{i}", v) for i, v in enumerate(value)] \
             if isinstance(value, list) else []
         for k, v in items:

@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from blogtools.document import Document
 from blogtools.facts import EXTRACTORS
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
-from blogtools_rules._front_matter_common import SCHEMA, fence_span, loaded, memo, schema_name
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import SCHEMA, fence_span, loaded, schema_name
 
 FORMATS = ("yaml", "toml", "json")
 FORMAT = Option("front-matter.format", "auto", "yaml, toml or json for every post; auto: the format most "

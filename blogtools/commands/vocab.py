@@ -35,7 +35,7 @@ def collect(args: argparse.Namespace) -> dict[str, Any]:
     from blogtools.commands.lint import prepare
     from blogtools.lint.registry import all_rules
     from blogtools.lint.runner import Runner, report_skipped
-    from blogtools_rules.vocabulary_near_duplicates import site_clusters, taxonomy_keys, term_values
+    from blogtools.rulesupport.vocabulary import site_clusters, taxonomy_keys, term_values
 
     config, _, site, found = prepare(args)
     # The word rules come along so worker processes (spawned or forked) register the facts.
