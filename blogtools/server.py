@@ -237,6 +237,7 @@ class SiteState:
 
     def __init__(self, path: str) -> None:
         from blogtools.config import ConfigError, load
+        from blogtools.lint.run import for_site
         from blogtools.lint.runner import (
             Selection,
             facts_plan,
@@ -252,9 +253,7 @@ class SiteState:
             raise ConfigError(f"unknown rule selector(s): {', '.join(bad)} (see `blogtools rules`)")
         rules = [r for r in selected_rules(config, Selection()) if not r.needs_network]
         site = load_site(path, config.get("generator"))
-        profile = site.profile
-        if profile.quiet_codes:
-            rules = [r for r in rules if not r.code.startswith(profile.quiet_codes)]
+        rules = for_site(rules, site)
         self.config = config
         self.rules = rules
         self.site = site
@@ -325,7 +324,7 @@ class SiteState:
             # No site rule, or a loose folder without a site config: as `blogtools lint FILE`,
             # the site is the files being linted (here: the open ones).
             return 0
-        from blogtools.commands.lint import discovery_memo
+        from blogtools.lint.run import discovery_memo
         from blogtools.lint.runner import discover
 
         found = discover([self.site.root], self.config, discovery_memo(self.config, True),

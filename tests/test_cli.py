@@ -567,3 +567,24 @@ def test_help_has_metavars_exit_codes_and_examples(cli) -> None:
     r = cli("lint", "--help")
     assert "--select CODES" in r.stdout and "--config FILE" in r.stdout
     assert "exit codes:" in r.stdout and "examples:" in r.stdout
+
+
+def test_lint_options_are_built_from_the_parsed_arguments() -> None:
+    """`commands/lint.py` parses; `blogtools.lint.run.run` gets a LintOptions record whose
+    defaults are the command's own (so API callers and other commands get the same run)."""
+    from blogtools.cli import build_parser
+    from blogtools.lint.run import LintOptions
+
+    parser = build_parser("lint")
+    assert LintOptions.from_args(parser.parse_args(["lint"])) == LintOptions()
+    got = LintOptions.from_args(parser.parse_args(
+        ["lint", "a.md", "b", "--select", "BT2,BT301", "--extend-select", "BT110", "--ignore", "BT202",
+         "--fix", "--unsafe-fixes", "--external", "--offline", "-j", "3", "--output-format", "json",
+         "--generator", "jekyll", "--no-cache", "--exit-zero", "--quiet", "--statistics"]))
+    assert got == LintOptions(paths=["a.md", "b"], select=["BT2", "BT301"], extend_select=["BT110"],
+                              ignore=["BT202"], fix=True, unsafe_fixes=True, external=True, offline=True, jobs=3,
+                              output_format="json", generator="jekyll", no_cache=True, exit_zero=True,
+                              quiet=True, statistics=True)
+    # A command with fewer options (vocab) gets the defaults for the rest.
+    vocab = build_parser("vocab").parse_args(["vocab", "site"])
+    assert LintOptions.from_args(vocab) == LintOptions(paths=["site"], output_format=vocab.output_format)
