@@ -810,12 +810,11 @@ class SiteModel:
         return [(link, _IMAGE) if link.get("kind") == "image" else (link, self.split(link.get("url") or "", page))
                 for link in (page.facts or {}).get("links") or ()]
 
-    @property
-    def report_pages(self) -> list[Page]:
+    def report_pages(self, requested: frozenset[str] | set[str] | None) -> list[Page]:
         """The pages whose diagnostics are wanted: all of them, or only the files a
-        pre-commit run was given (``Site.requested``). Rules that check each page against
-        the site loop over these; counts and duplicates still look at every page."""
-        requested = getattr(self.site, "requested", None)
+        pre-commit run was given (``requested``: the rule's ``context.requested``). Rules
+        that check each page against the site loop over these; counts and duplicates still
+        look at every page."""
         if not requested:
             return self.pages
         cached = self.__dict__.get("_report_pages")
@@ -824,10 +823,11 @@ class SiteModel:
                                                         [p for p in self.pages if p.abspath in requested])
         return cached[1]
 
-    def each_link(self) -> list[tuple[Page, dict[str, Any], Ref | None, Target | None]]:
+    def each_link(self, requested: frozenset[str] | set[str] | None = None
+                  ) -> list[tuple[Page, dict[str, Any], Ref | None, Target | None]]:
         """(page, link facts, Ref, Target) of every link of every reported page (see
-        :attr:`report_pages`), images left out; listed once, shared by the link rules."""
-        pages = self.report_pages
+        :meth:`report_pages`), images left out; listed once, shared by the link rules."""
+        pages = self.report_pages(requested)
         cached = self.__dict__.get("_each_link")
         if cached is None or cached[0] is not pages:
             out = [(page, link, ref, target) for page in pages for link, ref, target in self.links(page)

@@ -101,7 +101,9 @@ class FrontMatterFormat(Rule):
             why, severity = "Jekyll reads YAML front matter only", "error"
         else:
             why, severity = f"the site's format is {target.upper()} (front-matter.format)", None
-        message, fix = _finding(doc.text[fm.start : fm.end], fm.start, fm.format, target, why, _building(site))
+        # (a plain lint run only needs to know a fix exists: the conversion is built for --fix)
+        message, fix = _finding(doc.text[fm.start : fm.end], fm.start, fm.format, target, why,
+                                self.context.fix_mode)
         yield self.diagnostic(doc, *fence_span(doc, fm), message, fix, severity)
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
@@ -116,15 +118,11 @@ class FrontMatterFormat(Rule):
         why = f"{counts[target]} of {total} posts use {target.upper()}"
         for path, block in blocks:
             if block and block["format"] != target:
-                message, fix = _finding(block["text"], 0, block["format"], target, why, _building(site))
+                message, fix = _finding(block["text"], 0, block["format"], target, why,
+                                        self.context.fix_mode)
                 diagnostic = self.at(path, block["fence"], message, offsets=(0, 1 if block["format"] == "json" else 3))
                 diagnostic.fix = fix
                 yield diagnostic
-
-
-def _building(site: Any) -> bool:
-    """Whether fix text is wanted now: a plain lint run only needs to know a fix exists."""
-    return bool(getattr(site, "fix_mode", True))
 
 
 def _finding(block: str, start: int, fmt: str, target: str, why: str, build: bool = True) -> tuple[str, Fix | None]:

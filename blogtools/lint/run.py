@@ -108,7 +108,7 @@ def run(options: LintOptions) -> int:
     """A whole ``blogtools lint`` run; the exit code (0 clean, 1 findings or fixes to
     apply, 2 usage error). Findings go to stdout, notices to stderr."""
     from blogtools.lint import output
-    from blogtools.lint.rule import Diagnostic
+    from blogtools.lint.rule import Diagnostic, RunContext
     from blogtools.lint.runner import Runner, display_path, facts_plan
 
     config, rules, site, found = prepare(options)
@@ -117,17 +117,18 @@ def run(options: LintOptions) -> int:
     fmt = options.output_format or config.get("output-format")
     # Only the facts the selected site-wide rules read are extracted (none without one).
     facts, skip_facts = facts_plan(rules)
+    files = with_site_context(found.files, rules, site, config, options.paths, seen=found)
+    context = RunContext(
+        # Site-wide rules report on (and limit expensive work to) the requested files only.
+        requested=frozenset(found.files) if len(files) > len(found.files) else None,
+        # Expensive fix text (a whole front matter conversion) is built only when it is applied.
+        fix_mode=options.fix or options.diff)
     runner = Runner(config, rules, site, jobs=options.jobs, use_cache=not options.no_cache, facts=facts,
-                    skip_facts=skip_facts)
+                    skip_facts=skip_facts, context=context)
     runner.discovery = found
     extra = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
              for p, why in found.problems]
     fixed = 0
-    files = with_site_context(found.files, rules, site, config, options.paths, seen=found)
-    # Site-wide rules may limit expensive work (external checks) to the requested files.
-    site.requested = set(found.files) if len(files) > len(found.files) else None
-    # Expensive fix text (a whole front matter conversion) is built only when it is applied.
-    site.fix_mode = options.fix or options.diff
     if options.fix or options.diff:
         fixed, changed, result = apply_fixes(runner, files, options, set(found.files))
         if options.diff:

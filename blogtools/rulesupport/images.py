@@ -43,7 +43,7 @@ def each(rule: Rule, site: Any, status: str) -> Iterator[tuple[SiteModel, Page, 
     """(model, page, reference, detail) of every image of the reported pages classified as
     ``status``."""
     model = site.model()
-    for page in model.report_pages:
+    for page in model.report_pages(rule.context.requested):
         for ref, got, detail in classified(rule, model, page):
             if got == status:
                 yield model, page, ref, detail
