@@ -43,8 +43,8 @@ def test_the_check_finds_each_kind_of_bad_import():
         "from __future__ import annotations",
         "import datetime as _dt",                                  # a private alias is fine
         "from blogtools.site import MODEL_FACTS",                  # fine
-        "from blogtools_rules.images_missing import each",         # 4
-        "from blogtools.site import _lookup, key_index",           # 5
+        "from blogtools_rules.other_rule import helper",           # 4
+        "from blogtools.site import _private, key_index",          # 5
         "from blogtools._toml import loads",                       # 6
         "import blogtools_rules.external_links",                   # 7
         "from . import typos",                                     # 8
