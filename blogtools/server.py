@@ -15,7 +15,8 @@ How a change is linted
     replaces the facts of that one file with the facts extracted from the editor's text
     (:func:`blogtools.facts.extract`) and the site rules run again
     (``Runner.site_diagnostics``, with suppressions and ``per-file-ignores`` applied as in a
-    run), reporting on the open files only (``site.requested``).
+    run), reporting on the open files only (the ``requested`` files of its
+    :class:`~blogtools.lint.rule.RunContext`).
 
 Where things run
     Changes are debounced (:data:`DEBOUNCE` seconds); linting runs in one worker thread, so
@@ -237,6 +238,7 @@ class SiteState:
 
     def __init__(self, path: str) -> None:
         from blogtools.config import ConfigError, load
+        from blogtools.lint.run import for_site
         from blogtools.lint.runner import (
             Selection,
             facts_plan,
@@ -252,9 +254,7 @@ class SiteState:
             raise ConfigError(f"unknown rule selector(s): {', '.join(bad)} (see `blogtools rules`)")
         rules = [r for r in selected_rules(config, Selection()) if not r.needs_network]
         site = load_site(path, config.get("generator"))
-        profile = site.profile
-        if profile.quiet_codes:
-            rules = [r for r in rules if not r.code.startswith(profile.quiet_codes)]
+        rules = for_site(rules, site)
         self.config = config
         self.rules = rules
         self.site = site
@@ -298,11 +298,11 @@ class SiteState:
         return self._stamps() == self.stamps
 
     # -- the files on disk --------------------------------------------------------------
-    def _runner(self, use_cache: bool) -> Any:
+    def _runner(self, use_cache: bool, context: Any = None) -> Any:
         from blogtools.lint.runner import Runner
 
         runner = Runner(self.config, self.rules, self.site, jobs=0, use_cache=use_cache, facts=self.facts,
-                        skip_facts=self.skip_facts)
+                        skip_facts=self.skip_facts, context=context)
         runner.freeze_after = False  # a long-lived process: let garbage go
         return runner
 
@@ -310,8 +310,10 @@ class SiteState:
         """FileResults of files on disk through the per-file cache (as ``blogtools lint``)."""
         if not files:
             return []
-        self.site.fix_mode = False  # (as a lint run: the cache entries are shared with it)
-        runner = self._runner(use_cache=not os.environ.get("BLOGTOOLS_NO_CACHE"))
+        from blogtools.lint.rule import RunContext
+
+        # As a lint run (no fix text): the cache entries are shared with it.
+        runner = self._runner(use_cache=not os.environ.get("BLOGTOOLS_NO_CACHE"), context=RunContext(fix_mode=False))
         runner.discovery = discovery
         try:
             return runner.lint_files(files)
@@ -325,7 +327,7 @@ class SiteState:
             # No site rule, or a loose folder without a site config: as `blogtools lint FILE`,
             # the site is the files being linted (here: the open ones).
             return 0
-        from blogtools.commands.lint import discovery_memo
+        from blogtools.lint.run import discovery_memo
         from blogtools.lint.runner import discover
 
         found = discover([self.site.root], self.config, discovery_memo(self.config, True),
@@ -393,7 +395,6 @@ class SiteState:
             return
         d.doc = doc
         d.shift = 1 if doc.bom else 0
-        self.site.fix_mode = True  # (the editor's fixes are built: a post is small)
         diagnostics = lint_document(doc, self.instances, self.site)
         facts = None
         if self.facts:
@@ -410,7 +411,7 @@ class SiteState:
         """Every diagnostic of each open document (path -> diagnostics): its file
         diagnostics and, with ``complete``, the site rules' over the site with the editor's
         texts in place of the files."""
-        from blogtools.lint.rule import Diagnostic
+        from blogtools.lint.rule import Diagnostic, RunContext
 
         out: dict[str, list[Any]] = {d.path: list(d.result.diagnostics) for d in docs}
         if not complete or not self.site_wide:
@@ -420,13 +421,10 @@ class SiteState:
             results[d.path] = d.result
         ordered = list(results.values())
         shown = {d.result.path: d.path for d in docs}
-        self.site.requested = set(shown.values())
-        self.site.fix_mode = True
-        try:
-            found = self.runner.site_diagnostics(ordered)
+        try:  # (the editor's fixes are built: fix_mode, as the rules' default)
+            found = self.runner.site_diagnostics(ordered, RunContext(requested=frozenset(shown.values())))
         finally:
             self.site.drop_prepared()
-            self.site.requested = None
         known = {r.path for r in ordered}
         for diag in found:
             if diag.path in shown:
@@ -673,7 +671,6 @@ class Engine:
         if state is not None:
             site_codes = {c.code for c in state.rules if c.site_wide}
             extra = [x for x in d.diagnostics if x.code in site_codes and x.fix is not None]
-            state.site.fix_mode = True
             ff = fixer.fix_document(d.doc, lambda doc: lint_document(doc, state.instances, state.site), False, extra)
             text = ff.text
         d.fixed = (d.gen, text)

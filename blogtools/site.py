@@ -810,12 +810,11 @@ class SiteModel:
         return [(link, _IMAGE) if link.get("kind") == "image" else (link, self.split(link.get("url") or "", page))
                 for link in (page.facts or {}).get("links") or ()]
 
-    @property
-    def report_pages(self) -> list[Page]:
+    def report_pages(self, requested: frozenset[str] | set[str] | None) -> list[Page]:
         """The pages whose diagnostics are wanted: all of them, or only the files a
-        pre-commit run was given (``Site.requested``). Rules that check each page against
-        the site loop over these; counts and duplicates still look at every page."""
-        requested = getattr(self.site, "requested", None)
+        pre-commit run was given (``requested``: the rule's ``context.requested``). Rules
+        that check each page against the site loop over these; counts and duplicates still
+        look at every page."""
         if not requested:
             return self.pages
         cached = self.__dict__.get("_report_pages")
@@ -824,10 +823,11 @@ class SiteModel:
                                                         [p for p in self.pages if p.abspath in requested])
         return cached[1]
 
-    def each_link(self) -> list[tuple[Page, dict[str, Any], Ref | None, Target | None]]:
+    def each_link(self, requested: frozenset[str] | set[str] | None = None
+                  ) -> list[tuple[Page, dict[str, Any], Ref | None, Target | None]]:
         """(page, link facts, Ref, Target) of every link of every reported page (see
-        :attr:`report_pages`), images left out; listed once, shared by the link rules."""
-        pages = self.report_pages
+        :meth:`report_pages`), images left out; listed once, shared by the link rules."""
+        pages = self.report_pages(requested)
         cached = self.__dict__.get("_each_link")
         if cached is None or cached[0] is not pages:
             out = [(page, link, ref, target) for page in pages for link, ref, target in self.links(page)
@@ -1134,7 +1134,7 @@ DEFAULT_IMAGE_SHORTCODES = ("figure.src",)
 
 def key_index(data: Any) -> dict[str, Any]:
     """``data``'s string keys by their lower case, the first spelling winning as in the scan of
-    :func:`_lookup`: for a caller looking up several keys of one front matter."""
+    :func:`lookup`: for a caller looking up several keys of one front matter."""
     lowered: dict[str, Any] = {}
     if isinstance(data, dict):
         for k in data:
@@ -1143,7 +1143,7 @@ def key_index(data: Any) -> dict[str, Any]:
     return lowered
 
 
-def _lookup(data: Any, dotted: str, lowered: dict[str, Any] | None = None) -> Any:
+def lookup(data: Any, dotted: str, lowered: dict[str, Any] | None = None) -> Any:
     """``data[a][b]`` for ``"a.b"``, keys matched ignoring case (Hugo's keys are).
     ``lowered``: :func:`key_index` of ``data``, when the caller looks up several keys."""
     node = data
@@ -1189,7 +1189,7 @@ def image_refs(facts: dict[str, Any], keys: Any = DEFAULT_IMAGE_KEYS,
     if lowered and not _first_parts(tuple(keys)).intersection(lowered):
         keys = ()  # (most posts: none of the image keys, no lookups to make)
     for key in keys:
-        value = _lookup(data, key, lowered)
+        value = lookup(data, key, lowered)
         items = [(key, value)] if isinstance(value, str) else [(f"{key}.{i}", v) for i, v in enumerate(value)] \
             if isinstance(value, list) else []
         for k, v in items:

@@ -5,21 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools.site import MODEL_FACTS, value_span
-
-
-def alias_pos(page: Any, alias: Any) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
-    """Position and offsets of an alias value in its page's front matter."""
-    f = page.facts or {}
-    data = (f.get("front_matter") or {}).get("data") or {}
-    key = "aliases" if "aliases" in {str(k).lower() for k in data} else "redirect_from"
-    dotted = key if alias.index < 0 else f"{key}.{alias.index}"
-    hit = value_span(f, dotted)
-    if hit is not None:
-        return tuple(hit[2]), (hit[0], hit[1])
-    keys = (f.get("front_matter") or {}).get("keys") or {}
-    p = keys.get(dotted) or keys.get(key) or (1, 1, 1, 1)
-    return tuple(p), (0, 0)
+from blogtools.rulesupport.aliases import alias_pos
+from blogtools.site import MODEL_FACTS
 
 
 class AliasDuplicate(Rule):

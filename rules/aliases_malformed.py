@@ -9,6 +9,8 @@ from urllib.parse import unquote
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
+from blogtools.rulesupport.aliases import alias_span, alias_values
+from blogtools.rulesupport.baseurl import host_of, own_base
 from blogtools.urls import urlsplit
 
 ALIAS_KEYS = {"hugo": "aliases", "jekyll": "redirect_from"}
@@ -18,18 +20,6 @@ _KEEP_ENCODED = re.compile(r"%(?:2[fF]|3[fF]|23|25|00)")  # / ? # % NUL: decodin
 # A Medium post id ends the old Medium URLs (/why-i-joined-4a7c19e2b05d): there the old URL
 # was at the site root, so an alias without "/" provably misses it.
 _MEDIUM_ID = re.compile(r"-[0-9a-f]{10,12}/?$")
-
-
-def alias_values(doc: Document, key: str) -> list[tuple[tuple[Any, ...], Any]]:
-    """(front matter path, value) of each alias, for a string or a list value."""
-    meta = doc.meta
-    real = next((k for k in meta if str(k).lower() == key), None)
-    if real is None:
-        return []
-    value = meta[real]
-    if isinstance(value, list):
-        return [((real, i), v) for i, v in enumerate(value)]
-    return [((real,), value)]
 
 
 def page_url(doc: Document, site: Any) -> str:
@@ -45,20 +35,6 @@ def page_url(doc: Document, site: Any) -> str:
     except Exception:  # noqa: BLE001 - an odd config never stops the rule
         return ""
     return ""
-
-
-def value_span(doc: Document, path: tuple[Any, ...]) -> tuple[int, int, bool]:
-    """(start, end, exact) of a front matter value without its quotes."""
-    fm = doc.front_matter
-    span = fm.positions.get(path) if fm is not None else None
-    if span is None:
-        off = fm.key_offset(path[0]) if fm is not None else 0
-        return off, off, False
-    a, b = span.value_start, span.value_end
-    raw = doc.text[a:b]
-    if len(raw) >= 2 and raw[0] in "\"'" and raw[-1] == raw[0]:
-        return a + 1, b - 1, True
-    return a, b, True
 
 
 def _too_long(path: str) -> int:
@@ -149,13 +125,11 @@ class AliasMalformed(Rule):
         if key is None or not doc.meta or not any(str(k).lower() == key for k in doc.meta) \
                 or not site.is_content(doc.abspath):
             return
-        from blogtools_rules.links_base_url import _host, own_base
-
         base = own_base(site)
         for path, value in alias_values(doc, key):
             if value is None:
                 continue  # an empty key (redirect_from:): no alias at all, nothing to break
-            a, b, exact = value_span(doc, path)
+            a, b, exact = alias_span(doc, path)
             if not isinstance(value, str):
                 yield self.diagnostic(doc, a, b, f"alias {value!r} is not a string: the generator ignores it "
                                       "or stops the build")
@@ -166,7 +140,7 @@ class AliasMalformed(Rule):
             if "://" in alias or alias.startswith("//"):
                 parts = urlsplit(alias if "://" in alias else "https:" + alias)
                 new = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                if base is not None and _host(parts.netloc) == base[0]:
+                if base is not None and host_of(parts.netloc) == base[0]:
                     prefix = base[1]
                     if prefix and (new + "/").startswith(prefix + "/"):
                         new = new[len(prefix):] or "/"

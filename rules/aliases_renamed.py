@@ -75,7 +75,7 @@ class AliasMissingAfterRename(Rule):
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()
-        for page in model.report_pages:  # each page is judged on its own against the model
+        for page in model.report_pages(self.context.requested):  # each page is judged on its own against the model
             f = page.facts or {}
             if not page.leaf or not page.url.endswith("/") or not medium_signals(f):
                 continue

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules.aliases_malformed import alias_values, value_span
+from blogtools.rulesupport.aliases import alias_span, alias_values
 
 
 class AliasNotSanitized(Rule):
@@ -64,7 +64,7 @@ class AliasNotSanitized(Rule):
             clean = make_path(alias, lower=False)
             if clean == alias and "#" not in alias:
                 continue
-            a, b, exact = value_span(doc, path)
+            a, b, exact = alias_span(doc, path)
             cut = next((c for c in alias if c in "?#"), "")
             fixed = make_path(alias.replace("#", " ").replace("?", " "), lower=lower)
             if alias.endswith("/") and not fixed.endswith("/"):

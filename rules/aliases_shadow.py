@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Rule
 from blogtools.site import MODEL_FACTS, url_key
-from blogtools_rules.aliases_duplicate import alias_pos
+from blogtools.rulesupport.aliases import alias_pos
 
 
 class AliasShadowsPage(Rule):

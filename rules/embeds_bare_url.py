@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from blogtools import embeds
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules.shortcodes_removed import HUGO_VERSION, available
+from blogtools.rulesupport.shortcodes import HUGO_VERSION, available
 
 
 class EmbedBareUrl(Rule):

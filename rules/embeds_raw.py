@@ -7,8 +7,8 @@ from typing import Any, Iterator
 from blogtools import embeds
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules._front_matter_common import memo
-from blogtools_rules.shortcodes_removed import HUGO_VERSION, available
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.shortcodes import HUGO_VERSION, available
 
 
 # Query parameters the written shortcode carries over (the rest would be dropped silently).

@@ -88,8 +88,8 @@ class ExternalLinkRule(Rule):
         session = self.session(site)
         # Only the files the user asked about: when pre-commit passes two staged posts, the
         # rest of the site is read for context but its URLs are not fetched. (Needs
-        # ``site.requested``: see the issue 7 report; without it every page is in scope.)
-        requested = getattr(site, "requested", None)
+        # the run's ``context.requested``; without it every page is in scope.)
+        requested = self.context.requested
         pages = [p for p in site.pages if requested is None or p.get("abspath") in requested]
         uses = links.collect(pages)
         return session, uses, session.lookup(session.wanted(uses))

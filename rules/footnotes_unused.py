@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools_rules.footnotes_undefined import definitions, renderer
+from blogtools.rulesupport.footnotes import definitions, renderer
 
 
 class FootnoteUnused(Rule):

@@ -10,7 +10,8 @@ from typing import Any, Iterator
 from blogtools.document import Document
 from blogtools.fmedit import parse_date_text
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools_rules._front_matter_common import find_key, loaded, memo, report_span, zone
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import find_key, loaded, report_span, zone
 
 _MODIFIED = ("lastmod", "updated", "last_modified_at", "modified")
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")

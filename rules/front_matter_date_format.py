@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from blogtools.document import Document
 from blogtools.fmedit import DATE_KEYS, date_literal, in_style, parse_date_text
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
-from blogtools_rules._front_matter_common import loaded, memo, report_span, value_span, zone
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import loaded, report_span, value_span, zone
 
 STYLE = Option("dates.style", "any", "how dates are written: rfc3339 (2018-07-15T09:31:28+09:00), jekyll "
                "(2018-07-15 09:31:28 +0900) or any (the default: only dates the generator misreads are "

@@ -6,12 +6,13 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Fix, Option, Rule
-from blogtools_rules._front_matter_common import (
-    REQUIRED, _check_str_list, find_key, key_span, loaded, memo, remove_entry, report_span,
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import (
+    REQUIRED, check_str_list, find_key, key_span, loaded, remove_entry, report_span,
 )
 
 ALLOW_EMPTY = Option("front-matter.allow-empty", [], "keys that may stay empty (e.g. a theme that tests "
-                     "isset)", type=list, validate=_check_str_list)
+                     "isset)", type=list, validate=check_str_list)
 
 
 def _empty(value: Any) -> str | None:

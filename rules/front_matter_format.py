@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from blogtools.document import Document
 from blogtools.facts import EXTRACTORS
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
-from blogtools_rules._front_matter_common import SCHEMA, fence_span, loaded, memo, schema_name
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import SCHEMA, fence_span, loaded, schema_name
 
 FORMATS = ("yaml", "toml", "json")
 FORMAT = Option("front-matter.format", "auto", "yaml, toml or json for every post; auto: the format most "
@@ -100,7 +101,9 @@ class FrontMatterFormat(Rule):
             why, severity = "Jekyll reads YAML front matter only", "error"
         else:
             why, severity = f"the site's format is {target.upper()} (front-matter.format)", None
-        message, fix = _finding(doc.text[fm.start : fm.end], fm.start, fm.format, target, why, _building(site))
+        # (a plain lint run only needs to know a fix exists: the conversion is built for --fix)
+        message, fix = _finding(doc.text[fm.start : fm.end], fm.start, fm.format, target, why,
+                                self.context.fix_mode)
         yield self.diagnostic(doc, *fence_span(doc, fm), message, fix, severity)
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
@@ -115,15 +118,11 @@ class FrontMatterFormat(Rule):
         why = f"{counts[target]} of {total} posts use {target.upper()}"
         for path, block in blocks:
             if block and block["format"] != target:
-                message, fix = _finding(block["text"], 0, block["format"], target, why, _building(site))
+                message, fix = _finding(block["text"], 0, block["format"], target, why,
+                                        self.context.fix_mode)
                 diagnostic = self.at(path, block["fence"], message, offsets=(0, 1 if block["format"] == "json" else 3))
                 diagnostic.fix = fix
                 yield diagnostic
-
-
-def _building(site: Any) -> bool:
-    """Whether fix text is wanted now: a plain lint run only needs to know a fix exists."""
-    return bool(getattr(site, "fix_mode", True))
 
 
 def _finding(block: str, start: int, fmt: str, target: str, why: str, build: bool = True) -> tuple[str, Fix | None]:

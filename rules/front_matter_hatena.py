@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules._front_matter_common import loaded, render, report_span, value_span
+from blogtools.rulesupport.frontmatter import loaded, render, report_span, value_span
 
 _SPACE = " \t\r\n\u3000"
 

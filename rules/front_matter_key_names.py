@@ -7,9 +7,8 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules._front_matter_common import (
-    KEYS, SCHEMA, SYNONYMS, key_span, loaded, memo, schema, taxonomies,
-)
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import KEYS, SCHEMA, SYNONYMS, key_span, loaded, schema, taxonomies
 
 # Synonym (lower case) → the key each generator reads.
 _SYNONYMS = {

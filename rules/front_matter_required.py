@@ -7,7 +7,8 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools_rules._front_matter_common import REQUIRED, fence_span, find_key, loaded, memo, report_span
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import REQUIRED, fence_span, find_key, loaded, report_span
 
 def _dateless(doc: Document, site: Any) -> bool:
     """A page that needs no ``date``: a Hugo section page (``_index.md``, ``_index.ja.md``),

@@ -8,8 +8,9 @@ from typing import Any, Iterator
 from blogtools.document import Document
 from blogtools.fmedit import flow_list
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
-from blogtools_rules._front_matter_common import (
-    SCHEMA, _check_str_map, key_span, loaded, memo, plan_terms, quote_of, remove_item, render, replace_value,
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.frontmatter import (
+    SCHEMA, check_str_map, key_span, loaded, plan_terms, quote_of, remove_item, render, replace_value,
     report_span, schema_name, taxonomies, value_span,
 )
 
@@ -18,7 +19,7 @@ OPTIONS = tuple(
     opt for tax in ("tags", "categories") for opt in (
         Option(f"{tax}.case", "any", f"case of {tax}: any or lower", type=str, choices=_CASES),
         Option(f"{tax}.aliases", {}, f"{tax} to replace, e.g. \"Machine Learning\" = \"machinelearning\"",
-               type=dict, validate=_check_str_map),
+               type=dict, validate=check_str_map),
     )
 )
 

@@ -9,8 +9,8 @@ from typing import Any, Iterator
 from blogtools.document import Document
 from blogtools.fmedit import DATE_KEYS, parse_date_text
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules._front_matter_common import (
-    KEYS, SCHEMA, _schema_file, loaded, render, report_span, schema, value_span, walk_keys,
+from blogtools.rulesupport.frontmatter import (
+    KEYS, SCHEMA, schema_table, loaded, render, report_span, schema, value_span, walk_keys,
 )
 
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
@@ -51,7 +51,7 @@ class FrontMatterType(Rule):
 
     What it does
         Checks each key the generator defines (Hugo, Jekyll or Zola, see
-        ``rules/_front_matter_schema.py``) and each key declared in
+        ``blogtools/rulesupport/frontmatter_schema.py``) and each key declared in
         ``front-matter.keys`` against its type: ``draft: "false"`` (a string, not a boolean),
         ``weight: "3"``, ``aliases`` that is one string or holds URLs instead of paths,
         ``url: https://...`` where Hugo wants a path, ``cover.image`` declared as a path.
@@ -128,7 +128,7 @@ class FrontMatterType(Rule):
         if span is None or not isinstance(value, str):
             return None
         builtin = known.name == "hugo" and len(path) == 1 and known.canonical(path) in \
-            {(k,) for k in _schema_file()["hugo"]}
+            {(k,) for k in schema_table()["hugo"]}
         if "bool" in bases and value.strip().lower() in _BOOL_WORDS:
             new, what = _BOOL_WORDS[value.strip().lower()], "write a boolean"
         elif "int" in bases and re.fullmatch(r"[+-]?\d+", value.strip()):

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Option, Rule
-from blogtools_rules._front_matter_common import KEYS, SCHEMA, key_span, loaded, report_span, schema, walk_keys
+from blogtools.rulesupport.frontmatter import KEYS, SCHEMA, key_span, loaded, report_span, schema, walk_keys
 
 UNKNOWN = Option("front-matter.unknown-keys", False, "report keys that are neither the generator's nor "
                  "declared in front-matter.keys", type=bool)

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
 from blogtools.site import MODEL_FACTS, markdown_url
-from blogtools_rules.images_missing import FRONT_MATTER_KEYS, SHORTCODE_PARAMS, each
+from blogtools.rulesupport.images import FRONT_MATTER_KEYS, SHORTCODE_PARAMS, each
 
 FRONT_MATTER_STYLE = Option("images.front-matter-style", "relative",
                             "how the fix writes a front matter image: 'relative' to the bundle (Hugo's own "

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 from blogtools.site import MODEL_FACTS
-from blogtools_rules.images_missing import FRONT_MATTER_KEYS, SHORTCODE_PARAMS, each
+from blogtools.rulesupport.images import FRONT_MATTER_KEYS, SHORTCODE_PARAMS, each
 
 
 def recase(url: str, real_file: str) -> str | None:

@@ -7,9 +7,9 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools.site import _lookup, key_index
+from blogtools.site import key_index, lookup
 from blogtools.urls import urlsplit
-from blogtools_rules.images_missing import FRONT_MATTER_KEYS
+from blogtools.rulesupport.images import FRONT_MATTER_KEYS
 
 MEDIUM_HOSTS = ("cdn-images-1.medium.com", "cdn-images-2.medium.com", "miro.medium.com")
 _IMG = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(["'])([^"']*)\1""", re.I)
@@ -67,7 +67,7 @@ class ImageOnMediumCdn(Rule):
         if fm is not None and fm.data:
             lowered = key_index(fm.data)  # (most posts have none of the keys: each miss would scan them all)
             for key in self.option("images.front-matter-keys"):
-                value = _lookup(fm.data, key, lowered)
+                value = lookup(fm.data, key, lowered)
                 items = [((key,), value)] if isinstance(value, str) else \
                     [((key, i), v) for i, v in enumerate(value)] if isinstance(value, list) else []
                 for path, v in items:

@@ -47,7 +47,7 @@ class LinkToAlias(Rule):
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()
-        for page, link, _ref, target in model.each_link():
+        for page, link, _ref, target in model.each_link(self.context.requested):
             if target is None or target.kind != "alias" or target.alias is None:
                 continue
             url = link.get("url") or ""

@@ -2,39 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
-from blogtools_rules._front_matter_common import memo
+from blogtools.rulesupport import memo
+from blogtools.rulesupport.baseurl import host_of, own_base
 from blogtools.urls import urlsplit
-
-
-def _host(netloc: str) -> str:
-    host = netloc.lower().rsplit("@", 1)[-1].split(":", 1)[0]
-    return host[4:] if host.startswith("www.") else host
-
-
-def own_base(site: Any) -> tuple[str, str] | None:
-    """(host, path prefix) of the site's public URL, from ``baseURL`` (Hugo) or ``url`` +
-    ``baseurl`` (Jekyll); None when the config has none."""
-    if site is None or not getattr(site, "config", None):
-        return None
-    if site.generator == "jekyll":
-        url, prefix = site.setting("url", ""), site.setting("baseurl", "")
-    else:
-        url, prefix = site.setting("baseURL", ""), ""
-    return _base(url, str(prefix or "")) if isinstance(url, str) else None
-
-
-@lru_cache(maxsize=16)
-def _base(url: str, prefix: str) -> tuple[str, str] | None:
-    if "://" not in url:
-        return None
-    parts = urlsplit(url)
-    path = (parts.path.rstrip("/") + "/" + str(prefix or "").strip("/")).rstrip("/")
-    return _host(parts.netloc), path
 
 
 class LinkOwnBaseUrl(Rule):
@@ -96,7 +70,7 @@ class LinkOwnBaseUrl(Rule):
             if not text_has_host:
                 return
             parts = urlsplit(url)
-            if _host(parts.netloc) != host:
+            if host_of(parts.netloc) != host:
                 continue
             path = parts.path or "/"
             if prefix and not (path + "/").startswith(prefix + "/"):

@@ -54,7 +54,7 @@ class LinkFragmentMissing(Rule):
 
     def check_site(self, site: Any) -> Iterator[Diagnostic]:
         model = site.model()
-        for page, link, ref, target in model.each_link():
+        for page, link, ref, target in model.each_link(self.context.requested):
             url = link.get("url") or ""
             if "#" not in url or ref is None or not ref.fragment or _RUNTIME.match(ref.fragment):
                 continue

@@ -52,7 +52,7 @@ class LinkToMarkdownSource(Rule):
         model = site.model()
         if model.profile.rewrites_markdown_links:
             return
-        for page in model.report_pages:
+        for page in model.report_pages(self.context.requested):
             f = page.facts or {}
             for link in f.get("links") or ():
                 url = link.get("url") or ""

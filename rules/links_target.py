@@ -58,7 +58,7 @@ class LinkTargetMissing(Rule):
         model = site.model()
         md_links_work = model.profile.rewrites_markdown_links
         seen: set[tuple[str, tuple[int, ...], str]] = set()  # (a reference definition used twice: once)
-        for page, link, ref, target in model.each_link():
+        for page, link, ref, target in model.each_link(self.context.requested):
             if target is not None or ref is None or not ref.path or _MALFORMED.match(link.get("url") or ""):
                 continue  # found, external, or malformed (BT205's)
             if ref.path.lower().endswith((".md", ".markdown")) and not md_links_work \
@@ -71,7 +71,7 @@ class LinkTargetMissing(Rule):
                     continue
                 seen.add(key)
                 yield self._missing(model, page.facts or {}, link, ref)
-        for page in model.report_pages:
+        for page in model.report_pages(self.context.requested):
             yield from self._templates(model, page)
 
     def _missing(self, model: SiteModel, f: dict[str, Any], link: dict[str, Any], ref: Any) -> Diagnostic:

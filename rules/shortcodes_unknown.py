@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Rule
-from blogtools_rules.shortcodes_removed import HUGO_VERSION, available, name_span
+from blogtools.rulesupport.shortcodes import HUGO_VERSION, available, name_span
 
 
 class ShortcodeUnknown(Rule):

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from blogtools import words
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Option, Rule
+from blogtools.rulesupport.vocabulary import SINGULAR, page_terms
 from blogtools.urls import unquote
 
 SCOPES = ("link-text", "headings", "prose", "title")
@@ -381,8 +382,6 @@ class _Checker:
         return d
 
     def terms(self, page: dict[str, Any], probes: "_Probes | None", site: Any) -> Iterator[Diagnostic]:
-        from blogtools_rules.vocabulary_near_duplicates import page_terms
-
         keys = sorted(set(words.TERM_KEYS) | set(_taxonomies(site)))
         for t in page_terms(page, keys, getattr(site, "generator", "hugo")):
             value = t.value.strip()
@@ -395,7 +394,7 @@ class _Checker:
             if keep is not None:
                 new = keep
             found = words.Spelling(value, (new,), found.fixable, found.source, found.how)
-            what = f'{_SINGULAR.get(t.key, t.key)} '
+            what = f'{SINGULAR.get(t.key, t.key)} '
             self.sw.claimed_terms.add((t.path, t.pos[0], t.pos[1]))
             self.sw.claims[(t.path, t.pos[0], t.pos[1])] = self.rule.code
             offsets = (t.start, t.end) if t.start >= 0 else (-1, -1)
@@ -459,9 +458,6 @@ class _Checker:
                     line, col = doc.position(m.start())
                     yield self.diagnostic(doc.path, (line, col, line, col + len(m.group(0))), (m.start(), m.end()),
                                           found)
-
-
-_SINGULAR = {"tags": "tag", "categories": "category", "keywords": "keyword", "topics": "topic"}
 
 
 def _taxonomies(site: Any) -> list[str]:

@@ -309,11 +309,12 @@ def test_a_run_for_the_console_script_freezes_its_objects_once_done() -> None:
 
 
 def test_site_rules_on_a_subset_report_what_the_whole_run_reports() -> None:
-    """A pre-commit run names a few files (``Site.requested``); site-wide rules then judge only
+    """A pre-commit run names a few files (``RunContext.requested``); site-wide rules then judge only
     those pages against the whole model. Each file's site-wide findings must be the ones a
     whole-site run gives it."""
     from blogtools.api import rules_for
     from blogtools.config import Config
+    from blogtools.lint.rule import RunContext
     from blogtools.lint.runner import Runner, discover
     from blogtools.site import load_site
 
@@ -322,10 +323,9 @@ def test_site_rules_on_a_subset_report_what_the_whole_run_reports() -> None:
     site_codes = {cls.code for cls in rules_for(None) if cls.site_wide}
 
     def run(requested: set[str] | None) -> list:
-        site = load_site(str(EXAMPLE))
-        site.requested = requested
-        site.fix_mode = False
-        diags = Runner(config, rules_for(None), site, jobs=1, use_cache=False).run(files).diagnostics
+        context = RunContext(requested=frozenset(requested) if requested else None, fix_mode=False)
+        diags = Runner(config, rules_for(None), load_site(str(EXAMPLE)), jobs=1, use_cache=False,
+                       context=context).run(files).diagnostics
         return [d for d in diags if d.code in site_codes]
 
     whole = run(None)
@@ -474,6 +474,7 @@ def test_the_parallel_run_prepares_the_site_model_and_finds_what_one_process_fin
     preparing fails (it is then dropped and the model makes every page itself)."""
     from blogtools.api import rules_for
     from blogtools.config import Config
+    from blogtools.lint.rule import RunContext
     from blogtools.lint.runner import PARALLEL_THRESHOLD, Runner, discover
     from blogtools.site import Site, SiteModel, load_site
 
@@ -496,9 +497,8 @@ def test_the_parallel_run_prepares_the_site_model_and_finds_what_one_process_fin
     monkeypatch.chdir(site_dir)
 
     def run(jobs: int) -> list:
-        site = load_site(str(site_dir))
-        site.fix_mode = False
-        return Runner(config, rules, site, jobs=jobs, use_cache=False).run(files).diagnostics
+        return Runner(config, rules, load_site(str(site_dir)), jobs=jobs, use_cache=False,
+                      context=RunContext(fix_mode=False)).run(files).diagnostics
 
     alone = run(1)
     codes = {d.code for d in alone}
@@ -567,3 +567,63 @@ def test_help_has_metavars_exit_codes_and_examples(cli) -> None:
     r = cli("lint", "--help")
     assert "--select CODES" in r.stdout and "--config FILE" in r.stdout
     assert "exit codes:" in r.stdout and "examples:" in r.stdout
+
+
+def test_lint_options_are_built_from_the_parsed_arguments() -> None:
+    """`commands/lint.py` parses; `blogtools.lint.run.run` gets a LintOptions record whose
+    defaults are the command's own (so API callers and other commands get the same run)."""
+    from blogtools.cli import build_parser
+    from blogtools.lint.run import LintOptions
+
+    parser = build_parser("lint")
+    assert LintOptions.from_args(parser.parse_args(["lint"])) == LintOptions()
+    got = LintOptions.from_args(parser.parse_args(
+        ["lint", "a.md", "b", "--select", "BT2,BT301", "--extend-select", "BT110", "--ignore", "BT202",
+         "--fix", "--unsafe-fixes", "--external", "--offline", "-j", "3", "--output-format", "json",
+         "--generator", "jekyll", "--no-cache", "--exit-zero", "--quiet", "--statistics"]))
+    assert got == LintOptions(paths=["a.md", "b"], select=["BT2", "BT301"], extend_select=["BT110"],
+                              ignore=["BT202"], fix=True, unsafe_fixes=True, external=True, offline=True, jobs=3,
+                              output_format="json", generator="jekyll", no_cache=True, exit_zero=True,
+                              quiet=True, statistics=True)
+    # A command with fewer options (vocab) gets the defaults for the rest.
+    vocab = build_parser("vocab").parse_args(["vocab", "site"])
+    assert LintOptions.from_args(vocab) == LintOptions(paths=["site"], output_format=vocab.output_format)
+
+
+def test_the_runner_hands_its_run_context_to_the_rules_it_makes(tmp_path: Path) -> None:
+    """Per-run options (the requested files, fix mode) reach each rule as ``self.context``,
+    file and site rules alike; a rule made elsewhere has the default; fix mode is part of
+    the cache salt (a plain run's entries lack the fix text a --fix run needs)."""
+    from blogtools.config import Config
+    from blogtools.lint.rule import Rule, RunContext
+    from blogtools.lint.runner import Runner
+    from blogtools.site import load_site
+
+    seen: list[tuple[str, RunContext]] = []
+
+    class Probe(Rule):
+        code, name, site_wide = "BT998", "probe", True
+
+        def check(self, doc, site):
+            seen.append(("file", self.context))
+            return iter(())
+
+        def check_site(self, site):
+            seen.append(("site", self.context))
+            return iter(())
+
+    post = tmp_path / "a.md"
+    post.write_text("---\ntitle: 本文\n---\n\n本文。\n", encoding="utf-8")
+    config = Config(root=str(tmp_path))
+    context = RunContext(requested=frozenset({str(post)}), fix_mode=False)
+    runner = Runner(config, [Probe], load_site(str(tmp_path)), jobs=1, use_cache=False, context=context)
+    runner.run([str(post)])
+    assert seen == [("file", context), ("site", context)]
+    assert Probe().context == RunContext(requested=None, fix_mode=True)
+    results = runner.lint_files([str(post)])
+    seen.clear()
+    other = RunContext(requested=frozenset({"/elsewhere.md"}))
+    runner.site_diagnostics(results, other)  # (the editor's call)
+    assert seen == [("site", other)]
+    default = Runner(config, [Probe], load_site(str(tmp_path)), jobs=1, use_cache=False)
+    assert default.context == RunContext() and default._salt() != runner._salt()

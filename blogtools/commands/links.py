@@ -11,13 +11,13 @@ import json
 import sys
 from typing import Any
 
-from blogtools.commands.lint import _codes, add_common
+from blogtools.commands.lint import add_common, codes
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("links", help="check external links (lint --select BT7 --external)")
     add_common(p)
-    p.add_argument("--ignore", type=_codes, default=[], help="skip these rules (e.g. BT703)")
+    p.add_argument("--ignore", type=codes, default=[], help="skip these rules (e.g. BT703)")
     p.add_argument("--offline", action="store_true", help="never touch the network: report from the cache only")
     p.add_argument("--refresh", action="store_true", help="check every URL again, whatever the cache holds")
     p.add_argument("--check-anchors", action="store_true", help="also look for #fragments on linked pages (BT704)")
@@ -31,13 +31,14 @@ def register(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from blogtools import links
-    from blogtools.commands.lint import _fix, only_requested, prepare, with_site_context
     from blogtools.lint import output
     from blogtools.lint.rule import Diagnostic
+    from blogtools.lint.run import LintOptions, apply_fixes, only_requested, prepare, with_site_context
     from blogtools.lint.runner import Runner, display_path
 
     args.select, args.extend_select, args.external = ["BT7"], [], not args.list
-    config, rules, site, found = prepare(args)
+    options = LintOptions.from_args(args)
+    config, rules, site, found = prepare(options)
     if args.refresh:
         config.rule_settings["links.ttl-ok"] = config.rule_settings["links.ttl-error"] = 0
     if args.check_anchors:
@@ -49,10 +50,10 @@ def main(args: argparse.Namespace) -> int:
     # From here on as `blogtools lint` does it (see the report of issue 7 for letting lint do it all).
     unreadable = [Diagnostic(display_path(p), 1, 1, 1, 1, "BT001", "file-unreadable", "error", why)
                   for p, why in found.problems]
-    files, fixed = with_site_context(found.files, rules, site, config, args.paths or ["."]), 0
+    files, fixed = with_site_context(found.files, rules, site, config, options.paths), 0
     before = links.last_session()
     if args.diff or args.fix:
-        fixed, changed, result = _fix(runner, files, args, set(found.files))
+        fixed, changed, result = apply_fixes(runner, files, options, set(found.files))
     else:
         changed, result = 0, runner.run(files)
     if links.missing_linkchecker():  # (each rule would report it as an internal error)

@@ -32,12 +32,12 @@ def register(sub: Any) -> None:
 def collect(args: argparse.Namespace) -> dict[str, Any]:
     """Everything the command prints, as plain data."""
     from blogtools import words
-    from blogtools.commands.lint import prepare
     from blogtools.lint.registry import all_rules
+    from blogtools.lint.run import LintOptions, prepare
     from blogtools.lint.runner import Runner, report_skipped
-    from blogtools_rules.vocabulary_near_duplicates import site_clusters, taxonomy_keys, term_values
+    from blogtools.rulesupport.vocabulary import site_clusters, taxonomy_keys, term_values
 
-    config, _, site, found = prepare(args)
+    config, _, site, found = prepare(LintOptions.from_args(args))
     # The word rules come along so worker processes (spawned or forked) register the facts.
     helpers = [r for r in all_rules().values() if r.code in ("BT402", "BT403")]
     runner = Runner(config, helpers, site, jobs=args.jobs, use_cache=not args.no_cache)

@@ -126,6 +126,20 @@ class Option:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What one run asks of every rule: the :class:`~blogtools.lint.runner.Runner` holds it
+    and hands it to the rule instances it makes (``rule.context``); an instance made
+    elsewhere has the class default, a whole-site run that builds fix text."""
+
+    # Absolute paths of the files reported on (a pre-commit run names a few; the rest of the
+    # site is read for context only); None: every file.
+    requested: frozenset[str] | None = None
+    # Whether fix text is wanted (--fix, --diff, the editor); a plain lint run only needs to
+    # know that a fix exists, and a costly one (a whole front matter conversion) is skipped.
+    fix_mode: bool = True
+
+
 class Rule:
     """Base class of every rule. Subclasses set the constants and implement ``check``."""
 
@@ -144,6 +158,8 @@ class Rule:
     # blogtools.site.MODEL_FACTS for a rule that uses the site model); None: every fact.
     # A run whose site-wide rules all list theirs extracts only those.
     reads_facts: ClassVar[tuple[str, ...] | None] = None
+    # The run's options (set on the instances a Runner makes; this default elsewhere).
+    context: RunContext = RunContext()
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         self.settings = settings or {}

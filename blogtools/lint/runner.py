@@ -22,7 +22,7 @@ from blogtools.document import Document, LoadError
 from blogtools import lint as engine, safefs
 from blogtools.lint import suppress
 from blogtools.lint.registry import all_rules, matches
-from blogtools.lint.rule import Diagnostic, Rule
+from blogtools.lint.rule import Diagnostic, Rule, RunContext
 from blogtools.record import dataclass, field
 from blogtools.site import Site
 
@@ -439,9 +439,20 @@ class FileResult:
 _WORKER: dict[str, Any] = {}
 
 
+def make_rules(rule_classes: Iterable[type[Rule]], settings: dict[str, Any], context: RunContext) -> list[Rule]:
+    """Instances of ``rule_classes`` for a run: its settings, and its context on each."""
+    out = []
+    for cls in rule_classes:
+        rule = cls(settings)
+        rule.context = context
+        out.append(rule)
+    return out
+
+
 def _init_worker(rule_classes: list[type[Rule]], settings: dict[str, Any], site: Site, config: Config,
-                 facts: bool = True, skip_facts: frozenset[str] = frozenset()) -> None:
-    _WORKER["rules"] = [cls(settings) for cls in rule_classes]
+                 facts: bool = True, skip_facts: frozenset[str] = frozenset(),
+                 context: RunContext = RunContext()) -> None:
+    _WORKER["rules"] = make_rules(rule_classes, settings, context)
     _WORKER["facts"] = facts
     _WORKER["skip_facts"] = skip_facts
     _WORKER["site"] = site
@@ -556,11 +567,14 @@ class RunResult:
 
 class Runner:
     def __init__(self, config: Config, rule_classes: list[type[Rule]], site: Site, *, jobs: int = 0,
-                 use_cache: bool = True, facts: bool = True, skip_facts: Iterable[str] = ()) -> None:
+                 use_cache: bool = True, facts: bool = True, skip_facts: Iterable[str] = (),
+                 context: RunContext | None = None) -> None:
         """``facts``: index each file for site-wide work (``FileResult.facts``); a run with no
         site-wide rule and no other reader of the facts skips it (a quarter of a file's cost).
-        ``skip_facts``: names of facts (:data:`blogtools.facts.EXTRACTORS`) nobody will read."""
+        ``skip_facts``: names of facts (:data:`blogtools.facts.EXTRACTORS`) nobody will read.
+        ``context``: the run's options every rule instance gets (the requested files, fix mode)."""
         self.config = config
+        self.context = context or RunContext()
         self.rule_classes = rule_classes
         self.facts = facts
         self.skip_facts = frozenset(skip_facts)
@@ -574,7 +588,7 @@ class Runner:
         # Freeze the run's objects after it (see _collector_paused); a caller that runs
         # again in the same process (the fixer's rounds) turns this off.
         self.freeze_after = engine.FREEZE_AFTER_RUN
-        _init_worker(rule_classes, config.rule_settings, site, config, facts, self.skip_facts)
+        _init_worker(rule_classes, config.rule_settings, site, config, facts, self.skip_facts, self.context)
 
     def _salt(self) -> str:
         """The cache key of this run's configuration, computed once per run (it walks the
@@ -593,7 +607,7 @@ class Runner:
             self.site.generator, repr(self.site.config), self.config.get("max-file-size"),
             [c.cache_key(self.config.rule_settings) for c in self.rule_classes],
             sorted(set(EXTRACTORS) - self.skip_facts) if self.facts else [],
-            _templates(self.site.root), getattr(self.site, "fix_mode", True),
+            _templates(self.site.root), self.context.fix_mode,
         )
 
     def _cache(self) -> Any:
@@ -657,7 +671,7 @@ class Runner:
         overlay = overlay or {}
         self._overlaid = bool(overlay)
         _WORKER["cwd"] = os.getcwd()  # (paths are shown relative to it)
-        self._salt_memo = None  # settings such as site.fix_mode may differ between runs
+        self._salt_memo = None  # template folders and data files may change between runs
         cache = self._cache()  # files being fixed in memory (overlay) bypass it
         results: dict[str, FileResult] = {}
         todo: list[str] = []
@@ -716,7 +730,7 @@ class Runner:
             with _collector_paused(), ProcessPoolExecutor(
                 max_workers=self.jobs, initializer=_init_pool_worker,
                 initargs=(self.rule_classes, self.config.rule_settings, self.site, self.config, self.facts,
-                          self.skip_facts),
+                          self.skip_facts, self.context),
             ) as pool:
                 prepare = self._prepare_model()
                 for part in pool.map(_lint_chunk, chunks):
@@ -747,12 +761,16 @@ class Runner:
             self.site.drop_prepared()
             return False
 
-    def site_diagnostics(self, results: list[FileResult]) -> list[Diagnostic]:
-        site_rules = [cls(self.config.rule_settings) for cls in self.rule_classes if cls.site_wide]
+    def site_diagnostics(self, results: list[FileResult], context: RunContext | None = None) -> list[Diagnostic]:
+        """The site rules' diagnostics over ``results``; ``context``: this call's, in place of
+        the runner's (the editor reports on its open files with the runner it keeps)."""
+        context = context or self.context
+        site_rules = make_rules([cls for cls in self.rule_classes if cls.site_wide], self.config.rule_settings,
+                                context)
         if not site_rules:
             return []
-        key = self._site_key(results)
-        requested = getattr(self.site, "requested", None)
+        key = self._site_key(results) if context == self.context else None  # (the salt has the runner's)
+        requested = context.requested
         if key is not None:
             from blogtools.lint.cache import SiteCache
 

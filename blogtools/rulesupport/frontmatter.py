@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from blogtools.fmedit import key_token_end, scalar
 from blogtools.frontmatter import FrontMatter
 from blogtools.lint.rule import Edit, Option
+from blogtools.rulesupport import memo
 
 Path = tuple[Any, ...]
 TYPES = ("string", "bool", "int", "number", "date", "path", "url", "strings", "paths", "table", "tables",
@@ -39,12 +40,12 @@ def _check_keys(value: Any) -> str | None:
     return None
 
 
-def _check_str_map(value: Any) -> str | None:
+def check_str_map(value: Any) -> str | None:
     bad = [k for k, v in value.items() if not isinstance(v, str)]
     return f"expected a table of strings, but {bad[0]!r} is not a string" if bad else None
 
 
-def _check_str_list(value: Any) -> str | None:
+def check_str_list(value: Any) -> str | None:
     return None if all(isinstance(v, str) for v in value) else f"expected a list of strings, got {value!r}"
 
 
@@ -53,14 +54,15 @@ SCHEMA = Option("front-matter.schema", "auto", "which generator's keys and types
 KEYS = Option("front-matter.keys", {}, "theme and user keys with their types, e.g. share = \"bool\", "
               "\"cover.image\" = \"path\"", type=dict, validate=_check_keys)
 REQUIRED = Option("front-matter.required", ["title", "date"], "keys every post must have (dotted for nested)",
-                  type=list, validate=_check_str_list)
+                  type=list, validate=check_str_list)
 SYNONYMS = Option("front-matter.synonyms", {}, "extra key renames, e.g. author_name = \"author\"", type=dict,
-                  validate=_check_str_map)
+                  validate=check_str_map)
 
 
 # --------------------------------------------------------------------------- schema
-def _schema_file() -> dict[str, dict[str, str]]:
-    from blogtools_rules._front_matter_schema import SCHEMAS
+def schema_table() -> dict[str, dict[str, str]]:
+    """Each generator's known keys with their types (``frontmatter_schema.SCHEMAS``)."""
+    from blogtools.rulesupport.frontmatter_schema import SCHEMAS
 
     return SCHEMAS
 
@@ -79,16 +81,6 @@ def taxonomies(site: Any) -> tuple[str, ...]:
         if isinstance(table, dict):
             return tuple(v for v in table.values() if isinstance(v, str))
     return ("tags", "categories")
-
-
-def memo(rule: Any, site: Any, name: str, build: Any) -> Any:
-    """``build()`` once per rule instance and site: options and site settings do not change
-    during a run, and ``check`` runs on every file."""
-    cache = rule.__dict__.setdefault("_memo", {})
-    key = (name, id(site))
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
 
 
 class Schema:
@@ -137,7 +129,7 @@ def _build_schema(rule: Any, site: Any) -> Schema:
     name = schema_name(rule, site)
     keys: dict[Path, str] = {}
     if name != "none":
-        keys = {(k,): v for k, v in _schema_file().get(name, {}).items()}
+        keys = {(k,): v for k, v in schema_table().get(name, {}).items()}
         for tax in taxonomies(site) if name in ("hugo", "plain") else ():
             keys[(tax,)] = "taxonomy"
     for dotted, spec in _flat_keys(rule.option("front-matter.keys")).items():
