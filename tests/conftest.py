@@ -91,3 +91,12 @@ def check_snapshot(snap: Path, rendered: str, test: str) -> None:
     assert snap.exists(), f"{where} is missing: write it with `{update}` and review it"
     assert rendered == snap.read_bytes().decode("utf-8"), (
         f"{where} differs; if the change is intended, rewrite it with `{update}` and review the diff")
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (path under ``root`` → text) and return ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -19,15 +19,7 @@ from pathlib import Path
 import pytest
 
 from blogtools.migrate import Options, migrate
-from tests.conftest import require_program
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.conftest import require_program, write_tree as write
 
 
 def hugo_build(site: Path, dest: Path) -> subprocess.CompletedProcess[str]:

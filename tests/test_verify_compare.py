@@ -16,7 +16,7 @@ import pytest
 
 from blogtools.migrate import Options, migrate
 from blogtools.migrate.verify import compare_with_source, Verify
-from tests.conftest import require_module, require_program, run_cli
+from tests.conftest import require_module, require_program, run_cli, write_tree as write
 
 pytestmark = pytest.mark.usefixtures("bs4")
 
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.usefixtures("bs4")
 @pytest.fixture
 def bs4() -> None:
     require_module("bs4", "pip install 'blogtools[migrate]'")
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 # --------------------------------------------------------------------------- the extraction
