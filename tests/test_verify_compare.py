@@ -206,3 +206,24 @@ def test_markup_printed_as_text_is_a_loss() -> None:
     lost = compare(src, out)
     assert lost.words == 0 and lost.markup == 4  # two ** and {% %} printed; in code they are code
     assert lost.lines == ["markup printed as text: %} ×1, ** ×2, {% ×1"]
+
+
+def test_emoji_codes_are_no_loss_in_words_or_tables() -> None:
+    """A build without jemoji prints ``:x:`` and ``:tada:s``; Hugo with enableEmoji shows the
+    pictures. Neither is a lost word, and a table of them is the same table."""
+    from blogtools.migrate.compare import compare, extract
+
+    src = extract('<div id="blogtools-content"><p>we need more :tada:s and :x: marks</p>'
+                  '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>:x:</td></tr>'
+                  '<tr><td>Ink</td><td>:heavy_check_mark:</td></tr></table></div>')
+    out = extract('<div id="blogtools-content"><p>we need more \U0001f389s and \u274c marks</p>'
+                  '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>\u274c</td></tr>'
+                  '<tr><td>Ink</td><td>\u2714\ufe0f</td></tr></table></div>')
+    assert "tada" not in src.words and "x" not in src.words and src.words["s"] == 1
+    lost = compare(src, out)
+    assert (lost.words, lost.tables) == (0, 0), lost.lines
+    # a real change in the table is still a loss
+    lost = compare(src, extract('<div id="blogtools-content"><p>we need more \U0001f389s and \u274c marks</p>'
+                                '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>\u274c</td></tr>'
+                                '</table></div>'))
+    assert lost.tables == 1
