@@ -195,6 +195,8 @@ JEKYLL_PATHOLOGICAL = {
     "kramdown rules": "|---+---|\n| a | b |\n",
     "tags with Liquid": "<a href='{{ x | y }}'>",
     "more and code": "<!--more-->\n\n    code\n",
+    "block tags in a paragraph": "a <div class='x'> b ``c` </p> <!-- d ",
+    "block tags in an HTML block": "<div>\n\nx <p>\n\n",
 }
 
 
@@ -321,3 +323,28 @@ def test_tab_after_quote_marker_stays_code() -> None:
     text = kramdown.convert(Post("p.md", {}, ""), "詩：\n\n>\t天は覆せる碗のごとし\n")
     assert text == "詩：\n\n>     天は覆せる碗のごとし\n"
     assert [n.kind for n in Document.from_text("p.md", text).nodes("code_block")] == ["code_block"]
+
+
+def test_block_html_tags_inside_a_paragraph_are_text_as_in_kramdown() -> None:
+    """kramdown prints a block element's tag inside a paragraph, list item, heading or table
+    cell as text (``&lt;div&gt;``; checked with kramdown 2 / Jekyll 4.3); Goldmark would
+    pass it through as HTML, and a lone ``</div>`` closes the theme's content element. Span
+    elements, code, HTML blocks and tags that open a line stay as they are."""
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    src = ("Write \"<div class='note'>text</div>\" or a regex like \"<div x[^>]>(.*)</div>\".\n"
+           "Keep <span>span</span>, `</div>` and <!-- <p> --> here.\n\n"
+           "* item <p>one</p>\n\n# head <table>\n\n"
+           "<div class=\"box\">\n\ninside a block <p>kept</p>\n\n</div>\n\n"
+           "    indented <div> code\n\n"
+           "```\nfenced </div>\n```\n")
+    post = Post("p.md", {}, "")
+    out = kramdown.convert(post, src)
+    assert out == ("Write \"&lt;div class='note'>text&lt;/div>\" or a regex like \"<div x[^>]>(.*)&lt;/div>\".\n"
+                   "Keep <span>span</span>, `</div>` and <!-- <p> --> here.\n\n"
+                   "* item &lt;p>one&lt;/p>\n\n# head &lt;table>\n\n"
+                   "<div class=\"box\">\n\ninside a block <p>kept</p>\n\n</div>\n\n"
+                   "    indented <div> code\n\n"
+                   "```\nfenced </div>\n```\n")
+    assert any("6 HTML block tag(s) inside a paragraph" in w for w in post.warnings)
