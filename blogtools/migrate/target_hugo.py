@@ -355,13 +355,38 @@ _CJK_EMPHASIS = re.compile(
     rf"|(?<=[{_PUNCT}])(?P<close>\*\*|\*)(?=[^\s{_PUNCT}*_\\])")
 
 
+def _openers(body: str) -> dict[int, bool]:
+    """For each ``*``/``**`` run of one or two, whether it is the paragraph's first, third...
+    of its length (an opener when they pair up); one pass."""
+    count = {1: 0, 2: 0}
+    out: dict[int, bool] = {}
+    for m in re.finditer(r"\n[ \t]*\n|\*+", body):
+        n = len(m.group(0))
+        if m.group(0)[0] == "\n":
+            count = {1: 0, 2: 0}
+        elif n in count:
+            out[m.start()] = count[n] % 2 == 0
+            count[n] += 1
+    return out
+
+
 def cjk_emphasis(post: Post) -> None:
     """Emphasis delimiters beside punctuation made delimiters again (see above), outside code
     and HTML; the site then sets ``markup.goldmark.extensions.cjk`` (``escapedSpace``)."""
     if "*" not in post.body or not CJK.search(post.body):
         return
-    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS,
-                                lambda e: "\\ " if e.group("open") is not None else e.group("close") + "\\ ")
+    opener = _openers(post.body)
+
+    def repl(e: re.Match[str]) -> str:
+        # only where the delimiter is the opener (closer) of its pair: after punctuation
+        # before a letter an opener is one for Goldmark already (``です。**太字**も``), and
+        # so is a closer before punctuation (``**これ**「``)
+        first = opener.get(e.start(), True)
+        if e.group("open") is not None:
+            return "\\ " if first else ""
+        return e.group(0) if first else e.group("close") + "\\ "
+
+    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS, repl)
     if n:
         post.body = body
         post.extra["cjk_escaped_space"] = True
@@ -532,7 +557,9 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     cannot be written is handed to ``on_error`` (nothing of it is left on disk)."""
     notes = []
     for post in posts:
-        if post.origin in ("jekyll", "medium"):
+        # bodies whose ** the source made bold beside punctuation: kramdown's, and those
+        # converted from the HTML the source served (Medium, Hatena's export, WordPress)
+        if post.origin in ("jekyll", "medium") or "source_html" in post.extra:
             _guarded(on_error, post, lambda post=post: cjk_emphasis(post))
     for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
