@@ -348,3 +348,25 @@ def test_block_html_tags_inside_a_paragraph_are_text_as_in_kramdown() -> None:
                    "    indented <div> code\n\n"
                    "```\nfenced </div>\n```\n")
     assert any("6 HTML block tag(s) inside a paragraph" in w for w in post.warnings)
+
+
+def test_liquid_page_variables_of_the_post_front_matter_are_evaluated(tmp_path: Path) -> None:
+    """``{{ page.image }}`` and ``{{ page.images[1] }}`` name a value of the post's own front
+    matter: Jekyll writes it, and so does the migration (before, a Liquid comment was left
+    inside the image's destination, a broken image). A computed variable (``page.date``)
+    and a value that is no string or number stay as they were."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\nbaseurl: /blog\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-vars.md").write_text(
+        "---\ntitle: Vars\nimage: /assets/one.png\nimages:\n  - /assets/a.png\n  - /assets/b.png\n"
+        "flags:\n  x: 1\n---\n\n![One]({{site.baseurl}}{{page.image}})\n\n"
+        '<img src="{{ page.images[1] | relative_url }}" alt="B">\n\n'
+        "Year {{ page.date | date: '%Y' }}, flags {{ page.flags }}.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    md = (out / "content/posts/2020-03-04-vars/index.md").read_text(encoding="utf-8")
+    assert "![One](/assets/one.png)" in md
+    assert '<img src="/assets/b.png" alt="B">' in md
+    assert "Jekyll Liquid `page.date | date: '%Y'` has no Hugo equivalent" in md
+    assert "Jekyll Liquid `page.flags` has no Hugo equivalent" in md
