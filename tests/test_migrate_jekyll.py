@@ -370,3 +370,22 @@ def test_liquid_page_variables_of_the_post_front_matter_are_evaluated(tmp_path: 
     assert '<img src="/assets/b.png" alt="B">' in md
     assert "Jekyll Liquid `page.date | date: '%Y'` has no Hugo equivalent" in md
     assert "Jekyll Liquid `page.flags` has no Hugo equivalent" in md
+
+
+@needs_hugo
+def test_kramdown_math_passes_through_goldmark(tmp_path: Path, hugo: str) -> None:
+    """kramdown keeps the TeX between ``$$`` as it is (MathJax reads it); Goldmark would read
+    ``1*1 & 2*1`` as emphasis and ``\\\\`` as an escaped backslash. The new site turns on
+    Goldmark's passthrough for ``$$`` (checked with Hugo 0.168), so the TeX arrives whole."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-math.md").write_text(
+        "---\ntitle: Math\n---\n\nInline $$a_1 * b_2$$ and *em*.\n\n"
+        "$$\n\\begin{bmatrix}\n1*1 & 2*1 \\\\\n4*2 & x_3\n\\end{bmatrix}\n$$\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    assert "passthrough" in (out / "hugo.toml").read_text(encoding="utf-8")
+    page = (build(out, hugo) / "posts/2020-03-04-math/index.html").read_text(encoding="utf-8")
+    assert "$$a_1 * b_2$$" in page and "<em>em</em>" in page
+    assert "1*1 &amp; 2*1 \\\\\n4*2" in page or "1*1 & 2*1 \\\\\n4*2" in page

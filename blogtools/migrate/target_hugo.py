@@ -445,6 +445,13 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
         markup = cfg.setdefault("markup", {})
         cjk = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("cjk", {})
         cjk.update({"enable": True, "escapedSpace": True})
+    if any(p.extra.get("math_passthrough") for p in posts):
+        # inline delimiters only: a $$ block is one paragraph, and $$ inside a paragraph
+        # stays inline (as a block delimiter too, Hugo would cut the paragraph around it)
+        markup = cfg.setdefault("markup", {})
+        passthrough = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("passthrough", {})
+        if not passthrough.get("enable"):
+            passthrough.update({"enable": True, "delimiters": {"inline": [["$$", "$$"]]}})
     if not any(k.lower() == "taxonomies" for k in cfg):
         cfg["taxonomies"] = {"tag": "tags", "category": "categories"}
     from blogtools import fmedit

@@ -406,6 +406,10 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
     post.body = liquid.convert(post, post.body, gen, html_page)
     if not html_page:
         post.body = kramdown.convert(post, post.body)
+        # kramdown math: TeX that MathJax reads, which Goldmark must not touch
+        if "$$" in post.body and str(config.get("markdown") or "kramdown").lower() == "kramdown":
+            post.extra["math_passthrough"] = True
+            post.note("kramdown math ($$) kept as it is: hugo.toml turns on Goldmark's passthrough for $$")
     if EMOJI.search(post.body):
         post.extra["emoji"] = True
     if isinstance(separator, str) and separator.strip() and separator != "\n\n" and separator in post.body:
