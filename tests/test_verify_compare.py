@@ -227,3 +227,17 @@ def test_emoji_codes_are_no_loss_in_words_or_tables() -> None:
                                 '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>\u274c</td></tr>'
                                 '</table></div>'))
     assert lost.tables == 1
+
+
+def test_a_quote_curled_another_way_is_the_same_table() -> None:
+    """kramdown writes ``'tom'`` in a cell as \u2018tom\u2019, Goldmark's typographer after ``=``
+    as \u2019tom\u2019: the reader sees the same text."""
+    from blogtools.migrate.compare import compare, extract
+
+    src = extract('<div id="blogtools-content"><table><tr><td>name=\u2018tom\u2019</td>'
+                  '<td>\u201cx\u201d</td></tr></table></div>')
+    out = extract('<div id="blogtools-content"><table><tr><td>name=\u2019tom\u2019</td>'
+                  '<td>"x"</td></tr></table></div>')
+    assert compare(src, out).tables == 0
+    assert compare(src, extract('<div id="blogtools-content"><table><tr><td>name=tim</td></tr>'
+                                '</table></div>')).tables == 1

@@ -96,10 +96,15 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(EMOJI_CODE.sub(" ", unicodedata.normalize("NFC", text)))
 
 
+# typographic quotes: kramdown and Goldmark's typographer curl ' and " different ways
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "''''" + '""""')
+
+
 def _cells(text: str) -> str:
-    """A table's text as compared: no whitespace, and no emoji, written as a code or as the
-    picture (whether a build rendered ``:x:`` depends on a plugin, not on the migration)."""
-    text = EMOJI_CHARS.sub("", EMOJI_CODE.sub("", unicodedata.normalize("NFC", text)))
+    """A table's text as compared: no whitespace, quotes straight (which way a typographer
+    curls one is no loss), and no emoji, written as a code or as the picture (whether a
+    build rendered ``:x:`` depends on a plugin, not on the migration)."""
+    text = EMOJI_CHARS.sub("", EMOJI_CODE.sub("", unicodedata.normalize("NFC", text))).translate(_QUOTES)
     return SPACE.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "So"))
 
 
