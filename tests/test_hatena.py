@@ -314,3 +314,23 @@ def test_movable_type_bold_beside_cjk_punctuation_stays_bold(tmp_path: Path, hug
     build(hugo, out)
     page = (out / "public" / "posts" / "2021-02-03-040506" / "index.html").read_text(encoding="utf-8")
     assert "<strong>「検索」</strong>で" in page and "<strong>終わり。</strong>次へ" in page and "**" not in page
+
+
+def test_an_iframe_of_no_known_provider_stays_an_iframe(tmp_path: Path, hugo: str) -> None:
+    """A 3D viewer or a map embedded with an ``<iframe>`` (no shortcode for its provider)
+    stays the iframe the source showed, reported as raw HTML; verify finds no embed lost.
+    (Medium's export is another matter: its iframes are Medium's own proxies.)"""
+    src = tmp_path / "export"
+    src.mkdir()
+    (src / "raw_export.txt").write_text(
+        "AUTHOR: a\nTITLE: 模型\nBASENAME: 2021/02/03/040506\nSTATUS: Publish\nCONVERT BREAKS: 0\n"
+        "DATE: 02/03/2021 04:05:06\n-----\nBODY:\n<p>模型です。</p>\n"
+        '<iframe title="Rocket" width="100%" height="400" src="https://viewer.example.net/models/abc123/embed">'
+        "</iframe>\n<p>以上。</p>\n-----\n--------\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    assert result.verify.ok, result.verify.problems
+    assert result.verify.lost["embeds"] == 0
+    md = (out / "content" / "posts" / "2021-02-03-040506" / "index.md").read_text(encoding="utf-8")
+    assert '<iframe height="400" src="https://viewer.example.net/models/abc123/embed" title="Rocket"' in md
+    assert any("iframe" in k for k in result.posts[0].kept_raw)

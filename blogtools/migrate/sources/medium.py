@@ -385,6 +385,11 @@ def _iframe(el: Any, hold: Any, post: Post) -> None:
     if call is not None:
         hold(holder, call + (f"\n\n*{caption}*" if caption else ""))
         post.note(f"{embed.provider} embed → shortcode" + (" (from embedly)" if "embedly" in src else ""))
+    elif el.name == "iframe" and post.origin != "medium" and src.startswith(("http://", "https://", "//")):
+        # a source's own iframe of no known provider (a 3D viewer, a map) stays as it is
+        # (Medium's are its own proxies: those become links)
+        hold(el, str(el))
+        post.raw(f"iframe of {urlsplit(src).netloc or src} kept as HTML (no shortcode for it)")
     elif src.startswith(("http://", "https://")):
         hold(holder, f"[{src}]({src})")
         post.warn(f"embed not recognised, kept as a link: {src}")
