@@ -605,4 +605,19 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(_embeds.TEMPLATES[name])
         notes.append(f"shortcode template written: layouts/shortcodes/{name}.html")
+    if any(p.extra.get("math_passthrough") for p in posts):
+        rel_hook = os.path.join("layouts", "_markup", "render-passthrough.html")
+        if not any(os.path.exists(os.path.join(out, d, "_markup", "render-passthrough.html"))
+                   for d in ("layouts", os.path.join("layouts", "_default"))):
+            os.makedirs(os.path.join(out, "layouts", "_markup"), exist_ok=True)
+            with open(os.path.join(out, rel_hook), "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(PASSTHROUGH_HOOK)
+            notes.append("render hook written: layouts/_markup/render-passthrough.html (kramdown math as \\(...\\),"
+                         " HTML-escaped, as kramdown writes it for MathJax)")
     return notes
+
+
+# kramdown's math output for MathJax: \( \) inline, \[ \] display; the TeX HTML-escaped (a raw
+# ``x_{<t}`` would open a tag)
+PASSTHROUGH_HOOK = ('{{- if eq .Type "block" -}}\\[{{ .Inner }}\\]'
+                    '{{- else -}}\\({{ .Inner }}\\){{- end -}}\n')
