@@ -241,3 +241,15 @@ def test_a_quote_curled_another_way_is_the_same_table() -> None:
     assert compare(src, out).tables == 0
     assert compare(src, extract('<div id="blogtools-content"><table><tr><td>name=tim</td></tr>'
                                 '</table></div>')).tables == 1
+
+
+def test_a_generated_table_of_contents_is_navigation_not_content() -> None:
+    """Hatena's ``[:contents]`` writes the headings again as a list; the migration drops it
+    (a Hugo layout writes .TableOfContents), so its words are no loss; kramdown's too."""
+    from blogtools.migrate.compare import compare, extract
+
+    body = '<h3 id="a">Setup</h3><p>Text here.</p>'
+    src = extract('<div id="blogtools-content"><ul class="table-of-contents"><li><a href="#a">Setup</a></li></ul>'
+                  f'<ul id="markdown-toc"><li>Setup</li></ul>{body}</div>')
+    assert src.words["Setup"] == 1
+    assert compare(src, extract(f'<div id="blogtools-content">{body}</div>')).words == 0

@@ -21,7 +21,7 @@ theme's header, sidebar or footer. From that HTML :func:`extract` takes:
   blockquotes, gist scripts, each as (provider, id).
 
 A table of contents the generator writes from the headings (kramdown's ``{:toc}``,
-``#markdown-toc``) is left out: it is navigation, which a Hugo layout writes with
+``#markdown-toc``; Hatena's ``[:contents]``, ``ul.table-of-contents``) is left out: it is navigation, which a Hugo layout writes with
 ``.TableOfContents``.
 """
 
@@ -35,9 +35,9 @@ from typing import Any, Callable
 from blogtools.record import dataclass, field
 
 MARKER = "blogtools-content"
-# navigation a generator writes from the headings, not content: kramdown's {:toc} list (Hugo
-# writes its own from a layout, .TableOfContents)
-GENERATED = ("#markdown-toc",)
+# navigation a generator writes from the headings, not content: kramdown's {:toc} list and
+# Hatena's [:contents] (Hugo writes its own from a layout, .TableOfContents)
+GENERATED = ("#markdown-toc", "ul.table-of-contents")
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 SPACE = re.compile(r"\s+")
