@@ -294,3 +294,13 @@ def test_html_bodies_keep_images_in_cells_and_bold_after_a_word(tmp_path: Path) 
     html = (tmp_path / "public/p/index.html").read_text(encoding="utf-8")
     assert '<img src="https://example.com/a.png" alt="a_thumb">' in html
     assert "is: <strong>not yet</strong>.Sadly, <em>no</em>." in html and "*" not in html
+
+
+def test_a_flash_youtube_object_becomes_the_shortcode() -> None:
+    """WordPress posts of 2010 embed YouTube as a Flash ``<object>``; markdownify dropped it
+    without a word (verify: an embed lost). It becomes the shortcode."""
+    body = _medium('<p>Watch this.</p><object width="640" height="385"><param name="movie" '
+                   'value="http://www.youtube.com/v/abcDEF12345&amp;hl=en_US&amp;fs=1"></param>'
+                   '<embed src="http://www.youtube.com/v/abcDEF12345&amp;hl=en_US&amp;fs=1" '
+                   'type="application/x-shockwave-flash"></embed></object><p>After.</p>')
+    assert "{{< youtube abcDEF12345 >}}" in body and "After." in body

@@ -183,6 +183,8 @@ def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
         _post_embed(quote, hold, post)
     for frame in content.select("iframe, script"):
         _iframe(frame, hold, post)
+    for obj in content.select("object"):
+        _flash_object(obj, hold, post)
     markdown = _markdownify(content)
     for i, block in enumerate(blocks):
         markdown = markdown.replace(f"BTMIGRATEBLOCK{i:04d}X", block, 1)
@@ -396,6 +398,20 @@ def _iframe(el: Any, hold: Any, post: Post) -> None:
     else:
         holder.decompose()
         post.warn("embed without a source dropped")
+
+
+def _flash_object(obj: Any, hold: Any, post: Post) -> None:
+    """An old Flash player (``<object>`` with a ``movie`` param or an ``<embed>``) of a known
+    provider (``youtube.com/v/ID``) → its shortcode; markdownify would drop it without a word."""
+    movie = obj.find("param", attrs={"name": re.compile("^movie$", re.I)})
+    inner = obj.find("embed")
+    src = obj.get("data") or (movie.get("value") if movie is not None else "") or \
+        (inner.get("src") if inner is not None else "") or ""
+    embed = _embeds.detect_url(src) if src else None
+    call = _embeds.call(embed) if embed is not None else None
+    if call is not None:
+        hold(obj, call)
+        post.note(f"{embed.provider} Flash embed → shortcode")
 
 
 def _post_embed(quote: Any, hold: Any, post: Post) -> None:
