@@ -390,3 +390,19 @@ def test_kramdown_math_passes_through_goldmark(tmp_path: Path, hugo: str) -> Non
     # as kramdown writes math for MathJax, HTML-escaped (a raw x_{<t} would open a tag)
     assert r"\(a_1 * b_2\)" in page and "<em>em</em>" in page and r"\(x_{&lt;t}\) after" in page
     assert "1*1 &amp; 2*1 \\\\\n4*2" in page
+
+
+@needs_hugo
+def test_the_jekyll_feed_url_is_served_by_hugo(tmp_path: Path, hugo: str) -> None:
+    """jekyll-feed writes /feed.xml; Hugo writes /index.xml, and an alias (an HTML redirect)
+    cannot stand in for a feed. The new site names its RSS output after the old feed."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\nplugins:\n  - jekyll-feed\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-one.md").write_text("---\ntitle: One\n---\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    public = build(out, hugo)
+    feed = (public / "feed.xml").read_text(encoding="utf-8")
+    assert "<rss" in feed and "One" in feed
+    assert not (public / "index.xml").exists()

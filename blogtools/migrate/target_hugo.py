@@ -452,6 +452,10 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
         passthrough = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("passthrough", {})
         if not passthrough.get("enable"):
             passthrough.update({"enable": True, "delimiters": {"inline": [["$$", "$$"]]}})
+    if site.feed and not any(k.lower() == "outputformats" for k in cfg):
+        # the old feed URL (jekyll-feed's /feed.xml) is Hugo's RSS under that name (an alias
+        # cannot serve a feed: it is an HTML redirect); section feeds follow (/posts/feed.xml)
+        cfg["outputFormats"] = {"RSS": {"baseName": site.feed.rsplit(".", 1)[0]}}
     if not any(k.lower() == "taxonomies" for k in cfg):
         cfg["taxonomies"] = {"tag": "tags", "category": "categories"}
     from blogtools import fmedit

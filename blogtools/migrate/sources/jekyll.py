@@ -65,7 +65,19 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None,
     plugins = [str(p) for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
     posts, skipped = _files(src, skip, guard, config, gen, site, progress)
     site.emoji = "jemoji" in plugins
+    site.feed = _feed_name(src, config, plugins)
     return site, posts, skipped
+
+
+def _feed_name(src: str, config: dict[str, Any], plugins: list[str]) -> str:
+    """The name of the feed Jekyll writes at the site's root: jekyll-feed's (``feed.xml``, or
+    its ``feed: path:``), else a top-level ``feed.xml``/``atom.xml``/``rss.xml`` template."""
+    if "jekyll-feed" in plugins:
+        feed = config.get("feed")
+        path = feed.get("path") if isinstance(feed, dict) else None
+        path = path if isinstance(path, str) and path.strip("/") else "feed.xml"
+        return path.strip("/") if "/" not in path.strip("/") and path.endswith(".xml") else ""
+    return next((n for n in ("feed.xml", "atom.xml", "rss.xml") if os.path.isfile(os.path.join(src, n))), "")
 
 
 def _as_list(value: Any) -> list[str]:
