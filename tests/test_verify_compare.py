@@ -198,3 +198,50 @@ def test_markup_printed_as_text_is_a_loss() -> None:
     lost = compare(src, out)
     assert lost.words == 0 and lost.markup == 4  # two ** and {% %} printed; in code they are code
     assert lost.lines == ["markup printed as text: %} ×1, ** ×2, {% ×1"]
+
+
+def test_emoji_codes_are_no_loss_in_words_or_tables() -> None:
+    """A build without jemoji prints ``:x:`` and ``:tada:s``; Hugo with enableEmoji shows the
+    pictures. Neither is a lost word, and a table of them is the same table."""
+    from blogtools.migrate.compare import compare, extract
+
+    src = extract('<div id="blogtools-content"><p>we need more :tada:s and :x: marks</p>'
+                  '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>:x:</td></tr>'
+                  '<tr><td>Ink</td><td>:heavy_check_mark:</td></tr></table></div>')
+    out = extract('<div id="blogtools-content"><p>we need more \U0001f389s and \u274c marks</p>'
+                  '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>\u274c</td></tr>'
+                  '<tr><td>Ink</td><td>\u2714\ufe0f</td></tr></table></div>')
+    assert "tada" not in src.words and "x" not in src.words and src.words["s"] == 1
+    lost = compare(src, out)
+    assert (lost.words, lost.tables) == (0, 0), lost.lines
+    # a real change in the table is still a loss
+    lost = compare(src, extract('<div id="blogtools-content"><p>we need more \U0001f389s and \u274c marks</p>'
+                                '<table><tr><th>Tool</th><th>Free</th></tr><tr><td>Pen</td><td>\u274c</td></tr>'
+                                '</table></div>'))
+    assert lost.tables == 1
+
+
+def test_a_quote_curled_another_way_is_the_same_table() -> None:
+    """kramdown writes ``'tom'`` in a cell as \u2018tom\u2019, Goldmark's typographer after ``=``
+    as \u2019tom\u2019: the reader sees the same text."""
+    from blogtools.migrate.compare import compare, extract
+
+    src = extract('<div id="blogtools-content"><table><tr><td>name=\u2018tom\u2019</td>'
+                  '<td>\u201cx\u201d</td></tr></table></div>')
+    out = extract('<div id="blogtools-content"><table><tr><td>name=\u2019tom\u2019</td>'
+                  '<td>"x"</td></tr></table></div>')
+    assert compare(src, out).tables == 0
+    assert compare(src, extract('<div id="blogtools-content"><table><tr><td>name=tim</td></tr>'
+                                '</table></div>')).tables == 1
+
+
+def test_a_generated_table_of_contents_is_navigation_not_content() -> None:
+    """Hatena's ``[:contents]`` writes the headings again as a list; the migration drops it
+    (a Hugo layout writes .TableOfContents), so its words are no loss; kramdown's too."""
+    from blogtools.migrate.compare import compare, extract
+
+    body = '<h3 id="a">Setup</h3><p>Text here.</p>'
+    src = extract('<div id="blogtools-content"><ul class="table-of-contents"><li><a href="#a">Setup</a></li></ul>'
+                  f'<ul id="markdown-toc"><li>Setup</li></ul>{body}</div>')
+    assert src.words["Setup"] == 1
+    assert compare(src, extract(f'<div id="blogtools-content">{body}</div>')).words == 0

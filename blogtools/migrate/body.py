@@ -78,8 +78,10 @@ def convert_html(post: Post) -> None:
         call = _embeds.call(embed) if embed is not None else None
         if call is not None and node.kind == "html_block":
             rest = _WIDGET_SCRIPT.sub("", snippet)
-            # a block holding the embed and nothing else (plus the provider's widget script)
-            if _only_embed(snippet) or _only_embed(rest) or not rest.strip():
+            # a block holding the embed and nothing else (plus the provider's widget script);
+            # one of two embeds would lose the other
+            alone = len(_EMBED_ELEMENT.findall(snippet)) <= 1
+            if alone and (_only_embed(snippet) or _only_embed(rest) or not rest.strip()):
                 edits.append((node.start, node.end, call))
                 post.note(f"{embed.provider} embed → shortcode")
                 continue
@@ -108,6 +110,11 @@ def convert_html(post: Post) -> None:
         post.raw(f"<{name}> (body line {line})")
     if edits:
         post.body = splice(doc.text, edits)
+
+
+# an element that is an embed itself (a SpeakerDeck or gist script is one; widgets.js is not)
+_EMBED_ELEMENT = re.compile(r"<iframe\b|<script\b[^>]*(?:data-id=|gist\.github\.com)|"
+                            r"<blockquote\b[^>]*(?:twitter-tweet|instagram-media)", re.I)
 
 
 def _only_embed(snippet: str) -> bool:

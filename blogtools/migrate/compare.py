@@ -21,7 +21,7 @@ theme's header, sidebar or footer. From that HTML :func:`extract` takes:
   blockquotes, gist scripts, each as (provider, id).
 
 A table of contents the generator writes from the headings (kramdown's ``{:toc}``,
-``#markdown-toc``) is left out: it is navigation, which a Hugo layout writes with
+``#markdown-toc``; Hatena's ``[:contents]``, ``ul.table-of-contents``) is left out: it is navigation, which a Hugo layout writes with
 ``.TableOfContents``.
 """
 
@@ -35,9 +35,9 @@ from typing import Any, Callable
 from blogtools.record import dataclass, field
 
 MARKER = "blogtools-content"
-# navigation a generator writes from the headings, not content: kramdown's {:toc} list (Hugo
-# writes its own from a layout, .TableOfContents)
-GENERATED = ("#markdown-toc",)
+# navigation a generator writes from the headings, not content: kramdown's {:toc} list and
+# Hatena's [:contents] (Hugo writes its own from a layout, .TableOfContents)
+GENERATED = ("#markdown-toc", "ul.table-of-contents")
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 SPACE = re.compile(r"\s+")
@@ -82,13 +82,30 @@ class Loss:
         return bool(self.words or self.images or self.code or self.tables or self.embeds or self.markup)
 
 
-EMOJI_CODE = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,}:(?![\w:])")
+# an :emoji: code, also a one-letter one (:x:) and one a word runs on from (:tada:s): jemoji
+# and Hugo both replace those
+EMOJI_CODE = re.compile(r"(?<![\w:]):[a-z0-9_+-]+:(?!:)")
+# what is left of a rendered emoji after its code is gone: the picture, its variation selector,
+# the joiner of a sequence
+EMOJI_CHARS = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 def tokens(text: str) -> list[str]:
     """Word tokens; an ``:emoji:`` code is none (rendered, it is a picture: whether a build
     rendered it depends on a plugin such as jemoji, not on the migration)."""
     return TOKEN.findall(EMOJI_CODE.sub(" ", unicodedata.normalize("NFC", text)))
+
+
+# typographic quotes: kramdown and Goldmark's typographer curl ' and " different ways
+_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f", "''''" + '""""')
+
+
+def _cells(text: str) -> str:
+    """A table's text as compared: no whitespace, quotes straight (which way a typographer
+    curls one is no loss), and no emoji, written as a code or as the picture (whether a
+    build rendered ``:x:`` depends on a plugin, not on the migration)."""
+    text = EMOJI_CHARS.sub("", EMOJI_CODE.sub("", unicodedata.normalize("NFC", text))).translate(_QUOTES)
+    return SPACE.sub("", "".join(ch for ch in text if unicodedata.category(ch) != "So"))
 
 
 def _classes(tag: Any) -> set[str]:
@@ -143,7 +160,7 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
     for table in root.find_all("table"):
         if table.find("pre") or table.find_parent("pre"):
             continue  # a highlighter's line-number table
-        out.tables.append(SPACE.sub("", table.get_text()))
+        out.tables.append(_cells(table.get_text(" ")))
     out.words = Counter(tokens(visible_text(root)))
     for code in root.find_all(["pre", "code"]):
         code.decompose()

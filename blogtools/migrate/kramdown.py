@@ -11,7 +11,10 @@
   (the ``>`` takes one column of the tab): written as spaces;
 - ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
   span and its content as Markdown; in Goldmark the line would start a raw HTML block,
-  so the next line is joined to it.
+  so the next line is joined to it;
+- a block element's tag (``<div>``, ``</p>``, ``<table>``...) inside a paragraph, list item,
+  heading or table cell: kramdown prints it as text, Goldmark passes it through as HTML (a
+  lone ``</div>`` would close the theme's content element): its ``<`` is written ``&lt;``.
 
 Fenced code is set aside first (:class:`blogtools.migrate.util.Placeholders`), so nothing
 inside code changes. Every pass is linear in the size of the body.
@@ -40,7 +43,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "markdown=", "<a", ">\t")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t")):
         return text
     ph = Placeholders(text)
     text = set_aside_fences(text, ph)
@@ -64,6 +67,8 @@ def convert(post: Post, text: str) -> str:
         post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
     if "|" in text:
         text = _tables(post, text)
+    if "<" in text:
+        text = _block_tags_in_spans(post, text)
     if "markdown=" in text:
         text = _markdown_html(post, text)
     text, n = _A_LINE.subn(r"\1", text)
@@ -201,3 +206,75 @@ def _markdown_html(post: Post, text: str) -> str:
         return text
     post.note('<div markdown="1"> → Markdown between the HTML tags (blank lines around it)')
     return splice(text, edits)
+
+
+# kramdown's HTML_BLOCK_ELEMENTS (kramdown 2): in a span context their tags are text
+KRAMDOWN_BLOCK = frozenset(
+    "address article aside applet body blockquote caption col colgroup dd div dl dt fieldset figcaption footer form "
+    "h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li main map nav ol optgroup p pre section "
+    "summary table tbody td th thead tfoot tr ul".split())
+_VOID = frozenset("area base br col command embed hr img input keygen link meta param source track wbr".split())
+# a tag as CommonMark reads raw HTML (so one Goldmark passes through), a comment, or a backtick run
+_SPAN_TOKEN = re.compile(r"(?<!\{\{)<(/?)([A-Za-z][A-Za-z0-9-]*)"
+                         r"(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+                         r"|<!--|`+")
+_LINE_TAG = re.compile(r"(?m)^[ \t]{0,3}</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _block_tags_in_spans(post: Post, text: str) -> str:
+    """Block elements' tags inside span text → ``&lt;`` (kramdown prints them). Blocks are
+    the text between blank lines; one that opens a line with a tag is an HTML block for both
+    parsers, and the blocks until its elements are closed are left alone, as are indented
+    code and code spans (fenced code is set aside already). One pass over the text."""
+    edits: list[tuple[int, int, str]] = []
+    depth = 0
+    pos = 0
+    for part in re.split(r"(\n[ \t]*\n)", text):
+        start, pos = pos, pos + len(part)
+        if not part.strip() or part.startswith("\n"):
+            continue
+        tags, spans = _span_tags(part)
+        html = any(m.group(1).lower() in KRAMDOWN_BLOCK for m in _LINE_TAG.finditer(part)) \
+            or part.lstrip("\n").startswith(("    ", "\t"))
+        if depth > 0 or html:
+            for m in tags:
+                if m.group(2).lower() not in _VOID and not m.group(0).endswith("/>"):
+                    depth = max(0, depth + (-1 if m.group(1) else 1))
+            continue
+        edits += [(start + m.start(), start + m.start() + 1, "&lt;") for m in spans]
+    if not edits:
+        return text
+    post.warn(f"{len(edits)} HTML block tag(s) inside a paragraph written as text (&lt;), as kramdown shows them; "
+              "Goldmark would pass them through as HTML")
+    return splice(text, edits)
+
+
+def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The block elements' tags of ``part`` outside comments, and those of them outside code
+    spans too (a backtick run opens a span only when a run of its length follows)."""
+    last: dict[int, int] = {}
+    for m in re.finditer(r"`+", part):
+        last[len(m.group(0))] = m.start()
+    tags: list[re.Match[str]] = []
+    spans: list[re.Match[str]] = []
+    code = 0  # the length of the run that opened the code span we are in
+    i = 0
+    while True:
+        m = _SPAN_TOKEN.search(part, i)
+        if m is None:
+            break
+        tok = m.group(0)
+        i = m.end()
+        if tok == "<!--":
+            end = part.find("-->", i)
+            i = len(part) if end < 0 else end + 3
+        elif tok.startswith("`"):
+            if code == 0 and last.get(len(tok), -1) > m.start():
+                code = len(tok)
+            elif code == len(tok):
+                code = 0
+        elif m.group(2).lower() in KRAMDOWN_BLOCK:
+            tags.append(m)
+            if code == 0:
+                spans.append(m)
+    return tags, spans

@@ -131,7 +131,7 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
                 call = inline_include(post, inc, lgen, alone, html_page)
             if call is not None:
                 return ph.keep(call)
-        value = lgen.evaluate(tag, None)
+        value = lgen.evaluate(_page_values(tag, post), None)
         if value is not None:
             post.note("Liquid URLs ({{ site.baseurl }}, relative_url, {% link %}...) → site-relative paths")
             return value
@@ -143,6 +143,35 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
 
     text = liquid_rx.sub(one, text)
     return ph.restore(text)
+
+
+_PAGE_VAR = re.compile(r"(?<![\w.])page\.([A-Za-z_][\w-]*)(?:\[(\d+)\])?(?![\w.\[])")
+# page variables Jekyll computes (whatever the front matter says) or formats (a date)
+_COMPUTED = frozenset("url date id path content excerpt collection next previous dir name relative_path output".split())
+
+
+def _page_values(tag: str, post: Post) -> str:
+    """``page.key`` and ``page.key[N]`` of the post's own front matter, when the value is a
+    string or a number, written as the quoted literal Jekyll would print, so the evaluation
+    of URLs and their filters sees it; anything else is left for it to refuse."""
+    if "page." not in tag:
+        return tag
+    params = post.meta.get("params") if isinstance(post.meta.get("params"), dict) else {}
+
+    def literal(m: re.Match[str]) -> str:
+        key, index = m.group(1), m.group(2)
+        if key in _COMPUTED:
+            return m.group(0)
+        value = post.meta.get(key, params.get(key))
+        if index is not None:
+            value = value[int(index)] if isinstance(value, list) and int(index) < len(value) else None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return m.group(0)
+        text = str(value)
+        quote = '"' if '"' not in text else "'" if "'" not in text else ""
+        return f"{quote}{text}{quote}" if quote else m.group(0)
+
+    return _PAGE_VAR.sub(literal, tag)
 
 
 def _unknown(post: Post, tag: str) -> str:

@@ -81,4 +81,5 @@ class SourceSite:
     copy_files: list[tuple[str, str]] = field(default_factory=list)  # (source file, dest path under DIR)
     notes: list[str] = field(default_factory=list)  # what the reader did for the whole site
     emoji: bool = False
+    feed: str = ""  # the file name of the site's feed at its root (jekyll-feed's feed.xml)
     warnings: list[str] = field(default_factory=list)

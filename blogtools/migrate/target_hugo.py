@@ -355,13 +355,38 @@ _CJK_EMPHASIS = re.compile(
     rf"|(?<=[{_PUNCT}])(?P<close>\*\*|\*)(?=[^\s{_PUNCT}*_\\])")
 
 
+def _openers(body: str) -> dict[int, bool]:
+    """For each ``*``/``**`` run of one or two, whether it is the paragraph's first, third...
+    of its length (an opener when they pair up); one pass."""
+    count = {1: 0, 2: 0}
+    out: dict[int, bool] = {}
+    for m in re.finditer(r"\n[ \t]*\n|\*+", body):
+        n = len(m.group(0))
+        if m.group(0)[0] == "\n":
+            count = {1: 0, 2: 0}
+        elif n in count:
+            out[m.start()] = count[n] % 2 == 0
+            count[n] += 1
+    return out
+
+
 def cjk_emphasis(post: Post) -> None:
     """Emphasis delimiters beside punctuation made delimiters again (see above), outside code
     and HTML; the site then sets ``markup.goldmark.extensions.cjk`` (``escapedSpace``)."""
     if "*" not in post.body or not CJK.search(post.body):
         return
-    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS,
-                                lambda e: "\\ " if e.group("open") is not None else e.group("close") + "\\ ")
+    opener = _openers(post.body)
+
+    def repl(e: re.Match[str]) -> str:
+        # only where the delimiter is the opener (closer) of its pair: after punctuation
+        # before a letter an opener is one for Goldmark already (``です。**太字**も``), and
+        # so is a closer before punctuation (``**これ**「``)
+        first = opener.get(e.start(), True)
+        if e.group("open") is not None:
+            return "\\ " if first else ""
+        return e.group(0) if first else e.group("close") + "\\ "
+
+    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS, repl)
     if n:
         post.body = body
         post.extra["cjk_escaped_space"] = True
@@ -420,6 +445,17 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
         markup = cfg.setdefault("markup", {})
         cjk = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("cjk", {})
         cjk.update({"enable": True, "escapedSpace": True})
+    if any(p.extra.get("math_passthrough") for p in posts):
+        # inline delimiters only: a $$ block is one paragraph, and $$ inside a paragraph
+        # stays inline (as a block delimiter too, Hugo would cut the paragraph around it)
+        markup = cfg.setdefault("markup", {})
+        passthrough = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("passthrough", {})
+        if not passthrough.get("enable"):
+            passthrough.update({"enable": True, "delimiters": {"inline": [["$$", "$$"]]}})
+    if site.feed and not any(k.lower() == "outputformats" for k in cfg):
+        # the old feed URL (jekyll-feed's /feed.xml) is Hugo's RSS under that name (an alias
+        # cannot serve a feed: it is an HTML redirect); section feeds follow (/posts/feed.xml)
+        cfg["outputFormats"] = {"RSS": {"baseName": site.feed.rsplit(".", 1)[0]}}
     if not any(k.lower() == "taxonomies" for k in cfg):
         cfg["taxonomies"] = {"tag": "tags", "category": "categories"}
     from blogtools import fmedit
@@ -532,7 +568,9 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     cannot be written is handed to ``on_error`` (nothing of it is left on disk)."""
     notes = []
     for post in posts:
-        if post.origin in ("jekyll", "medium"):
+        # bodies whose ** the source made bold beside punctuation: kramdown's, and those
+        # converted from the HTML the source served (Medium, Hatena's export, WordPress)
+        if post.origin in ("jekyll", "medium") or "source_html" in post.extra:
             _guarded(on_error, post, lambda post=post: cjk_emphasis(post))
     for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
@@ -571,4 +609,19 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(_embeds.TEMPLATES[name])
         notes.append(f"shortcode template written: layouts/shortcodes/{name}.html")
+    if any(p.extra.get("math_passthrough") for p in posts):
+        rel_hook = os.path.join("layouts", "_markup", "render-passthrough.html")
+        if not any(os.path.exists(os.path.join(out, d, "_markup", "render-passthrough.html"))
+                   for d in ("layouts", os.path.join("layouts", "_default"))):
+            os.makedirs(os.path.join(out, "layouts", "_markup"), exist_ok=True)
+            with open(os.path.join(out, rel_hook), "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(PASSTHROUGH_HOOK)
+            notes.append("render hook written: layouts/_markup/render-passthrough.html (kramdown math as \\(...\\),"
+                         " HTML-escaped, as kramdown writes it for MathJax)")
     return notes
+
+
+# kramdown's math output for MathJax: \( \) inline, \[ \] display; the TeX HTML-escaped (a raw
+# ``x_{<t}`` would open a tag)
+PASSTHROUGH_HOOK = ('{{- if eq .Type "block" -}}\\[{{ .Inner }}\\]'
+                    '{{- else -}}\\({{ .Inner }}\\){{- end -}}\n')

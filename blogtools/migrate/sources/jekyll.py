@@ -65,7 +65,19 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None,
     plugins = [str(p) for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
     posts, skipped = _files(src, skip, guard, config, gen, site, progress)
     site.emoji = "jemoji" in plugins
+    site.feed = _feed_name(src, config, plugins)
     return site, posts, skipped
+
+
+def _feed_name(src: str, config: dict[str, Any], plugins: list[str]) -> str:
+    """The name of the feed Jekyll writes at the site's root: jekyll-feed's (``feed.xml``, or
+    its ``feed: path:``), else a top-level ``feed.xml``/``atom.xml``/``rss.xml`` template."""
+    if "jekyll-feed" in plugins:
+        feed = config.get("feed")
+        path = feed.get("path") if isinstance(feed, dict) else None
+        path = path if isinstance(path, str) and path.strip("/") else "feed.xml"
+        return path.strip("/") if "/" not in path.strip("/") and path.endswith(".xml") else ""
+    return next((n for n in ("feed.xml", "atom.xml", "rss.xml") if os.path.isfile(os.path.join(src, n))), "")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -406,6 +418,10 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
     post.body = liquid.convert(post, post.body, gen, html_page)
     if not html_page:
         post.body = kramdown.convert(post, post.body)
+        # kramdown math: TeX that MathJax reads, which Goldmark must not touch
+        if "$$" in post.body and str(config.get("markdown") or "kramdown").lower() == "kramdown":
+            post.extra["math_passthrough"] = True
+            post.note("kramdown math ($$) kept as it is: hugo.toml turns on Goldmark's passthrough for $$")
     if EMOJI.search(post.body):
         post.extra["emoji"] = True
     if isinstance(separator, str) and separator.strip() and separator != "\n\n" and separator in post.body:

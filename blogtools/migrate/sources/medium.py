@@ -173,6 +173,7 @@ def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
     _group_pre(content, hold, post)
     _breaks_in_emphasis(content)
     _blank_emphasis(content)
+    _punctuation_out_of_emphasis(content)
     _escape_tags(content)
     for fig in content.select("figure"):
         _figure(fig, hold, post)
@@ -182,6 +183,8 @@ def body_markdown(content: Any, post: Post, title: str, subtitle: str) -> str:
         _post_embed(quote, hold, post)
     for frame in content.select("iframe, script"):
         _iframe(frame, hold, post)
+    for obj in content.select("object"):
+        _flash_object(obj, hold, post)
     markdown = _markdownify(content)
     for i, block in enumerate(blocks):
         markdown = markdown.replace(f"BTMIGRATEBLOCK{i:04d}X", block, 1)
@@ -243,6 +246,47 @@ def _blank_emphasis(content: Any) -> None:
             em.unwrap()
 
 
+_LEAD_PUNCT = re.compile(r"\A[^\w\s]+")
+_TRAIL_PUNCT = re.compile(r"[^\w\s]+\Z")
+_LATIN_WORD = re.compile(r"[^\W_]")
+
+
+def _punctuation_out_of_emphasis(content: Any) -> None:
+    """``is<strong>: Not ready.</strong>``: Markdown's ``**`` between a letter and
+    punctuation opens nothing and would print (``is**: Not ready.**``), so the punctuation
+    at that edge moves out of the emphasis (``is: **Not ready.**``); the text a reader sees
+    is the same. CJK text keeps its punctuation inside (the escaped space of
+    :func:`blogtools.migrate.target_hugo.cjk_emphasis` makes it bold there)."""
+    from bs4 import NavigableString
+
+    from blogtools.migrate.target_hugo import CJK
+
+    def edge(node: Any, last: bool) -> str:
+        if node is None:
+            return ""
+        text = str(node) if isinstance(node, NavigableString) else node.get_text()
+        return text[-1:] if last else text[:1]
+
+    def word(ch: str) -> bool:
+        return bool(ch) and bool(_LATIN_WORD.match(ch)) and not CJK.match(ch)
+
+    for em in content.select("strong, b, em, i"):
+        if em.parent is None or em.find_parent("pre") is not None:
+            continue
+        strings = [s for s in em.find_all(string=True)]
+        if not strings:
+            continue
+        lead = _LEAD_PUNCT.match(str(strings[0]))
+        if lead and word(edge(em.previous_sibling, True)) and str(strings[0]) != lead.group(0):
+            strings[0].replace_with(str(strings[0])[lead.end():])
+            em.insert_before(lead.group(0))
+        strings = [s for s in em.find_all(string=True)]
+        trail = _TRAIL_PUNCT.search(str(strings[-1]))
+        if trail and word(edge(em.next_sibling, False)) and str(strings[-1]) != trail.group(0):
+            strings[-1].replace_with(str(strings[-1])[:trail.start()])
+            em.insert_after(trail.group(0))
+
+
 def _escape_tags(content: Any) -> None:
     """Text that reads like a tag (``&lt;verb&gt;`` in Medium's HTML) would be raw HTML in
     Markdown, which Hugo drops: its ``<`` is escaped (``\<verb>``), outside code."""
@@ -267,6 +311,11 @@ def _markdownify(content: Any) -> str:
             lead = " " if text[:1].isspace() else ""
             trail = " " if text[-1:].isspace() else ""
             return f"{lead}[{text.strip()}]({href}){trail}"
+
+        def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+            # an image in a table cell or a heading stays an image (markdownify writes only
+            # its alt text there; Goldmark renders images in both)
+            return super().convert_img(el, text, set(parent_tags) - {"_inline"})
 
     return Converter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_underscores=False,
                      escape_asterisks=False, escape_misc=False).convert_soup(content)
@@ -338,12 +387,31 @@ def _iframe(el: Any, hold: Any, post: Post) -> None:
     if call is not None:
         hold(holder, call + (f"\n\n*{caption}*" if caption else ""))
         post.note(f"{embed.provider} embed → shortcode" + (" (from embedly)" if "embedly" in src else ""))
+    elif el.name == "iframe" and post.origin != "medium" and src.startswith(("http://", "https://", "//")):
+        # a source's own iframe of no known provider (a 3D viewer, a map) stays as it is
+        # (Medium's are its own proxies: those become links)
+        hold(el, str(el))
+        post.raw(f"iframe of {urlsplit(src).netloc or src} kept as HTML (no shortcode for it)")
     elif src.startswith(("http://", "https://")):
         hold(holder, f"[{src}]({src})")
         post.warn(f"embed not recognised, kept as a link: {src}")
     else:
         holder.decompose()
         post.warn("embed without a source dropped")
+
+
+def _flash_object(obj: Any, hold: Any, post: Post) -> None:
+    """An old Flash player (``<object>`` with a ``movie`` param or an ``<embed>``) of a known
+    provider (``youtube.com/v/ID``) → its shortcode; markdownify would drop it without a word."""
+    movie = obj.find("param", attrs={"name": re.compile("^movie$", re.I)})
+    inner = obj.find("embed")
+    src = obj.get("data") or (movie.get("value") if movie is not None else "") or \
+        (inner.get("src") if inner is not None else "") or ""
+    embed = _embeds.detect_url(src) if src else None
+    call = _embeds.call(embed) if embed is not None else None
+    if call is not None:
+        hold(obj, call)
+        post.note(f"{embed.provider} Flash embed → shortcode")
 
 
 def _post_embed(quote: Any, hold: Any, post: Post) -> None:
