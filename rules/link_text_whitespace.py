@@ -37,9 +37,10 @@ class LinkTextWhitespace(Rule):
             - [資料ページ](https://example.com/slides)
 
     Fix safety
-        Safe: only the whitespace at the edges of the link text is removed; the URL and
-        the words are untouched. A link whose text is only whitespace is reported without a
-        fix.
+        Safe: the whitespace at the edges of the link text moves outside the link (one
+        space, written only where the text around the link has none), so the words keep
+        their spacing; the URL and the words are untouched. A link whose text is only
+        whitespace is reported without a fix.
     """
 
     code = "BT201"
@@ -69,8 +70,14 @@ class LinkTextWhitespace(Rule):
             if trail:
                 what.append("ends with a line break" if "\n" in label[len(label) - trail :] else "ends with whitespace")
             start, end = (a, a + lead) if lead else (b - trail, b)
-            fix = Fix(tuple(e for e in (Edit(a, a + lead, "") if lead else None,
-                                        Edit(b - trail, b, "") if trail else None) if e),
-                      safe=True, description="trim the link text")
+            # The blank moves outside the link rather than going: "[read\n](u)more" must not
+            # become "readmore". A space is written only where the text around has none.
+            before = node.start > 0 and text[node.start - 1] not in _SPACE
+            after = node.end < len(text) and text[node.end] not in _SPACE
+            edits = [Edit(node.start, node.start, " ")] if lead and before else []
+            edits += [Edit(a, a + lead, "")] if lead else []
+            edits += [Edit(b - trail, b, "")] if trail else []
+            edits += [Edit(node.end, node.end, " ")] if trail and after else []
+            fix = Fix(tuple(edits), safe=True, description="move the blank out of the link text")
             shown = inner if len(inner) <= 40 else inner[:39] + "…"
             yield self.diagnostic(doc, start, end, f"link text {' and '.join(what)}: {shown!r}", fix)
