@@ -217,10 +217,13 @@ def test_body_rendering_is_linear(unit: str) -> None:
     times = []
     for n in (10000, 40000):
         text = unit * n
-        start = time.perf_counter()
-        find(text, ("caption", "gallery", "code"))
-        render(text, lambda s: "", lambda n: None, lambda w: None)
-        times.append(time.perf_counter() - start)
+        best = float("inf")
+        for _ in range(3):  # the best of three: a busy machine only ever adds time
+            start = time.perf_counter()
+            find(text, ("caption", "gallery", "code"))
+            render(text, lambda s: "", lambda n: None, lambda w: None)
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
     assert times[1] < 5.0 and times[1] < 10 * max(times[0], 0.05), times
 
 
