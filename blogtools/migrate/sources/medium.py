@@ -288,7 +288,7 @@ def _punctuation_out_of_emphasis(content: Any) -> None:
 
 
 def _escape_tags(content: Any) -> None:
-    """Text that reads like a tag (``&lt;verb&gt;`` in Medium's HTML) would be raw HTML in
+    r"""Text that reads like a tag (``&lt;verb&gt;`` in Medium's HTML) would be raw HTML in
     Markdown, which Hugo drops: its ``<`` is escaped (``\<verb>``), outside code."""
     from bs4 import NavigableString
     from bs4.element import Comment
