@@ -12,6 +12,7 @@ The HTML is only ever compared with another rendering of the same post, never sh
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from blogtools.markdown import prepare_body
@@ -33,8 +34,10 @@ def _markdown() -> Any:
     return _MD
 
 
+@lru_cache(maxsize=8)
 def render_body(text: str, body_start: int) -> str:
-    """The HTML of ``text[body_start:]`` (templates masked)."""
+    """The HTML of ``text[body_start:]`` (templates masked). Remembered for the last few
+    texts: the fix applier compares every candidate with the same original rendering."""
     _, masked = prepare_body(text, body_start)
     return str(_markdown()(masked))
 

@@ -43,7 +43,7 @@ def at(text: str, needle: str, occurrence: int = 0) -> int:
 def check(fix: Fix, text: str = POST) -> str | None:
     new, chosen = fixer.apply_edits(text, [fix])
     assert chosen == [fix]
-    return fixer.verify(doc(text), new, [fix])
+    return fixer.verify(doc(text), doc(new), [fix])
 
 
 def replace(needle: str, content: str, safe: bool = True, markup: bool = False, text: str = POST) -> Fix:

@@ -113,7 +113,7 @@ def fix_document(doc: Document, lint: LintFn, unsafe: bool, extra: list[Diagnost
             return result
         candidate = _reload(current, new_text)
         new_diags = lint(candidate)
-        if _breaks(diagnostics, new_diags) or verify(current, new_text, chosen) is not None:
+        if _breaks(diagnostics, new_diags) or verify(current, candidate, chosen) is not None:
             chosen = _one_by_one(current, chosen, diagnostics, lint, code_of, result, rejected)
             if not chosen:
                 return result
@@ -216,10 +216,11 @@ def _one_by_one(doc: Document, fixes: list[Fix], before: list[Diagnostic], lint:
     good: list[Fix] = []
     for fix in fixes:
         text, _ = apply_edits(doc.text, good + [fix])
-        if _breaks(before, lint(_reload(doc, text))):
+        candidate = _reload(doc, text)
+        if _breaks(before, lint(candidate)):
             problem = "would break the file's front matter"
         else:
-            problem = verify(doc, text, good + [fix]) or ""
+            problem = verify(doc, candidate, good + [fix]) or ""
         if not problem:
             good.append(fix)
             continue
@@ -235,13 +236,13 @@ _DATE = re.compile(r"\d{4}-\d\d-\d\d")
 TOKEN = "bTfIxQ{}Qz"  # letters only: as inert as a word wherever it stands
 
 
-def verify(doc: Document, new_text: str, fixes: list[Fix]) -> str | None:
-    """None when ``new_text`` (``doc`` with ``fixes`` applied) changes nothing but the fixes'
-    own edits; otherwise what else it changes."""
+def verify(doc: Document, after: Document, fixes: list[Fix]) -> str | None:
+    """None when ``after`` (``doc`` with ``fixes`` applied: the document the caller has
+    already linted, so nothing is parsed twice) changes nothing but the fixes' own edits;
+    otherwise what else it changes."""
     edits = sorted((e for f in fixes for e in f.edits), key=lambda e: (e.start, e.end))
     if not edits:
         return None
-    after = _reload(doc, new_text)
     problem = _front_matter_kept(doc, after, edits)
     if problem or doc.text[doc.body_start :] == after.text[after.body_start :]:
         return problem
