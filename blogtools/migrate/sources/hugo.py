@@ -176,18 +176,39 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
     if post.kind == "post":
         post.slug_hint = (meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip()
                           else parts[-2] if leaf else name)
+        section = parts[0] if len(parts) > 1 else ""
+        if section and section != "posts" and "type" not in meta and _section_layouts(src, section):
+            meta["type"] = section  # its layouts render it in posts/ as they did in its section
+            post.note(f"`type: {section}`: the layouts of its old section {section}/ render it")
         for key in ("slug", "url"):
             if key in meta:
                 meta.pop(key)
                 post.note(f"`{key}` dropped: the bundle folder names the page, the old URL is an alias")
     bundle = os.path.dirname(path) if leaf else None
     _collect_assets(post, bundle, old, src, guard)
+    if bundle and post.kind == "post":
+        post.extra["bundle_url"] = old  # its files were served there: see old_bundle_files
     if bundle:
         _link_html_documents(post, bundle, content, guard)
     if bodymod.looks_like_medium(doc.meta, post.body):
         post.origin = "medium-to-hugo"
         bodymod.medium_cleanup(post)
     return post, None
+
+
+_SECTION_LAYOUTS: dict[tuple[str, str], bool] = {}
+
+
+def _section_layouts(src: str, section: str) -> bool:
+    """Whether the site or one of its themes has layouts for ``section`` (``layouts/post/``)."""
+    key = (src, section)
+    if key not in _SECTION_LAYOUTS:
+        roots = [os.path.join(src, "layouts")]
+        themes = os.path.join(src, "themes")
+        if os.path.isdir(themes):
+            roots += [os.path.join(themes, t, "layouts") for t in sorted(os.listdir(themes))]
+        _SECTION_LAYOUTS[key] = any(os.path.isdir(os.path.join(r, section)) for r in roots)
+    return _SECTION_LAYOUTS[key]
 
 
 def _meta_strings(value: Any, out: list[str]) -> None:
@@ -238,6 +259,27 @@ def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, gua
         if target:
             by_name[target].refs.add(ref)
     post.assets = [a for a in by_name.values()] + [a for a in post.assets if a.url]
+
+
+def old_bundle_files(posts: list[Post]) -> list[tuple[str, str]]:
+    """(bundle file, ``static/<old URL><name>``) for every file of a post bundle whose page
+    moved: the source served each beside its page, and links from elsewhere may name that
+    URL, so it keeps resolving (the copy in the new bundle is the one the post uses)."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for post in posts:
+        old = post.extra.get("bundle_url")
+        if not isinstance(old, str) or not old.endswith("/") or not post.url or post.url == old:
+            continue
+        base = unquote(old).strip("/")
+        for asset in post.assets:
+            if not asset.src or ".." in asset.name.split("/"):
+                continue
+            dest = f"static/{base}/{asset.name}" if base else f"static/{asset.name}"
+            if dest not in seen and ".." not in dest.split("/"):
+                seen.add(dest)
+                out.append((asset.src, dest))
+    return out
 
 
 def _bundle_file(ref: str, page_url: str, files: dict[str, str], post: Post) -> str | None:
