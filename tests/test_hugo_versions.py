@@ -195,3 +195,23 @@ def test_bundle_files_of_a_post_that_moved_keep_their_old_urls(tmp_path: Path, h
     v = result.verify
     assert v.lost.get("files") == 0 and v.lost.get("URLs") == 0, v.problems
     assert v.checked["source_urls"] >= 5 and not v.failed.get("source_urls"), v.problems
+
+
+def test_a_theme_that_is_a_submodule_not_checked_out_is_said_once_with_the_command(tmp_path: Path) -> None:
+    from blogtools.migrate.target_hugo import theme_problems
+
+    site = write(tmp_path / "site", {
+        "hugo.toml": 'title = "t"\ntheme = "academic"\n',
+        ".gitmodules": '[submodule "themes/academic"]\n\tpath = themes/academic\n'
+                       "\turl = https://git.example.jp/hugo-academic.git\n",
+    })
+    (site / "themes" / "academic").mkdir(parents=True)  # git leaves an empty folder
+    out = tmp_path / "out"
+    out.mkdir()
+    problems = theme_problems(str(out), SourceSite("hugo", str(site), config={"theme": "academic"}))
+    assert len(problems) == 1
+    assert "git submodule update --init themes/academic" in problems[0]
+    assert "https://git.example.jp/hugo-academic.git" in problems[0]
+    other = write(tmp_path / "other", {"hugo.toml": 'title = "t"\ntheme = "plain"\n'})
+    problems = theme_problems(str(out), SourceSite("hugo", str(other), config={"theme": "plain"}))
+    assert len(problems) == 1 and "git submodule add" in problems[0]
