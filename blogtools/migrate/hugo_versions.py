@@ -397,7 +397,7 @@ def for_site(site: Any) -> HugoChoice:
         oldest = min(available)
         more = (f"; older than any Hugo to be had here ({describe(available)}"
                 + (f"; {problem}" if problem else "") + ")") if want < oldest else ""
-        said += f"; {show(target)} is the nearest to be had{more}"
+        said += f"; {show(target)} is the nearest to be had{more}" + (f" ({problem})" if problem and not more else "")
     if target == choice.version:
         choice.reason = said
         return choice

@@ -427,6 +427,9 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
                     languages.setdefault(code, {}).setdefault(what, value)
                 continue
             cfg[key] = value
+        kept = _taxonomy_permalinks(site.config, cfg)
+        if kept:
+            cfg["permalinks"] = kept
         _languages_agree(cfg)
     markup = cfg.setdefault("markup", {}) if isinstance(cfg.get("markup", {}), dict) else {}
     goldmark = markup.setdefault("goldmark", {})
@@ -461,6 +464,25 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
     from blogtools import fmedit
 
     return fmedit.dump(_clean(cfg), "toml")[0]
+
+
+def _taxonomy_permalinks(config: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    """The source's permalinks of its taxonomy and term pages (``authors = "/author/:slug/"``):
+    those pages keep their URLs (the posts' own permalinks go: their old URLs are aliases)."""
+    perm = _hugo._setting(config, "permalinks", None)
+    if not isinstance(perm, dict):
+        return {}
+    tax = next((v for k, v in cfg.items() if k.lower() == "taxonomies"), None)
+    plurals = {v for v in tax.values() if isinstance(v, str)} if isinstance(tax, dict) else {"tags", "categories"}
+    out: dict[str, Any] = {}
+    for key, value in perm.items():
+        if isinstance(value, str) and key in plurals:
+            out[key] = value
+        elif isinstance(value, dict) and key.lower() in ("term", "taxonomy"):
+            sub = {k: v for k, v in value.items() if k in plurals and isinstance(v, str)}
+            if sub:
+                out[key] = sub
+    return out
 
 
 LAYOUTS = {

@@ -313,8 +313,10 @@ def _served(src_public: str, out_public: str) -> tuple[int, list[str], int]:
 
 def _outputs(v: Verify, public: str, result: Any) -> None:
     pages = aliases = images = 0
+    from blogtools.migrate.sources.hugo import headless
+
     for post in result.posts:
-        if post.draft:
+        if post.draft or headless(post.meta):  # never rendered, in the source either
             continue
         page = os.path.join(public, public_file(post.url))
         pages += 1

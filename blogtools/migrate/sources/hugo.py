@@ -89,12 +89,23 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
             else:
                 _loose_file(site, path, content, static, leaves)
             continue
+        if _leaf_of(path, content, leaves):
+            site.notes.append(f"{rel(path, src)}: a content file inside a page bundle (a resource of that page,"
+                              " never a page of its own) travels with its bundle")
+            continue
         post, why = isolated(read_post, path, content, src, gen, guard)
         if post is None:
             skipped.append((rel(path, src), why or "unreadable"))
         else:
             posts.append(post)
     return site, posts, skipped
+
+
+def headless(meta: dict[str, Any]) -> bool:
+    """A page Hugo never renders: ``headless: true`` or ``build.render: never`` (``false``)."""
+    build = meta.get("build") if isinstance(meta.get("build"), dict) else meta.get("_build")
+    render = build.get("render") if isinstance(build, dict) else None
+    return meta.get("headless") is True or render is False or str(render).lower() == "never"
 
 
 def html_document(path: str, guard: Guard | None) -> bool:
@@ -128,14 +139,24 @@ def _link_html_documents(post: Post, bundle: str, content: str, guard: Guard) ->
         post.note(f"{len(mapping)} link(s) to HTML files of the bundle → their URL (they are static files now)")
 
 
+def _leaf_of(path: str, content: str, leaves: set[str]) -> str:
+    """The leaf bundle folder holding ``path`` ("" when none does); a bundle's own index file
+    is not held by it."""
+    folder = os.path.dirname(path)
+    if folder in leaves and os.path.basename(path).lower() in ("index.md", "index.markdown"):
+        folder = os.path.dirname(folder)
+    while len(folder) >= len(content):
+        if folder in leaves:
+            return folder
+        folder = os.path.dirname(folder)
+    return ""
+
+
 def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str]) -> None:
     """A file under content/ that no leaf bundle holds (``content/images/x.png``, a file beside
     an ``_index.md``): Hugo publishes it at its path, so it goes to ``static/`` at that path."""
-    folder = os.path.dirname(path)
-    while len(folder) >= len(content):
-        if folder in leaves:
-            return  # a bundle file: it travels with its post
-        folder = os.path.dirname(folder)
+    if _leaf_of(path, content, leaves):
+        return  # a bundle file: it travels with its post
     _static_copy(site, path, content, static, "a file outside any page bundle")
 
 
@@ -166,7 +187,10 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
         post.kind = "page"
         post.page_path = os.path.splitext(r)[0]
     old, aliases, refused, _ = _hugo.page(gen, os.path.abspath(path), meta, os.path.abspath(content))
-    post.old_urls += [old] + aliases
+    if headless(meta):
+        post.note("headless (never rendered): it had no URL, and has none")
+    else:
+        post.old_urls += [old] + aliases
     for why in refused:
         post.warn(f"alias not kept: {why}")
     meta.pop("aliases", None)
@@ -244,7 +268,8 @@ def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, gua
     if bundle:
         for f in walk(bundle, None, guard):
             r = rel(f, bundle)
-            if not r.lower().endswith(MARKDOWN) and guard.allow(f) and not html_document(f, guard):
+            # content files (home/about.md of a headless bundle) are resources too: Hugo renders none alone
+            if r.lower() not in ("index.md", "index.markdown") and guard.allow(f) and not html_document(f, guard):
                 files[r] = f
     by_name: dict[str, Asset] = {}
     for name, f in sorted(files.items()):
@@ -273,7 +298,7 @@ def old_bundle_files(posts: list[Post]) -> list[tuple[str, str]]:
             continue
         base = unquote(old).strip("/")
         for asset in post.assets:
-            if not asset.src or ".." in asset.name.split("/"):
+            if not asset.src or ".." in asset.name.split("/") or asset.name.lower().endswith(MARKDOWN):
                 continue
             dest = f"static/{base}/{asset.name}" if base else f"static/{asset.name}"
             if dest not in seen and ".." not in dest.split("/"):
