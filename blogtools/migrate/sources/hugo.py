@@ -313,7 +313,15 @@ def _bundle_file(ref: str, page_url: str, files: dict[str, str], post: Post) -> 
         return None
     if not path.startswith("/"):
         candidate = os.path.normpath(path).replace(os.sep, "/")
-        return candidate if candidate in files else None
+        if candidate in files:
+            return candidate
+        # another case (ZKEVM-model.png for zkevm-model.png): Hugo's own image hook finds a
+        # page resource without regard to case; the reference is written as the file is named
+        other = [name for name in files if name.lower() == candidate.lower()]
+        if len(other) == 1:
+            post.note(f"bundle file named in another case: {ref} → {other[0]}")
+            return other[0]
+        return None
     own = unquote(page_url)
     if path.lower().startswith(own.lower()) and path[len(own):] in files:
         return path[len(own):]
