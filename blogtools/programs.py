@@ -29,3 +29,23 @@ def find_program(name: str) -> str | None:
         return os.path.abspath(beside)
     found = shutil.which(name)
     return os.path.abspath(found) if found else None
+
+
+_VERSIONS: dict[str, tuple[int, int, int] | None] = {}
+
+
+def program_version(exe: str) -> tuple[int, int, int] | None:
+    """(major, minor, patch) that ``exe version`` prints (``hugo v0.168.0-…``), or None;
+    asked once per program and process."""
+    if exe not in _VERSIONS:
+        import re
+        import subprocess
+
+        try:
+            out = subprocess.run([exe, "version"], capture_output=True, text=True, encoding="utf-8",
+                                 errors="replace", timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        m = re.search(r"\bv(\d+)\.(\d+)(?:\.(\d+))?", out)
+        _VERSIONS[exe] = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else None
+    return _VERSIONS[exe]

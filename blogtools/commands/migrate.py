@@ -86,6 +86,8 @@ def main(args: argparse.Namespace) -> int:
         v = result.verify
         for problem in v.problems:
             print(f"blogtools: verify: {problem}", file=sys.stderr)
+        if v.hugo:
+            print(f"blogtools: verify: built with {v.hugo}", file=sys.stderr)
         for what in v.not_compared:
             print(f"blogtools: verify: not compared: {what}", file=sys.stderr)
         print(f"blogtools: verify: {v.summary()}", file=sys.stderr)

