@@ -285,6 +285,11 @@ class Hugo(Generator):
         kind = "page"
         if stem == "_index":
             kind = "section" if dirs else "home"
+            # content/<taxonomy>/_index.md is the taxonomy's page, content/<taxonomy>/<term>/_index.md
+            # a term's: their URLs follow the taxonomy's permalinks (``:slug`` from the slug or title)
+            plural = self._taxonomy_of(dirs[0]) if 1 <= len(dirs) <= 2 else None
+            if plural is not None:
+                kind = "term" if len(dirs) == 2 else "taxonomy"
         section = (dirs[0] if dirs else "") if kind == "page" else (dirs[0] if dirs else "")
         page = Page(facts.get("path", rel), absolute(facts.get("abspath", "")), rel, kind, "/",
                     lang=lang, title=_str(meta.get("title")), facts=facts)
@@ -294,6 +299,13 @@ class Hugo(Generator):
             page.url = prefix + "/"
         elif isinstance(url, str) and url.strip():
             page.url = self._custom_url(url.strip(), section)
+        elif kind in ("term", "taxonomy"):
+            plural = self._taxonomy_of(dirs[0]) or dirs[0]
+            pattern = self.permalinks[kind].get(plural)
+            if pattern:
+                page.url = prefix + self._expand(pattern, meta, dirs[-1], dirs, plural, ugly=False)
+            else:
+                page.url = prefix + "/" + self._path("/".join(dirs)) + "/"
         elif kind == "section":
             pattern = self.permalinks["section"].get(section) or self.permalinks["section"].get("/".join(dirs))
             if pattern:
@@ -312,7 +324,7 @@ class Hugo(Generator):
                 path = "/".join([self._path("/".join(dirs))] * bool(dirs) + [last])
                 ending = ".html" if self._ugly(section) else "/"
                 page.url = prefix + "/" + (path + ending if path else "")
-        if leaf or kind in ("section", "home"):
+        if leaf or kind in ("section", "home", "term", "taxonomy"):
             page.bundle_dir = os.path.dirname(page.abspath)
             page.leaf = leaf
             page.resource_url = page.url if page.url.endswith("/") else page.url.rsplit(".", 1)[0] + "/"
@@ -322,6 +334,10 @@ class Hugo(Generator):
 
     def _path(self, s: str) -> str:
         return path_sanitize(s, self.lower, self.accents)
+
+    def _taxonomy_of(self, folder: str) -> str | None:
+        """The taxonomy (plural) whose content folder this is, if any."""
+        return next((t for t in self.taxonomies if self._path(t) == self._path(folder)), None)
 
     def _custom_url(self, url: str, section: str) -> str:
         if "://" in url:
@@ -475,6 +491,12 @@ class Hugo(Generator):
                 add("/" + self.default_lang + "/", "redirect", "language redirect", self.default_lang)
         # Thousands of pages share a few sections and tags: each is turned into a URL once.
         done: set[tuple[Any, ...]] = set()
+        # a term with a content page (content/<taxonomy>/<term>/_index.md) is that page, at its URL
+        for page in pages:
+            if page.kind == "term":
+                folders = page.rel.split("/")[:-1]
+                done.add((self._taxonomy_of(folders[-2]), self.language_prefix(page.lang),
+                          self._path(folders[-1]), page.lang))
         for page in pages:
             if not page.published or page.kind != "page":
                 continue
@@ -498,7 +520,8 @@ class Hugo(Generator):
                 for term in terms:
                     if not isinstance(term, (str, int, float)) or not _str(term).strip():
                         continue
-                    if (plural, prefix, _str(term), page.lang) in done:
+                    if (plural, prefix, _str(term), page.lang) in done \
+                            or (plural, prefix, self._path(_str(term)), page.lang) in done:
                         continue
                     done.add((plural, prefix, _str(term), page.lang))
                     pattern = self.permalinks["term"].get(plural)
