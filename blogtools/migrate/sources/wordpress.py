@@ -290,6 +290,9 @@ def _items(shown: str, channel: El, items: list[El], images: _ImageIndex | None,
             continue
         try:
             posts.append(_post(where, it, kind, status, host, authors, attachments, children, images, page_paths))
+            body_el = it.find("content:encoded")  # where verify finds the body's links
+            posts[-1].extra["source_file"] = shown
+            posts[-1].extra["source_line"] = body_el.line if body_el is not None else it.line
         except Exception as exc:  # noqa: BLE001 - one bad item is reported, never fatal
             skipped.append((where, f"not converted: {failure(exc)}"))
     for kind, n in sorted(other.items()):
