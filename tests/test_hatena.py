@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from blogtools import hatena_notation as notation
 from blogtools.document import Document
 from blogtools.migrate import Options, migrate
@@ -334,3 +336,41 @@ def test_an_iframe_of_no_known_provider_stays_an_iframe(tmp_path: Path, hugo: st
     md = (out / "content" / "posts" / "2021-02-03-040506" / "index.md").read_text(encoding="utf-8")
     assert '<iframe height="400" src="https://viewer.example.net/models/abc123/embed" title="Rocket"' in md
     assert any("iframe" in k for k in result.posts[0].kept_raw)
+
+
+ASIN_BOX = (
+    '<p>椅子の話。</p>\n<p><div class="hatena-asin-detail"><a href="https://www.amazon.co.jp/dp/B000000001?tag=x-22" '
+    'class="hatena-asin-detail-image-link"><img src="https://m.media-amazon.com/images/I/box._SL500_.jpg" '
+    'class="hatena-asin-detail-image" alt="背もたれ クッション" title="背もたれ クッション"></a>'
+    '<div class="hatena-asin-detail-info"><p class="hatena-asin-detail-title">'
+    '<a href="https://www.amazon.co.jp/dp/B000000001?tag=x-22">背もたれ クッション</a></p>'
+    '<ul class="hatena-asin-detail-meta"><li><span class="hatena-asin-detail-label">作者:</span>山田 太郎</li>'
+    '<li>架空書房</li></ul><a href="https://www.amazon.co.jp/dp/B000000001?tag=x-22" class="asin-detail-buy">'
+    'Amazon</a></div><div class="hatena-asin-detail-foot"></div></div></p>\n<p>良かった。</p>\n')
+
+
+def test_amazon_product_box_keeps_its_image_title_and_text(tmp_path: Path, hugo: str) -> None:
+    src = tmp_path / "export"
+    src.mkdir()
+    (src / "raw_export.txt").write_text(
+        "AUTHOR: a\nTITLE: 椅子\nBASENAME: 2021/01/01/000000\nSTATUS: Publish\nDATE: 01/01/2021 00:00:00\n-----\n"
+        f"BODY:\n{ASIN_BOX}-----\n--------\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    # the box's picture, title, maker lines and button are what the reader saw: nothing lost
+    assert result.verify.ok, result.verify.problems
+    assert result.verify.lost["words"] == 0 and result.verify.lost["images"] == 0
+    text = (out / "content" / "posts" / "2021-01-01-000000" / "index.md").read_text(encoding="utf-8")
+    link = "https://www.amazon.co.jp/dp/B000000001?tag=x-22"
+    assert f"[![背もたれ クッション](https://m.media-amazon.com/images/I/box._SL500_.jpg" in text
+    assert f"[背もたれ クッション]({link})" in text
+    assert "- 作者:山田 太郎\n- 架空書房" in text and f"[Amazon]({link})" in text
+    assert "椅子の話。" in text and "良かった。" in text
+
+
+@pytest.mark.parametrize("line", [":用語:その説明", ":a:b"])
+def test_hatena_definition_list_becomes_goldmark_definition_list(line: str) -> None:
+    md = notation.to_markdown(f"*見出し\n前の段落。\n{line}\n::もう一つ\n次の段落。\n", "hatena",
+                              lambda n: n.url, lambda u: None, lambda what: None)
+    term, desc = line[1:].split(":", 1)
+    assert f"前の段落。\n\n{term}\n: {desc}\n: もう一つ\n\n次の段落。" in md

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from blogtools.migrate import Options, baseline, migrate
 from tests.conftest import require_module, require_program, run_cli, write_tree as write
 
@@ -131,12 +129,3 @@ def test_cli_verify_passes_and_reports_what_the_source_had_broken(tmp_path: Path
     assert "- lint errors made by the migration: 0; already broken in the source: 1; not known in the source: 1" \
         in report
 
-
-@pytest.mark.parametrize("line", [":用語:その説明", ":a:b"])
-def test_definition_line_shape(line: str) -> None:
-    from blogtools import hatena_notation
-
-    md = hatena_notation.to_markdown(f"*見出し\n前の段落。\n{line}\n::もう一つ\n次の段落。\n", "hatena",
-                                     lambda n: n.url, lambda u: None, lambda what: None)
-    term, desc = line[1:].split(":", 1)
-    assert f"前の段落。\n\n{term}\n: {desc}\n: もう一つ\n\n次の段落。" in md

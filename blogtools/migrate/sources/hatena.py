@@ -287,6 +287,7 @@ def _read_mt(export: str, folder: str, images: dict[str, str], guard: Guard) -> 
         except Exception as exc:  # noqa: BLE001 - one bad entry is reported, never fatal
             skipped.append((where, f"not converted: {failure(exc)}"))
             continue
+        post.extra["source_file"], post.extra["source_line"] = name, start_line  # where verify finds its links
         _localise(post, images, guard)
         posts.append(post)
     _own_host(posts)
@@ -394,14 +395,8 @@ def html_markdown(html: str, post: Post) -> str:
         frame.replace_with(new)
         post.note("Hatena embed card → link" if not call else "Hatena embed card → shortcode")
     for box in content.select("div.hatena-asin-detail"):
-        title_a = box.select_one("p.hatena-asin-detail-title a") or box.find("a")
-        new = soup.new_tag("p")
-        if title_a is not None and title_a.get("href"):
-            link = soup.new_tag("a", href=title_a["href"])
-            link.string = title_a.get_text(" ", strip=True) or title_a["href"]
-            new.append(link)
-        box.replace_with(new)
-        post.note("Amazon product box → link")
+        _asin_box(soup, box)
+        post.note("Amazon product box → its image, title, details and link")
     notes: dict[str, str] = {}
     for div in content.select("div.footnote"):
         for p in div.select("p.footnote"):
@@ -436,6 +431,36 @@ def html_markdown(html: str, post: Post) -> str:
         markdown = markdown.rstrip("\n") + "\n\n" + "\n".join(f"[^{i}]: {t}" for i, t in enumerate(defs, 1)) + "\n"
         post.note("Hatena footnotes → Markdown footnotes")
     return markdown
+
+
+BLOCK_TAGS = ("p", "ul", "ol", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _asin_box(soup: Any, box: Any) -> None:
+    """An ``[asin:...]`` product box as Hatena renders it (the product's image linked, its
+    title linked, a list of maker/author lines, an "Amazon" button) → the same content as
+    plain blocks: the image link, the title, the list and the button each a paragraph (the
+    box's ``div``s unwrapped, Hatena's ``<p>`` around it dropped)."""
+    holder = box
+    parent = box.parent
+    if parent is not None and parent.name == "p" and all(
+            c is box or isinstance(c, str) and not c.strip() for c in parent.contents):
+        holder = parent  # <p><div class="hatena-asin-detail">...</div></p>: one block
+    for div in box.find_all("div"):
+        div.unwrap()
+    blocks = []
+    for child in list(box.contents):
+        if isinstance(child, str) and not child.strip():
+            continue
+        if getattr(child, "name", None) in BLOCK_TAGS:
+            blocks.append(child.extract())
+        else:  # a link (the image, the button) or text: a paragraph of its own
+            para = soup.new_tag("p")
+            para.append(child.extract())
+            blocks.append(para)
+    for block in blocks:
+        holder.insert_before(block)
+    holder.decompose()
 
 
 def _own_host(posts: list[Post]) -> None:
