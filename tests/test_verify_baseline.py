@@ -23,7 +23,7 @@ HATENA = {
         "[カテゴリ](https://blog.example.jp/archive/category/Nothing)\n"),
     "blog.example.jp/entry/2020/01/02/000000.md": (
         "---\nTitle: 次\nDate: 2020-01-02T00:00:00+09:00\nURL: https://blog.example.jp/entry/2020/01/02/000000\n"
-        "EditURL: https://blog.hatena.ne.jp/someone/blog.example.jp/atom/entry/2\n---\n\n本文。\n"),
+        "EditURL: https://blog.hatena.ne.jp/someone/blog.example.jp/atom/entry/2\nCategory:\n- c++\n---\n\n本文。\n"),
 }
 
 WXR = """<?xml version="1.0" encoding="UTF-8"?>
@@ -123,6 +123,9 @@ def test_cli_verify_passes_and_reports_what_the_source_had_broken(tmp_path: Path
     proc = run_cli("migrate", str(src), "--to", "hugo", "--out", str(out), "--images", "keep", "--verify",
                    cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
+    # the category page's old URL redirects (Hugo writes c++ as c&#43;&#43; in the redirect)
+    assert "3 old urls ok" in proc.stderr
+    assert "/archive/category/c++/" in (out / "content/categories/c++/_index.md").read_text(encoding="utf-8")
     assert "0 lint errors (1 already broken in the source, 1 not known in the source)" in proc.stderr
     report = (out / "MIGRATION.md").read_text(encoding="utf-8")
     assert "- lint (verify): already broken in the source: blog.example.jp/entry/2020/01/01/000000.md:10:" in report
