@@ -19,7 +19,8 @@ without a trailing slash, lower case; an old URL the migration rewrote is mapped
 post's new URL first. An error of the new site whose key the same post has among its source
 findings is "already broken in the source" (listed with the source's file:line:column);
 one whose target the source post links to but its platform serves unseen is "not known in
-the source"; any other is made by the migration, and fails ``--verify``.
+the source"; one in a draft, which Hugo does not publish, is listed as such; any other is
+made by the migration, and fails ``--verify``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Baseline:
     introduced: list[Finding] = field(default_factory=list)  # made by the migration: verify fails
     already: dict[str, list[str]] = field(default_factory=dict)  # post source → errors already in the source
     unknown: dict[str, list[str]] = field(default_factory=dict)  # post source → targets the source cannot judge
+    drafts: dict[str, list[str]] = field(default_factory=dict)  # post source → errors in a draft (not published)
     how: list[str] = field(default_factory=list)  # how the source was linted
 
     def count(self, what: dict[str, list[str]]) -> int:
@@ -326,7 +328,7 @@ def split(errors: list[Any], result: Any, root: str) -> Baseline:
     hosts = own_hosts(site.base_url if site is not None else "")
     src = result.options.src
     wanted = {by_out[p].source for p in (os.path.normpath(d.path if os.path.isabs(d.path) else os.path.join(root, d.path))
-                                         for d in errors) if p in by_out}
+                                         for d in errors) if p in by_out and not by_out[p].draft}
     found, unknown, out.how = source_findings(result, src, wanted) if wanted else ({}, {}, [])
     docs: dict[str, Any] = {}
     for d in errors:
@@ -338,7 +340,9 @@ def split(errors: list[Any], result: Any, root: str) -> Baseline:
             doc = docs.get(path) or docs.setdefault(path, _read_doc(path))
             k = key(target_at(doc, d) if doc is not None else d.message, hosts)
         before = [f for f in found.get(post.source, ()) if f.key == k] if post is not None else []
-        if before:
+        if post is not None and post.draft:  # Hugo does not publish it: nothing of the site is broken
+            out.drafts.setdefault(post.source, []).append(f"{shown}: {d.code} {d.message}")
+        elif before:
             out.already.setdefault(post.source, []).append(
                 f"{before[0].where}: {before[0].code} {before[0].message} (now {shown}: {d.code})")
         elif post is not None and k in unknown.get(post.source, ()):

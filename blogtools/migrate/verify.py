@@ -341,11 +341,11 @@ def _lint(v: Verify, root: str, result: Any) -> None:
     _site, errors = baseline.lint_errors(root, "hugo")
     split = baseline.split(errors, result, root)
     v.checked["lint_errors"] = len(split.introduced)
-    v.source_lint = {"already broken in the source": split.count(split.already),
-                     "not known in the source": split.count(split.unknown)}
+    buckets = (("already broken in the source", split.already), ("not known in the source", split.unknown),
+               ("in a draft (not published)", split.drafts))
+    v.source_lint = {what: split.count(per_post) for what, per_post in buckets}
     v.source_lint_how = list(split.how)
-    for what, per_post in (("already broken in the source", split.already),
-                           ("not known in the source", split.unknown)):
+    for what, per_post in buckets:
         for post, lines in per_post.items():
             v.baseline.setdefault(post, []).extend(f"{what}: {line}" for line in lines)
     for f in split.introduced[:50]:

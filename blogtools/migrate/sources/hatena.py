@@ -108,27 +108,14 @@ def category_pages(posts: list[Post], site: SourceSite | None = None) -> list[Po
     """One term page per category of a published entry (``content/categories/<term>/_index.md``)
     with Hatena's category URL ``/archive/category/<name>`` as its old URL, so the category
     pages Hatena served, and the links to them, keep working."""
-    from blogtools.migrate._hugo import make_path
-
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for post in posts:
-        if post.draft:
-            continue
-        for name in post.meta.get("categories") or ():
-            folder = make_path(name.strip())
-            if folder and not folder.startswith(".") and not any(c in folder for c in "/#?%"):
-                names.setdefault(folder, name)
-            elif site is not None and f"category {name!r}" not in " ".join(site.warnings):
-                # a dot folder is not served, a "#" or "?" in the term URL cuts it in the browser
-                site.warnings.append(f"category {name!r}: Hugo's term URL /categories/{folder}/ cannot be served "
-                                     f"as it is; its Hatena page /archive/category/{name} is not kept")
-    out = []
-    for folder, name in sorted(names.items()):
-        page = Post(f"(category {name})", {"title": name}, "", kind="page", origin="hatena",
-                    page_path=f"categories/{folder}/_index", old_urls=[f"/archive/category/{quote(name, safe='')}"])
-        page.note("Hatena category page → term page with its old URL")
-        out.append(page)
-    return out
+        if not post.draft:
+            for name in post.meta.get("categories") or ():
+                names.setdefault(name, [f"/archive/category/{quote(name, safe='')}"])
+    from blogtools.migrate.terms import term_pages
+
+    return term_pages("categories", names, "hatena", "Hatena category page → term page with its old URL", site)
 
 
 def notation_cjk(text: str) -> bool:
