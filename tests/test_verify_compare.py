@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,16 @@ def test_a_generated_table_of_contents_is_navigation_not_content() -> None:
                   f'<ul id="markdown-toc"><li>Setup</li></ul>{body}</div>')
     assert src.words["Setup"] == 1
     assert compare(src, extract(f'<div id="blogtools-content">{body}</div>')).words == 0
+
+
+def test_a_block_ends_its_words() -> None:
+    from blogtools.migrate.compare import compare, extract
+
+    # a list then a link: a reader sees "iKBC" and "Amazon", not "iKBCAmazon"
+    src = extract('<div><ul><li>iKBC</li></ul><a href="https://shop.example/">Amazon</a></div>', whole=True)
+    out = extract('<div id="blogtools-content"><ul><li>iKBC</li></ul><p><a href="https://shop.example/">Amazon</a>'
+                  '</p></div>')
+    assert src.words == out.words == Counter({"iKBC": 1, "Amazon": 1})
+    assert compare(src, out).words == 0
+    # inline elements still run together (a drop cap)
+    assert extract('<div id="blogtools-content"><p><span>O</span>ver</p></div>').words == Counter({"Over": 1})

@@ -178,10 +178,14 @@ BLOCKS = frozenset("address article aside blockquote br dd details dialog div dl
 
 def visible_text(root: Any) -> str:
     """The text as a reader sees it: inline elements run together (a drop cap
-    ``<span>O</span>ver`` is one word), block elements are separated."""
+    ``<span>O</span>ver`` is one word), block elements are separated from what comes before
+    and after them (a space is put after each one)."""
     from bs4 import NavigableString
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
+    for block in root.find_all(BLOCKS):  # a block ends its words too: "<ul><li>iKBC</li></ul><a>Amazon</a>"
+        if block.next_sibling is not None or block.parent is not None:
+            block.insert_after(" ")
     parts: list[str] = []
     for node in root.descendants:
         if isinstance(node, NavigableString):
