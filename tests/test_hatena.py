@@ -374,3 +374,17 @@ def test_hatena_definition_list_becomes_goldmark_definition_list(line: str) -> N
                               lambda n: n.url, lambda u: None, lambda what: None)
     term, desc = line[1:].split(":", 1)
     assert f"前の段落。\n\n{term}\n: {desc}\n: もう一つ\n\n次の段落。" in md
+
+
+def test_footnote_in_a_figure_caption_follows_the_figure() -> None:
+    from blogtools.migrate.model import Post
+    from blogtools.migrate.sources.hatena import html_markdown
+
+    html = ('<p><figure class="figure-image"><img src="https://img.example/a.jpg"><figcaption>壁の図 '
+            '<a href="#f-1" id="fn-1" name="fn-1" title="https://blog.example/より引用">*1</a></figcaption></figure></p>'
+            '<p>本文<a href="#f-2" id="fn-2" name="fn-2" title="注の文">*2</a></p>')
+    md = html_markdown(html, Post("x", {}, ""))
+    # a caption is a shortcode parameter: the reference goes after the figure, so the note renders
+    assert '{{< figure src="https://img.example/a.jpg" alt="壁の図" caption="壁の図" >}}\n\n[^1]\n' in md
+    assert "本文[^2]" in md and "[^1]: https://blog.example/より引用\n[^2]: 注の文" in md
+    assert "BTHATENAFN" not in md

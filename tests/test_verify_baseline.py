@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from blogtools.migrate import Options, baseline, migrate
-from tests.conftest import require_module, require_program, run_cli, write_tree as write
+from tests.conftest import require_module, require_program, run_cli
+from tests.conftest import write_tree as write
 
 HATENA = {
     "blogsync.yaml": "blog.example.jp:\n  username: someone\n",

@@ -405,7 +405,15 @@ def html_markdown(html: str, post: Post) -> str:
         text = notes.get(href) if href.startswith("#fn:") else notes.get(key) or (a.get("title") or "").strip()
         labels.append(text or "")
         holder = a.parent if a.parent is not None and a.parent.name == "sup" and len(a.parent.contents) == 1 else a
-        holder.replace_with(f"BTHATENAFN{len(labels):04d}X")
+        mark = f"BTHATENAFN{len(labels):04d}X"
+        figure = a.find_parent("figure")
+        if figure is not None:  # a caption becomes a shortcode's parameter, where no footnote can be:
+            holder.extract()  # the reference follows the figure (else the note would not render)
+            para = soup.new_tag("p")
+            para.string = mark
+            figure.insert_after(para)
+        else:
+            holder.replace_with(mark)
     for pre in content.select("pre.code"):
         lang = pre.get("data-lang") or next((c[5:] for c in pre.get("class") or [] if c.startswith("lang-")), "")
         if lang:
