@@ -388,3 +388,15 @@ def test_footnote_in_a_figure_caption_follows_the_figure() -> None:
     assert '{{< figure src="https://img.example/a.jpg" alt="壁の図" caption="壁の図" >}}\n\n[^1]\n' in md
     assert "本文[^2]" in md and "[^1]: https://blog.example/より引用\n[^2]: 注の文" in md
     assert "BTHATENAFN" not in md
+
+
+def test_footnote_text_keeps_its_words_whole() -> None:
+    from blogtools.migrate.model import Post
+    from blogtools.migrate.sources.hatena import html_markdown
+
+    html = ('<p>本文<a href="#f-1" id="fn-1" name="fn-1" title="x">*1</a></p><div class="footnote">'
+            '<p class="footnote"><a href="#fn-1" id="f-1" name="f-1" class="footnote-number">*1</a>'
+            '<span class="footnote-text"><b>T</b>ribute for <a class="keyword" href="https://d.hatena.ne.jp/k">'
+            'ジョイント</a>コンパウンド</span></p></div>')
+    md = html_markdown(html, Post("x", {}, ""))
+    assert "[^1]: Tribute for ジョイントコンパウンド" in md

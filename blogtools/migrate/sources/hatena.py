@@ -389,14 +389,14 @@ def html_markdown(html: str, post: Post) -> str:
         for p in div.select("p.footnote"):
             num = p.select_one("a.footnote-number") or p.find("a")
             body = p.select_one("span.footnote-text")
-            if num is not None and body is not None:
-                notes[(num.get("href") or "").lstrip("#")] = body.get_text(" ", strip=True)
+            if num is not None and body is not None:  # inline text: "<b>T</b>ribute" is one word
+                notes[(num.get("href") or "").lstrip("#")] = body.get_text().strip()
         div.decompose()
     for div in content.select("div.footnotes"):  # Markdown mode: <li id="fn:1">...<a rev="footnote">
         for li in div.select('li[id^="fn:"]'):
             for back in li.select('a[href^="#fnref:"]'):
                 back.decompose()
-            notes["#" + li["id"]] = li.get_text(" ", strip=True)
+            notes["#" + li["id"]] = li.get_text().strip()
         div.decompose()
     labels: list[str] = []
     for a in content.select('a[href^="#f-"], a[href^="#fn:"]'):
