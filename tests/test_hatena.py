@@ -400,3 +400,14 @@ def test_footnote_text_keeps_its_words_whole() -> None:
             'ジョイント</a>コンパウンド</span></p></div>')
     md = html_markdown(html, Post("x", {}, ""))
     assert "[^1]: Tribute for ジョイントコンパウンド" in md
+
+
+def test_malformed_markdown_link_found_beside_hatena_link_notation() -> None:
+    from blogtools.api import lint_text
+
+    text = ("---\nTitle: t\nURL: https://blog.example.jp/entry/1\n"
+            "EditURL: https://blog.hatena.ne.jp/u/blog.example.jp/atom/entry/1\n---\n\n"
+            "[https://example.com/a:title] と [古い](http://example.com/codes.html#OB XSI) を見る。\n")
+    found = lint_text(text, "blog.example.jp/entry/1.md", select=["BT205"])
+    # the notation is a link node too, but has no "](": it must not hide the Markdown one
+    assert [(d.code, d.line) for d in found] == [("BT205", 7)]
