@@ -160,7 +160,9 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
     for table in root.find_all("table"):
         if table.find("pre") or table.find_parent("pre"):
             continue  # a highlighter's line-number table
-        out.tables.append(_cells(table.get_text(" ")))
+        # a footnote reference is shown as the generator writes it (Hatena "*1", Goldmark "1"):
+        # its number is counted with the words, not as the table's text
+        out.tables.append(_cells(" ".join(t for t in table.find_all(string=True) if not _footnote_ref(t))))
     out.words = Counter(tokens(visible_text(root)))
     for code in root.find_all(["pre", "code"]):
         code.decompose()
@@ -171,9 +173,11 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
 MARKUP = re.compile(r"\*\*|__|{{|}}|{%|%}")
 
 
+# elements a reader sees as apart from the text around them (a footnote reference's
+# superscript too: "*1*2" are two marks, and so are two <sup>s)
 BLOCKS = frozenset("address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer "
                    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th "
-                   "thead tr ul iframe img".split())
+                   "thead tr ul iframe img sup".split())
 
 
 def visible_text(root: Any) -> str:
@@ -196,6 +200,22 @@ def visible_text(root: Any) -> str:
             if node.name == "li" and node.parent is not None and node.parent.name == "ol":
                 parts.append(f"{_number(node)}. ")  # the marker a reader sees ("1. A device" as a list)
     return "".join(parts)
+
+
+FOOTNOTE_REF = re.compile(r"#(?:f-|fn[:-]?)")
+
+
+def _footnote_ref(text: Any) -> bool:
+    """Whether a string is (inside) a footnote reference: Hatena's ``<a href="#f-...">*1</a>``,
+    Goldmark's and kramdown's ``<sup id="fnref:1"><a href="#fn:1">1</a></sup>``."""
+    for parent in text.parents:
+        if parent.name == "a" and FOOTNOTE_REF.match(parent.get("href") or ""):
+            return True
+        if parent.name == "sup" and str(parent.get("id") or "").startswith("fnref"):
+            return True
+        if parent.name in ("td", "th", "table"):
+            return False
+    return False
 
 
 def _number(li: Any) -> int:
