@@ -173,11 +173,9 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
 MARKUP = re.compile(r"\*\*|__|{{|}}|{%|%}")
 
 
-# elements a reader sees as apart from the text around them (a footnote reference's
-# superscript too: "*1*2" are two marks, and so are two <sup>s)
 BLOCKS = frozenset("address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer "
                    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th "
-                   "thead tr ul iframe img sup".split())
+                   "thead tr ul iframe img".split())
 
 
 def visible_text(root: Any) -> str:
@@ -188,8 +186,13 @@ def visible_text(root: Any) -> str:
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
     for block in root.find_all(BLOCKS):  # a block ends its words too: "<ul><li>iKBC</li></ul><a>Amazon</a>"
-        if block.next_sibling is not None or block.parent is not None:
+        if block.parent is not None:
             block.insert_after(" ")
+    for ref in root.find_all(["a", "sup"]):  # a footnote reference is a mark of its own: Hatena's "*1*2"
+        if ref.parent is not None and (ref.name == "a" and FOOTNOTE_REF.match(ref.get("href") or "")
+                                       or ref.name == "sup" and str(ref.get("id") or "").startswith("fnref")):
+            ref.insert_before(" ")  # (and Goldmark's two <sup>s) are two numbers, not "12"
+            ref.insert_after(" ")
     parts: list[str] = []
     for node in root.descendants:
         if isinstance(node, NavigableString):
