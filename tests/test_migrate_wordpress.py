@@ -336,3 +336,26 @@ def test_category_and_tag_archives_kept_on_term_pages(tmp_path: Path, hugo: str,
     # what Hugo cannot serve is said, per URL, never silently dropped
     assert "WordPress date archives not kept (3: " in notes and "/2011/, /2011/02/, /2011/02/23/" in notes
     assert "WordPress author archives not kept (1: " in notes and "/author/ann/" in notes
+
+
+def test_embedded_tweet_keeps_the_html_wordpress_served_from_its_oembed_cache(tmp_path: Path) -> None:
+    tweet = ('<blockquote class="twitter-tweet"><p lang="en">Data copied is still data.</p>&mdash; Someone '
+             '(@someone) <a href="https://twitter.com/someone/status/1483500385180418048">January 18, 2022</a>'
+             '</blockquote><script async src="https://platform.twitter.com/widgets.js"></script>')
+    body = ('<!-- wp:paragraph --><p>And then:</p><!-- /wp:paragraph --><!-- wp:embed {"url":"https://twitter.com/'
+            'someone/status/1483500385180418048"} --><figure class="wp-block-embed is-provider-twitter"><div '
+            'class="wp-block-embed__wrapper"> https://twitter.com/someone/status/1483500385180418048 </div></figure>'
+            '<!-- /wp:embed -->')
+    xml = ARCHIVES.replace("Hello.LINK", body.replace("]]>", "")).replace(
+        "<wp:post_name>one", f"<wp:postmeta><wp:meta_key>_oembed_0123abcd</wp:meta_key><wp:meta_value><![CDATA[{tweet}]]>"
+        "</wp:meta_value></wp:postmeta><wp:postmeta><wp:meta_key>_oembed_time_0123abcd</wp:meta_key><wp:meta_value>"
+        "1642500000</wp:meta_value></wp:postmeta><wp:post_name>one")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "wordpress.xml").write_text(xml, encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
+    one = by_title(result, "One")
+    # the reader saw the tweet's text, not its URL: the source text verify compares, and the new body
+    assert "Data copied is still data." in one.extra["source_html"]
+    assert "Data copied is still data." in one.body and "— Someone (@someone)" in one.body
+    assert "embedded URL → the HTML WordPress served for it (its oEmbed cache)" in one.converted

@@ -392,6 +392,7 @@ def _post(where: str, it: El, kind: str, status: str, host: str, authors: dict[s
         return "".join(out)
 
     html_body = wp_shortcodes.render(it.get("content:encoded"), gallery, post.note, post.warn)
+    html_body = _oembeds(html_body, meta, post)
     post.extra["source_html"] = html_body
     post.body = _markdown(html_body, post, body_assets)
     comments = [_comment(c) for c in it.all("wp:comment") if c.get("wp:comment_approved") == "1"]
@@ -472,6 +473,35 @@ def _base(posts: list[Post], domain: str, slugs: set[str], site: SourceSite) -> 
         return base, f"the base {n} link(s) of the posts to a {domain} archive use"
     return default, (f"WordPress's default: the export does not record {domain}_base and no link of the posts "
                      f"names a {domain} archive")
+
+
+def _oembeds(html_body: str, meta: dict[str, str], post: Post) -> str:
+    """An embedded URL (a block editor embed, or a URL alone on its line) → the HTML WordPress
+    served for it, from the oEmbed cache the export keeps in the item's ``_oembed_*`` meta
+    (a tweet's blockquote with its text): what the reader saw, which a shortcode fetching
+    the tweet at build time would lose."""
+    cached = [v for k, v in meta.items() if k and k.startswith("_oembed_") and not k.startswith("_oembed_time_")
+              and v and v.strip() != "{{unknown}}" and "<" in v]
+    if not cached:
+        return html_body
+
+    def served(url: str) -> str | None:
+        ident = url.rstrip("/").rsplit("/", 1)[-1]
+        for value in cached:
+            if url in value or (len(ident) >= 6 and f"/{ident}" in value):
+                return value.strip()
+        return None
+
+    def repl(m: re.Match[str]) -> str:
+        found = served(m.group(2))
+        if found is None:
+            return m.group(0)
+        post.note("embedded URL → the HTML WordPress served for it (its oEmbed cache)")
+        return m.group(1) + found + m.group(3)
+
+    wrapper = re.compile(r'(<div class="wp-block-embed__wrapper">)\s*(https?://[^\s<]+)\s*(</div>)')
+    alone = re.compile(r"(<p>)\s*(https?://[^\s<]+)\s*(</p>)")
+    return alone.sub(repl, wrapper.sub(repl, html_body))
 
 
 def _attr(value: str) -> str:
