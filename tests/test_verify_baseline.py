@@ -133,3 +133,16 @@ def test_cli_verify_passes_and_reports_what_the_source_had_broken(tmp_path: Path
     assert "- lint errors made by the migration: 0; already broken in the source: 1; not known in the source: 1" \
         in report
 
+
+
+def test_jekyll_link_with_liquid_matched_by_the_url_jekyll_builds(tmp_path: Path) -> None:
+    src = write(tmp_path / "src", {
+        "_config.yml": "title: j\nbaseurl: /blog\n",
+        "_posts/2020-01-02-a.md": "---\ntitle: A\n---\n\nSee [the guide]({{ site.baseurl }}/guide/%E6%89%8B%E5%BC%95/).\n",
+    })
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    assert "(/guide/%E6%89%8B%E5%BC%95/)" in (out / result.posts[0].out_path).read_text(encoding="utf-8")
+    got = split(out, result)
+    # the source's finding names '{{ site.baseurl }}/guide/...' (the written text) and the URL Jekyll builds
+    assert got.introduced == [] and len(got.already["_posts/2020-01-02-a.md"]) == 1

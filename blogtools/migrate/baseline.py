@@ -100,17 +100,30 @@ def own_hosts(base_url: str) -> set[str]:
     return {bare, "www." + bare}
 
 
-def key(url: str, hosts: set[str], renamed: dict[str, str] | None = None) -> str:
-    """The comparable form of a link destination (see the module doc)."""
+def key(url: str, hosts: set[str], renamed: dict[str, str] | None = None, bases: tuple[str, ...] = ()) -> str:
+    """The comparable form of a link destination (see the module doc); ``bases`` are the
+    site's base paths (Jekyll's ``baseurl``: ``/blog/``), taken off as the migration does."""
     u = unicodedata.normalize("NFC", unquote(htmlmod.unescape(url.strip())))
     m = re.match(r"(?:https?:)?//([^/?#]+)", u, re.I)
     if m and m.group(1).lower() in hosts:
         u = u[m.end():] or "/"
+    for prefix in bases:
+        if u.startswith(prefix):
+            u = "/" + u[len(prefix):]
+            break
     base, hash_, frag = u.partition("#")
     norm = base.rstrip("/").lower()
     if renamed and norm in renamed:
         norm = renamed[norm].rstrip("/").lower()
     return norm + (hash_ + frag if frag else "")
+
+
+def base_paths(site: Any) -> tuple[str, ...]:
+    """The site's base paths, longest first (``/blog/`` of a Jekyll ``baseurl`` or a base URL
+    with a path)."""
+    from blogtools.migrate.verify import base_paths as found
+
+    return tuple(sorted(found(site), key=len, reverse=True))
 
 
 def renamed_urls(posts: list[Any]) -> dict[str, str]:
@@ -128,6 +141,10 @@ def renamed_urls(posts: list[Any]) -> dict[str, str]:
 
 def target_at(doc: Any, d: Any) -> str:
     """The destination of the link or image a diagnostic points at, else the text it covers."""
+    if "on the built site" in d.message:  # Liquid in the URL, evaluated by the Jekyll profile ({{ site.baseurl }}/x)
+        built = re.search(r"\((['\"])([^'\"]*)\1 on the built site\)", d.message)
+        if built:
+            return built.group(2)
     lines = doc.lines
     start = lines.offset(d.line, d.column)
     end = max(start, lines.offset(d.end_line, d.end_column))
@@ -138,12 +155,7 @@ def target_at(doc: Any, d: Any) -> str:
         if node.start > start:
             break
     if best is not None and best.url:
-        url = best.url
-        if ("{{" in url or "{%" in url) and "on the built site" in d.message:
-            built = re.search(r"\((['\"])(.*?)\1 on the built site\)", d.message)
-            if built:
-                url = built.group(2)  # Liquid evaluated by the Jekyll profile
-        return url
+        return best.url
     return doc.text[start:end] or d.message
 
 
@@ -171,6 +183,7 @@ def source_findings(result: Any, src: str, wanted: set[str]
     site = result.site
     kind = site.kind if site is not None else ""
     hosts = own_hosts(site.base_url if site is not None else "")
+    bases = base_paths(site)
     renamed = renamed_urls(result.posts)
     findings: dict[str, list[Finding]] = {}
     unknown: dict[str, set[str]] = {}
@@ -203,7 +216,7 @@ def source_findings(result: Any, src: str, wanted: set[str]
             doc = docs.get(d.path) or docs.setdefault(d.path, _read_doc(d.path))
             target = target_at(doc, d) if doc is not None else d.message
             findings.setdefault(post.source, []).append(
-                Finding(f"{post.source}:{d.line}:{d.column}", d.code, d.message, key(target, hosts, renamed)))
+                Finding(f"{post.source}:{d.line}:{d.column}", d.code, d.message, key(target, hosts, renamed, bases)))
             shown += 1
         profile_obj = ssite.profile
         for post in group:  # the links the platform serves unseen (Hatena's /archive/...)
@@ -215,7 +228,7 @@ def source_findings(result: Any, src: str, wanted: set[str]
             for node in doc.nodes("link", "image", "autolink", "ref_def"):
                 path = _own_path(node.url or "", hosts)
                 if path is not None and profile_obj.serves_unlisted(path):
-                    unknown.setdefault(post.source, set()).add(key(node.url, hosts, renamed))
+                    unknown.setdefault(post.source, set()).add(key(node.url, hosts, renamed, bases))
         how.append(f"{len(group)} post(s) linted with the {profile} profile ({shown} error(s) in them)")
     return findings, unknown, how
 
@@ -242,6 +255,7 @@ def html_findings(posts: list[Any], every: list[Any], src: str, site: Any, hosts
     from blogtools.migrate._hugo import normalise_url
 
     kind = site.kind if site is not None else ""
+    bases = base_paths(site)
     served = {normalise_url(u).rstrip("/").lower() for p in every for u in p.old_urls}
     served.add("")
     folder = src if os.path.isdir(src) else os.path.dirname(os.path.abspath(src))
@@ -262,7 +276,7 @@ def html_findings(posts: list[Any], every: list[Any], src: str, site: Any, hosts
             path = unquote(urlsplit(urljoin(page, url if not m else url[m.end():] or "/")).path)
             if urlsplit(url).query and (not path.strip("/") or kind == "wordpress"):
                 continue  # ?p=ID and other queries: WordPress's own
-            k = key(url, hosts, renamed)
+            k = key(url, hosts, renamed, bases)
             if _platform_serves(kind, path):
                 unknown.setdefault(post.source, set()).add(k)
                 continue
@@ -326,6 +340,7 @@ def split(errors: list[Any], result: Any, root: str) -> Baseline:
     by_out = {os.path.normpath(os.path.join(root, p.out_path)): p for p in result.posts if p.out_path}
     site = result.site
     hosts = own_hosts(site.base_url if site is not None else "")
+    bases = base_paths(site)
     src = result.options.src
     wanted = {by_out[p].source for p in (os.path.normpath(d.path if os.path.isabs(d.path) else os.path.join(root, d.path))
                                          for d in errors) if p in by_out and not by_out[p].draft}
@@ -338,7 +353,7 @@ def split(errors: list[Any], result: Any, root: str) -> Baseline:
         k = ""
         if post is not None:
             doc = docs.get(path) or docs.setdefault(path, _read_doc(path))
-            k = key(target_at(doc, d) if doc is not None else d.message, hosts)
+            k = key(target_at(doc, d) if doc is not None else d.message, hosts, None, bases)
         before = [f for f in found.get(post.source, ()) if f.key == k] if post is not None else []
         if post is not None and post.draft:  # Hugo does not publish it: nothing of the site is broken
             out.drafts.setdefault(post.source, []).append(f"{shown}: {d.code} {d.message}")

@@ -175,7 +175,7 @@ def compare_with_source(v: Verify, root: str, result: Any) -> None:
             v.compared = f"the source built by {src.generator}"
         elif any("source_html" not in p.extra for p in posts):
             v.not_compared.append(f"posts not compared with the source: {src.problem}")
-        bases = _base_paths(site)
+        bases = base_paths(site)
         lost = dict.fromkeys(LOSS_KINDS, 0)
         compared = 0
         for post in posts:
@@ -238,7 +238,7 @@ def _read(public: str, url: str) -> str | None:
         return None
 
 
-def _base_paths(site: Any) -> list[str]:
+def base_paths(site: Any) -> list[str]:
     """URL path prefixes of the site (``/blog/`` of ``https://example.com/blog/``)."""
     from urllib.parse import urlsplit
 
