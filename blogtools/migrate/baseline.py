@@ -199,7 +199,7 @@ def source_findings(result: Any, src: str, wanted: set[str]
             groups.setdefault(_profile(post, kind), []).append(post)
     root = site.root if site is not None and os.path.isdir(site.root) else src
     for profile, group in sorted(groups.items()):
-        if profile not in ("hugo", "jekyll", "hatena"):
+        if profile not in ("hugo", "jekyll", "hatena") or not any(p.source in wanted for p in group):
             continue
         try:
             ssite, errors = lint_errors(root, profile)
@@ -229,7 +229,8 @@ def source_findings(result: Any, src: str, wanted: set[str]
                 path = _own_path(node.url or "", hosts)
                 if path is not None and profile_obj.serves_unlisted(path):
                     unknown.setdefault(post.source, set()).add(key(node.url, hosts, renamed, bases))
-        how.append(f"{len(group)} post(s) linted with the {profile} profile ({shown} error(s) in them)")
+        how.append(f"{len(group)} post(s) linted with the {profile} profile ({shown} error(s) in those with an error"
+                   " in the new site)")
     return findings, unknown, how
 
 
