@@ -3,7 +3,8 @@
 Checks on the new site: the build succeeds with no ERROR, no "raw HTML omitted" and no
 missing-layout or missing-shortcode message; every page and every alias (old URL) is a file
 in the output; every bundle image a post references is published beside it; ``blogtools
-lint`` on the new site finds no error.
+lint`` on the new site finds no error the migration made (:mod:`.baseline`: the source is
+linted with its own profile, and an error it already had is listed, not failed).
 
 Then the comparison with the source's own build (:mod:`.source_build`, :mod:`.compare`):
 the source is built by its generator (a Hugo source by Hugo, a Jekyll source by Jekyll when
