@@ -483,12 +483,16 @@ def _hard_breaks(text: str, notes: list[Notation], edits: list[tuple[int, int, s
 
 
 _LIST = re.compile(r"(-{1,3}|\+{1,3})(?!-)[ \t]?(?=\S)")
+_DT = re.compile(r":(?!:)([^:\n]+):(.*)$")  # :term:description (Hatena syntax mode's <dl>)
+_DD = re.compile(r"::(.*)$")  # ::one more description of the term above
 _ROW = re.compile(r"\|.*\|[ \t]*$")
 
 
 def _lists_and_tables(text: str, notes: list[Notation], note: Any) -> list[tuple[int, int, str]]:
-    """Hatena syntax mode's ``-item`` / ``--nested`` / ``+numbered`` lists and ``|*head|cell|``
-    tables as Markdown lists and pipe tables (the first row is the header, as Hatena shows it)."""
+    """Hatena syntax mode's ``-item`` / ``--nested`` / ``+numbered`` lists, ``|*head|cell|``
+    tables and ``:term:description`` lists as Markdown lists, pipe tables (the first row is
+    the header, as Hatena shows it) and definition lists (``term`` then ``: description``,
+    Goldmark's definitionList extension, on in Hugo by default)."""
     blocked = sorted((n.start, n.end) for n in notes if n.kind == "code")
     out: list[tuple[int, int, str]] = []
     table: list[tuple[int, int]] = []
@@ -510,12 +514,29 @@ def _lists_and_tables(text: str, notes: list[Notation], note: Any) -> list[tuple
         table.clear()
 
     prev_blank_before = [True]
+    in_dl = False
     for a, b in _lines(text, 0, len(text)):
         if blocked and _overlaps(blocked, a, max(a + 1, b)):
             flush()
-            prev_blank = False
+            prev_blank = in_dl = False
             continue
         line = text[a:b]
+        dt = _DT.match(line)
+        dd = _DD.match(line) if in_dl and dt is None else None
+        if dt or dd:
+            flush()
+            if dd:
+                out.append((a, b, ": " + dd.group(1).strip()))
+            else:  # a blank line before the list and between its items (a term after a
+                # paragraph line would take the paragraph as its term)
+                term, desc = dt.group(1).strip(), dt.group(2).strip()
+                out.append((a, b, ("" if prev_blank and not in_dl else "\n") + term + (f"\n: {desc}" if desc else "")))
+                note("Hatena :term:description → definition list")
+            in_dl, prev_blank = True, False
+            continue
+        if in_dl and line.strip():
+            out.append((a, a, "\n"))  # else the line would continue the last description
+        in_dl = False
         if _ROW.match(line):
             if not table:
                 prev_blank_before[0] = prev_blank

@@ -67,17 +67,19 @@ class LinkUrlMalformed(Rule):
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         covered: list[tuple[int, int]] = []
+        written = 0  # links written as Markdown, each with its "](" (not Hatena's [url:title] notation)
         for node in doc.nodes("link", "image"):
             if node.url_start < 0:
                 continue
             covered.append((node.start, node.end))
+            written += not (node.attrs or {}).get("hatena")
             url = node.url
             if "%" in url and _BAD_ESCAPE.search(url):
                 yield from self._escape(doc, site, node)
             if url.startswith(("https://", "http://")) and "\\" not in url:
                 continue  # the usual URL: none of _url's checks can fire (saves a generator per link)
             yield from self._url(doc, url, node.url_start, node.url_end)
-        if doc.text.count("](", doc.body_start) <= len(covered):
+        if doc.text.count("](", doc.body_start) <= written:
             return  # every "](" opens a destination Markdown read (the usual case)
         skip = sorted(covered + [(n.start, n.end) for n in doc.nodes("code_span", "autolink", "html_inline",
                                                                         "shortcode", "liquid")])

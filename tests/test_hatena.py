@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from blogtools import hatena_notation as notation
 from blogtools.document import Document
 from blogtools.migrate import Options, migrate
@@ -334,3 +336,78 @@ def test_an_iframe_of_no_known_provider_stays_an_iframe(tmp_path: Path, hugo: st
     md = (out / "content" / "posts" / "2021-02-03-040506" / "index.md").read_text(encoding="utf-8")
     assert '<iframe height="400" src="https://viewer.example.net/models/abc123/embed" title="Rocket"' in md
     assert any("iframe" in k for k in result.posts[0].kept_raw)
+
+
+ASIN_BOX = (
+    '<p>椅子の話。</p>\n<p><div class="hatena-asin-detail"><a href="https://www.amazon.co.jp/dp/B000000001?tag=x-22" '
+    'class="hatena-asin-detail-image-link"><img src="https://m.media-amazon.com/images/I/box._SL500_.jpg" '
+    'class="hatena-asin-detail-image" alt="背もたれ クッション" title="背もたれ クッション"></a>'
+    '<div class="hatena-asin-detail-info"><p class="hatena-asin-detail-title">'
+    '<a href="https://www.amazon.co.jp/dp/B000000001?tag=x-22">背もたれ クッション</a></p>'
+    '<ul class="hatena-asin-detail-meta"><li><span class="hatena-asin-detail-label">作者:</span>山田 太郎</li>'
+    '<li>架空書房</li></ul><a href="https://www.amazon.co.jp/dp/B000000001?tag=x-22" class="asin-detail-buy">'
+    'Amazon</a></div><div class="hatena-asin-detail-foot"></div></div></p>\n<p>良かった。</p>\n')
+
+
+def test_amazon_product_box_keeps_its_image_title_and_text(tmp_path: Path, hugo: str) -> None:
+    src = tmp_path / "export"
+    src.mkdir()
+    (src / "raw_export.txt").write_text(
+        "AUTHOR: a\nTITLE: 椅子\nBASENAME: 2021/01/01/000000\nSTATUS: Publish\nDATE: 01/01/2021 00:00:00\n-----\n"
+        f"BODY:\n{ASIN_BOX}-----\n--------\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    # the box's picture, title, maker lines and button are what the reader saw: nothing lost
+    assert result.verify.ok, result.verify.problems
+    assert result.verify.lost["words"] == 0 and result.verify.lost["images"] == 0
+    text = (out / "content" / "posts" / "2021-01-01-000000" / "index.md").read_text(encoding="utf-8")
+    link = "https://www.amazon.co.jp/dp/B000000001?tag=x-22"
+    assert f"[![背もたれ クッション](https://m.media-amazon.com/images/I/box._SL500_.jpg" in text
+    assert f"[背もたれ クッション]({link})" in text
+    assert "- 作者:山田 太郎\n- 架空書房" in text and f"[Amazon]({link})" in text
+    assert "椅子の話。" in text and "良かった。" in text
+
+
+@pytest.mark.parametrize("line", [":用語:その説明", ":a:b"])
+def test_hatena_definition_list_becomes_goldmark_definition_list(line: str) -> None:
+    md = notation.to_markdown(f"*見出し\n前の段落。\n{line}\n::もう一つ\n次の段落。\n", "hatena",
+                              lambda n: n.url, lambda u: None, lambda what: None)
+    term, desc = line[1:].split(":", 1)
+    assert f"前の段落。\n\n{term}\n: {desc}\n: もう一つ\n\n次の段落。" in md
+
+
+def test_footnote_in_a_figure_caption_follows_the_figure() -> None:
+    from blogtools.migrate.model import Post
+    from blogtools.migrate.sources.hatena import html_markdown
+
+    html = ('<p><figure class="figure-image"><img src="https://img.example/a.jpg"><figcaption>壁の図 '
+            '<a href="#f-1" id="fn-1" name="fn-1" title="https://blog.example/より引用">*1</a></figcaption></figure></p>'
+            '<p>本文<a href="#f-2" id="fn-2" name="fn-2" title="注の文">*2</a></p>')
+    md = html_markdown(html, Post("x", {}, ""))
+    # a caption is a shortcode parameter: the reference goes after the figure, so the note renders
+    assert '{{< figure src="https://img.example/a.jpg" alt="壁の図" caption="壁の図" >}}\n\n[^1]\n' in md
+    assert "本文[^2]" in md and "[^1]: https://blog.example/より引用\n[^2]: 注の文" in md
+    assert "BTHATENAFN" not in md
+
+
+def test_footnote_text_keeps_its_words_whole() -> None:
+    from blogtools.migrate.model import Post
+    from blogtools.migrate.sources.hatena import html_markdown
+
+    html = ('<p>本文<a href="#f-1" id="fn-1" name="fn-1" title="x">*1</a></p><div class="footnote">'
+            '<p class="footnote"><a href="#fn-1" id="f-1" name="f-1" class="footnote-number">*1</a>'
+            '<span class="footnote-text"><b>T</b>ribute for <a class="keyword" href="https://d.hatena.ne.jp/k">'
+            'ジョイント</a>コンパウンド</span></p></div>')
+    md = html_markdown(html, Post("x", {}, ""))
+    assert "[^1]: Tribute for ジョイントコンパウンド" in md
+
+
+def test_malformed_markdown_link_found_beside_hatena_link_notation() -> None:
+    from blogtools.api import lint_text
+
+    text = ("---\nTitle: t\nURL: https://blog.example.jp/entry/1\n"
+            "EditURL: https://blog.hatena.ne.jp/u/blog.example.jp/atom/entry/1\n---\n\n"
+            "[https://example.com/a:title] と [古い](http://example.com/codes.html#OB XSI) を見る。\n")
+    found = lint_text(text, "blog.example.jp/entry/1.md", select=["BT205"])
+    # the notation is a link node too, but has no "](": it must not hide the Markdown one
+    assert [(d.code, d.line) for d in found] == [("BT205", 7)]

@@ -50,8 +50,12 @@ def test_wxr_folder_builds_with_hugo_and_serves_every_old_url(tmp_path: Path, hu
     assert notes.old_urls == ["/2020/01/field-notes/", "/2020/01/notes-from-the-field/", "/2020/01/10/field-notes.html"]
     japanese = by_title(result, "日本語の記事")
     assert japanese.old_urls == ["/2020/02/%e6%97%a5%e6%9c%ac%e8%aa%9e/"]
-    old = [u for p in result.posts if p.origin == "wordpress" and not p.draft for u in p.old_urls]
+    old = [u for p in result.posts if p.origin == "wordpress" and not p.draft and not p.source.startswith("(")
+           for u in p.old_urls]
     assert len(old) == 6
+    terms = [u for p in result.posts if p.source.startswith("(") for u in p.old_urls]  # /category/x/, /tag/x/
+    assert terms and all(u.startswith(("/category/", "/tag/")) for u in terms)
+    old += terms
     for url in old:
         assert (public / _hugo.public_file(url)).is_file(), url
     # ?p=ID cannot be an alias: reported as a server redirect, never claimed kept
@@ -282,3 +286,76 @@ def test_an_item_over_the_size_limit_is_listed(tmp_path: Path, monkeypatch: pyte
     result = migrate(Options(str(WXR10), str(tmp_path / "out"), images="keep"))
     assert "Ruby tricks" not in [p.title for p in result.posts]
     assert any("post 7" in s and "over the 40 byte limit" in why for s, why in result.skipped)
+
+
+ARCHIVES = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Blog</title><link>https://wp.example.com</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_blog_url>https://wp.example.com</wp:base_blog_url>
+<wp:category><wp:category_nicename>tech</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>Tech</wp:cat_name></wp:category>
+<wp:category><wp:category_nicename>python</wp:category_nicename><wp:category_parent>tech</wp:category_parent><wp:cat_name>Python</wp:cat_name></wp:category>
+<item><title>One</title><link>https://wp.example.com/2011/02/one/</link><dc:creator>ann</dc:creator>
+<category domain="category" nicename="python"><![CDATA[Python]]></category>
+<category domain="tag" nicename="snakes"><![CDATA[Snakes]]></category>
+<category domain="post_tag" nicename="%e6%97%a5%e6%9c%ac"><![CDATA[日本]]></category>
+<content:encoded><![CDATA[Hello.LINK]]></content:encoded>
+<wp:post_id>1</wp:post_id><wp:post_date>2011-02-23 10:00:00</wp:post_date><wp:post_date_gmt>2011-02-23 10:00:00</wp:post_date_gmt>
+<wp:post_name>one</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+"""
+
+
+@pytest.mark.parametrize("link, base, why", [
+    ("", "category", "WordPress's default: the export does not record category_base"),
+    (' See <a href="https://wp.example.com/topics/tech/python/">Python</a>.', "topics",
+     "the base 1 link(s) of the posts to a category archive use"),
+])
+def test_category_and_tag_archives_kept_on_term_pages(tmp_path: Path, hugo: str, link: str, base: str,
+                                                       why: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "wordpress.xml").write_text(ARCHIVES.replace("LINK", link), encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    one = by_title(result, "One")
+    # WXR 1.0's domain="tag" is a tag too
+    assert one.meta["categories"] == ["Python"] and one.meta["tags"] == ["Snakes", "日本"]
+    terms = {p.page_path: p.old_urls for p in result.posts if p.kind == "page"}
+    assert terms["categories/python/_index"] == [f"/{base}/tech/python/"]  # the parent's slug comes first
+    assert terms["tags/snakes/_index"] == ["/tag/snakes/"]
+    assert terms["tags/日本/_index"] == ["/tag/%e6%97%a5%e6%9c%ac/"]
+    public = build(hugo, out)
+    for url in (f"/{base}/tech/python/", "/tag/snakes/", "/tag/日本/"):
+        page = (public / _hugo.public_file(url)).read_text(encoding="utf-8")
+        assert "/tags/" in page or "/categories/" in page, url  # a redirect to the term page
+    assert (public / "categories" / "python" / "index.html").is_file()
+    notes = "\n".join(result.notes)
+    assert f"WordPress category archives: 1 kept as the aliases of term pages at /{base}/SLUG/ ({why}" in notes
+    # what Hugo cannot serve is said, per URL, never silently dropped
+    assert "WordPress date archives not kept (3: " in notes and "/2011/, /2011/02/, /2011/02/23/" in notes
+    assert "WordPress author archives not kept (1: " in notes and "/author/ann/" in notes
+
+
+def test_embedded_tweet_keeps_the_html_wordpress_served_from_its_oembed_cache(tmp_path: Path) -> None:
+    tweet = ('<blockquote class="twitter-tweet"><p lang="en">Data copied is still data.</p>&mdash; Someone '
+             '(@someone) <a href="https://twitter.com/someone/status/1483500385180418048">January 18, 2022</a>'
+             '</blockquote><script async src="https://platform.twitter.com/widgets.js"></script>')
+    body = ('<!-- wp:paragraph --><p>And then:</p><!-- /wp:paragraph --><!-- wp:embed {"url":"https://twitter.com/'
+            'someone/status/1483500385180418048"} --><figure class="wp-block-embed is-provider-twitter"><div '
+            'class="wp-block-embed__wrapper"> https://twitter.com/someone/status/1483500385180418048 </div></figure>'
+            '<!-- /wp:embed -->')
+    xml = ARCHIVES.replace("Hello.LINK", body.replace("]]>", "")).replace(
+        "<wp:post_name>one", f"<wp:postmeta><wp:meta_key>_oembed_0123abcd</wp:meta_key><wp:meta_value><![CDATA[{tweet}]]>"
+        "</wp:meta_value></wp:postmeta><wp:postmeta><wp:meta_key>_oembed_time_0123abcd</wp:meta_key><wp:meta_value>"
+        "1642500000</wp:meta_value></wp:postmeta><wp:post_name>one")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "wordpress.xml").write_text(xml, encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
+    one = by_title(result, "One")
+    # the reader saw the tweet's text, not its URL: the source text verify compares, and the new body
+    assert "Data copied is still data." in one.extra["source_html"]
+    assert "Data copied is still data." in one.body and "— Someone (@someone)" in one.body
+    assert "embedded URL → the HTML WordPress served for it (its oEmbed cache)" in one.converted

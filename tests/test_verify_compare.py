@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,33 @@ def test_a_generated_table_of_contents_is_navigation_not_content() -> None:
                   f'<ul id="markdown-toc"><li>Setup</li></ul>{body}</div>')
     assert src.words["Setup"] == 1
     assert compare(src, extract(f'<div id="blogtools-content">{body}</div>')).words == 0
+
+
+def test_a_block_ends_its_words() -> None:
+    from blogtools.migrate.compare import compare, extract
+
+    # a list then a link: a reader sees "iKBC" and "Amazon", not "iKBCAmazon"
+    src = extract('<div><ul><li>iKBC</li></ul><a href="https://shop.example/">Amazon</a></div>', whole=True)
+    out = extract('<div id="blogtools-content"><ul><li>iKBC</li></ul><p><a href="https://shop.example/">Amazon</a>'
+                  '</p></div>')
+    assert src.words == out.words == Counter({"iKBC": 1, "Amazon": 1})
+    assert compare(src, out).words == 0
+    # inline elements still run together (a drop cap)
+    assert extract('<div id="blogtools-content"><p><span>O</span>ver</p></div>').words == Counter({"Over": 1})
+
+
+def test_footnote_references_as_each_generator_writes_them() -> None:
+    from blogtools.migrate.compare import compare, extract
+
+    # Hatena writes "*1*2" as links; Goldmark two <sup>: the same two marks, the same table
+    src = extract('<div><p>本文<a href="#f-a" name="fn-a">*1</a><a href="#f-b" name="fn-b">*2</a></p>'
+                  '<table><tr><td>速度<a href="#f-c" name="fn-c">*3</a></td><td>12</td></tr></table></div>', whole=True)
+    out = extract('<div id="blogtools-content"><p>本文<sup id="fnref:1"><a href="#fn:1">1</a></sup>'
+                  '<sup id="fnref:2"><a href="#fn:2">2</a></sup></p><table><tr><td>速度<sup id="fnref:3">'
+                  '<a href="#fn:3">3</a></sup></td><td>12</td></tr></table></div>')
+    lost = compare(src, out)
+    assert lost.words == 0 and lost.tables == 0, lost.lines
+    assert src.tables == out.tables == ["速度12"]
+    # a superscript that is no footnote reference is part of its word, in both
+    assert extract('<div id="blogtools-content"><p>the 21<sup>st</sup> century</p></div>').words == \
+        Counter({"the": 1, "21st": 1, "century": 1})

@@ -84,7 +84,12 @@ class Hatena(Plain):
     def serves_unlisted(self, path: str) -> bool:
         """Every path but ``/entry/...`` is Hatena's own (archives, categories, about, feeds,
         pages not in the tree): the tree cannot tell whether it exists."""
-        return not path.startswith("/entry/")
+        return platform_path(path)
+
+
+def platform_path(path: str) -> bool:
+    """Whether Hatena serves ``path`` by itself (anything but an entry's ``/entry/...``)."""
+    return not path.startswith("/entry/")
 
 
 def entry_path(meta: dict[str, Any]) -> str:

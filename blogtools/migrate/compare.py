@@ -160,7 +160,9 @@ def extract(html: str, resolve: Callable[[str], bool] | None = None, whole: bool
     for table in root.find_all("table"):
         if table.find("pre") or table.find_parent("pre"):
             continue  # a highlighter's line-number table
-        out.tables.append(_cells(table.get_text(" ")))
+        # a footnote reference is shown as the generator writes it (Hatena "*1", Goldmark "1"):
+        # its number is counted with the words, not as the table's text
+        out.tables.append(_cells(" ".join(t for t in table.find_all(string=True) if not _footnote_ref(t))))
     out.words = Counter(tokens(visible_text(root)))
     for code in root.find_all(["pre", "code"]):
         code.decompose()
@@ -178,10 +180,19 @@ BLOCKS = frozenset("address article aside blockquote br dd details dialog div dl
 
 def visible_text(root: Any) -> str:
     """The text as a reader sees it: inline elements run together (a drop cap
-    ``<span>O</span>ver`` is one word), block elements are separated."""
+    ``<span>O</span>ver`` is one word), block elements are separated from what comes before
+    and after them (a space is put after each one)."""
     from bs4 import NavigableString
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
+    for block in root.find_all(BLOCKS):  # a block ends its words too: "<ul><li>iKBC</li></ul><a>Amazon</a>"
+        if block.parent is not None:
+            block.insert_after(" ")
+    for ref in root.find_all(["a", "sup"]):  # a footnote reference is a mark of its own: Hatena's "*1*2"
+        if ref.parent is not None and (ref.name == "a" and FOOTNOTE_REF.match(ref.get("href") or "")
+                                       or ref.name == "sup" and str(ref.get("id") or "").startswith("fnref")):
+            ref.insert_before(" ")  # (and Goldmark's two <sup>s) are two numbers, not "12"
+            ref.insert_after(" ")
     parts: list[str] = []
     for node in root.descendants:
         if isinstance(node, NavigableString):
@@ -192,6 +203,22 @@ def visible_text(root: Any) -> str:
             if node.name == "li" and node.parent is not None and node.parent.name == "ol":
                 parts.append(f"{_number(node)}. ")  # the marker a reader sees ("1. A device" as a list)
     return "".join(parts)
+
+
+FOOTNOTE_REF = re.compile(r"#(?:f-|fn[:-]?)")
+
+
+def _footnote_ref(text: Any) -> bool:
+    """Whether a string is (inside) a footnote reference: Hatena's ``<a href="#f-...">*1</a>``,
+    Goldmark's and kramdown's ``<sup id="fnref:1"><a href="#fn:1">1</a></sup>``."""
+    for parent in text.parents:
+        if parent.name == "a" and FOOTNOTE_REF.match(parent.get("href") or ""):
+            return True
+        if parent.name == "sup" and str(parent.get("id") or "").startswith("fnref"):
+            return True
+        if parent.name in ("td", "th", "table"):
+            return False
+    return False
 
 
 def _number(li: Any) -> int:

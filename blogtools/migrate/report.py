@@ -16,6 +16,7 @@ def data(result: Any) -> dict[str, Any]:
     opts = result.options
     posts = []
     losses = result.verify.losses if result.verify is not None else {}
+    owned = result.verify.baseline if result.verify is not None else {}
     for p in result.posts:
         aliases = p.meta.get("aliases") or []
         posts.append({
@@ -27,6 +28,8 @@ def data(result: Any) -> dict[str, Any]:
         })
         if p.source in losses:
             posts[-1]["lost"] = list(losses[p.source])
+        if p.source in owned:  # lint errors of the new page that the source already had
+            posts[-1]["source_lint"] = list(owned[p.source])
     totals = {
         "posts": sum(1 for p in result.posts if p.kind == "post"),
         "pages": sum(1 for p in result.posts if p.kind == "page"),
@@ -101,6 +104,8 @@ def markdown(d: dict[str, Any]) -> str:
             lines.append(f"- lint fixes applied: {p['lint_fixes']}")
         for x in p.get("lost") or []:
             lines.append(f"- LOST (verify, against the source's build): {x}")
+        for x in p.get("source_lint") or []:
+            lines.append(f"- lint (verify): {x}")
         lines.append("")
     if d["skipped"]:
         lines += ["## Not migrated", ""]
@@ -113,7 +118,10 @@ def markdown(d: dict[str, Any]) -> str:
         for k in sorted(v["checked"]):
             what = k.replace("_", " ")
             if k == "lint_errors":
-                lines.append(f"- lint errors: {v['checked'][k]}")
+                owned = v.get("source_lint") or {}
+                lines.append(f"- lint errors made by the migration: {v['checked'][k]}"
+                             + "".join(f"; {what}: {n}" for what, n in owned.items()))
+                lines += [f"- the source linted: {x}" for x in v.get("source_lint_how") or []]
             else:
                 lines.append(f"- {what}: {failed.get(k, 0)} of {v['checked'][k]} failed")
         if v.get("hugo"):

@@ -108,27 +108,14 @@ def category_pages(posts: list[Post], site: SourceSite | None = None) -> list[Po
     """One term page per category of a published entry (``content/categories/<term>/_index.md``)
     with Hatena's category URL ``/archive/category/<name>`` as its old URL, so the category
     pages Hatena served, and the links to them, keep working."""
-    from blogtools.migrate._hugo import make_path
-
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for post in posts:
-        if post.draft:
-            continue
-        for name in post.meta.get("categories") or ():
-            folder = make_path(name.strip())
-            if folder and not folder.startswith(".") and not any(c in folder for c in "/#?%"):
-                names.setdefault(folder, name)
-            elif site is not None and f"category {name!r}" not in " ".join(site.warnings):
-                # a dot folder is not served, a "#" or "?" in the term URL cuts it in the browser
-                site.warnings.append(f"category {name!r}: Hugo's term URL /categories/{folder}/ cannot be served "
-                                     f"as it is; its Hatena page /archive/category/{name} is not kept")
-    out = []
-    for folder, name in sorted(names.items()):
-        page = Post(f"(category {name})", {"title": name}, "", kind="page", origin="hatena",
-                    page_path=f"categories/{folder}/_index", old_urls=[f"/archive/category/{quote(name, safe='')}"])
-        page.note("Hatena category page → term page with its old URL")
-        out.append(page)
-    return out
+        if not post.draft:
+            for name in post.meta.get("categories") or ():
+                names.setdefault(name, [f"/archive/category/{quote(name, safe='')}"])
+    from blogtools.migrate.terms import term_pages
+
+    return term_pages("categories", names, "hatena", "Hatena category page → term page with its old URL", site)
 
 
 def notation_cjk(text: str) -> bool:
@@ -287,6 +274,7 @@ def _read_mt(export: str, folder: str, images: dict[str, str], guard: Guard) -> 
         except Exception as exc:  # noqa: BLE001 - one bad entry is reported, never fatal
             skipped.append((where, f"not converted: {failure(exc)}"))
             continue
+        post.extra["source_file"], post.extra["source_line"] = name, start_line  # where verify finds its links
         _localise(post, images, guard)
         posts.append(post)
     _own_host(posts)
@@ -394,27 +382,21 @@ def html_markdown(html: str, post: Post) -> str:
         frame.replace_with(new)
         post.note("Hatena embed card → link" if not call else "Hatena embed card → shortcode")
     for box in content.select("div.hatena-asin-detail"):
-        title_a = box.select_one("p.hatena-asin-detail-title a") or box.find("a")
-        new = soup.new_tag("p")
-        if title_a is not None and title_a.get("href"):
-            link = soup.new_tag("a", href=title_a["href"])
-            link.string = title_a.get_text(" ", strip=True) or title_a["href"]
-            new.append(link)
-        box.replace_with(new)
-        post.note("Amazon product box → link")
+        _asin_box(soup, box)
+        post.note("Amazon product box → its image, title, details and link")
     notes: dict[str, str] = {}
     for div in content.select("div.footnote"):
         for p in div.select("p.footnote"):
             num = p.select_one("a.footnote-number") or p.find("a")
             body = p.select_one("span.footnote-text")
-            if num is not None and body is not None:
-                notes[(num.get("href") or "").lstrip("#")] = body.get_text(" ", strip=True)
+            if num is not None and body is not None:  # inline text: "<b>T</b>ribute" is one word
+                notes[(num.get("href") or "").lstrip("#")] = body.get_text().strip()
         div.decompose()
     for div in content.select("div.footnotes"):  # Markdown mode: <li id="fn:1">...<a rev="footnote">
         for li in div.select('li[id^="fn:"]'):
             for back in li.select('a[href^="#fnref:"]'):
                 back.decompose()
-            notes["#" + li["id"]] = li.get_text(" ", strip=True)
+            notes["#" + li["id"]] = li.get_text().strip()
         div.decompose()
     labels: list[str] = []
     for a in content.select('a[href^="#f-"], a[href^="#fn:"]'):
@@ -423,7 +405,15 @@ def html_markdown(html: str, post: Post) -> str:
         text = notes.get(href) if href.startswith("#fn:") else notes.get(key) or (a.get("title") or "").strip()
         labels.append(text or "")
         holder = a.parent if a.parent is not None and a.parent.name == "sup" and len(a.parent.contents) == 1 else a
-        holder.replace_with(f"BTHATENAFN{len(labels):04d}X")
+        mark = f"BTHATENAFN{len(labels):04d}X"
+        figure = a.find_parent("figure")
+        if figure is not None:  # a caption becomes a shortcode's parameter, where no footnote can be:
+            holder.extract()  # the reference follows the figure (else the note would not render)
+            para = soup.new_tag("p")
+            para.string = mark
+            figure.insert_after(para)
+        else:
+            holder.replace_with(mark)
     for pre in content.select("pre.code"):
         lang = pre.get("data-lang") or next((c[5:] for c in pre.get("class") or [] if c.startswith("lang-")), "")
         if lang:
@@ -436,6 +426,36 @@ def html_markdown(html: str, post: Post) -> str:
         markdown = markdown.rstrip("\n") + "\n\n" + "\n".join(f"[^{i}]: {t}" for i, t in enumerate(defs, 1)) + "\n"
         post.note("Hatena footnotes → Markdown footnotes")
     return markdown
+
+
+BLOCK_TAGS = ("p", "ul", "ol", "table", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _asin_box(soup: Any, box: Any) -> None:
+    """An ``[asin:...]`` product box as Hatena renders it (the product's image linked, its
+    title linked, a list of maker/author lines, an "Amazon" button) → the same content as
+    plain blocks: the image link, the title, the list and the button each a paragraph (the
+    box's ``div``s unwrapped, Hatena's ``<p>`` around it dropped)."""
+    holder = box
+    parent = box.parent
+    if parent is not None and parent.name == "p" and all(
+            c is box or isinstance(c, str) and not c.strip() for c in parent.contents):
+        holder = parent  # <p><div class="hatena-asin-detail">...</div></p>: one block
+    for div in box.find_all("div"):
+        div.unwrap()
+    blocks = []
+    for child in list(box.contents):
+        if isinstance(child, str) and not child.strip():
+            continue
+        if getattr(child, "name", None) in BLOCK_TAGS:
+            blocks.append(child.extract())
+        else:  # a link (the image, the button) or text: a paragraph of its own
+            para = soup.new_tag("p")
+            para.append(child.extract())
+            blocks.append(para)
+    for block in blocks:
+        holder.insert_before(block)
+    holder.decompose()
 
 
 def _own_host(posts: list[Post]) -> None:

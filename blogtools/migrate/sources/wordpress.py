@@ -219,6 +219,7 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None,
         raise WXRError(errors[0])
     if os.path.isdir(src):
         posts = _with_jekyll(src, skip, guard, site, posts, skipped, exports)
+    posts += archive_pages(site, posts)
     return site, posts, skipped
 
 
@@ -231,6 +232,10 @@ def _site_facts(site: SourceSite, channel: El) -> None:
     if lang and not site.language:
         site.language = lang
     site.config.setdefault("wxr_version", channel.get("wp:wxr_version"))
+    parents = site.config.setdefault("category_parents", {})
+    for c in channel.all("wp:category"):  # the category tree: a child's archive is /category/PARENT/CHILD/
+        if c.get("wp:category_nicename"):
+            parents[c.get("wp:category_nicename")] = c.get("wp:category_parent")
     authors = site.config.setdefault("authors", {})
     for a in channel.all("wp:author"):
         login = a.get("wp:author_login")
@@ -290,6 +295,9 @@ def _items(shown: str, channel: El, items: list[El], images: _ImageIndex | None,
             continue
         try:
             posts.append(_post(where, it, kind, status, host, authors, attachments, children, images, page_paths))
+            body_el = it.find("content:encoded")  # where verify finds the body's links
+            posts[-1].extra["source_file"] = shown
+            posts[-1].extra["source_line"] = body_el.line if body_el is not None else it.line
         except Exception as exc:  # noqa: BLE001 - one bad item is reported, never fatal
             skipped.append((where, f"not converted: {failure(exc)}"))
     for kind, n in sorted(other.items()):
@@ -335,18 +343,24 @@ def _post(where: str, it: El, kind: str, status: str, host: str, authors: dict[s
         post.meta["draft"] = True
         post.warn("password-protected on WordPress: kept as a draft (a static site cannot ask for the password)")
     creator = it.get("dc:creator")
+    post.extra["wordpress_author"] = creator
     if creator:
         post.meta["author"] = authors.get(creator) or creator
     excerpt = it.get("excerpt:encoded")
     if excerpt:
         post.meta["description"] = re.sub(r"\s+", " ", _plain(excerpt)).strip()
     cats, tags = [], []
+    slugs: list[tuple[str, str, str]] = []  # (category|tag, name, slug): the archive URLs WordPress served
     for c in it.all("category"):
         name = c.text.strip()
-        if name and c.attrs.get("domain") == "category" and name not in cats:
-            cats.append(name)
-        elif name and c.attrs.get("domain") == "post_tag" and name not in tags:
-            tags.append(name)
+        domain = {"post_tag": "tag"}.get(c.attrs.get("domain", ""), c.attrs.get("domain", ""))  # WXR 1.0: "tag"
+        if name and domain in ("category", "tag"):
+            names = cats if domain == "category" else tags
+            if name not in names:
+                names.append(name)
+            if c.attrs.get("nicename"):
+                slugs.append((domain, name, c.attrs["nicename"]))
+    post.extra["wordpress_terms"] = slugs
     if cats:
         post.meta["categories"] = cats
     if tags:
@@ -378,12 +392,116 @@ def _post(where: str, it: El, kind: str, status: str, host: str, authors: dict[s
         return "".join(out)
 
     html_body = wp_shortcodes.render(it.get("content:encoded"), gallery, post.note, post.warn)
+    html_body = _oembeds(html_body, meta, post)
     post.extra["source_html"] = html_body
     post.body = _markdown(html_body, post, body_assets)
     comments = [_comment(c) for c in it.all("wp:comment") if c.get("wp:comment_approved") == "1"]
     if comments:
         post.extra["comments"] = comments
     return post
+
+
+# --------------------------------------------------------------------------- archives
+def archive_pages(site: SourceSite, posts: list[Post]) -> list[Post]:
+    """The archives WordPress served for the published items: a category's
+    (``/category/PARENT/SLUG/``) and a tag's (``/tag/SLUG/``) become the aliases of Hugo's term
+    pages. The export does not record the blog's ``category_base`` and ``tag_base``; a base
+    is taken from links of the posts to a term's archive when there are some, else
+    WordPress's defaults, and the report says which. Date archives (``/2011/``,
+    ``/2011/02/``, ``/2011/02/23/``) and author archives (``/author/LOGIN/``) have no Hugo
+    page to stand for them: each is listed in the report as not kept."""
+    from blogtools.migrate.terms import term_pages
+
+    published = [p for p in posts if p.origin == "wordpress" and not p.draft and p.kind == "post"]
+    terms = {(d, slug): name for p in published for d, name, slug in p.extra.get("wordpress_terms") or ()}
+    if not published:
+        return []
+    parents: dict[str, str] = site.config.get("category_parents") or {}
+
+    def chain(slug: str) -> str:
+        seen = [slug]
+        while parents.get(seen[-1]) and parents[seen[-1]] not in seen and len(seen) < 16:
+            seen.append(parents[seen[-1]])
+        return "/".join(reversed(seen))
+
+    bases = {d: _base(published, d, {s for (dd, s) in terms if dd == d}, site) for d in ("category", "tag")}
+    pages: list[Post] = []
+    for domain, taxonomy in (("category", "categories"), ("tag", "tags")):
+        names: dict[str, list[str]] = {}
+        for (d, slug), name in sorted(terms.items()):
+            if d == domain:
+                path = chain(slug) if domain == "category" else slug
+                names.setdefault(name, []).append(f"/{bases[domain][0]}/{path}/")
+        if names:
+            pages += term_pages(taxonomy, names, "wordpress", f"WordPress {domain} archive → term page with its old URL",
+                                site)
+            site.notes.append(f"WordPress {domain} archives: {len(names)} kept as the aliases of term pages at "
+                              f"/{bases[domain][0]}/SLUG/ ({bases[domain][1]})")
+    dates: set[str] = set()
+    for p in published:
+        when = p.meta.get("date")
+        if when is not None:
+            dates.update((f"/{when:%Y}/", f"/{when:%Y/%m}/", f"/{when:%Y/%m/%d}/"))
+    if dates:
+        site.notes.append(f"WordPress date archives not kept ({len(dates)}: Hugo has no date archive pages; a server "
+                          "redirect to /posts/ can stand for them): " + ", ".join(sorted(dates)))
+    authors = sorted({a for p in published for a in [p.extra.get("wordpress_author")] if a})
+    if authors:
+        site.notes.append(f"WordPress author archives not kept ({len(authors)}: the export does not give the author's "
+                          "URL name, WordPress's user_nicename; a server redirect can stand for them): "
+                          + ", ".join(f"/author/{a}/" for a in authors))
+    return pages
+
+
+def _base(posts: list[Post], domain: str, slugs: set[str], site: SourceSite) -> tuple[str, str]:
+    """(the archive base of ``domain``, why): from the posts' links to ``/BASE/SLUG/`` of a
+    known term slug on the blog itself, else WordPress's default (``category``, ``tag``)."""
+    from collections import Counter
+
+    default = domain
+    if not slugs:
+        return default, "WordPress's default"
+    host = re.escape(urlsplit(site.base_url).netloc or "-")
+    rx = re.compile(rf'href=["\'](?:https?://{host})?/([^/"\'?#]+)/(?:[^"\'?#]*/)?([^/"\'?#]+)/?["\']', re.I)
+    found: Counter[str] = Counter()
+    for p in posts:
+        for m in rx.finditer(p.extra.get("source_html") or ""):
+            if m.group(2).lower() in slugs and not m.group(1).isdigit():
+                found[m.group(1)] += 1
+    if found:
+        base, n = found.most_common(1)[0]
+        return base, f"the base {n} link(s) of the posts to a {domain} archive use"
+    return default, (f"WordPress's default: the export does not record {domain}_base and no link of the posts "
+                     f"names a {domain} archive")
+
+
+def _oembeds(html_body: str, meta: dict[str, str], post: Post) -> str:
+    """An embedded URL (a block editor embed, or a URL alone on its line) → the HTML WordPress
+    served for it, from the oEmbed cache the export keeps in the item's ``_oembed_*`` meta
+    (a tweet's blockquote with its text): what the reader saw, which a shortcode fetching
+    the tweet at build time would lose."""
+    cached = [v for k, v in meta.items() if k and k.startswith("_oembed_") and not k.startswith("_oembed_time_")
+              and v and v.strip() != "{{unknown}}" and "<" in v]
+    if not cached:
+        return html_body
+
+    def served(url: str) -> str | None:
+        ident = url.rstrip("/").rsplit("/", 1)[-1]
+        for value in cached:
+            if url in value or (len(ident) >= 6 and f"/{ident}" in value):
+                return value.strip()
+        return None
+
+    def repl(m: re.Match[str]) -> str:
+        found = served(m.group(2))
+        if found is None:
+            return m.group(0)
+        post.note("embedded URL → the HTML WordPress served for it (its oEmbed cache)")
+        return m.group(1) + found + m.group(3)
+
+    wrapper = re.compile(r'(<div class="wp-block-embed__wrapper">)\s*(https?://[^\s<]+)\s*(</div>)')
+    alone = re.compile(r"(<p>)\s*(https?://[^\s<]+)\s*(</p>)")
+    return alone.sub(repl, wrapper.sub(repl, html_body))
 
 
 def _attr(value: str) -> str:
