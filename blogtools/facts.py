@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from typing import Any, Callable
 
+from blogtools import kramdown_body
 from blogtools.document import Document
 from blogtools.lint import suppress
 
@@ -36,7 +36,8 @@ def _links(doc: Document) -> list[dict[str, Any]]:
     out = []
     span = doc.lines.span
     text = doc.text
-    for n in doc.nodes("link", "image", "autolink"):
+    kd = kramdown_body.view(doc)  # a Jekyll post: the body as kramdown reads it
+    for n in (kd.iter if kd is not None else doc.nodes)("link", "image", "autolink"):
         a, b = (n.url_start, n.url_end) if n.url_start >= 0 else (n.start, n.end)
         url = n.url
         if MASK in url:
@@ -46,7 +47,7 @@ def _links(doc: Document) -> list[dict[str, Any]]:
         out.append({"kind": n.kind, "url": url, "text": n.text, "url_pos": span(a, b),
                     "url_span": (n.url_start, n.url_end)})
     if _jekyll_document(doc) or "](" in text and _jekyll_site_document(doc):
-        found = _html_links(doc) + _kramdown_links(doc)
+        found = _html_links(doc, kd) + _kramdown_links(doc, kd)
         if found:
             out = sorted(out + found, key=lambda link: link["url_span"][0])
     return out
@@ -57,15 +58,16 @@ def _links(doc: Document) -> list[dict[str, Any]]:
 _SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<>\n]*[ \t\u3000][^()<>\n]*)\)")
 
 
-def _kramdown_links(doc: Document) -> list[dict[str, Any]]:
+def _kramdown_links(doc: Document, kd: kramdown_body.KramdownBody | None = None) -> list[dict[str, Any]]:
     """The links kramdown makes of ``[text](url with spaces)``, which the parsed body (CommonMark's
-    rules) has as text: their href is the destination as written, spaces and all."""
+    rules) has as text: their href is the destination as written, spaces and all (none where
+    kramdown reads no Markdown: ``kd.hidden``)."""
     if "](" not in doc.text:
         return []
     from bisect import bisect_right
 
-    covered = sorted((n.start, n.end) for n in doc.nodes("link", "image", "code_span", "autolink", "html_inline",
-                                                           "shortcode", "liquid"))
+    covered = sorted([(n.start, n.end) for n in doc.nodes("link", "image", "code_span", "autolink", "html_inline",
+                                                            "shortcode", "liquid")] + (kd.hidden if kd else []))
     starts = [a for a, _ in covered]
     reach = []  # the furthest end of the spans up to each one (spans may nest)
     for _, b in covered:
@@ -116,7 +118,7 @@ def _has_link_tag(lowered: str) -> bool:
     return "<a" in lowered or "<img" in lowered or "<video" in lowered or "<source" in lowered or "<track" in lowered
 
 
-def _html_links(doc: Document) -> list[dict[str, Any]]:
+def _html_links(doc: Document, kd: kramdown_body.KramdownBody | None = None) -> list[dict[str, Any]]:
     """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``; the ``src`` of
     ``<audio>``, ``<video>``, ``<source>`` and ``<track>`` too, the files a browser plays) of the raw HTML of a
     document, each marked ``html``. Tags are read in a copy with Liquid masked (a quote inside
@@ -128,7 +130,7 @@ def _html_links(doc: Document) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     text = doc.text
     span = doc.lines.span
-    for node in doc.nodes("html_block", "html_inline"):
+    for node in (kd.iter if kd is not None else doc.nodes)("html_block", "html_inline"):
         src = text[node.start : node.end]
         lowered = src.lower()
         if not _has_link_tag(lowered):
@@ -169,19 +171,10 @@ def _jekyll_document(doc: Document) -> bool:
     return _jekyll_folder(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
 
 
-@lru_cache(maxsize=4096)
 def _jekyll_folder(folder: str) -> bool:
     """The folder is in a Jekyll site: the nearest folder above it with a site config has
     Jekyll's (and no Hugo config, which :func:`blogtools.site.load_site` prefers)."""
-    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
-
-    if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
-            os.path.isdir(os.path.join(folder, "config", "_default")):
-        return False
-    if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
-        return True
-    parent = os.path.dirname(folder)
-    return parent != folder and _jekyll_folder(parent)
+    return kramdown_body.jekyll_root(folder) is not None
 
 
 def _headings(doc: Document) -> list[dict[str, Any]]:
@@ -190,7 +183,8 @@ def _headings(doc: Document) -> list[dict[str, Any]]:
     a heading whose text is masked (as Liquid inside a heading's text is), so that the page's
     anchors are known to be incomplete."""
     span = doc.lines.span
-    out = [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)} for n in doc.nodes("heading")]
+    out = [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)}
+           for n in kramdown_body.nodes(doc, "heading")]
     made = [n for n in doc.nodes("liquid") if n.text in _MARKUP_TAGS]
     if made and _jekyll_site_document(doc):
         n = made[0]

@@ -1,0 +1,275 @@
+"""A Jekyll post's body as kramdown renders it: a layer over the parsed body (Goldmark's reading).
+
+Jekyll renders Markdown with kramdown (``input: GFM`` by default in Jekyll 4), not with a
+CommonMark parser. :func:`view` gives, for a document of a Jekyll site whose ``markdown`` is
+kramdown, the body nodes as kramdown reads them, changed from the parsed body only where
+kramdown renders other links, images, headings or ids (each checked with Jekyll 4.3; see
+``docs/kramdown.md``):
+
+- a bare URL is text (kramdown's GFM parser does not linkify): no ``autolink`` node;
+- ``{::comment}…{:/comment}`` is an HTML comment and ``$$…$$`` math is not Markdown:
+  nothing inside is a link, image or heading; ``{::nomarkdown}…{:/}`` is written as it is
+  (its raw HTML stays, its Markdown is text);
+- the content of ``<div markdown="1">`` (``block``, ``span``), of an HTML block that starts
+  with a span element (``<a href>``, ``<span>``, ``<img>`` alone on a line: kramdown reads a
+  paragraph) and, when ``parse_block_html`` is on (``_config.yml`` ``kramdown:`` or
+  ``{::options parse_block_html="true" /}``), of block elements, is Markdown: it is parsed
+  and its nodes replace the HTML block's (the opening tag stays an HTML node);
+- attribute lists (``{: .class}``, ``{:target="_blank"}``, ``{: #id}``), the extension tags
+  and math are markup, not prose (:attr:`KramdownBody.markup`); the ids their ``#id`` give an
+  element are anchors (:attr:`KramdownBody.ids`).
+
+Anything else (tables, footnotes, definition lists, abbreviations, header ids) renders the
+same links and images in both readings, or is handled where it is used (a heading's
+``{#id}``: :meth:`blogtools.generators.jekyll.Jekyll.anchor_ids`).
+
+Everything here is one pass over the nodes or the text (the inner parse of an HTML block
+reads that block's text once per nesting level, at most :data:`MAX_DEPTH`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from blogtools.record import dataclass
+
+MAX_DEPTH = 8  # HTML blocks with Markdown inside, nested (deeper: left as HTML)
+
+# kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of these starts a paragraph
+SPAN_ELEMENTS = frozenset(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark option q rb rbc rp rt "
+    "rtc ruby s samp select small span strike strong sub sup textarea tt u var".split())
+# kramdown's HTML_CONTENT_MODEL_BLOCK and _SPAN: with parse_block_html their content is Markdown
+# (the raw ones, ``pre script style textarea code``..., and those it does not list, stay raw)
+_PARSED_CONTENT = frozenset(
+    "address applet article aside blockquote body dd details div dl fieldset figure figcaption footer form header "
+    "hgroup iframe li main map menu nav noscript object section summary td "
+    "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup p q "
+    "rb rbc rp rt rtc ruby select small span strong sub sup th tt".split())
+_OPEN_TAG = re.compile(r"[ \t]{0,3}<([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_MARKDOWN_ATTR = re.compile(r"""\smarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`/]+))""", re.I)
+_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+_PBH_OPTION = re.compile(r"""\bparse_block_html\s*=\s*["']?(true|false)""")
+_IAL_ID = re.compile(r"(?:^\{:?|\s)#([A-Za-z][\w:-]*)")
+_LINK_KINDS = frozenset(("link", "image", "autolink"))
+_CODE = ("code_span", "code_block", "html_comment", "shortcode", "liquid")
+
+
+@dataclass(slots=True)
+class Options:
+    """The ``kramdown:`` settings of a Jekyll site that change what a lint tool sees."""
+
+    parse_block_html: bool = False
+
+
+@dataclass(slots=True)
+class KramdownBody:
+    nodes: list[Any]  # the body's nodes as kramdown reads them, in document order
+    markup: list[tuple[int, int]]  # attribute lists, extension tags and their hidden content, math
+    ids: list[str]  # ids given by attribute lists (``{: #id}``)
+    hidden: list[tuple[int, int]]  # where Markdown is not read (comments, nomarkdown, math)
+
+    def iter(self, *kinds: str) -> Iterator[Any]:
+        return (n for n in self.nodes if n.kind in kinds)
+
+
+# ------------------------------------------------------------------------------ the site
+@lru_cache(maxsize=1024)
+def jekyll_root(folder: str) -> str | None:
+    """The root of the Jekyll site ``folder`` is in: the nearest folder above it with a site
+    config, when that config is Jekyll's (a Hugo config wins, as in
+    :func:`blogtools.site.load_site`); else None."""
+    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
+
+    if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
+            os.path.isdir(os.path.join(folder, "config", "_default")):
+        return None
+    if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
+        return folder
+    parent = os.path.dirname(folder)
+    return jekyll_root(parent) if parent != folder else None
+
+
+@lru_cache(maxsize=64)
+def site_options(root: str) -> Options | None:
+    """The site's kramdown options; None when its ``markdown`` is not kramdown (a CommonMark
+    converter plugin: the parsed body is then the right reading)."""
+    from blogtools.site import load_site
+
+    try:
+        site = load_site(root, "jekyll")
+    except Exception:  # noqa: BLE001 - an unreadable config: Jekyll's defaults (the config rules say why)
+        return Options()
+    engine = site.setting("markdown", "kramdown")
+    if isinstance(engine, str) and engine.lower() != "kramdown":
+        return None
+    conf = site.setting("kramdown", {})
+    conf = conf if isinstance(conf, dict) else {}
+    return Options(parse_block_html=conf.get("parse_block_html") is True)
+
+
+def options_of(doc: Any) -> Options | None:
+    """The kramdown options of the document's Jekyll site; None when Jekyll does not render
+    it with kramdown (another generator's document, an ``.html`` one, another converter)."""
+    if getattr(doc, "is_html", False):
+        return None
+    root = jekyll_root(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
+    return site_options(root) if root is not None else None
+
+
+# ------------------------------------------------------------------------------ the view
+def view(doc: Any) -> KramdownBody | None:
+    """The body as kramdown reads it, for a document Jekyll renders with kramdown (cached on
+    the document); None for any other document."""
+    cached = doc.__dict__.get("_kramdown_view", False)
+    if cached is not False:
+        return cached
+    options = options_of(doc)
+    result = read(doc.text, doc.body.nodes, options) if options is not None else None
+    doc.__dict__["_kramdown_view"] = result
+    return result
+
+
+def nodes(doc: Any, *kinds: str) -> Iterable[Any]:
+    """``doc.nodes(*kinds)``, as kramdown reads them on a Jekyll site."""
+    v = view(doc)
+    return doc.nodes(*kinds) if v is None else v.iter(*kinds)
+
+
+def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
+    """kramdown's reading of ``text`` whose parsed body nodes are ``parsed``."""
+    from blogtools.migrate.kramdown import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
+
+    covered = _Spans((n.start, n.end) for n in parsed if n.kind in _CODE)
+    markup: list[tuple[int, int]] = []
+    hidden: list[tuple[int, int]] = []  # (start, end, raw HTML kept)
+    keep_html: list[tuple[int, int]] = []
+    if "{::" in text:
+        for name, (open_rx, close_rx) in EXTENSIONS.items():
+            for a, b, inner_a, inner_b in _pairs(text, open_rx, close_rx, covered):
+                hidden.append((a, b))
+                if name == "nomarkdown":
+                    markup += [(a, inner_a), (inner_b, b)]
+                    keep_html.append((a, b))
+                else:
+                    markup.append((a, b))
+    if "$$" in text:
+        for m in _MATH.finditer(text):
+            if not covered.inside(m.start()) and not covered.inside(m.end() - 1):
+                hidden.append((m.start(), m.end()))
+                markup.append((m.start(), m.end()))
+    pbh_at: list[tuple[int, bool]] = [(0, options.parse_block_html)]
+    ids: list[str] = []
+    if "{:" in text or "{#" in text:
+        for rx in (IAL_LINE, SPAN_IAL, OPTIONS):
+            for m in rx.finditer(text):
+                if covered.inside(m.start()):
+                    continue
+                markup.append((m.start(), m.end()))
+                if rx is OPTIONS:
+                    o = _PBH_OPTION.search(m.group(0))
+                    if o:
+                        pbh_at.append((m.start(), o.group(1) == "true"))
+                elif not m.group(0).startswith("{::"):
+                    ids += _IAL_ID.findall(m.group(0).strip().rstrip("}").strip())
+    hidden_spans = _Spans(hidden)
+    html_kept = _Spans(keep_html)
+    starts = [p for p, _ in pbh_at]
+    out: list[Any] = []
+    replaced = -1  # the end of the last HTML block read as Markdown (its nodes are the inner parse's)
+    for n in parsed:
+        if n.start < replaced:
+            continue
+        if n.kind == "autolink" and (n.attrs or {}).get("bare"):
+            continue  # kramdown's GFM parser does not linkify a bare URL
+        if hidden_spans.inside(n.start):
+            if not (n.kind in ("html_block", "html_inline") and html_kept.inside(n.start)):
+                continue
+        elif n.kind == "html_block":
+            pbh = pbh_at[bisect_right(starts, n.start) - 1][1]
+            inner = _markdown_inside(text, n, pbh, 0)
+            if inner is not None:
+                out += inner
+                replaced = n.end
+                continue
+        out.append(n)
+    if replaced >= 0:
+        out.sort(key=lambda n: (n.start, n.end))
+    return KramdownBody(out, sorted(markup), ids, sorted(hidden))
+
+
+def _markdown_inside(text: str, node: Any, pbh: bool, depth: int) -> list[Any] | None:
+    """The nodes of an HTML block whose content kramdown reads as Markdown: its opening tag
+    (an ``html_inline`` node) and the nodes of the content; None when the block stays HTML."""
+    m = _OPEN_TAG.match(text, node.start, node.end)
+    if m is None or depth >= MAX_DEPTH:
+        return None
+    name = m.group(1).lower()
+    attr = _MARKDOWN_ATTR.search(m.group(2))
+    value = next((g for g in attr.groups() if g is not None), "") if attr else None
+    if value is not None:
+        if value.lower() not in ("1", "block", "span"):
+            return None  # markdown="0": raw
+    elif name not in SPAN_ELEMENTS and not (pbh and name in _PARSED_CONTENT):
+        return None
+    from blogtools.markdown import Node, parse_body
+
+    tag = Node("html_inline", m.start(1) - 1, m.end(), text[m.start(1) - 1 : m.end()])
+    body = parse_body(text[: node.end], m.end())
+    out = [tag]
+    replaced = -1
+    for n in body.nodes:
+        if n.start < replaced:
+            continue
+        if n.kind == "html_block":
+            deeper = _markdown_inside(text, n, pbh, depth + 1)
+            if deeper is not None:
+                out += deeper
+                replaced = n.end
+                continue
+        if n.kind == "autolink" and (n.attrs or {}).get("bare"):
+            continue
+        out.append(n)
+    return out
+
+
+def _pairs(text: str, open_rx: "re.Pattern[str]", close_rx: "re.Pattern[str]",
+           covered: "_Spans") -> Iterator[tuple[int, int, int, int]]:
+    """Each ``open … close`` outside code: (start, end, content start, content end). An
+    opener with no closer after it ends the search (no later one has one)."""
+    pos = 0
+    while True:
+        m = open_rx.search(text, pos)
+        if m is None:
+            return
+        if covered.inside(m.start()):
+            pos = m.end()
+            continue
+        c = close_rx.search(text, m.end())
+        while c is not None and covered.inside(c.start()):
+            c = close_rx.search(text, c.end())
+        if c is None:
+            return
+        yield m.start(), c.end(), m.end(), c.start()
+        pos = c.end()
+
+
+class _Spans:
+    """Sorted (possibly nested) spans: is an offset inside one?"""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # the furthest end of the spans up to each one
+        for _, b in ordered:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def inside(self, at: int) -> bool:
+        k = bisect_right(self.starts, at) - 1
+        return k >= 0 and self.reach[k] > at
