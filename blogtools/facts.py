@@ -54,8 +54,9 @@ def _links(doc: Document) -> list[dict[str, Any]]:
 
 
 # ``[text](a destination with spaces)``: CommonMark (Goldmark, mistune) reads no link there,
-# kramdown does, with the spaces in its href
-_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<>\n]*[ \t\u3000][^()<>\n]*)\)")
+# kramdown does, with the spaces in its href (and a ``>`` in it: ``(https://a/> b/)`` is the
+# href ``https://a/> b/``, checked with Jekyll 4.3)
+_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<\n]*[ \t\u3000][^()<\n]*)\)")
 
 
 def _kramdown_links(doc: Document, kd: kramdown_body.KramdownBody | None = None) -> list[dict[str, Any]]:
