@@ -52,7 +52,6 @@ _PARSED_CONTENT = frozenset(
     "rb rbc rp rt rtc ruby select small span strong sub sup th tt".split())
 _OPEN_TAG = re.compile(r"[ \t]{0,3}<([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`/]+))""", re.I)
-_MATH = re.compile(r"\$\$.*?\$\$", re.S)
 _PBH_OPTION = re.compile(r"""\bparse_block_html\s*=\s*["']?(true|false)""")
 _IAL_ID = re.compile(r"(?:^\{:?|\s)#([A-Za-z][\w:-]*)")
 _LINK_KINDS = frozenset(("link", "image", "autolink"))
@@ -158,10 +157,9 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
                 else:
                     markup.append((a, b))
     if "$$" in text:
-        for m in _MATH.finditer(text):
-            if not covered.inside(m.start()) and not covered.inside(m.end() - 1):
-                hidden.append((m.start(), m.end()))
-                markup.append((m.start(), m.end()))
+        math = _math(text, covered)
+        hidden += math
+        markup += math
     pbh_at: list[tuple[int, bool]] = [(0, options.parse_block_html)]
     ids: list[str] = []
     if "{:" in text or "{#" in text:
@@ -234,6 +232,38 @@ def _markdown_inside(text: str, node: Any, pbh: bool, depth: int) -> list[Any] |
         if n.kind == "autolink" and (n.attrs or {}).get("bare"):
             continue
         out.append(n)
+    return out
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")
+
+
+def _math(text: str, covered: "_Spans") -> list[tuple[int, int]]:
+    """kramdown's math (``$$…$$``) outside code: a block (``$$`` opening a block, the closing
+    ``$$`` ending one: blank lines may come between) or a span (inside one paragraph: no blank
+    line between). A ``$$`` that closes neither is text. One pass over the ``$$`` runs."""
+    marks = [m.start() for m in re.finditer(r"\$\$", text) if not covered.inside(m.start())]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i + 1 < len(marks):
+        a, b = marks[i], marks[i + 1]
+        end = b + 2
+        if _BLANK_LINE.search(text, a, b) is None:
+            out.append((a, end))  # a span (or a block: nothing between crosses a paragraph)
+            i += 2
+            continue
+        line = text.rfind("\n", 0, a) + 1
+        before = text.rfind("\n", 0, max(line - 1, 0)) + 1 if line else 0
+        opens = not text[line:a].strip(" ") and (line == 0 or not text[before:line].strip())
+        rest = text.find("\n", end)
+        rest = len(text) if rest < 0 else rest
+        after = text.find("\n", rest + 1)
+        closes = not text[end:rest].strip() and not text[rest + 1 : len(text) if after < 0 else after].strip()
+        if opens and closes:
+            out.append((a, end))
+            i += 2
+        else:
+            i += 1  # this ``$$`` is text; the next may open math
     return out
 
 
