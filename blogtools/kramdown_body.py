@@ -242,7 +242,7 @@ def _math(text: str, covered: "_Spans") -> list[tuple[int, int]]:
     """kramdown's math (``$$…$$``) outside code: a block (``$$`` opening a block, the closing
     ``$$`` ending one: blank lines may come between) or a span (inside one paragraph: no blank
     line between). A ``$$`` that closes neither is text. One pass over the ``$$`` runs."""
-    marks = [m.start() for m in re.finditer(r"\$\$", text) if not covered.inside(m.start())]
+    marks = [m.start() for m in re.finditer(r"(?<!\\)\$\$", text) if not covered.inside(m.start())]
     out: list[tuple[int, int]] = []
     i = 0
     while i + 1 < len(marks):

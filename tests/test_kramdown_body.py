@@ -5,7 +5,8 @@ each broken target marked ``nowhere-N`` / ``missing-N``.
 
 - the href/src of the built post are exactly the links and images blogtools lists for it;
 - the links and images blogtools reports broken are exactly those broken in the build;
-- ids written with an attribute list (``{: #id}``) and a header's ``{#id}`` are anchors;
+- ids written with an attribute list (``{: #id}``) and a header's ``{#id}`` are anchors
+  (``{#id .class}`` at a header's end is not: kramdown shows it as text);
 - the same text in a Hugo site is read as Goldmark reads it (nothing changes there).
 """
 
@@ -78,8 +79,9 @@ def test_broken_links_reported_are_those_broken_in_the_build(built: tuple[Path, 
     # fragments: {: #para-id} and the header's {#id} are ids of the built page; #no-such-id is not
     page = (public / "2020/01/01/kramdown/index.html").read_text(encoding="utf-8")
     assert 'id="para-id"' in page and 'id="custom-id"' in page and 'id="no-such-id"' not in page
-    fragments = [d for d in found if d["code"] == "BT204"]
-    assert len(fragments) == 1 and "no-such-id" in fragments[0]["message"], fragments
+    assert 'id="h-id"' not in page  # ``{#h-id .c}`` is no header id for kramdown: text
+    fragments = sorted(d["message"].split()[0].lstrip("#") for d in found if d["code"] == "BT204")
+    assert fragments == ["h-id", "no-such-id"], found
     # a bare URL to the site's own host is no link on Jekyll: BT207 says nothing of it
     assert not [d for d in found if d["code"] == "BT207" and "nowhere-1" in d["message"]], found
 
