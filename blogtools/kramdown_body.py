@@ -15,8 +15,8 @@ kramdown renders other links, images, headings or ids (each checked with Jekyll 
   paragraph) and, when ``parse_block_html`` is on (``_config.yml`` ``kramdown:`` or
   ``{::options parse_block_html="true" /}``), of block elements, is Markdown: it is parsed
   and its nodes replace the HTML block's (the opening tag stays an HTML node);
-- attribute lists (``{: .class}``, ``{:target="_blank"}``, ``{: #id}``), the extension tags
-  and math are markup, not prose (:attr:`KramdownBody.markup`); the ids their ``#id`` give an
+- attribute lists (``{: .class}``, ``{:target="_blank"}``, ``{: #id}``), the extension tags,
+  abbreviation definitions (``*[HTML]: …``) and math are markup, not prose (:attr:`KramdownBody.markup`); the ids their ``#id`` give an
   element are anchors (:attr:`KramdownBody.ids`).
 
 Anything else (tables, footnotes, definition lists, abbreviations, header ids) renders the
@@ -52,6 +52,7 @@ _PARSED_CONTENT = frozenset(
     "rb rbc rp rt rtc ruby select small span strong sub sup th tt".split())
 _OPEN_TAG = re.compile(r"[ \t]{0,3}<([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`/]+))""", re.I)
+_ABBREVIATION = re.compile(r"(?m)^[ \t]{0,3}\*\[[^\]\n]+\]:[^\n]*(?:\n|\Z)")  # *[HTML]: Hyper Text…: not shown
 _PBH_OPTION = re.compile(r"""\bparse_block_html\s*=\s*["']?(true|false)""")
 _IAL_ID = re.compile(r"(?:^\{:?|\s)#([A-Za-z][\w:-]*)")
 _LINK_KINDS = frozenset(("link", "image", "autolink"))
@@ -160,6 +161,8 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
         math = _math(text, covered)
         hidden += math
         markup += math
+    if "*[" in text:
+        markup += [(m.start(), m.end()) for m in _ABBREVIATION.finditer(text) if not covered.inside(m.start())]
     pbh_at: list[tuple[int, bool]] = [(0, options.parse_block_html)]
     ids: list[str] = []
     if "{:" in text or "{#" in text:

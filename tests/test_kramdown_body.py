@@ -96,6 +96,8 @@ def test_attribute_lists_are_markup_not_words(built: tuple[Path, Path]) -> None:
     listed = set(words.extract(doc)["w"].split())
     assert "target" not in listed and "_blank" not in listed and "blank" not in listed
     assert "lead" not in listed
+    # an abbreviation's definition is not shown (its title is, on hover: no word rule reads it)
+    assert "*[HTML]: Hypertext Markup Languag\n" in marked and "languag" not in listed
 
 
 def test_the_same_body_on_a_hugo_site_is_read_as_goldmark_reads_it(tmp_path: Path) -> None:
