@@ -50,6 +50,12 @@ _PARSED_CONTENT = frozenset(
     "hgroup iframe li main map menu nav noscript object section summary td "
     "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label legend optgroup p q "
     "rb rbc rp rt rtc ruby select small span strong sub sup th tt".split())
+# kramdown's syntax (shared with the migration converter, blogtools/migrate/kramdown.py)
+IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")  # a block IAL or ALD line
+OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
+EXTENSIONS = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
+              "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
+SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")  # right after a span element
 _OPEN_TAG = re.compile(r"[ \t]{0,3}<([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`/]+))""", re.I)
 _ABBREVIATION = re.compile(r"(?m)^[ \t]{0,3}\*\[[^\]\n]+\]:[^\n]*(?:\n|\Z)")  # *[HTML]: Hyper Text…: not shown
@@ -142,8 +148,6 @@ def nodes(doc: Any, *kinds: str) -> Iterable[Any]:
 
 def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
     """kramdown's reading of ``text`` whose parsed body nodes are ``parsed``."""
-    from blogtools.migrate.kramdown import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
-
     covered = _Spans((n.start, n.end) for n in parsed if n.kind in _CODE)
     markup: list[tuple[int, int]] = []
     hidden: list[tuple[int, int]] = []  # (start, end, raw HTML kept)

@@ -24,16 +24,12 @@ from __future__ import annotations
 
 import re
 
+from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
 
 _TOC = re.compile(r"(?m)^[ \t]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]{0,3}\{:[ \t]*\.?toc[ \t]*\}[ \t]*(?:\n|\Z)")
-IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")
-OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
-EXTENSIONS = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
-        "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
-SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")
 _RULE = re.compile(r"[ \t]{0,3}(?=[^\n]*[|+])[ \t|+:-]*-[ \t|+:-]*")
 _QUOTE_TAB = re.compile(r"(?m)^((?:[ \t]{0,3}>)+)\t")  # kramdown: the tab opens code; CommonMark: 3 columns
 _NOT_TABLE = re.compile(r"[ \t]*(?:[>#<$]|[*+-][ \t]|\d+[.)][ \t])")
