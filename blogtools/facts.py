@@ -55,8 +55,9 @@ def _links(doc: Document) -> list[dict[str, Any]]:
 
 # ``[text](a destination with spaces)``: CommonMark (Goldmark, mistune) reads no link there,
 # kramdown does, with the spaces in its href (and a ``>`` in it: ``(https://a/> b/)`` is the
-# href ``https://a/> b/``, checked with Jekyll 4.3)
-_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<\n]*[ \t\u3000][^()<\n]*)\)")
+# href ``https://a/> b/``, and a line break: ``(http://\nx.org/)``, checked with Jekyll 4.3)
+_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<]*)\)")
+_BLANK = re.compile(r"[ \t\u3000\n]")
 
 
 def _kramdown_links(doc: Document, kd: kramdown_body.KramdownBody | None = None) -> list[dict[str, Any]]:
@@ -80,7 +81,7 @@ def _kramdown_links(doc: Document, kd: kramdown_body.KramdownBody | None = None)
             continue
         for m in _SPACED_LINK.finditer(leaf.text):
             dest = m.group(2).strip()
-            if not dest or re.search(r"\s[\"'(]", m.group(2)):
+            if not dest or not _BLANK.search(dest) or re.search(r"\s[\"'(]", m.group(2)):
                 continue  # a title after the URL: CommonMark's link too
             a = leaf.to_abs(m.start(2) + len(m.group(2)) - len(m.group(2).lstrip()))
             b = a + len(dest)

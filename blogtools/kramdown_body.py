@@ -6,7 +6,11 @@ kramdown, the body nodes as kramdown reads them, changed from the parsed body on
 kramdown renders other links, images, headings or ids (each checked with Jekyll 4.3; see
 ``docs/kramdown.md``):
 
-- a bare URL is text (kramdown's GFM parser does not linkify): no ``autolink`` node;
+- a bare URL is text (kramdown's GFM parser does not linkify), and ``<url>`` is a link only
+  for kramdown's schemes (lower-case ``http``, ``https``, ``ftp``, ``ftps``, ``mailto``, or an
+  address): no ``autolink`` node otherwise;
+- a block HTML element is raw HTML up to its matching closing tag, blank lines included
+  (CommonMark ends the HTML block at the first blank line and reads on as Markdown);
 - ``{::comment}…{:/comment}`` is an HTML comment and ``$$…$$`` math is not Markdown:
   nothing inside is a link, image or heading; ``{::nomarkdown}…{:/}`` is written as it is
   (its raw HTML stays, its Markdown is text);
@@ -14,7 +18,8 @@ kramdown renders other links, images, headings or ids (each checked with Jekyll 
   with a span element (``<a href>``, ``<span>``, ``<img>`` alone on a line: kramdown reads a
   paragraph) and, when ``parse_block_html`` is on (``_config.yml`` ``kramdown:`` or
   ``{::options parse_block_html="true" /}``), of block elements, is Markdown: it is parsed
-  and its nodes replace the HTML block's (the opening tag stays an HTML node);
+  (up to the matching closing tag) and its nodes replace the HTML block's (the tags stay
+  HTML nodes);
 - attribute lists (``{: .class}``, ``{:target="_blank"}``, ``{: #id}``), the extension tags,
   abbreviation definitions (``*[HTML]: …``) and math are markup, not prose (:attr:`KramdownBody.markup`); the ids their ``#id`` give an
   element are anchors (:attr:`KramdownBody.ids`).
@@ -23,8 +28,9 @@ Anything else (tables, footnotes, definition lists, abbreviations, header ids) r
 same links and images in both readings, or is handled where it is used (a heading's
 ``{#id}``: :meth:`blogtools.generators.jekyll.Jekyll.anchor_ids`).
 
-Everything here is one pass over the nodes or the text (the inner parse of an HTML block
-reads that block's text once per nesting level, at most :data:`MAX_DEPTH`).
+Everything here is one pass over the nodes or the text (closing tags are matched in one pass
+with a stack per element name; the inner parse of an HTML element reads its text once per
+nesting level, at most :data:`MAX_DEPTH`).
 """
 
 from __future__ import annotations
@@ -181,65 +187,139 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
                         pbh_at.append((m.start(), o.group(1) == "true"))
                 elif not m.group(0).startswith("{::"):
                     ids += _IAL_ID.findall(m.group(0).strip().rstrip("}").strip())
-    hidden_spans = _Spans(hidden)
-    html_kept = _Spans(keep_html)
-    starts = [p for p, _ in pbh_at]
-    out: list[Any] = []
-    replaced = -1  # the end of the last HTML block read as Markdown (its nodes are the inner parse's)
-    for n in parsed:
-        if n.start < replaced:
-            continue
-        if n.kind == "autolink" and (n.attrs or {}).get("bare"):
-            continue  # kramdown's GFM parser does not linkify a bare URL
-        if hidden_spans.inside(n.start):
-            if not (n.kind in ("html_block", "html_inline") and html_kept.inside(n.start)):
-                continue
-        elif n.kind == "html_block":
-            pbh = pbh_at[bisect_right(starts, n.start) - 1][1]
-            inner = _markdown_inside(text, n, pbh, 0)
-            if inner is not None:
-                out += inner
-                replaced = n.end
-                continue
-        out.append(n)
-    if replaced >= 0:
-        out.sort(key=lambda n: (n.start, n.end))
+    ctx = _Context(text, _Spans(hidden), _Spans(keep_html), pbh_at, _closing_tags(text, covered))
+    out = _walk(ctx, parsed, 0)
     return KramdownBody(out, sorted(markup), ids, sorted(hidden))
 
 
-def _markdown_inside(text: str, node: Any, pbh: bool, depth: int) -> list[Any] | None:
-    """The nodes of an HTML block whose content kramdown reads as Markdown: its opening tag
-    (an ``html_inline`` node) and the nodes of the content; None when the block stays HTML."""
+class _Context:
+    __slots__ = ("text", "hidden", "html_kept", "pbh_starts", "pbh_values", "closes")
+
+    def __init__(self, text: str, hidden: "_Spans", html_kept: "_Spans", pbh_at: list[tuple[int, bool]],
+                 closes: dict[int, tuple[int, int]]) -> None:
+        self.text, self.hidden, self.html_kept, self.closes = text, hidden, html_kept, closes
+        self.pbh_starts = [p for p, _ in pbh_at]
+        self.pbh_values = [v for _, v in pbh_at]
+
+    def pbh(self, at: int) -> bool:
+        return self.pbh_values[bisect_right(self.pbh_starts, at) - 1]
+
+
+def _walk(ctx: _Context, parsed: list[Any], depth: int) -> list[Any]:
+    """``parsed`` (nodes in document order) as kramdown reads them."""
+    text = ctx.text
+    out: list[Any] = []
+    replaced = -1  # the end of the last HTML element read here (the nodes inside are replaced)
+    templates = False  # whether the template nodes inside it are kept (raw HTML: Liquid still runs)
+    moved = False
+    for n in parsed:
+        if n.start < replaced:
+            if templates and n.kind in ("liquid", "shortcode"):
+                out.append(n)
+            if n.kind != "html_block" or n.end <= replaced:
+                continue
+            # an HTML block that goes on after the element's closing tag: the rest is read anew
+            from blogtools.markdown import Node
+
+            rest = replaced + len(text[replaced : n.end]) - len(text[replaced : n.end].lstrip())
+            if rest >= n.end:
+                continue
+            n = Node("html_block", rest, n.end, text[rest : n.end], container=n.container)
+        if n.kind == "autolink":
+            if (n.attrs or {}).get("bare") or not _AUTOLINK.fullmatch(text, n.start, n.end):
+                continue  # kramdown's GFM parser links no bare URL, and <url> only for its schemes
+        if ctx.hidden.inside(n.start):
+            if not (n.kind in ("html_block", "html_inline") and ctx.html_kept.inside(n.start)):
+                continue
+        elif n.kind == "html_block":
+            element = _element(ctx, n, depth)
+            if element is not None:
+                found, replaced, templates = element
+                out += found
+                moved = True
+                continue
+        out.append(n)
+    if moved:
+        out.sort(key=lambda n: (n.start, n.end))
+    return out
+
+
+def _element(ctx: _Context, node: Any, depth: int) -> tuple[list[Any], int, bool] | None:
+    """An HTML block as kramdown reads it: (its nodes, where it ends, whether the template
+    nodes inside are kept), or None when the parsed body's reading stands.
+
+    - ``markdown="1"`` (``block``, ``span``), or a block element under ``parse_block_html``:
+      the opening tag and closing tag (``html_inline`` nodes) and the content parsed as Markdown,
+      up to the matching closing tag (blank lines and all);
+    - a span element opening a line: a paragraph, parsed as Markdown (to the block's end);
+    - any other element: raw HTML up to its matching closing tag, blank lines and indented
+      lines included (CommonMark ends the HTML block at the first blank line)."""
+    text = ctx.text
     m = _OPEN_TAG.match(text, node.start, node.end)
-    if m is None or depth >= MAX_DEPTH:
+    if m is None:
         return None
     name = m.group(1).lower()
     attr = _MARKDOWN_ATTR.search(m.group(2))
     value = next((g for g in attr.groups() if g is not None), "") if attr else None
-    if value is not None:
-        if value.lower() not in ("1", "block", "span"):
-            return None  # markdown="0": raw
-    elif name not in SPAN_ELEMENTS and not (pbh and name in _PARSED_CONTENT):
-        return None
-    from blogtools.markdown import Node, parse_body
+    lt = m.start(1) - 1
+    close = ctx.closes.get(lt)
+    markdown = value.lower() in ("1", "block", "span") if value is not None else \
+        name in SPAN_ELEMENTS or ctx.pbh(node.start) and name in _PARSED_CONTENT
+    from blogtools.markdown import Node
 
-    tag = Node("html_inline", m.start(1) - 1, m.end(), text[m.start(1) - 1 : m.end()])
-    body = parse_body(text[: node.end], m.end())
-    out = [tag]
-    replaced = -1
-    for n in body.nodes:
-        if n.start < replaced:
+    if not markdown:
+        if close is None or close[1] <= node.end:
+            return None
+        return [Node("html_block", node.start, close[1], text[node.start : close[1]])], close[1], True
+    if depth >= MAX_DEPTH:
+        return None
+    inner_end, end = (close[0], close[1]) if close and (value is not None or name not in SPAN_ELEMENTS) \
+        else (node.end, node.end)
+    found = [Node("html_inline", lt, m.end(), text[lt : m.end()])]
+    found += _walk(ctx, _parse(text, m.end(), inner_end), depth + 1)
+    if end > inner_end:
+        found.append(Node("html_inline", inner_end, end, text[inner_end:end]))
+    return found, end, False
+
+
+def _parse(text: str, start: int, end: int) -> list[Any]:
+    """The body nodes of ``text[start:end]``, with offsets into ``text`` (the piece alone is
+    parsed: copying the text before it for each element would take quadratic time)."""
+    from blogtools.markdown import parse_body
+
+    found = parse_body(text[start:end], 0).nodes
+    for n in found:
+        n.start += start
+        n.end += start
+        for field in ("text_start", "text_end", "url_start", "url_end"):
+            if getattr(n, field) >= 0:
+                setattr(n, field, getattr(n, field) + start)
+    return found
+
+
+# kramdown's AUTOLINK_START (kramdown 2.4): lower-case mailto, http, https, ftp, ftps, or an address
+_AUTOLINK = re.compile(r"<(?:(?:mailto|https?|ftps?):.+?|[\w.-]+?@[\w.-]+?)>")
+# a tag (attributes up to the next ``<`` or ``>``: no backtracking over a run twice)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _closing_tags(text: str, covered: "_Spans") -> dict[int, tuple[int, int]]:
+    """Where each element's opening tag (its ``<``) is closed: (start, end) of the matching
+    closing tag, for the tags outside code and comments. One stack per element name, one pass."""
+    if "</" not in text:
+        return {}
+    stacks: dict[str, list[int]] = {}
+    closes: dict[int, tuple[int, int]] = {}
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(3) or covered.inside(m.start()):
             continue
-        if n.kind == "html_block":
-            deeper = _markdown_inside(text, n, pbh, depth + 1)
-            if deeper is not None:
-                out += deeper
-                replaced = n.end
-                continue
-        if n.kind == "autolink" and (n.attrs or {}).get("bare"):
-            continue
-        out.append(n)
-    return out
+        if not m.group(1):
+            stacks.setdefault(name, []).append(m.start())
+        elif stacks.get(name):
+            closes[stacks[name].pop()] = (m.start(), m.end())
+    return closes
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|\Z)")

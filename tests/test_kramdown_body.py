@@ -55,8 +55,10 @@ def test_the_links_and_images_of_the_post_are_those_jekyll_renders(built: tuple[
     rendered = _built_refs(public, "2020/01/01/kramdown/index.html")
     # (the build itself shows the kramdown cases: not a trivially empty comparison)
     assert "/nowhere-2/" in rendered and "/nowhere-11/" in rendered and "/assets/missing-8.png" in rendered
+    assert "/nowhere-16/" in rendered  # raw HTML up to </div>: the indented <a> is no code block
     assert not {"https://example.com/nowhere-1/", "/nowhere-3/", "/nowhere-4/", "/nowhere-5/", "/nowhere-7/",
-                "/nowhere-9/"} & set(rendered)
+                "/nowhere-9/", "/nowhere-15/", "HTTPS://example.com/nowhere-17/", "tel:0312345678", "/nowhere-18/",
+                "/nowhere-19/"} & set(rendered)
     assert sorted(_listed(site / POST)) == sorted(rendered)
 
 
@@ -140,7 +142,9 @@ def test_markdown_inside_nested_html_and_unclosed_extensions_stay_linear() -> No
     assert [n.url for n in read(shallow).nodes if n.kind == "link"] == ["/x/"]
     assert [n.url for n in read("{::comment}\n\n[a](/a/)\n").nodes if n.kind == "link"] == ["/a/"]
     assert [n.url for n in read("$$ [a](/a/)\n").nodes if n.kind == "link"] == ["/a/"]
-    for unit in ("{::comment} $$ {: #a} ", "$$ x ", "{::nomarkdown}{:/} ", '<div markdown="1">\n'):
+    for unit in ("{::comment} $$ {: #a} ", "$$ x ", "{::nomarkdown}{:/} ", '<div markdown="1">\n',
+                 '<div markdown="1">\n\n[a](/a/)\n\n', "<div>\n\n[a](/a/)\n\n", "</div>\n\n<p>\n\n",
+                 "<span>\n[a](/a/)\n\n", "<BOOL:x> <a@b> "):
         times = []
         for n in (2000, 8000):
             text = unit * n
