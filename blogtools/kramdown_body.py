@@ -21,8 +21,9 @@ kramdown renders other links, images, headings or ids (each checked with Jekyll 
   (up to the matching closing tag) and its nodes replace the HTML block's (the tags stay
   HTML nodes);
 - attribute lists (``{: .class}``, ``{:target="_blank"}``, ``{: #id}``), the extension tags,
-  abbreviation definitions (``*[HTML]: …``) and math are markup, not prose (:attr:`KramdownBody.markup`); the ids their ``#id`` give an
-  element are anchors (:attr:`KramdownBody.ids`).
+  abbreviation definitions (``*[HTML]: …``) and math are markup, not prose
+  (:attr:`KramdownBody.markup`); the ids their ``#id`` give an element are anchors
+  (:attr:`KramdownBody.ids`).
 
 Anything else (tables, footnotes, definition lists, abbreviations, header ids) renders the
 same links and images in both readings, or is handled where it is used (a heading's
@@ -67,7 +68,6 @@ _MARKDOWN_ATTR = re.compile(r"""\smarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=
 _ABBREVIATION = re.compile(r"(?m)^[ \t]{0,3}\*\[[^\]\n]+\]:[^\n]*(?:\n|\Z)")  # *[HTML]: Hyper Text…: not shown
 _PBH_OPTION = re.compile(r"""\bparse_block_html\s*=\s*["']?(true|false)""")
 _IAL_ID = re.compile(r"(?:^\{:?|\s)#([A-Za-z][\w:-]*)")
-_LINK_KINDS = frozenset(("link", "image", "autolink"))
 _CODE = ("code_span", "code_block", "html_comment", "shortcode", "liquid")
 
 
@@ -156,8 +156,8 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
     """kramdown's reading of ``text`` whose parsed body nodes are ``parsed``."""
     covered = _Spans((n.start, n.end) for n in parsed if n.kind in _CODE)
     markup: list[tuple[int, int]] = []
-    hidden: list[tuple[int, int]] = []  # (start, end, raw HTML kept)
-    keep_html: list[tuple[int, int]] = []
+    hidden: list[tuple[int, int]] = []  # where no Markdown is read
+    keep_html: list[tuple[int, int]] = []  # those of them whose raw HTML is written ({::nomarkdown})
     if "{::" in text:
         for name, (open_rx, close_rx) in EXTENSIONS.items():
             for a, b, inner_a, inner_b in _pairs(text, open_rx, close_rx, covered):
