@@ -188,7 +188,7 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
                 elif not m.group(0).startswith("{::"):
                     ids += _IAL_ID.findall(m.group(0).strip().rstrip("}").strip())
     ctx = _Context(text, _Spans(hidden), _Spans(keep_html), pbh_at, _closing_tags(text, covered))
-    out = _walk(ctx, parsed, 0)
+    out = _walk(ctx, parsed, 0, len(text))
     return KramdownBody(out, sorted(markup), ids, sorted(hidden))
 
 
@@ -205,8 +205,9 @@ class _Context:
         return self.pbh_values[bisect_right(self.pbh_starts, at) - 1]
 
 
-def _walk(ctx: _Context, parsed: list[Any], depth: int) -> list[Any]:
-    """``parsed`` (nodes in document order) as kramdown reads them."""
+def _walk(ctx: _Context, parsed: list[Any], depth: int, limit: int) -> list[Any]:
+    """``parsed`` (nodes in document order, all before ``limit``: the end of the element they
+    are in) as kramdown reads them."""
     text = ctx.text
     out: list[Any] = []
     replaced = -1  # the end of the last HTML element read here (the nodes inside are replaced)
@@ -232,7 +233,7 @@ def _walk(ctx: _Context, parsed: list[Any], depth: int) -> list[Any]:
             if not (n.kind in ("html_block", "html_inline") and ctx.html_kept.inside(n.start)):
                 continue
         elif n.kind == "html_block":
-            element = _element(ctx, n, depth)
+            element = _element(ctx, n, depth, limit)
             if element is not None:
                 found, replaced, templates = element
                 out += found
@@ -244,7 +245,7 @@ def _walk(ctx: _Context, parsed: list[Any], depth: int) -> list[Any]:
     return out
 
 
-def _element(ctx: _Context, node: Any, depth: int) -> tuple[list[Any], int, bool] | None:
+def _element(ctx: _Context, node: Any, depth: int, limit: int) -> tuple[list[Any], int, bool] | None:
     """An HTML block as kramdown reads it: (its nodes, where it ends, whether the template
     nodes inside are kept), or None when the parsed body's reading stands.
 
@@ -263,6 +264,8 @@ def _element(ctx: _Context, node: Any, depth: int) -> tuple[list[Any], int, bool
     value = next((g for g in attr.groups() if g is not None), "") if attr else None
     lt = m.start(1) - 1
     close = ctx.closes.get(lt)
+    if close is not None and close[1] > limit:
+        close = None  # closed only outside the element this one is in: not within it
     markdown = value.lower() in ("1", "block", "span") if value is not None else \
         name in SPAN_ELEMENTS or ctx.pbh(node.start) and name in _PARSED_CONTENT
     from blogtools.markdown import Node
@@ -276,7 +279,7 @@ def _element(ctx: _Context, node: Any, depth: int) -> tuple[list[Any], int, bool
     inner_end, end = (close[0], close[1]) if close and (value is not None or name not in SPAN_ELEMENTS) \
         else (node.end, node.end)
     found = [Node("html_inline", lt, m.end(), text[lt : m.end()])]
-    found += _walk(ctx, _parse(text, m.end(), inner_end), depth + 1)
+    found += _walk(ctx, _parse(text, m.end(), inner_end), depth + 1, inner_end)
     if end > inner_end:
         found.append(Node("html_inline", inner_end, end, text[inner_end:end]))
     return found, end, False

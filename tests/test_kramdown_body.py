@@ -155,3 +155,32 @@ def test_markdown_inside_nested_html_and_unclosed_extensions_stay_linear() -> No
                 best = min(best, time.process_time() - t)
             times.append(best)
         assert times[1] < 1.0 and times[1] < 8 * times[0] + 0.05, (unit, times)
+
+
+_PIECES = ('<div markdown="1">', "</div>", "<div>", "<p>", "</p>", "<span>", "</span>", '<a href="/x/">', "</a>",
+           "[l](/l/)", "![i](/i.png)", "{::comment}", "{:/comment}", "{::nomarkdown}", "{:/}", "$$", "\\$$",
+           "{: #id}", '{:target="_blank"}', "<https://a/>", "<tel:1>", "https://bare/", "`code`", "```", "    ",
+           "\n", "\n\n", "> ", "- ", "# ", "text ", "{% raw %}", "{% endraw %}", "{{ x }}", "<!--", "-->",
+           '{::options parse_block_html="true" /}', "<section>", "</section>", "*[A]: b", "| a | b |", "|---|---|")
+
+
+def test_random_documents_give_sorted_nodes_inside_the_text_each_once() -> None:
+    """5,000 documents pieced together from kramdown and HTML syntax (elements closed in the
+    wrong order, inside one another, unclosed): the nodes stay in document order, inside the
+    text, each node once (an element closed only outside its parent is not read past it)."""
+    import random
+
+    from blogtools.markdown import parse_body
+
+    rnd = random.Random(19)
+    for _ in range(5000):
+        text = "".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 40)))
+        parsed = parse_body(text, 0).nodes
+        for pbh in (False, True):
+            found = kramdown_body.read(text, parsed, kramdown_body.Options(parse_block_html=pbh)).nodes
+            spans = [(n.start, n.end) for n in found]
+            assert spans == sorted(spans), text
+            assert len({(n.kind, n.start, n.end) for n in found}) == len(found), text
+            assert all(0 <= n.start <= n.end <= len(text) + 1 for n in found), text
+            assert all(0 <= n.url_start <= n.url_end <= len(text) for n in found
+                       if n.kind in ("link", "image") and n.url_start >= 0), text
