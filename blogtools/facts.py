@@ -185,13 +185,21 @@ def _headings(doc: Document) -> list[dict[str, Any]]:
     a heading whose text is masked (as Liquid inside a heading's text is), so that the page's
     anchors are known to be incomplete."""
     span = doc.lines.span
-    out = [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)}
-           for n in kramdown_body.nodes(doc, "heading")]
+    kd = kramdown_body.view(doc)
+    out = [{"level": n.level, "text": _heading_text(n, kd), "pos": span(n.text_start, n.text_end)}
+           for n in (kd.iter if kd is not None else doc.nodes)("heading")]
     made = [n for n in doc.nodes("liquid") if n.text in _MARKUP_TAGS]
     if made and _jekyll_site_document(doc):
         n = made[0]
         out.append({"level": 0, "text": MASK * (n.end - n.start), "pos": span(n.start, n.end)})
     return out
+
+
+def _heading_text(node: Any, kd: kramdown_body.KramdownBody | None) -> str:
+    """A heading's text; on Jekyll, with `` {#id}`` when an attribute list on the next line
+    gives it its id (how :meth:`blogtools.generators.jekyll.Jekyll.anchor_ids` reads an id)."""
+    given = kd.heading_ids.get(node.start) if kd is not None else None
+    return node.text if given is None else f"{node.text} {{#{given}}}"
 
 
 _MARKUP_TAGS = frozenset({"include", "include_relative", "render", "for", "tablerow"})

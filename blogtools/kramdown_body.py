@@ -83,6 +83,7 @@ class KramdownBody:
     nodes: list[Any]  # the body's nodes as kramdown reads them, in document order
     markup: list[tuple[int, int]]  # attribute lists, extension tags and their hidden content, math
     ids: list[str]  # ids given by attribute lists (``{: #id}``)
+    heading_ids: dict[int, str]  # a heading's id set by the attribute list on the next line (by its start)
     hidden: list[tuple[int, int]]  # where Markdown is not read (comments, nomarkdown, math)
 
     def iter(self, *kinds: str) -> Iterator[Any]:
@@ -174,7 +175,9 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
     if "*[" in text:
         markup += [(m.start(), m.end()) for m in _ABBREVIATION.finditer(text) if not covered.inside(m.start())]
     pbh_at: list[tuple[int, bool]] = [(0, options.parse_block_html)]
+    after_line: dict[int, str] = {}  # an attribute list's line start -> the id it gives
     ids: list[str] = []
+    heading_ids: dict[int, str] = {}
     if "{:" in text or "{#" in text:
         for rx in (IAL_LINE, SPAN_IAL, OPTIONS):
             for m in rx.finditer(text):
@@ -186,10 +189,20 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
                     if o:
                         pbh_at.append((m.start(), o.group(1) == "true"))
                 elif not m.group(0).startswith("{::"):
-                    ids += _IAL_ID.findall(m.group(0).strip().rstrip("}").strip())
+                    found = _IAL_ID.findall(m.group(0).strip().rstrip("}").strip())
+                    ids += found
+                    if found and rx is IAL_LINE:
+                        after_line[m.start()] = found[-1]
+    if after_line:
+        # ``## Heading`` then ``{: #id}``: the attribute list gives the heading its id
+        for n in parsed:
+            if n.kind == "heading":
+                nl = text.find("\n", max(n.end - 1, n.start))
+                if nl >= 0 and nl + 1 in after_line:
+                    heading_ids[n.start] = after_line[nl + 1]
     ctx = _Context(text, _Spans(hidden), _Spans(keep_html), pbh_at, _closing_tags(text, covered))
     out = _walk(ctx, parsed, 0, len(text))
-    return KramdownBody(out, sorted(markup), ids, sorted(hidden))
+    return KramdownBody(out, sorted(markup), ids, heading_ids, sorted(hidden))
 
 
 class _Context:

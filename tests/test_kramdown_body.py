@@ -82,8 +82,10 @@ def test_broken_links_reported_are_those_broken_in_the_build(built: tuple[Path, 
     page = (public / "2020/01/01/kramdown/index.html").read_text(encoding="utf-8")
     assert 'id="para-id"' in page and 'id="custom-id"' in page and 'id="no-such-id"' not in page
     assert 'id="h-id"' not in page  # ``{#h-id .c}`` is no header id for kramdown: text
+    # ``{: #ial-heading}`` on the line after a heading replaces its GFM id
+    assert 'id="ial-heading"' in page and 'id="次の行の属性で-id-が決まる見出し"' not in page
     fragments = sorted(d["message"].split()[0].lstrip("#") for d in found if d["code"] == "BT204")
-    assert fragments == ["h-id", "no-such-id"], found
+    assert fragments == ["h-id", "no-such-id", "次の行の属性で-id-が決まる見出し"], found
     # a bare URL to the site's own host is no link on Jekyll: BT207 says nothing of it
     assert not [d for d in found if d["code"] == "BT207" and "nowhere-1" in d["message"]], found
 
