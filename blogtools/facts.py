@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from typing import Any, Callable
 
+from blogtools import kramdown_body
 from blogtools.document import Document
 from blogtools.lint import suppress
 
@@ -36,7 +36,8 @@ def _links(doc: Document) -> list[dict[str, Any]]:
     out = []
     span = doc.lines.span
     text = doc.text
-    for n in doc.nodes("link", "image", "autolink"):
+    kd = kramdown_body.view(doc)  # a Jekyll post: the body as kramdown reads it
+    for n in (kd.iter if kd is not None else doc.nodes)("link", "image", "autolink"):
         a, b = (n.url_start, n.url_end) if n.url_start >= 0 else (n.start, n.end)
         url = n.url
         if MASK in url:
@@ -46,26 +47,29 @@ def _links(doc: Document) -> list[dict[str, Any]]:
         out.append({"kind": n.kind, "url": url, "text": n.text, "url_pos": span(a, b),
                     "url_span": (n.url_start, n.url_end)})
     if _jekyll_document(doc) or "](" in text and _jekyll_site_document(doc):
-        found = _html_links(doc) + _kramdown_links(doc)
+        found = _html_links(doc, kd) + _kramdown_links(doc, kd)
         if found:
             out = sorted(out + found, key=lambda link: link["url_span"][0])
     return out
 
 
 # ``[text](a destination with spaces)``: CommonMark (Goldmark, mistune) reads no link there,
-# kramdown does, with the spaces in its href
-_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<>\n]*[ \t\u3000][^()<>\n]*)\)")
+# kramdown does, with the spaces in its href (and a ``>`` in it: ``(https://a/> b/)`` is the
+# href ``https://a/> b/``, and a line break: ``(http://\nx.org/)``, checked with Jekyll 4.3)
+_SPACED_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()<]*)\)")
+_BLANK = re.compile(r"[ \t\u3000\n]")
 
 
-def _kramdown_links(doc: Document) -> list[dict[str, Any]]:
+def _kramdown_links(doc: Document, kd: kramdown_body.KramdownBody | None = None) -> list[dict[str, Any]]:
     """The links kramdown makes of ``[text](url with spaces)``, which the parsed body (CommonMark's
-    rules) has as text: their href is the destination as written, spaces and all."""
+    rules) has as text: their href is the destination as written, spaces and all (none where
+    kramdown reads no Markdown: ``kd.hidden``)."""
     if "](" not in doc.text:
         return []
     from bisect import bisect_right
 
-    covered = sorted((n.start, n.end) for n in doc.nodes("link", "image", "code_span", "autolink", "html_inline",
-                                                           "shortcode", "liquid"))
+    covered = sorted([(n.start, n.end) for n in doc.nodes("link", "image", "code_span", "autolink", "html_inline",
+                                                            "shortcode", "liquid")] + (kd.hidden if kd else []))
     starts = [a for a, _ in covered]
     reach = []  # the furthest end of the spans up to each one (spans may nest)
     for _, b in covered:
@@ -77,7 +81,7 @@ def _kramdown_links(doc: Document) -> list[dict[str, Any]]:
             continue
         for m in _SPACED_LINK.finditer(leaf.text):
             dest = m.group(2).strip()
-            if not dest or re.search(r"\s[\"'(]", m.group(2)):
+            if not dest or not _BLANK.search(dest) or re.search(r"\s[\"'(]", m.group(2)):
                 continue  # a title after the URL: CommonMark's link too
             a = leaf.to_abs(m.start(2) + len(m.group(2)) - len(m.group(2).lstrip()))
             b = a + len(dest)
@@ -116,7 +120,7 @@ def _has_link_tag(lowered: str) -> bool:
     return "<a" in lowered or "<img" in lowered or "<video" in lowered or "<source" in lowered or "<track" in lowered
 
 
-def _html_links(doc: Document) -> list[dict[str, Any]]:
+def _html_links(doc: Document, kd: kramdown_body.KramdownBody | None = None) -> list[dict[str, Any]]:
     """``<a href>`` (kind ``link``) and ``<img src>`` (kind ``image``; the ``src`` of
     ``<audio>``, ``<video>``, ``<source>`` and ``<track>`` too, the files a browser plays) of the raw HTML of a
     document, each marked ``html``. Tags are read in a copy with Liquid masked (a quote inside
@@ -128,7 +132,7 @@ def _html_links(doc: Document) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     text = doc.text
     span = doc.lines.span
-    for node in doc.nodes("html_block", "html_inline"):
+    for node in (kd.iter if kd is not None else doc.nodes)("html_block", "html_inline"):
         src = text[node.start : node.end]
         lowered = src.lower()
         if not _has_link_tag(lowered):
@@ -169,19 +173,10 @@ def _jekyll_document(doc: Document) -> bool:
     return _jekyll_folder(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
 
 
-@lru_cache(maxsize=4096)
 def _jekyll_folder(folder: str) -> bool:
     """The folder is in a Jekyll site: the nearest folder above it with a site config has
     Jekyll's (and no Hugo config, which :func:`blogtools.site.load_site` prefers)."""
-    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
-
-    if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
-            os.path.isdir(os.path.join(folder, "config", "_default")):
-        return False
-    if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
-        return True
-    parent = os.path.dirname(folder)
-    return parent != folder and _jekyll_folder(parent)
+    return kramdown_body.jekyll_root(folder) is not None
 
 
 def _headings(doc: Document) -> list[dict[str, Any]]:
@@ -190,12 +185,21 @@ def _headings(doc: Document) -> list[dict[str, Any]]:
     a heading whose text is masked (as Liquid inside a heading's text is), so that the page's
     anchors are known to be incomplete."""
     span = doc.lines.span
-    out = [{"level": n.level, "text": n.text, "pos": span(n.text_start, n.text_end)} for n in doc.nodes("heading")]
+    kd = kramdown_body.view(doc)
+    out = [{"level": n.level, "text": _heading_text(n, kd), "pos": span(n.text_start, n.text_end)}
+           for n in (kd.iter if kd is not None else doc.nodes)("heading")]
     made = [n for n in doc.nodes("liquid") if n.text in _MARKUP_TAGS]
     if made and _jekyll_site_document(doc):
         n = made[0]
         out.append({"level": 0, "text": MASK * (n.end - n.start), "pos": span(n.start, n.end)})
     return out
+
+
+def _heading_text(node: Any, kd: kramdown_body.KramdownBody | None) -> str:
+    """A heading's text; on Jekyll, with `` {#id}`` when an attribute list on the next line
+    gives it its id (how :meth:`blogtools.generators.jekyll.Jekyll.anchor_ids` reads an id)."""
+    given = kd.heading_ids.get(node.start) if kd is not None else None
+    return node.text if given is None else f"{node.text} {{#{given}}}"
 
 
 _MARKUP_TAGS = frozenset({"include", "include_relative", "render", "for", "tablerow"})

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from blogtools import _toml
+from blogtools import kramdown_body
 from blogtools import facts as _facts
 from blogtools.record import dataclass, field
 from blogtools.urls import unquote, urlsplit
@@ -1016,7 +1017,10 @@ def _site_facts(doc: Any) -> dict[str, Any]:
     ids: list[str] = []
     images: list[tuple[Any, ...]] = []
     text = doc.text
-    for node in doc.nodes("html_block", "html_inline"):
+    kd = kramdown_body.view(doc)  # a Jekyll post: ids of attribute lists, no HTML in {::comment}
+    if kd is not None:
+        ids += kd.ids
+    for node in (kd.iter if kd is not None else doc.nodes)("html_block", "html_inline"):
         src = text[node.start : node.end]
         for m in _HTML_ID.finditer(src):
             ids.append(m.group(2) or m.group(3) or "")

@@ -32,6 +32,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from blogtools import kramdown_body
 from blogtools.lines import LineIndex
 from blogtools.record import dataclass, field
 
@@ -344,7 +345,10 @@ def _scan_nodes(doc: Any) -> tuple[list[tuple[int, int]], list[tuple[str, int, i
     """Spans of the body that are not prose, and the labels (link texts, headings)."""
     skip: list[tuple[int, int]] = []
     labels: list[tuple[str, int, int, str]] = []
-    for n in doc.body.nodes:
+    kd = kramdown_body.view(doc)  # a Jekyll post: kramdown's attribute lists, comments and math are no prose
+    if kd is not None:
+        skip += kd.markup
+    for n in (kd.nodes if kd is not None else doc.body.nodes):
         kind = n.kind
         if kind == "link":
             if n.text_start >= 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from blogtools import kramdown_body
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 
@@ -51,7 +52,7 @@ class LinkTextWhitespace(Rule):
 
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         text = doc.text
-        for node in doc.nodes("link"):
+        for node in kramdown_body.nodes(doc, "link"):  # (on Jekyll, as kramdown reads the body)
             a, b = node.text_start, node.text_end
             if a < 0 or b <= a:
                 continue

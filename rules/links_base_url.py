@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from blogtools import kramdown_body
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 from blogtools.rulesupport import memo
@@ -60,7 +61,7 @@ class LinkOwnBaseUrl(Rule):
         # costs more than the rest of the check, so it is asked only once a URL has the host
         # (host is lower case: if the text has it as it is, its lower-case form has it too).
         text_has_host: bool | None = None
-        for node in doc.nodes("link", "image", "autolink"):
+        for node in kramdown_body.nodes(doc, "link", "image", "autolink"):  # (on Jekyll: no bare URL is a link)
             url = node.url
             if host not in url.lower() or not url.lower().startswith(("http://", "https://", "//")) \
                     or node.url_start < 0:

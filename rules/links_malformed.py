@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from typing import Any, Iterator
 
+from blogtools import kramdown_body
 from blogtools.document import Document
 from blogtools.lint.rule import Diagnostic, Edit, Fix, Rule
 
@@ -68,7 +69,7 @@ class LinkUrlMalformed(Rule):
     def check(self, doc: Document, site: Any) -> Iterator[Diagnostic]:
         covered: list[tuple[int, int]] = []
         written = 0  # links written as Markdown, each with its "](" (not Hatena's [url:title] notation)
-        for node in doc.nodes("link", "image"):
+        for node in kramdown_body.nodes(doc, "link", "image"):  # (on Jekyll, as kramdown reads the body)
             if node.url_start < 0:
                 continue
             covered.append((node.start, node.end))
@@ -81,8 +82,10 @@ class LinkUrlMalformed(Rule):
             yield from self._url(doc, url, node.url_start, node.url_end)
         if doc.text.count("](", doc.body_start) <= written:
             return  # every "](" opens a destination Markdown read (the usual case)
+        kd = kramdown_body.view(doc)  # (a Jekyll post: no Markdown in {::comment}, {::nomarkdown}, $$math$$)
         skip = sorted(covered + [(n.start, n.end) for n in doc.nodes("code_span", "autolink", "html_inline",
-                                                                        "shortcode", "liquid")])
+                                                                        "shortcode", "liquid")]
+                      + (kd.hidden if kd is not None else []))
         for leaf in doc.body.leaves:
             yield from self._syntax(doc, leaf, skip, site)
 

@@ -696,7 +696,9 @@ class Jekyll(Generator):
     def anchor_ids(self, headings: Iterable[str]) -> list[str]:
         ids = []
         for raw in headings:
-            m = re.search(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$", raw)
+            # kramdown's HEADER_ID: `` {#id}`` alone at the end (``{#id .class}`` and ``{: #id}``
+            # are text there, and part of the GFM id; checked with Jekyll 4.3)
+            m = re.search(r"[ \t]\{#([A-Za-z][\w:-]*)\}[ \t]*$", raw)
             ids.append(m.group(1) if m else gfm_anchor(inline_text(raw)))
         return number_duplicates(ids, "section")
 

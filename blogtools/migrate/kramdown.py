@@ -24,16 +24,12 @@ from __future__ import annotations
 
 import re
 
+from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
 
 _TOC = re.compile(r"(?m)^[ \t]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n[ \t]{0,3}\{:[ \t]*\.?toc[ \t]*\}[ \t]*(?:\n|\Z)")
-_IAL_LINE = re.compile(r"(?m)^[ \t]{0,3}\{:[^}\n]*\}[ \t]*(?:\n|\Z)")
-_OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
-_EXT = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
-        "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
-_SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")
 _RULE = re.compile(r"[ \t]{0,3}(?=[^\n]*[|+])[ \t|+:-]*-[ \t|+:-]*")
 _QUOTE_TAB = re.compile(r"(?m)^((?:[ \t]{0,3}>)+)\t")  # kramdown: the tab opens code; CommonMark: 3 columns
 _NOT_TABLE = re.compile(r"[ \t]*(?:[>#<$]|[*+-][ \t]|\d+[.)][ \t])")
@@ -50,16 +46,16 @@ def convert(post: Post, text: str) -> str:
     text, n = _TOC.subn("", text)
     if n:
         post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
-    for name, (open_rx, close_rx) in _EXT.items():
+    for name, (open_rx, close_rx) in EXTENSIONS.items():
         if open_rx.search(text):
             keep = name == "nomarkdown"
             text = blocks(text, open_rx, close_rx, lambda m, inner, c, keep=keep: inner if keep else "")
             post.note(f"kramdown {{::{name}}} {'unwrapped' if keep else 'removed'}")
-    text, n = _OPTIONS.subn("", text)
+    text, n = OPTIONS.subn("", text)
     if n:
         post.note("kramdown {::options} removed")
-    text, n = _IAL_LINE.subn("", text)
-    text, m = _SPAN_IAL.subn("", text)
+    text, n = IAL_LINE.subn("", text)
+    text, m = SPAN_IAL.subn("", text)
     if n or m:
         post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
     text, n = _QUOTE_TAB.subn(r"\1     ", text)
