@@ -245,3 +245,59 @@ def test_jekyll_paginate_urls_are_served_by_the_migrated_site(tmp_path: Path, pa
     migrate(Options(str(site), str(out), images="keep"))
     hugo_public = _hugo_build(out, tmp_path / "hugo")
     assert written <= _pages(hugo_public), written - _pages(hugo_public)
+
+
+def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> None:
+    """A post listing, a tag index, a ``site.data`` loop, ``capture`` and ``where``: Hugo
+    cannot run them, so with ``liquid_pages="rendered"`` the page's body is the HTML Jekyll
+    rendered; every word and image Jekyll wrote for it is in Hugo's build. A page that uses
+    a theme's include (which the build writes empty) keeps its Liquid as comments instead,
+    and so does every page with ``comment``."""
+    from blogtools.migrate import Options, migrate
+
+    files = {
+        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\ntags: [料理]\n---\n\n本文。\n",
+        "_posts/2020-02-01-second.md": "---\ntitle: Second post\ntags: [料理, 旅]\nfeatured: true\n---\n\nText.\n",
+        "_data/books.yml": "- title: 吾輩は猫である\n  cover: /img/cat.png\n- title: Walden\n  cover: /img/walden.png\n",
+        "img/cat.png": "png", "img/walden.png": "png",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for post in site.posts %}\n- [{{ post.title }}]({{ post.url }})\n"
+                      "{% endfor %}\n",
+        "tags.html": "---\ntitle: Tags\n---\n{% for tag in site.tags %}<h2>{{ tag[0] }}</h2><ul>{% for p in tag[1] %}"
+                     "<li>{{ p.title }}</li>{% endfor %}</ul>{% endfor %}\n",
+        "books.html": "---\ntitle: Books\n---\n{% for b in site.data.books %}<p><img src=\"{{ b.cover }}\" alt=\"\">"
+                      "{{ b.title }}</p>{% endfor %}\n",
+        "featured.md": "---\ntitle: Featured\n---\n\n{% assign picks = site.posts | where: 'featured', true %}"
+                       "{% capture n %}{{ picks | size }}{% endcapture %}Picked: {{ n }} ({{ picks.first.title }})\n",
+    }
+    site = _small_site(tmp_path / "site", "title: t\n", files)
+    jekyll = _build(site, tmp_path / "jekyll")
+    # a theme's include the site does not hold (Jekyll stops on it: added after its build)
+    (site / "callout.md").write_text("---\ntitle: Callout\n---\n\n{% capture c %}大事なお知らせ{% endcapture %}"
+                                     "{% include theme-callout.html content=c %}\n", encoding="utf-8")
+    expected = {  # Jekyll's file → Hugo's file (the old .html URL is an alias there)
+        ("archive.html", "archive/index.html"): ["最初の記事", "Second post"],
+        ("tags.html", "tags/index.html"): ["料理", "旅", "最初の記事", "Second post"],
+        ("books.html", "books/index.html"): ["吾輩は猫である", "Walden", 'src="/img/cat.png"'],
+        ("featured.html", "featured/index.html"): ["Picked: 1 (Second post)"],
+    }
+    for (page, _), words in expected.items():
+        text = (jekyll / page).read_text(encoding="utf-8")
+        assert all(w in text for w in words), (page, text)  # what Jekyll itself writes
+
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", liquid_pages="rendered"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    for (_, page), words in expected.items():
+        text = (hugo / page).read_text(encoding="utf-8")
+        assert all(w in text for w in words), (page, text)
+        assert "{%" not in text and "{{" not in text
+    rendered = {p.source for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)}
+    assert rendered == {"archive.md", "tags.html", "books.html", "featured.md"}
+    callout = next(p for p in result.posts if p.source == "callout.md")
+    assert "大事なお知らせ" in callout.body and any("theme-callout.html" in w for w in callout.warnings)
+
+    out2 = tmp_path / "out2"
+    result = migrate(Options(str(site), str(out2), images="keep", liquid_pages="comment"))
+    assert not [p for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)]
+    assert any("--liquid-pages rendered" in n for n in result.notes)
+    assert "Walden" not in (out2 / "content/books.md").read_text(encoding="utf-8")

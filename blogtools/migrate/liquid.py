@@ -138,6 +138,7 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and tags[i][1] > m.start():
             post.warn(f"Liquid {tag[:80]} inside an HTML tag has no Hugo equivalent: kept as it is")
+            _template(post, tag)
             return tag
         return _unknown(post, tag)
 
@@ -174,9 +175,42 @@ def _page_values(tag: str, post: Post) -> str:
     return _PAGE_VAR.sub(literal, tag)
 
 
+# what Liquid and Jekyll themselves define: a template using only these renders the same in
+# any Jekyll build (a plugin's tag or filter needs the plugin, which a build may not have)
+LIQUID_TAGS = frozenset("""if unless else elsif endif endunless case when endcase for endfor break continue cycle
+    tablerow endtablerow assign capture endcapture increment decrement include include_relative raw endraw comment
+    endcomment highlight endhighlight link post_url liquid echo render""".split())
+LIQUID_FILTERS = frozenset("""abs append at_least at_most capitalize ceil compact concat date default divided_by
+    downcase escape escape_once first floor join last lstrip map minus modulo newline_to_br plus prepend remove
+    remove_first remove_last replace replace_first replace_last reverse round rstrip size slice sort sort_natural
+    split strip strip_html strip_newlines sum times truncate truncatewords uniq upcase url_decode url_encode
+    base64_encode base64_decode base64_url_safe_encode base64_url_safe_decode where relative_url absolute_url
+    date_to_xmlschema date_to_rfc822 date_to_string date_to_long_string where_exp find find_exp group_by
+    group_by_exp xml_escape cgi_escape uri_escape number_of_words array_to_sentence_string markdownify smartify
+    sassify scssify slugify jsonify normalize_whitespace sample pop push shift unshift inspect to_integer""".split())
+_FILTER_NAME = re.compile(r"""\|\s*([A-Za-z_][\w-]*)|("[^"]*"|'[^']*')""")
+
+
+def _template(post: Post, tag: str) -> None:
+    """Counts ``tag`` in ``post.extra["liquid_template"]`` when it is Liquid of Liquid and
+    Jekyll themselves (a loop over ``site.posts``, ``site.data``, ``capture``, ``where``...):
+    Jekyll's own build renders it as the site did, so the page's rendered HTML can stand in
+    for it (:func:`blogtools.migrate.sources.jekyll.render_templates`). A plugin's tag or
+    filter is not counted: a build without the plugin would print something else."""
+    if tag.startswith("{%"):
+        name = re.match(r"\{%-?\s*(\w*)", tag).group(1)
+        if name not in LIQUID_TAGS:
+            return
+    filters = [m.group(1) for m in _FILTER_NAME.finditer(tag) if m.group(1)]
+    if any(f not in LIQUID_FILTERS for f in filters):
+        return
+    post.extra["liquid_template"] = post.extra.get("liquid_template", 0) + 1
+
+
 def _unknown(post: Post, tag: str) -> str:
     """Liquid Hugo cannot run would print as text: kept as an HTML comment (Hugo drops
     comments without the raw-HTML warning) and reported."""
+    _template(post, tag)
     inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
     post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
     return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"

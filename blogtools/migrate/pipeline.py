@@ -51,6 +51,7 @@ class Options:
     verify: bool = False
     comments: bool = False  # a WordPress export's approved comments → data/comments/<slug>.json
     unsafe_fixes: bool = False
+    liquid_pages: str = "auto"  # Jekyll: auto | rendered | comment (sources.jekyll.render_templates)
     progress: bool = False
     timeout: float = assetmod.TIMEOUT
     max_image_bytes: int = assetmod.MAX_BYTES
@@ -192,6 +193,10 @@ def migrate(options: Options) -> Result:
     except WXRError as exc:  # a WordPress export that cannot be read: file and line
         raise MigrateError(str(exc)) from None
     posts, twice = _once(options.src, posts)
+    if kind == "jekyll":
+        from blogtools.migrate.sources import jekyll
+
+        site.notes += jekyll.render_templates(site, posts, options.liquid_pages, options.verify)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
     result.notes += site.notes
     copy_files = _copy_plan(site, guard)

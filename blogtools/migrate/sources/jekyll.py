@@ -505,3 +505,80 @@ def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:
                                   else os.path.join(os.path.dirname(path), clean))
         if clean.lower().endswith(IMAGE_EXT) and os.path.lexists(target) and guard.allow(target):
             post.assets.append(Asset("images/" + os.path.basename(target), src=target, refs={ref}))
+
+
+# --------------------------------------------------------------------------- Liquid templates, as Jekyll rendered them
+LIQUID_PAGES = ("auto", "rendered", "comment")
+
+
+def render_templates(site: SourceSite, posts: list[Post], mode: str, verify: bool) -> list[str]:
+    """Pages and posts whose Liquid builds them from the site's data (a loop over
+    ``site.posts``, ``site.tags``, ``site.data.x``, ``capture``, ``where``...: counted by
+    :func:`blogtools.migrate.liquid._template`) have no Hugo equivalent the migration can
+    write. With ``mode`` ``rendered`` (``auto``: when the run builds the source anyway,
+    ``--verify``) the source is built by Jekyll (:func:`blogtools.migrate.source_build.jekyll_content_build`:
+    bare layouts, the site's own ``_plugins`` not run) and the HTML it rendered for each such
+    page's content becomes the page's body, one raw HTML block, reported on the page: the
+    words, images and links the old page showed, frozen as they were at migration time.
+    Otherwise they stay HTML comments (reported per tag) and one note says how to render
+    them. Returns notes for the report."""
+    wanted = [p for p in posts if p.extra.get("liquid_template") and p.page_path != "_index" and p.old_urls]
+    if not wanted:
+        return []
+    if mode == "comment" or mode == "auto" and not verify:
+        return [f"{len(wanted)} page(s) hold Liquid templates Hugo cannot run (loops over site.posts, site.data...),"
+                " kept as HTML comments: --liquid-pages rendered keeps the HTML Jekyll renders for them instead"]
+    import shutil
+    import tempfile
+
+    from blogtools.migrate import _hugo, source_build
+
+    tmp = tempfile.mkdtemp(prefix="blogtools-liquid-")
+    try:
+        b = source_build.jekyll_content_build(site.root, tmp, site.config)
+        if not b.ok:
+            return [f"{len(wanted)} page(s) with Liquid templates kept as HTML comments: the source's Jekyll build,"
+                    f" which would render them, failed ({b.problem})"]
+        notes = [f"Liquid templates rendered by Jekyll; that build: {n}" for n in b.notes]
+        folder = os.path.join(site.root, str(site.config.get("includes_dir") or "_includes"))
+        for post in wanted:
+            text, _why = read_text(os.path.join(site.root, post.source), Guard(site.root))
+            absent = sorted({n for n in source_build.INCLUDE.findall(text or "")
+                             if ".." in n.split("/") or not os.path.isfile(os.path.join(folder, n))})
+            if absent:  # a theme's include: the build writes nothing for it, the comments keep its text
+                post.warn(f"its Liquid is kept as HTML comments, not rendered: it includes {', '.join(absent)},"
+                          " which the site does not hold (its theme's)")
+                continue
+            path = os.path.join(b.public, _hugo.public_file(post.old_urls[0]))
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    inner = _rendered_content(fh.read())
+            except (OSError, UnicodeDecodeError):
+                inner = None
+            if inner is None:
+                post.warn(f"Jekyll's build has no page at {post.old_urls[0]}: its Liquid is kept as HTML comments")
+                continue
+            post.body = bodymod.html_body(liquid.escape_shortcodes(inner, post))[0]
+            post.kept_raw = [k for k in post.kept_raw if not k.startswith("Liquid ")]
+            post.warnings = [w for w in post.warnings if not (w.startswith("Liquid ") and "inside an HTML tag" in w)]
+            post.extra.pop("math_passthrough", None)
+            post.raw(f"Liquid template ({post.extra['liquid_template']} tag(s) Hugo cannot run): the body is the"
+                     " HTML Jekyll rendered for it, kept as raw HTML (it no longer changes with the site's data)")
+        return notes
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _rendered_content(html: str) -> str | None:
+    """What the bare layout wrapped: between the marker ``<div>`` and the last ``</div>``; a
+    page without a layout is its content as a whole."""
+    from blogtools.migrate.compare import MARKER
+
+    opener = f'<div id="{MARKER}">'
+    start = html.find(opener)
+    end = html.rfind("</div>")
+    if start < 0:
+        return html.strip("\n")
+    if end < start:
+        return None
+    return html[start + len(opener):end].strip("\n")
