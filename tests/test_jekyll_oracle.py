@@ -268,6 +268,11 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
                       "{{ b.title }}</p>{% endfor %}\n",
         "featured.md": "---\ntitle: Featured\n---\n\n{% assign picks = site.posts | where: 'featured', true %}"
                        "{% capture n %}{{ picks | size }}{% endcapture %}Picked: {{ n }} ({{ picks.first.title }})\n",
+        "robots.txt": "---\nlayout: null\ndisallows: [/a/, /b/]\n---\nUser-agent: *{% for d in page.disallows %}\n"
+                      "Disallow: {{ d }}{% endfor %}\n",
+        "books-feed.xml": "---\nlayout: null\npermalink: /books/feed/index.xml\n---\n<rss><channel>"
+                          "{% for b in site.data.books %}<item><title>{{ b.title }}</title></item>{% endfor %}"
+                          "</channel></rss>\n",
     }
     site = _small_site(tmp_path / "site", "title: t\n", files)
     jekyll = _build(site, tmp_path / "jekyll")
@@ -291,6 +296,10 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
         text = (hugo / page).read_text(encoding="utf-8")
         assert all(w in text for w in words), (page, text)
         assert "{%" not in text and "{{" not in text
+    for name in ("robots.txt", "books/feed/index.xml"):  # files Jekyll renders: the same bytes
+        assert (hugo / name).read_bytes() == (jekyll / name).read_bytes(), name
+    assert b"Disallow: /b/" in (hugo / "robots.txt").read_bytes()
+    assert not [s for s in result.skipped if s[0] in ("robots.txt", "books-feed.xml")]
     rendered = {p.source for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)}
     assert rendered == {"archive.md", "tags.html", "books.html", "featured.md"}
     callout = next(p for p in result.posts if p.source == "callout.md")
@@ -301,3 +310,37 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
     assert not [p for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)]
     assert any("--liquid-pages rendered" in n for n in result.notes)
     assert "Walden" not in (out2 / "content/books.md").read_text(encoding="utf-8")
+    assert {s[0] for s in result.skipped} >= {"robots.txt", "books-feed.xml"}  # listed, not converted
+
+
+def test_static_files_and_cased_urls_where_jekyll_writes_them(tmp_path: Path) -> None:
+    """Jekyll writes ``a..png`` as ``a.png`` and a collection's static file at the collection's
+    permalink; a page at ``/AI-services/`` keeps its case (Hugo lower-cases a path made from a
+    file name, and a server tells them apart); a ``redirect_from`` naming a file (``.pdf``) is
+    a redirect page by that name, not a folder. Every one of those files of Jekyll's build is a
+    file of Hugo's, at the same path."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\ncollections:\n  principles:\n    output: true\n"
+                       "    permalink: /partnership-principles/:path/\n", {
+                           "assets/session..png": "png",
+                           "_principles/Principles.pdf": "pdf",
+                           "_principles/index.md": "---\ntitle: 原則\n---\n\n原則です。\n",
+                           "pages/AI-services.md": "---\ntitle: AI\npermalink: /AI-services/\n---\n\n人工知能。\n",
+                           "_posts/2011-11-29-paper.md": "---\ntitle: 論文\nredirect_from: /Old-Paper.pdf\n---\n\n本文\n",
+                       })
+    (site / "_config.yml").write_text((site / "_config.yml").read_text() + "plugins: [jekyll-redirect-from]\n")
+    jekyll = _build(site, tmp_path / "jekyll")
+    wanted = {"assets/session.png", "partnership-principles/Principles.pdf", "AI-services/index.html",
+              "Old-Paper.pdf"}
+    assert wanted <= {str(p.relative_to(jekyll)) for p in jekyll.rglob("*") if p.is_file()}
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    files = {str(p.relative_to(hugo)) for p in hugo.rglob("*") if p.is_file()}
+    assert wanted <= files, wanted - files
+    assert "人工知能" in (hugo / "AI-services/index.html").read_text(encoding="utf-8")
+    # the redirect page jekyll-redirect-from writes under the old file name, to the new URL
+    redirect = (hugo / "Old-Paper.pdf").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=/posts/2011-11-29-paper/"' in redirect
+    assert "2011/11/29/paper.html" in (jekyll / "Old-Paper.pdf").read_text(encoding="utf-8")

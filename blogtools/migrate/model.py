@@ -82,4 +82,6 @@ class SourceSite:
     notes: list[str] = field(default_factory=list)  # what the reader did for the whole site
     emoji: bool = False
     feed: str = ""  # the file name of the site's feed at its root (jekyll-feed's feed.xml)
+    # Jekyll: files rendered with Liquid the reader cannot evaluate: (source, path under static/, why)
+    liquid_files: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -15,6 +15,7 @@ import posixpath
 import re
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 from blogtools.migrate import _hugo, body as bodymod, kramdown, liquid
 from blogtools.migrate.model import Asset, Post, SourceSite
@@ -166,8 +167,6 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
 def page_path(url: str) -> str:
     """Where a page lives under ``content/`` so Hugo serves it at (or next to) its Jekyll
     URL: ``/a/b/`` and ``/a/b.html`` → ``a/b`` (Hugo: ``/a/b/``; ``.html`` stays an alias)."""
-    from urllib.parse import unquote
-
     path = unquote(url.split("?", 1)[0].split("#", 1)[0]).strip("/")
     for ext in HTML_EXT:
         if path.lower().endswith(ext):
@@ -202,6 +201,7 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     skipped: list[tuple[str, str]] = []
     folders: dict[str, list] = {}  # "folder/" → [count, reason]
     homes: list[tuple[str, Post]] = []
+    statics: dict[str, str] | None = None
     paths: dict[str, Post] = {}
 
     def skip_file(r: str, why: str, folder: bool = True) -> None:
@@ -237,7 +237,7 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
                 if has_front_matter(path):
                     skipped.append((r, "file name is not YYYY-MM-DD-title.ext"))
                 else:
-                    site.copy_dirs.append((path, f"static/{r}"))
+                    site.copy_dirs.append((path, f"static/{static_path(r)}"))
                 continue
             post, why = isolated(read_post, path, src, config, draft, gen, guard)
             if post is None:
@@ -256,9 +256,15 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             continue
         if not has_front_matter(path):
             if kind == "collection":
-                skipped.append((r, "a collection file without front matter: not converted"))
+                if statics is None:  # StaticFile#url of a collection's file: its permalink
+                    statics = {os.path.realpath(f): u for u, f in gen._static_urls().items()}
+                url = statics.get(os.path.realpath(path))
+                if url is None or ".." in url.split("/"):
+                    skipped.append((r, "a collection file without front matter: not converted"))
+                else:
+                    site.copy_dirs.append((path, "static/" + unquote(url).lstrip("/")))
             else:
-                site.copy_dirs.append((path, f"static/{r}"))  # Jekyll copies it as it is
+                site.copy_dirs.append((path, f"static/{static_path(r)}"))  # Jekyll copies it
             continue
         ext = os.path.splitext(name)[1].lower()
         if ext not in MARKDOWN_EXT + HTML_EXT:
@@ -312,6 +318,16 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     return posts, skipped
 
 
+def static_path(r: str) -> str:
+    """Where Jekyll writes a static file (``StaticFile#url``): dots ending the name before its
+    extension are dropped (``a..png`` → ``a.png``, ``cleaned_relative_path``)."""
+    folder, _, name = r.rpartition("/")
+    stem, ext = os.path.splitext(name)
+    if not ext or not stem or not stem.endswith(".") or not stem.rstrip("."):
+        return r
+    return f"{folder}/{stem.rstrip('.')}{ext}" if folder else stem.rstrip(".") + ext
+
+
 def _home_body(post: Post) -> None:
     if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
         post.body = ""
@@ -361,8 +377,6 @@ def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite
     """A non-page file with front matter (``robots.txt``, ``site.webmanifest``...): Jekyll
     renders its Liquid and writes it at its URL. When that Liquid is only URLs (or none), the
     rendered text is written to ``static/`` at the same URL; otherwise the reason (None, why)."""
-    from urllib.parse import unquote
-
     ext = os.path.splitext(path)[1].lower()
     if ext in (".scss", ".sass", ".coffee"):
         return None, f"a {ext} file Jekyll compiles: not converted (Hugo Pipes can compile it)"
@@ -382,12 +396,14 @@ def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite
         return None, f"rendered into the layout {meta.get('layout')!r}: not converted"
     body = doc.text[doc.body_start:]
     text = liquid.evaluator(gen).evaluate(body, None) if "{{" in body or "{%" in body else body
-    if text is None:
-        return None, (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
-                      " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)")
     dest = unquote(url).lstrip("/")
     if not dest or dest.endswith("/") or ".." in dest.split("/"):
         return None, f"its URL {url} cannot be a static file: not converted"
+    if text is None:
+        why = (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
+               " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)")
+        site.liquid_files.append((rel(path, src), dest, why))  # Jekyll's build may render it (render_templates)
+        return None, why
     site.files.append((f"static/{dest}", text.encode("utf-8")))
     return None, None
 
@@ -511,7 +527,8 @@ def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:
 LIQUID_PAGES = ("auto", "rendered", "comment")
 
 
-def render_templates(site: SourceSite, posts: list[Post], mode: str, verify: bool) -> list[str]:
+def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[str, str]], mode: str,
+                     verify: bool) -> list[str]:
     """Pages and posts whose Liquid builds them from the site's data (a loop over
     ``site.posts``, ``site.tags``, ``site.data.x``, ``capture``, ``where``...: counted by
     :func:`blogtools.migrate.liquid._template`) have no Hugo equivalent the migration can
@@ -521,13 +538,18 @@ def render_templates(site: SourceSite, posts: list[Post], mode: str, verify: boo
     page's content becomes the page's body, one raw HTML block, reported on the page: the
     words, images and links the old page showed, frozen as they were at migration time.
     Otherwise they stay HTML comments (reported per tag) and one note says how to render
-    them. Returns notes for the report."""
+    them. The same goes for the other files Jekyll renders with Liquid the migration cannot
+    evaluate (``robots.txt``, ``vcard.vcf``, a feed over ``site.data``: ``site.liquid_files``):
+    the file Jekyll wrote goes to ``static/`` at its URL and leaves ``skipped``.
+    Returns notes for the report."""
     wanted = [p for p in posts if p.extra.get("liquid_template") and p.page_path != "_index" and p.old_urls]
-    if not wanted:
+    files, site.liquid_files = site.liquid_files, []
+    if not wanted and not files:
         return []
     if mode == "comment" or mode == "auto" and not verify:
         return [f"{len(wanted)} page(s) hold Liquid templates Hugo cannot run (loops over site.posts, site.data...),"
-                " kept as HTML comments: --liquid-pages rendered keeps the HTML Jekyll renders for them instead"]
+                " kept as HTML comments: --liquid-pages rendered keeps the HTML Jekyll renders for them instead"] \
+            if wanted else []
     import shutil
     import tempfile
 
@@ -537,9 +559,21 @@ def render_templates(site: SourceSite, posts: list[Post], mode: str, verify: boo
     try:
         b = source_build.jekyll_content_build(site.root, tmp, site.config)
         if not b.ok:
-            return [f"{len(wanted)} page(s) with Liquid templates kept as HTML comments: the source's Jekyll build,"
-                    f" which would render them, failed ({b.problem})"]
+            return [f"{len(wanted)} page(s) and {len(files)} file(s) with Liquid templates not rendered:"
+                    f" the source's Jekyll build failed ({b.problem})"]
         notes = [f"Liquid templates rendered by Jekyll; that build: {n}" for n in b.notes]
+        done: set[str] = set()
+        for r, dest, _why in files:
+            try:
+                with open(os.path.join(b.public, dest), "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue  # stays listed as not migrated
+            site.files.append((f"static/{dest}", data))
+            done.add(r)
+            notes.append(f"{r}: its Liquid rendered by Jekyll, written as static/{dest} (a snapshot: it no longer"
+                         " changes with the site's data)")
+        skipped[:] = [s for s in skipped if s[0] not in done]
         folder = os.path.join(site.root, str(site.config.get("includes_dir") or "_includes"))
         for post in wanted:
             text, _why = read_text(os.path.join(site.root, post.source), Guard(site.root))
