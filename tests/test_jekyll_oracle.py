@@ -228,23 +228,34 @@ def test_jekyll_paginate_urls_are_served_by_the_migrated_site(tmp_path: Path, pa
     """jekyll-paginate writes the list again at ``paginate_path`` (``/page2/``, or
     ``/blog/page/2/``) for every further page; each of those URLs is served by the new site
     (a redirect to the list), and the number of them is Jekyll's: 5 posts, 2 a page → 2 more
-    (a hidden post and a draft not counted)."""
+    (a hidden post and a draft not counted). The feed stays Hugo's own RSS under the old name,
+    not a snapshot of the one Jekyll rendered."""
     from blogtools.migrate import Options, migrate
 
     posts = {f"_posts/2020-01-0{n}-p{n}.md": f"---\ntitle: 記事{n}\n---\n\n本文{n}\n" for n in range(1, 6)}
     posts["_posts/2020-01-07-hidden.md"] = "---\ntitle: h\nhidden: true\n---\n\nx\n"
     posts["_drafts/d.md"] = "---\ntitle: d\n---\n\nx\n"
     posts[template] = ("---\ntitle: 一覧\n---\n{% for post in paginator.posts %}<p>{{ post.title }}</p>{% endfor %}\n")
-    config = "title: t\nplugins: [jekyll-paginate]\npaginate: 2\n" + (
+    posts["feed.xml"] = ("---\nlayout: null\n---\n<rss><channel>{% for post in site.posts %}<item><title>"
+                         "{{ post.title }}</title></item>{% endfor %}</channel></rss>\n")
+    config = "title: t\nplugins: [jekyll-paginate, jekyll-feed]\npaginate: 2\n" + (
         f"paginate_path: {paginate_path}\n" if paginate_path else "")
     site = _small_site(tmp_path / "site", config, posts)
     jekyll_public = _build(site, tmp_path / "jekyll")
     written = {u for u in _pages(jekyll_public) if re.search(r"page\d|/page/\d", u)}
     assert len(written) == 2, written  # ceil(5 / 2) - 1
     out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep"))
+    result = migrate(Options(str(site), str(out), images="keep", liquid_pages="rendered"))
     hugo_public = _hugo_build(out, tmp_path / "hugo")
     assert written <= _pages(hugo_public), written - _pages(hugo_public)
+    target = "/" if template == "index.html" else "/blog/"
+    for url in written:  # each redirects to the list
+        text = (hugo_public / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        assert re.search(rf'http-equiv="refresh" content="0; url=(https?://[^/"]+)?{target}"', text), text
+    # the home page is the new site's own (not compared as a page), and the feed is Hugo's, live
+    assert "index.html" not in {p.source for p in result.posts}
+    feed = (hugo_public / "feed.xml").read_text(encoding="utf-8")
+    assert "記事5" in feed and "<link>" in feed  # Hugo's RSS, not a snapshot of Jekyll's template
 
 
 def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> None:

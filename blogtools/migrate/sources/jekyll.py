@@ -279,7 +279,7 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
         first = post.page_path.split("/", 1)[0]
         if not post.page_path:
             if len(post.old_urls) < 2 or "_index" in paths:
-                homes.append((r, post))  # kept when it paginates (its /page2/... become aliases)
+                homes.append((r, post))  # (its /page2/... redirect to the new home page)
                 continue
             # its redirect_from URLs are kept as aliases of the new home page (content/_index.md)
             post.page_path = "_index"
@@ -304,15 +304,23 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             post.warn(f"content/{want} is taken: this page is content/{post.page_path} (its old URL is an alias)")
         paths[post.page_path] = post
         posts.append(post)
-    pager = _paginated(config, posts + [p for _r, p in homes])
-    for r, post in homes:
-        if post is pager and "_index" not in paths:
-            post.page_path = "_index"
-            _home_body(post)
-            paths["_index"] = post
-            posts.append(post)
-        else:
-            skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+    pager, urls = _paginated(config, posts + [p for _r, p in homes])
+    if pager is not None and any(pager is p for _r, p in homes):
+        # the home page is the new site's (not a page to migrate): its other pages redirect to it
+        from blogtools.migrate.target_hugo import REDIRECT_PAGE
+
+        for url in urls:
+            dest = _hugo.public_file(url)
+            if ".." not in dest.split("/"):
+                site.files.append((f"static/{dest}", REDIRECT_PAGE.format(url="/").encode("utf-8")))
+        site.notes.append(f"jekyll-paginate's {len(urls)} further pages of the home page ({urls[0]} …) redirect"
+                          " to the new home page, which lists the posts")
+    elif pager is not None:
+        pager.old_urls += [u for u in urls if u not in pager.old_urls]
+        pager.warn(f"jekyll-paginate wrote {len(urls)} more pages of it ({urls[0]} …): each is an alias of this"
+                   " page (the new site does not paginate it the same way)")
+    for r, _post in homes:
+        skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
@@ -334,18 +342,18 @@ def _home_body(post: Post) -> None:
         post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
 
 
-def _paginated(config: dict[str, Any], posts: list[Post]) -> Post | None:
+def _paginated(config: dict[str, Any], posts: list[Post]) -> tuple[Post | None, list[str]]:
     """jekyll-paginate (v1) as Jekyll runs it: the ``index.html`` page nearest to the folder of
     ``paginate_path`` (default ``/page:num``) is written again at ``paginate_path`` with
-    ``:num`` = 2 … ceil(posts / ``paginate``), each an index page. Those old URLs become
-    aliases of the page (Hugo's pagination cannot write ``/page2/``, and the new page is no
-    Hugo list): the old links land on the list, and the report says so. Returns that page."""
+    ``:num`` = 2 … ceil(posts / ``paginate``), each an index page. Those old URLs redirect to
+    the page (Hugo's pagination cannot write ``/page2/``, and the new page is no Hugo list):
+    the old links land on the list, and the report says so. Returns the page and the URLs."""
     plugins = config.get("plugins") or config.get("gems") or []
     per_page = config.get("paginate")
     if not isinstance(plugins, list) or "jekyll-paginate" not in plugins:
-        return None
+        return None, []
     if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page <= 0:
-        return None
+        return None, []
     path = config.get("paginate_path")
     path = path if isinstance(path, str) and ":num" in path else "/page:num"
     folder = posixpath.dirname("/" + path.lstrip("/"))
@@ -358,7 +366,7 @@ def _paginated(config: dict[str, Any], posts: list[Post]) -> Post | None:
     candidates = [p for p in posts if p.kind == "page" and posixpath.basename(p.source) == "index.html"
                   and posixpath.dirname(p.source) in ancestors]
     if not candidates:
-        return None
+        return None, []
     page = max(candidates, key=lambda p: len(p.source))  # the deepest, as jekyll-paginate sorts them
     count = sum(1 for p in posts if p.kind == "post" and not p.draft and p.meta.get("hidden") is not True)
     pages = -(-count // per_page)
@@ -366,11 +374,7 @@ def _paginated(config: dict[str, Any], posts: list[Post]) -> Post | None:
     for num in range(2, pages + 1):
         url = "/" + path.replace(":num", str(num), 1).lstrip("/")
         urls.append(url if url.endswith(("/", ".html")) else url + "/")
-    if urls:
-        page.old_urls += [u for u in urls if u not in page.old_urls]
-        page.warn(f"jekyll-paginate wrote {len(urls)} more pages of it ({urls[0]} …): each is an alias of this"
-                  " page (the new site does not paginate it the same way)")
-    return page
+    return (page, urls) if urls else (None, [])
 
 
 def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite) -> tuple[None, str | None]:
@@ -543,7 +547,8 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
     the file Jekyll wrote goes to ``static/`` at its URL and leaves ``skipped``.
     Returns notes for the report."""
     wanted = [p for p in posts if p.extra.get("liquid_template") and p.page_path != "_index" and p.old_urls]
-    files, site.liquid_files = site.liquid_files, []
+    # the root feed is Hugo's own RSS under the old name (site.feed), kept live: never a snapshot
+    files, site.liquid_files = [f for f in site.liquid_files if f[1] != site.feed], []
     if not wanted and not files:
         return []
     if mode == "comment" or mode == "auto" and not verify:
