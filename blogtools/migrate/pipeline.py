@@ -196,7 +196,7 @@ def migrate(options: Options) -> Result:
     if kind == "jekyll":
         from blogtools.migrate.sources import jekyll
 
-        site.notes += jekyll.render_templates(site, posts, options.liquid_pages, options.verify)
+        site.notes += jekyll.render_templates(site, posts, skipped, options.liquid_pages, options.verify)
     result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
     result.notes += site.notes
     copy_files = _copy_plan(site, guard)
