@@ -355,3 +355,26 @@ def test_static_files_and_cased_urls_where_jekyll_writes_them(tmp_path: Path) ->
     redirect = (hugo / "Old-Paper.pdf").read_text(encoding="utf-8")
     assert 'http-equiv="refresh" content="0; url=/posts/2011-11-29-paper/"' in redirect
     assert "2011/11/29/paper.html" in (jekyll / "Old-Paper.pdf").read_text(encoding="utf-8")
+
+
+def test_archive_pages_and_extensionless_redirects_are_served(tmp_path: Path) -> None:
+    """jekyll-archives names a tag page by Jekyll's slug (``18f.gsa.gov`` → ``/tags/18f-gsa-gov/``),
+    Hugo its term page by ``urlize`` (``/tags/18f.gsa.gov/``); and a ``redirect_from`` without
+    a slash or extension is written by Jekyll as ``.html``. Every page Jekyll wrote for them is
+    served by the migrated site."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\nplugins: [jekyll-archives, jekyll-redirect-from]\n"
+                       "jekyll-archives:\n  enabled: [tags]\n  permalinks:\n    tag: '/tags/:name/'\n", {
+                           "_posts/2020-01-01-a.md": "---\ntitle: A\ntags: [18f.gsa.gov, U.S. Digital Service, 日本語]\n"
+                                                     "redirect_from: /team/someone\n---\n\n本文\n",
+                       })
+    jekyll = _build(site, tmp_path / "jekyll")
+    written = {u for u in _pages(jekyll) if u.startswith(("/tags/", "/team/"))}
+    assert {"/tags/18f-gsa-gov/", "/team/someone.html"} <= written, written
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    assert written <= _pages(hugo), written - _pages(hugo)
+    text = (hugo / "tags/18f-gsa-gov/index.html").read_text(encoding="utf-8")
+    assert 'url=/tags/18f.gsa.gov/"' in text and (hugo / "tags/18f.gsa.gov/index.html").is_file()

@@ -321,6 +321,7 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
                    " page (the new site does not paginate it the same way)")
     for r, _post in homes:
         skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+    _archive_redirects(config, posts, site)
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
@@ -334,6 +335,45 @@ def static_path(r: str) -> str:
     if not ext or not stem or not stem.endswith(".") or not stem.rstrip("."):
         return r
     return f"{folder}/{stem.rstrip('.')}{ext}" if folder else stem.rstrip(".") + ext
+
+
+def _archive_redirects(config: dict[str, Any], posts: list[Post], site: SourceSite) -> None:
+    """jekyll-archives' tag and category pages (``/tag/:name/``, ``:name`` Jekyll's slug of the
+    term) where Hugo's term page has another URL (Hugo's ``urlize`` keeps dots: ``18f.gsa.gov``
+    is ``/tags/18f-gsa-gov/`` to Jekyll, ``/tags/18f.gsa.gov/`` to Hugo): a redirect page in
+    ``static/`` at the old URL, to the term's page. A URL a migrated page claims is left to it."""
+    from blogtools.generators.hugo import make_path
+    from blogtools.generators.jekyll import _fill, sanitize_url, slugify
+    from blogtools.migrate.target_hugo import REDIRECT_PAGE
+
+    plugins = config.get("plugins") or config.get("gems") or []
+    archives = config.get("jekyll-archives")
+    if not isinstance(plugins, list) or "jekyll-archives" not in plugins or not isinstance(archives, dict):
+        return
+    enabled = archives.get("enabled", [])
+    links = {"tags": "/tag/:name/", "categories": "/category/:name/"}
+    if isinstance(archives.get("permalinks"), dict):
+        for key, tax in (("tag", "tags"), ("category", "categories")):
+            if isinstance(archives["permalinks"].get(key), str):
+                links[tax] = archives["permalinks"][key]
+    claimed = {_hugo.normalise_url(u) for p in posts for u in p.old_urls}
+    done: set[str] = set()
+    for tax, kind in (("tags", "tag"), ("categories", "category")):
+        if not (enabled is True or enabled == "all" or isinstance(enabled, list) and tax in enabled):
+            continue
+        terms = dict.fromkeys(t for p in posts if p.kind == "post" and not p.draft
+                              for t in (p.meta.get(tax) or []) if isinstance(t, str))
+        for term in terms:
+            old = sanitize_url(_fill(links[tax], {"name": slugify(term), "type": kind}))
+            new = f"/{tax}/{make_path(term)}/"
+            dest = _hugo.public_file(old)
+            if _hugo.normalise_url(old) in (new, *claimed) or dest in done or ".." in dest.split("/"):
+                continue
+            done.add(dest)
+            site.files.append((f"static/{dest}", REDIRECT_PAGE.format(url=new).encode("utf-8")))
+    if done:
+        site.notes.append(f"{len(done)} jekyll-archives page(s) whose URL Hugo's term page does not share"
+                          " (a slug of Jekyll's): redirect pages to the term's page in static/")
 
 
 def _home_body(post: Post) -> None:
@@ -468,6 +508,11 @@ def _urls(post: Post, gen: Any, path: str, src: str) -> None:
             url = url[: -len("index.html")]  # the folder's page serves it; an alias would replace it
         post.old_urls.append(url)
     post.old_urls += aliases
+    for old in list(post.old_urls):
+        # Jekyll writes /a/b (no slash, no extension) as /a/b.html: that file is an old URL too
+        last = old.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+        if last and "." not in last and f"{old}.html" not in post.old_urls:
+            post.old_urls.append(f"{old}.html")
     if aliases:
         post.note("redirect_from → aliases")
     for why in refused:
