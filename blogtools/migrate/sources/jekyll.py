@@ -648,9 +648,12 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
             post.extra.pop("math_passthrough", None)
             post.raw(f"Liquid template ({post.extra['liquid_template']} tag(s) Hugo cannot run): the body is the"
                      " HTML Jekyll rendered for it, kept as raw HTML (it no longer changes with the site's data)")
+        if verify:  # the same build verify compares with: kept for it (the pipeline removes it)
+            site.build, tmp = b, ""
         return notes
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _rendered_content(html: str) -> str | None:
