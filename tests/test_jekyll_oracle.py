@@ -259,9 +259,11 @@ def test_jekyll_paginate_urls_are_served_by_the_migrated_site(tmp_path: Path, pa
 
 
 def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> None:
-    """A post listing, a tag index, a ``site.data`` loop, ``capture`` and ``where``: Hugo
-    cannot run them, so with ``liquid_pages="rendered"`` the page's body is the HTML Jekyll
-    rendered; every word and image Jekyll wrote for it is in Hugo's build. A page that uses
+    """A post listing, a tag index, a ``site.data`` loop, ``capture`` and ``where``: a loop
+    over ``site.posts`` or ``site.data`` becomes a Hugo shortcode doing the same (``_data`` →
+    ``data/``); what that cannot translate (``site.tags``, ``capture``) with
+    ``liquid_pages="rendered"`` gets the HTML Jekyll rendered as its body. Either way every
+    word and image Jekyll wrote for the page is in Hugo's build. A page that uses
     a theme's include (which the build writes empty) keeps its Liquid as comments instead,
     and so does every page with ``comment``."""
     from blogtools.migrate import Options, migrate
@@ -271,8 +273,8 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
         "_posts/2020-02-01-second.md": "---\ntitle: Second post\ntags: [料理, 旅]\nfeatured: true\n---\n\nText.\n",
         "_data/books.yml": "- title: 吾輩は猫である\n  cover: /img/cat.png\n- title: Walden\n  cover: /img/walden.png\n",
         "img/cat.png": "png", "img/walden.png": "png",
-        "archive.md": "---\ntitle: Archive\n---\n\n{% for post in site.posts %}\n- [{{ post.title }}]({{ post.url }})\n"
-                      "{% endfor %}\n",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for post in site.posts limit: 5 %}\n- [{{ post.title }}]({{ post.url }})"
+                      " {{ post.date | date: '%Y年%-m月%-d日' }}\n{% endfor %}\n",
         "tags.html": "---\ntitle: Tags\n---\n{% for tag in site.tags %}<h2>{{ tag[0] }}</h2><ul>{% for p in tag[1] %}"
                      "<li>{{ p.title }}</li>{% endfor %}</ul>{% endfor %}\n",
         "books.html": "---\ntitle: Books\n---\n{% for b in site.data.books %}<p><img src=\"{{ b.cover }}\" alt=\"\">"
@@ -291,7 +293,7 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
     (site / "callout.md").write_text("---\ntitle: Callout\n---\n\n{% capture c %}大事なお知らせ{% endcapture %}"
                                      "{% include theme-callout.html content=c %}\n", encoding="utf-8")
     expected = {  # Jekyll's file → Hugo's file (the old .html URL is an alias there)
-        ("archive.html", "archive/index.html"): ["最初の記事", "Second post"],
+        ("archive.html", "archive/index.html"): ["最初の記事", "Second post", "2020年1月1日", "2020年2月1日"],
         ("tags.html", "tags/index.html"): ["料理", "旅", "最初の記事", "Second post"],
         ("books.html", "books/index.html"): ["吾輩は猫である", "Walden", 'src="/img/cat.png"'],
         ("featured.html", "featured/index.html"): ["Picked: 1 (Second post)"],
@@ -312,7 +314,13 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
     assert b"Disallow: /b/" in (hugo / "robots.txt").read_bytes()
     assert not [s for s in result.skipped if s[0] in ("robots.txt", "books-feed.xml")]
     rendered = {p.source for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)}
-    assert rendered == {"archive.md", "tags.html", "books.html", "featured.md"}
+    assert rendered == {"tags.html", "featured.md"}  # site.tags, where over posts, capture: Jekyll's HTML
+    # a loop over site.posts or site.data: a Hugo shortcode that does the same, live
+    templates = {p.source: p.extra["hugo_template"][0] for p in result.posts if "hugo_template" in p.extra}
+    assert set(templates) == {"archive.md", "books.html"}
+    assert "range $post := (first 5 (where site.RegularPages" in \
+        (out / "layouts/shortcodes" / f"{templates['archive.md']}.html").read_text(encoding="utf-8")
+    assert (out / "data/books.yml").is_file()  # site.data → .Site.Data
     callout = next(p for p in result.posts if p.source == "callout.md")
     assert "大事なお知らせ" in callout.body and any("theme-callout.html" in w for w in callout.warnings)
 
@@ -320,7 +328,7 @@ def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> Non
     result = migrate(Options(str(site), str(out2), images="keep", liquid_pages="comment"))
     assert not [p for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)]
     assert any("--liquid-pages rendered" in n for n in result.notes)
-    assert "Walden" not in (out2 / "content/books.md").read_text(encoding="utf-8")
+    assert "Second post" not in (out2 / "content/tags/_index.md").read_text(encoding="utf-8")
     assert {s[0] for s in result.skipped} >= {"robots.txt", "books-feed.xml"}  # listed, not converted
 
 
@@ -397,9 +405,9 @@ def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path
 
     monkeypatch.setattr(source_build, "jekyll_content_build", counted)
     site = _small_site(tmp_path / "site", "title: t\n", {
-        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\n---\n\n本文。\n",
-        "archive.md": "---\ntitle: Archive\n---\n\n{% for post in site.posts %}\n- {{ post.title }} ({{ post.date | date:"
-                      " '%Y-%m-%d' }})\n{% endfor %}\n",
+        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\ntags: [日記]\n---\n\n本文。\n",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for tag in site.tags %}\n## {{ tag[0] }}\n{% for post in tag[1] %}"
+                      "\n- {{ post.title }} ({{ post.date | date: '%Y-%m-%d' }})\n{% endfor %}{% endfor %}\n",
     })
     result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
     v = result.verify

@@ -406,3 +406,31 @@ def test_the_jekyll_feed_url_is_served_by_hugo(tmp_path: Path, hugo: str) -> Non
     feed = (public / "feed.xml").read_text(encoding="utf-8")
     assert "<rss" in feed and "One" in feed
     assert not (public / "index.xml").exists()
+
+
+def test_liquid_loops_become_hugo_templates_only_when_every_tag_translates() -> None:
+    from blogtools.migrate.liquid import hugo_template
+
+    go, data = hugo_template("{% assign cs = site.data.clips | sort: 'date' | reverse %}\n"
+                             "{% for c in cs %}{% if c.kind == 'tv' %}📺{% elsif c.url %}"
+                             "<a href=\"{{ c.url }}\">{{ c.title }}</a>{% else %}{{ c.title | upcase }}"
+                             "{% endif %}{{ c.date | date: '%b %-d, %Y' }}{% endfor %}")
+    assert data
+    assert '{{ $cs := (sort (site.Data.clips) "date" "desc") }}' in go
+    assert '{{ if eq ($c.kind) ("tv") }}📺{{ else if $c.url }}' in go
+    assert '{{ upper $c.title }}' in go and '{{ time.Format "Jan 2, 2006" $c.date }}' in go
+    go, data = hugo_template("{%- for p in site.posts limit: 3 -%}\n* {{ p.title }} {{ p.author }}\n{%- endfor -%}")
+    assert not data
+    assert go == ('{{- range $p := (first 3 (where site.RegularPages "Section" "posts")) -}}\n'
+                  '* {{ $p.Title }} {{ (index $p.Params "author") }}\n{{- end -}}')
+    # anything outside the subset: not translated (the page keeps Jekyll's HTML, or comments)
+    for text in ("{% for p in site.posts %}{% include card.html %}{% endfor %}",
+                 "{% for p in site.posts %}{{ p.title | truncate: 5 }}{% endfor %}",
+                 "{% for p in site.posts %}{{ p.date | date: '%Y 10' }}{% endfor %}",
+                 "{% for t in site.tags %}{{ t[0] }}{% endfor %}",
+                 "{% for p in site.posts %}{% assign x = p.title %}{% endfor %}",
+                 "{% for p in site.posts %}{{ site.author }}{% endfor %}",
+                 "{% for p in site.posts %}{% if p.a and p.b %}x{% endif %}{% endfor %}",
+                 "{% for p in site.posts %}unclosed",
+                 "{{ site.data.x }} and no loop"):
+        assert hugo_template(text) is None, text

@@ -631,6 +631,13 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     for post in posts:
         for path in post.extra.get("redirect_files", ()):
             _write_redirect(out, path, post)
+        if "hugo_template" in post.extra:  # a Jekyll page's Liquid as a shortcode (liquid.hugo_template)
+            name, text = post.extra["hugo_template"][:2]
+            path = os.path.join(out, "layouts", "shortcodes", f"{name}.html")
+            if not has_template(out, name):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
     notes += _old_sections(out, site, posts, fmt)
     config = site_config(site, posts, unsafe, emoji)
     bad = surrogates(config)

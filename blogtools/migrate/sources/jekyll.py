@@ -186,6 +186,7 @@ _FOLDER_WHY = {
     "_plugins": "Jekyll plugins (Ruby): Hugo cannot run them",
     "_site": "Jekyll's output folder: not source",
 }
+HUGO_DATA = (".yml", ".yaml", ".json", ".toml", ".csv", ".xml")  # the data files Hugo reads
 HUGO_OWN = ("tags", "categories")  # the taxonomies the new site lists by itself
 
 
@@ -202,6 +203,8 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     folders: dict[str, list] = {}  # "folder/" → [count, reason]
     homes: list[tuple[str, Post]] = []
     statics: dict[str, str] | None = None
+    data_files: list[tuple[str, str]] = []
+    data_dir = str(config.get("data_dir") or "_data").strip("/")
     paths: dict[str, Post] = {}
 
     def skip_file(r: str, why: str, folder: bool = True) -> None:
@@ -246,6 +249,8 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
                 posts.append(post)
             continue
         if kind == "skip":
+            if parts[0] == data_dir and len(parts) > 1 and os.path.splitext(name)[1].lower() in HUGO_DATA:
+                data_files.append((path, "data/" + "/".join(parts[1:])))
             skip_file(r, f"{detail}")
             continue
         if kind == "collection" and not detail[1]:
@@ -322,6 +327,11 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     for r, _post in homes:
         skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
     _archive_redirects(config, posts, site)
+    if data_files and any(p.extra.get("hugo_template", ("", "", False))[2] for p in posts):
+        site.copy_dirs += data_files  # site.data, read by the pages' shortcodes: Hugo's data/
+        folders.pop(data_dir + "/", None)
+        site.notes.append(f"{data_dir}/ → data/ ({len(data_files)} file(s)): the shortcodes made of the pages'"
+                          " Liquid read them as site.Data")
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
@@ -534,6 +544,17 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
         meta["params"] = {**params, **{k: meta.pop(k) for k in moved}}
         post.note(f"{', '.join(moved)} → params ({'it means' if len(moved) == 1 else 'they mean'} something else to Hugo)")
     html_page = path.lower().endswith(HTML_EXT)
+    template = liquid.hugo_template(post.body) if post.kind == "page" and post.page_path else None
+    if template is not None:
+        # Liquid that lists posts or site data: the same loop as a Hugo shortcode of the page
+        name = "jekyll-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(post.source)[0]).strip("-").lower()
+                            or "page")
+        post.extra["hugo_template"] = (name, template[0], template[1])
+        post.body = f"{{{{< {name} >}}}}" if html_page else f"{{{{% {name} %}}}}"
+        post.note(f"its Liquid (a loop over site.posts or site.data) → the Hugo shortcode {name}"
+                  f" (layouts/shortcodes/{name}.html), which does the same in Hugo")
+        _local_images(post, path, src, guard or Guard(src))
+        return
     post.body = liquid.convert(post, post.body, gen, html_page)
     if not html_page:
         post.body = kramdown.convert(post, post.body)
