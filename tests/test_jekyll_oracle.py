@@ -417,3 +417,26 @@ def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path
     assert v.lost["words"] == 0, v.losses
     archive = next(p for p in result.posts if p.source == "archive.md")
     assert "2020-01-01" in archive.body and any(k.startswith("Liquid template") for k in archive.kept_raw)
+
+
+def test_an_unpublished_document_has_no_page_and_no_redirect(tmp_path: Path) -> None:
+    """``published: false`` on a collection document: Jekyll writes neither its page nor the
+    redirects of its ``redirect_from``; the migration writes no page there either (one would
+    take the folder's URL, /team/, from the page that redirects it)."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\nplugins: [jekyll-redirect-from]\ncollections:\n  authors:\n"
+                       "    output: true\n    permalink: /author/:name/\n", {
+                           "_authors/gone.md": "---\nname: gone\nredirect_from: /team/gone/\npublished: false\n---\n",
+                           "_authors/here.md": "---\nname: here\nredirect_from: /team/here/\n---\n\nいます\n",
+                           "author.md": "---\ntitle: Authors\npermalink: /author/\nredirect_from: /team/\n---\n\n一覧\n",
+                       })
+    jekyll = _build(site, tmp_path / "jekyll")
+    written = _pages(jekyll)
+    assert "/team/gone/" not in written and {"/team/", "/team/here/", "/author/here/"} <= written
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep"))
+    assert ("_authors/gone.md", "not published by Jekyll (published: false)") in result.skipped
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    assert written <= _pages(hugo) and "/team/gone/" not in _pages(hugo)
+    assert 'url=/author/"' in (hugo / "team/index.html").read_text(encoding="utf-8").replace("https://example.org", "")

@@ -156,8 +156,8 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
     # no "mtime": a Jekyll page has no date, and the new one gets none (not the migration day)
     if path.lower().endswith(HTML_EXT):
         post.extra["html"] = True
-    _urls(post, gen, path, src)
-    if not post.old_urls:
+    if not _urls(post, gen, path, src) or not post.old_urls:
+        # no page, and jekyll-redirect-from writes no redirect for it either
         return None, "not published by Jekyll (published: false)"
     post.page_path = page_path(post.old_urls[0])
     _common(post, meta, config, path, src, gen, guard)
@@ -510,8 +510,9 @@ def _taxonomies(post: Post, key: str, values: list[str], keys: tuple[str, ...]) 
             post.note(f"{'/'.join(keys)} → {key} list")
 
 
-def _urls(post: Post, gen: Any, path: str, src: str) -> None:
-    """The page's Jekyll URL and its ``redirect_from`` paths (:mod:`blogtools.generators.jekyll`)."""
+def _urls(post: Post, gen: Any, path: str, src: str) -> bool:
+    """The page's Jekyll URL and its ``redirect_from`` paths (:mod:`blogtools.generators.jekyll`);
+    returns whether Jekyll publishes it."""
     url, aliases, refused, published = _hugo.page(gen, os.path.abspath(path), dict(post.meta), os.path.abspath(src))
     if published and url:
         if url.endswith("/index.html"):
@@ -527,6 +528,7 @@ def _urls(post: Post, gen: Any, path: str, src: str) -> None:
         post.note("redirect_from → aliases")
     for why in refused:
         post.warn(f"redirect_from {why}: not kept")
+    return published
 
 
 # --------------------------------------------------------------------------- body and keys
