@@ -440,3 +440,27 @@ def test_an_unpublished_document_has_no_page_and_no_redirect(tmp_path: Path) -> 
     hugo = _hugo_build(out, tmp_path / "hugo")
     assert written <= _pages(hugo) and "/team/gone/" not in _pages(hugo)
     assert 'url=/author/"' in (hugo / "team/index.html").read_text(encoding="utf-8").replace("https://example.org", "")
+
+
+def test_backslashes_kramdown_shows_are_shown_by_hugo(tmp_path: Path) -> None:
+    """kramdown escapes only its own set (``\\*`` → ``*``); before other punctuation
+    (``\\/``, ``\\,``, ``\\%``) it shows the backslash, which Goldmark would drop. The text of
+    both builds is the same; code spans and ``$$`` math are left as they are."""
+    from blogtools.migrate import Options, migrate
+
+    body = ("置換 ${FN//\\// } と a\\,b と 100\\% と \\*星\\* と `x\\/y` と $$a\\,b$$\n\n"
+            "| 式 | 結果 |\n|---|---|\n| ${FN/\\// } | usr/bin |\n")
+    site = _small_site(tmp_path / "site", "title: t\n", {"_posts/2020-01-01-a.md": f"---\ntitle: a\n---\n\n{body}"})
+    jekyll = _build(site, tmp_path / "jekyll")
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+
+    def text(path: Path) -> str:
+        html = path.read_text(encoding="utf-8")
+        html = html[html.find("<p>"):html.rfind("</table>") + 8]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+    want = text(jekyll / "2020/01/01/a.html")
+    assert "${FN//\\// }" in want and "a\\,b" in want and "100\\%" in want and "*星*" in want
+    assert text(hugo / "posts/2020-01-01-a/index.html") == want
