@@ -350,7 +350,7 @@ class _HugoTemplate:
 
     def __init__(self) -> None:
         self.scopes: list[tuple[str, str]] = []  # (Liquid variable, "post" | "data")
-        self.assigned: set[str] = set()
+        self.assigned: dict[str, bool] = {}  # assigned variable → whether it holds posts
         self.blocks: list[str] = []
         self.data = False
 
@@ -409,7 +409,7 @@ class _HugoTemplate:
         parts = _split_pipes(expr)
         base = parts[0].strip()
         out = 'where site.RegularPages "Section" "posts"' if base == "site.posts" else self.var(base)
-        kind = "post" if base == "site.posts" or base in self.assigned and self.post_vars.get(base) else "data"
+        kind = "post" if base == "site.posts" or self.assigned.get(base) else "data"
         sort: list[str] | None = None
         for f in parts[1:]:
             name, _, arg = f.partition(":")
@@ -428,8 +428,6 @@ class _HugoTemplate:
         if sort is not None:
             out = f"sort ({out}) {sort[0]} {sort[1]}"
         return f"({out})", kind
-
-    post_vars: dict[str, bool] = {}
 
     def condition(self, cond: str) -> str:
         m = re.fullmatch(r"\s*(.+?)\s*(==|!=)\s*(.+?)\s*", cond)
@@ -473,8 +471,7 @@ class _HugoTemplate:
             if not m:
                 raise _Untranslatable(body)
             src, kind = self.source(m.group(2))
-            self.assigned.add(m.group(1))
-            self.post_vars = {**self.post_vars, m.group(1): kind == "post"}
+            self.assigned[m.group(1)] = kind == "post"
             return f"${m.group(1)} := {src}"
         raise _Untranslatable(body)
 

@@ -596,9 +596,6 @@ def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:
 
 
 # --------------------------------------------------------------------------- Liquid templates, as Jekyll rendered them
-LIQUID_PAGES = ("auto", "rendered", "comment")
-
-
 def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[str, str]], mode: str,
                      verify: bool) -> list[str]:
     """Pages and posts whose Liquid builds them from the site's data (a loop over
