@@ -439,3 +439,25 @@ def test_liquid_loops_become_hugo_templates_only_when_every_tag_translates() -> 
                  "{% for p in site.posts %}unclosed",
                  "{{ site.data.x }} and no loop"):
         assert hugo_template(text) is None, text
+
+
+def test_rendered_liquid_pages_without_jekyll_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``liquid_pages="rendered"`` where Jekyll is not installed: the pages keep their Liquid
+    as comments, the Liquid files stay listed as not migrated, and a note says why."""
+    from blogtools import programs
+
+    real = programs.find_program
+    monkeypatch.setattr(programs, "find_program", lambda name, *a, **k: None if name == "jekyll" else real(name, *a, **k))
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts/2020-01-01-a.md").write_text("---\ntitle: A\n---\n\nText.\n", encoding="utf-8")
+    (src / "tags.md").write_text("---\ntitle: Tags\n---\n\n{% for t in site.tags %}{{ t[0] }}{% endfor %}\n",
+                                 encoding="utf-8")
+    (src / "robots.txt").write_text("---\nlayout: null\n---\n{% for p in site.posts %}{{ p.url }}{% endfor %}\n",
+                                    encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", liquid_pages="rendered"))
+    assert any("Jekyll is not installed" in n for n in result.notes), result.notes
+    tags = next(p for p in result.posts if p.source == "tags.md")
+    assert "blogtools migrate: Jekyll Liquid" in tags.body
+    assert "robots.txt" in {s for s, _ in result.skipped}
