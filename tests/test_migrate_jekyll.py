@@ -197,6 +197,10 @@ JEKYLL_PATHOLOGICAL = {
     "more and code": "<!--more-->\n\n    code\n",
     "block tags in a paragraph": "a <div class='x'> b ``c` </p> <!-- d ",
     "block tags in an HTML block": "<div>\n\nx <p>\n\n",
+    "backslashes": "a \\/ `x\\, $$\\% <!-- \\; ",
+    "unclosed loops": "{% for p in site.posts %}{{ p.title | date: '%Y' }}{% if p.x %}",
+    "unclosed outputs in a loop": "{% for p in site.posts %}{{ p.title ",
+    "loops": "{% for p in site.data.x %}{{ p.title }}{% endfor %}\n",
 }
 
 
@@ -221,6 +225,7 @@ def test_jekyll_body_conversion_is_linear(name: str) -> None:
         for _ in range(3):
             post = Post("p.md", {}, text)
             start = time.process_time()
+            liquid.hugo_template(text)
             post.body = kramdown.convert(post, liquid.convert(post, text, gen))
             body.code_after_more(post)
             best = min(best, time.process_time() - start)
@@ -406,3 +411,53 @@ def test_the_jekyll_feed_url_is_served_by_hugo(tmp_path: Path, hugo: str) -> Non
     feed = (public / "feed.xml").read_text(encoding="utf-8")
     assert "<rss" in feed and "One" in feed
     assert not (public / "index.xml").exists()
+
+
+def test_liquid_loops_become_hugo_templates_only_when_every_tag_translates() -> None:
+    from blogtools.migrate.liquid import hugo_template
+
+    go, data = hugo_template("{% assign cs = site.data.clips | sort: 'date' | reverse %}\n"
+                             "{% for c in cs %}{% if c.kind == 'tv' %}📺{% elsif c.url %}"
+                             "<a href=\"{{ c.url }}\">{{ c.title }}</a>{% else %}{{ c.title | upcase }}"
+                             "{% endif %}{{ c.date | date: '%b %-d, %Y' }}{% endfor %}")
+    assert data
+    assert '{{ $cs := (sort (site.Data.clips) "date" "desc") }}' in go
+    assert '{{ if eq ($c.kind) ("tv") }}📺{{ else if $c.url }}' in go
+    assert '{{ upper $c.title }}' in go and '{{ time.Format "Jan 2, 2006" $c.date }}' in go
+    go, data = hugo_template("{%- for p in site.posts limit: 3 -%}\n* {{ p.title }} {{ p.author }}\n{%- endfor -%}")
+    assert not data
+    assert go == ('{{- range $p := (first 3 (where site.RegularPages "Section" "posts")) -}}\n'
+                  '* {{ $p.Title }} {{ (index $p.Params "author") }}\n{{- end -}}')
+    # anything outside the subset: not translated (the page keeps Jekyll's HTML, or comments)
+    for text in ("{% for p in site.posts %}{% include card.html %}{% endfor %}",
+                 "{% for p in site.posts %}{{ p.title | truncate: 5 }}{% endfor %}",
+                 "{% for p in site.posts %}{{ p.date | date: '%Y 10' }}{% endfor %}",
+                 "{% for t in site.tags %}{{ t[0] }}{% endfor %}",
+                 "{% for p in site.posts %}{% assign x = p.title %}{% endfor %}",
+                 "{% for p in site.posts %}{{ site.author }}{% endfor %}",
+                 "{% for p in site.posts %}{% if p.a and p.b %}x{% endif %}{% endfor %}",
+                 "{% for p in site.posts %}unclosed",
+                 "{{ site.data.x }} and no loop"):
+        assert hugo_template(text) is None, text
+
+
+def test_rendered_liquid_pages_without_jekyll_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``liquid_pages="rendered"`` where Jekyll is not installed: the pages keep their Liquid
+    as comments, the Liquid files stay listed as not migrated, and a note says why."""
+    from blogtools import programs
+
+    real = programs.find_program
+    monkeypatch.setattr(programs, "find_program", lambda name, *a, **k: None if name == "jekyll" else real(name, *a, **k))
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts/2020-01-01-a.md").write_text("---\ntitle: A\n---\n\nText.\n", encoding="utf-8")
+    (src / "tags.md").write_text("---\ntitle: Tags\n---\n\n{% for t in site.tags %}{{ t[0] }}{% endfor %}\n",
+                                 encoding="utf-8")
+    (src / "robots.txt").write_text("---\nlayout: null\n---\n{% for p in site.posts %}{{ p.url }}{% endfor %}\n",
+                                    encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", liquid_pages="rendered"))
+    assert any("Jekyll is not installed" in n for n in result.notes), result.notes
+    tags = next(p for p in result.posts if p.source == "tags.md")
+    assert "blogtools migrate: Jekyll Liquid" in tags.body
+    assert "robots.txt" in {s for s, _ in result.skipped}

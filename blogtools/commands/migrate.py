@@ -38,6 +38,10 @@ def register(sub: Any) -> None:
     p.add_argument("--verify", action="store_true", help="build DIR with Hugo and check every page and old URL")
     p.add_argument("--unsafe-fixes", action="store_true",
                    help="also apply the rules' unsafe fixes to the new site (e.g. broken internal links → closest URL)")
+    p.add_argument("--liquid-pages", choices=("auto", "rendered", "comment"), default="auto",
+                   help="Jekyll pages built by Liquid from the site's data (loops over site.posts, site.data):"
+                        " keep the HTML Jekyll renders for them (rendered; auto: with --verify, which builds the"
+                        " source anyway) or keep the Liquid as HTML comments (comment)")
     p.add_argument("--force", action="store_true", help="replace the content of a non-empty DIR")
     p.add_argument("--output-format", choices=("text", "json"), default="text", help="how to print the report")
     p.set_defaults(func=main)
@@ -56,7 +60,8 @@ def main(args: argparse.Namespace) -> int:
     options = Options(
         src=args.src, out=args.out, source_format=args.source_format, front_matter=args.front_matter,
         slug=args.slug, ascii_slugs=args.ascii_slugs, images=args.images, dry_run=args.dry_run,
-        diff=args.diff, force=args.force, verify=args.verify, comments=args.comments, unsafe_fixes=args.unsafe_fixes, progress=True,
+        diff=args.diff, force=args.force, verify=args.verify, comments=args.comments, unsafe_fixes=args.unsafe_fixes,
+        liquid_pages=args.liquid_pages, progress=True,
     )
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a path or title: its escape, not a traceback
         reconfigure = getattr(stream, "reconfigure", None)

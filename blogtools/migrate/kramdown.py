@@ -39,7 +39,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\")):
         return text
     ph = Placeholders(text)
     text = set_aside_fences(text, ph)
@@ -70,7 +70,59 @@ def convert(post: Post, text: str) -> str:
     text, n = _A_LINE.subn(r"\1", text)
     if n:
         post.note("Markdown inside <a> joined to its tag's line (Goldmark renders it, as kramdown did)")
+    if "\\" in text:
+        text = _backslashes(post, text)
     return ph.restore(text)
+
+
+# kramdown's escapable characters (ESCAPED_CHARS, with GFM's ~); before any other ASCII
+# punctuation kramdown prints the backslash, where CommonMark reads an escape and drops it
+_KRAMDOWN_ESCAPES = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
+_ESC_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|`+|\$\$|<!--|<[A-Za-z/][^<>\n]*>")
+
+
+def _backslashes(post: Post, text: str) -> str:
+    """``\\/``, ``\\,``, ``\\%``... in text: kramdown shows the backslash, Goldmark would read an
+    escape and drop it: the backslash is doubled. Not in code spans, ``$$`` math, HTML tags
+    and comments, nor in blocks that are HTML or indented code (as :func:`_block_tags_in_spans`
+    tells them). One pass over the text."""
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for part in re.split(r"(\n[ \t]*\n)", text):
+        start, pos = pos, pos + len(part)
+        if "\\" not in part or part.startswith("\n") or _LINE_TAG.match(part.lstrip("\n")) \
+                or part.lstrip("\n").startswith(("    ", "\t")):
+            continue
+        last: dict[int, int] = {}
+        for m in re.finditer(r"`+", part):
+            last[len(m.group(0))] = m.start()
+        code, math, i = 0, False, 0
+        while True:
+            m = _ESC_TOKEN.search(part, i)
+            if m is None:
+                break
+            tok, i = m.group(0), m.end()
+            if tok.startswith("`"):
+                if code == 0 and last.get(len(tok), -1) > m.start():
+                    code = len(tok)
+                elif code == len(tok):
+                    code = 0
+            elif code:
+                continue
+            elif tok == "$$":
+                math = not math
+            elif math:
+                continue
+            elif tok == "<!--":
+                end = part.find("-->", i)
+                i = len(part) if end < 0 else end + 3
+            elif tok[0] == "\\" and tok[1] not in _KRAMDOWN_ESCAPES:
+                edits.append((start + m.start(), start + m.start() + 1, "\\\\"))
+    if not edits:
+        return text
+    post.note(f"{len(edits)} backslash(es) before punctuation kramdown does not escape (\\/) doubled:"
+              " kramdown shows them, Goldmark would drop them")
+    return splice(text, edits)
 
 
 def _cells(line: str) -> list[str]:

@@ -138,6 +138,7 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
         i = bisect.bisect_right(starts, m.start()) - 1
         if i >= 0 and tags[i][1] > m.start():
             post.warn(f"Liquid {tag[:80]} inside an HTML tag has no Hugo equivalent: kept as it is")
+            _template(post, tag)
             return tag
         return _unknown(post, tag)
 
@@ -174,9 +175,42 @@ def _page_values(tag: str, post: Post) -> str:
     return _PAGE_VAR.sub(literal, tag)
 
 
+# what Liquid and Jekyll themselves define: a template using only these renders the same in
+# any Jekyll build (a plugin's tag or filter needs the plugin, which a build may not have)
+LIQUID_TAGS = frozenset("""if unless else elsif endif endunless case when endcase for endfor break continue cycle
+    tablerow endtablerow assign capture endcapture increment decrement include include_relative raw endraw comment
+    endcomment highlight endhighlight link post_url liquid echo render""".split())
+LIQUID_FILTERS = frozenset("""abs append at_least at_most capitalize ceil compact concat date default divided_by
+    downcase escape escape_once first floor join last lstrip map minus modulo newline_to_br plus prepend remove
+    remove_first remove_last replace replace_first replace_last reverse round rstrip size slice sort sort_natural
+    split strip strip_html strip_newlines sum times truncate truncatewords uniq upcase url_decode url_encode
+    base64_encode base64_decode base64_url_safe_encode base64_url_safe_decode where relative_url absolute_url
+    date_to_xmlschema date_to_rfc822 date_to_string date_to_long_string where_exp find find_exp group_by
+    group_by_exp xml_escape cgi_escape uri_escape number_of_words array_to_sentence_string markdownify smartify
+    sassify scssify slugify jsonify normalize_whitespace sample pop push shift unshift inspect to_integer""".split())
+_FILTER_NAME = re.compile(r"""\|\s*([A-Za-z_][\w-]*)|("[^"]*"|'[^']*')""")
+
+
+def _template(post: Post, tag: str) -> None:
+    """Counts ``tag`` in ``post.extra["liquid_template"]`` when it is Liquid of Liquid and
+    Jekyll themselves (a loop over ``site.posts``, ``site.data``, ``capture``, ``where``...):
+    Jekyll's own build renders it as the site did, so the page's rendered HTML can stand in
+    for it (:func:`blogtools.migrate.sources.jekyll.render_templates`). A plugin's tag or
+    filter is not counted: a build without the plugin would print something else."""
+    if tag.startswith("{%"):
+        name = re.match(r"\{%-?\s*(\w*)", tag).group(1)
+        if name not in LIQUID_TAGS:
+            return
+    filters = [m.group(1) for m in _FILTER_NAME.finditer(tag) if m.group(1)]
+    if any(f not in LIQUID_FILTERS for f in filters):
+        return
+    post.extra["liquid_template"] = post.extra.get("liquid_template", 0) + 1
+
+
 def _unknown(post: Post, tag: str) -> str:
     """Liquid Hugo cannot run would print as text: kept as an HTML comment (Hugo drops
     comments without the raw-HTML warning) and reported."""
+    _template(post, tag)
     inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
     post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
     return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
@@ -250,3 +284,233 @@ def include(post: Post, m: re.Match[str]) -> str | None:
         return None
     post.note(f"{{% include {name} %}} → {embed.provider} shortcode")
     return call
+
+
+# --------------------------------------------------------------------------- Liquid → a Hugo shortcode template
+_LIQUID_TOKEN = re.compile(r"\{%(-?)(.*?)(-?)%\}|\{\{(-?)(.*?)(-?)\}\}", re.S)
+_IDENT = re.compile(r"[A-Za-z_][\w-]*\Z")
+_POST_FIELDS = {"title": "Title", "url": "RelPermalink", "date": "Date", "excerpt": "Summary", "content": "Content"}
+_STRFTIME = {"%Y": "2006", "%m": "01", "%d": "02", "%-d": "2", "%e": "_2", "%-m": "1", "%b": "Jan", "%B": "January",
+             "%y": "06", "%H": "15", "%M": "04", "%S": "05", "%a": "Mon", "%A": "Monday", "%I": "03", "%p": "PM",
+             "%-I": "3", "%Z": "MST", "%z": "-0700", "%%": "%"}
+_SIMPLE_FILTERS = {"relative_url": "relURL", "absolute_url": "absURL", "markdownify": "markdownify",
+                   "strip_html": "plainify", "upcase": "upper", "downcase": "lower", "size": "len"}
+
+
+class _Untranslatable(Exception):
+    pass
+
+
+def _split_pipes(expr: str) -> list[str]:
+    parts, cur, quote = [], [], ""
+    for ch in expr:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "|":
+            parts.append("".join(cur).strip())
+            cur = []
+            continue
+        cur.append(ch)
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def _go_literal(text: str) -> str | None:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'" and '"' not in text[1:-1] and "\\" not in text:
+        return f'"{text[1:-1]}"'
+    if re.fullmatch(r"-?\d+(\.\d+)?", text) or text in ("true", "false"):
+        return text
+    if text in ("nil", "null"):
+        return "nil"
+    return None
+
+
+def _strftime_to_go(fmt: str) -> str:
+    out, i = [], 0
+    while i < len(fmt):
+        two = fmt[i:i + 3] if fmt[i:i + 2] == "%-" else fmt[i:i + 2]
+        if fmt[i] == "%":
+            if two not in _STRFTIME:
+                raise _Untranslatable(fmt)
+            out.append(_STRFTIME[two])
+            i += len(two)
+        else:
+            if fmt[i].isdigit() or fmt[i:i + 3] in ("Jan", "Mon", "MST", "PM"):
+                raise _Untranslatable(fmt)  # Go would read it as part of the layout
+            out.append(fmt[i])
+            i += 1
+    return "".join(out)
+
+
+class _HugoTemplate:
+    """One page's Liquid as a Go template (see :func:`hugo_template`)."""
+
+    def __init__(self) -> None:
+        self.scopes: list[tuple[str, str]] = []  # (Liquid variable, "post" | "data")
+        self.assigned: dict[str, bool] = {}  # assigned variable → whether it holds posts
+        self.blocks: list[str] = []
+        self.data = False
+
+    def var(self, path: str) -> str:
+        names = path.split(".")
+        for part in names:
+            if not _IDENT.match(part):
+                raise _Untranslatable(path)
+        head, rest = names[0], names[1:]
+        kind = next((k for v, k in reversed(self.scopes) if v == head), None)
+        if kind == "post":
+            if len(rest) != 1:
+                raise _Untranslatable(path)
+            field = _POST_FIELDS.get(rest[0])
+            return f"${head}.{field}" if field else f'(index ${head}.Params "{rest[0]}")'
+        if kind == "data" or head in self.assigned:
+            out = f"${head}"
+        elif head == "site" and rest[:1] == ["data"] and len(rest) > 1:
+            self.data = True
+            out, rest = "site.Data", rest[1:]
+        elif head == "site" and rest == ["title"]:
+            return "site.Title"
+        elif head == "page" and rest == ["title"]:
+            return "$.Page.Title"
+        else:
+            raise _Untranslatable(path)
+        for part in rest:
+            out = f"{out}.{part}" if re.fullmatch(r"[A-Za-z_]\w*", part) else f'(index {out} "{part}")'
+        return out
+
+    def value(self, expr: str) -> str:
+        lit = _go_literal(expr)
+        return lit if lit is not None else self.var(expr.strip())
+
+    def output(self, expr: str) -> str:
+        parts = _split_pipes(expr)
+        out = self.value(parts[0])
+        for f in parts[1:]:
+            name, _, arg = f.partition(":")
+            name, arg = name.strip(), arg.strip()
+            if name == "date" and _go_literal(arg) and _go_literal(arg).startswith('"'):
+                out = f'time.Format "{_strftime_to_go(arg[1:-1])}" {out}'
+            elif name in _SIMPLE_FILTERS and not arg:
+                out = f"{_SIMPLE_FILTERS[name]} ({out})" if " " in out else f"{_SIMPLE_FILTERS[name]} {out}"
+            elif name in ("escape", "xml_escape", "escape_once") and not arg:
+                continue  # Go's template escapes its output once, as the filter did
+            elif name == "prepend" and re.fullmatch(r"site\.baseurl", arg):
+                continue  # site-relative paths in the new site
+            else:
+                raise _Untranslatable(f)
+        return out
+
+    def source(self, expr: str) -> str:
+        """The collection of a ``for`` or an ``assign``: posts, site data, a variable, with
+        ``sort``/``reverse``/``where``."""
+        parts = _split_pipes(expr)
+        base = parts[0].strip()
+        out = 'where site.RegularPages "Section" "posts"' if base == "site.posts" else self.var(base)
+        kind = "post" if base == "site.posts" or self.assigned.get(base) else "data"
+        sort: list[str] | None = None
+        for f in parts[1:]:
+            name, _, arg = f.partition(":")
+            name, args = name.strip(), [a.strip() for a in arg.split(",")] if arg.strip() else []
+            if name == "sort" and len(args) == 1 and _go_literal(args[0]) and kind == "data":
+                if sort is not None:
+                    raise _Untranslatable(f)
+                sort = [_go_literal(args[0]), '"asc"']
+            elif name == "reverse" and not args and sort is not None:
+                sort[1] = '"desc"' if sort[1] == '"asc"' else '"asc"'
+            elif name == "where" and len(args) == 2 and all(_go_literal(a) for a in args) and kind == "data" \
+                    and sort is None:
+                out = f"where ({out}) {_go_literal(args[0])} {_go_literal(args[1])}"
+            else:
+                raise _Untranslatable(f)
+        if sort is not None:
+            out = f"sort ({out}) {sort[0]} {sort[1]}"
+        return f"({out})", kind
+
+    def condition(self, cond: str) -> str:
+        m = re.fullmatch(r"\s*(.+?)\s*(==|!=)\s*(.+?)\s*", cond)
+        if m:
+            op = "eq" if m.group(2) == "==" else "ne"
+            return f"{op} ({self.value(m.group(1))}) ({self.value(m.group(3))})"
+        if re.search(r"\s(and|or|contains)\s|[<>]", cond):
+            raise _Untranslatable(cond)
+        return self.value(cond)
+
+    def tag(self, body: str) -> str:
+        words = body.split(None, 1)
+        name, rest = (words[0], words[1] if len(words) > 1 else "") if words else ("", "")
+        if name == "for":
+            m = re.fullmatch(r"([A-Za-z_]\w*)\s+in\s+(.+?)(?:\s+limit\s*:\s*(\d+))?\s*", rest, re.S)
+            if not m or "reversed" in m.group(2) or "offset" in m.group(2):
+                raise _Untranslatable(body)
+            src, kind = self.source(m.group(2))
+            if m.group(3):
+                src = f"(first {m.group(3)} {src})"
+            self.scopes.append((m.group(1), kind))
+            self.blocks.append("for")
+            return f"range ${m.group(1)} := {src}"
+        if name in ("if", "unless"):
+            self.blocks.append(name)
+            cond = self.condition(rest)
+            return f"if {cond}" if name == "if" else f"if not ({cond})"
+        if name == "elsif" and self.blocks[-1:] == ["if"]:
+            return f"else if {self.condition(rest)}"
+        if name == "else" and self.blocks[-1:] in (["if"], ["unless"]) and not rest.strip():
+            return "else"
+        if name in ("endif", "endunless", "endfor") and self.blocks and not rest.strip():
+            want = {"endif": "if", "endunless": "unless", "endfor": "for"}[name]
+            if self.blocks.pop() != want:
+                raise _Untranslatable(body)
+            if want == "for":
+                self.scopes.pop()
+            return "end"
+        if name == "assign" and not self.blocks:
+            m = re.fullmatch(r"([A-Za-z_]\w*)\s*=\s*(.+?)\s*", rest, re.S)
+            if not m:
+                raise _Untranslatable(body)
+            src, kind = self.source(m.group(2))
+            self.assigned[m.group(1)] = kind == "post"
+            return f"${m.group(1)} := {src}"
+        raise _Untranslatable(body)
+
+
+def hugo_template(text: str) -> tuple[str, bool] | None:
+    """A page body whose Liquid builds it from the site's posts or data, written as the Go
+    template of a Hugo shortcode that does the same: ``{% for post in site.posts limit: 5 %}``
+    → ``{{ range $post := first 5 (where site.RegularPages "Section" "posts") }}``,
+    ``post.title``/``url``/``date``/``excerpt`` → ``.Title``/``.RelPermalink``/``.Date``/
+    ``.Summary`` (another field: its param), ``site.data.x`` → ``site.Data.x``, ``assign`` of
+    a collection with ``sort``/``reverse``/``where``, ``if``/``unless``/``elsif``/``else`` on a
+    value or ``==``/``!=``, the filters ``date`` (strftime → Go layout), ``relative_url``,
+    ``absolute_url``, ``markdownify``, ``strip_html``, ``upcase``, ``downcase``, ``size``
+    (``escape`` and ``prepend: site.baseurl`` dropped: Go escapes once, paths are
+    site-relative). Returns (template, uses site data), or None when the body holds no loop
+    or any Liquid outside that subset (the page then keeps what Jekyll rendered, or comments)."""
+    if "{%" not in text or not re.search(r"\{%-?\s*for\b", text):
+        return None
+    t = _HugoTemplate()
+    out: list[str] = []
+    pos = 0
+    try:
+        for m in _LIQUID_TOKEN.finditer(text):
+            literal = text[pos:m.start()]
+            if "{{" in literal or "{%" in literal or "}}" in literal:
+                raise _Untranslatable(literal)
+            out.append(literal)
+            pos = m.end()
+            if m.group(2) is not None:
+                left, body, right = m.group(1), m.group(2), m.group(3)
+                action = t.tag(body.strip())
+            else:
+                left, body, right = m.group(4), m.group(5), m.group(6)
+                action = t.output(body.strip())
+            out.append(f"{{{{{'-' if left else ''} {action} {'-' if right else ''}}}}}")
+        rest = text[pos:]
+        if "{{" in rest or "{%" in rest or t.blocks:
+            raise _Untranslatable(rest)
+        out.append(rest)
+    except (_Untranslatable, IndexError):
+        return None
+    return "".join(out), t.data

@@ -82,4 +82,7 @@ class SourceSite:
     notes: list[str] = field(default_factory=list)  # what the reader did for the whole site
     emoji: bool = False
     feed: str = ""  # the file name of the site's feed at its root (jekyll-feed's feed.xml)
+    # Jekyll: files rendered with Liquid the reader cannot evaluate: (source, path under static/, why)
+    liquid_files: list[tuple[str, str, str]] = field(default_factory=list)
+    build: Any = None  # the source's own content build (source_build.Build), kept for verify
     warnings: list[str] = field(default_factory=list)

@@ -51,6 +51,7 @@ class Options:
     verify: bool = False
     comments: bool = False  # a WordPress export's approved comments → data/comments/<slug>.json
     unsafe_fixes: bool = False
+    liquid_pages: str = "auto"  # Jekyll: auto | rendered | comment (sources.jekyll.render_templates)
     progress: bool = False
     timeout: float = assetmod.TIMEOUT
     max_image_bytes: int = assetmod.MAX_BYTES
@@ -192,75 +193,86 @@ def migrate(options: Options) -> Result:
     except WXRError as exc:  # a WordPress export that cannot be read: file and line
         raise MigrateError(str(exc)) from None
     posts, twice = _once(options.src, posts)
-    result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
-    result.notes += site.notes
-    copy_files = _copy_plan(site, guard)
-    result.timings["read"] = time.perf_counter() - t0
-    progress.start("convert", len(posts))
-    for n, post in enumerate(list(posts), 1):
-        _each(result, "not converted", _convert, post, site)
-        progress.update(n)
-    for post in list(result.posts):
-        _each(result, "not converted", _writable, post)
-    failed = _failed(result, "not converted")
-    target_hugo.assign_slugs(result.posts, options.slug, options.ascii_slugs, on_error=failed)
-    if kind == "hugo":  # the files of bundles that moved keep their old URLs too
-        from blogtools.migrate.sources.hugo import old_bundle_files
+    if kind == "jekyll":
+        from blogtools.migrate.sources import jekyll
 
-        moved = [(p, d) for p, d in old_bundle_files(result.posts) if not os.path.lexists(os.path.join(options.src, d))]
-        copy_files += moved
-        if moved:
-            result.notes.append(f"{len(moved)} file(s) of page bundles that moved also copied to static/ at their"
-                                " old URL (the source served them there)")
-    target_hugo.plan_aliases(result.posts, on_error=failed)
-    hosts = {h for h in (_host(site.base_url), "medium.com" if kind == "medium" else "") if h}
-    target_hugo.rewrite_links(result.posts, hosts, on_error=failed)
-    _drop_failed(result)
-    result.timings["convert"] = time.perf_counter() - t0
-    parent = os.path.dirname(os.path.realpath(options.out)) if not (options.dry_run or options.diff) else None
-    if parent:
-        os.makedirs(parent, exist_ok=True)
-    stage = tempfile.mkdtemp(prefix=".blogtools-migrate-", dir=parent)
+        verify = options.verify and not (options.dry_run or options.diff)
+        site.notes += jekyll.render_templates(site, posts, skipped, options.liquid_pages, verify)
     try:
-        plan_files = _images(result, result.posts, progress)
-        _drop_failed(result)
-        posts = result.posts
-        result.unsafe = any(bodymod.needs_unsafe(p.body) for p in posts)
-        emoji = _emoji(site, posts)
-        _copy_files(stage, copy_files, guard)
-        _write_files(stage, [(dest, None, data) for dest, data in site.files], guard, result)
-        result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji,
-                                               on_error=_failed(result, "not written"))
-        _drop_failed(result)
-        if options.comments and kind == "wordpress":
-            from blogtools.migrate.sources import wordpress
+        result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
+        result.notes += site.notes
+        copy_files = _copy_plan(site, guard)
+        result.timings["read"] = time.perf_counter() - t0
+        progress.start("convert", len(posts))
+        for n, post in enumerate(list(posts), 1):
+            _each(result, "not converted", _convert, post, site)
+            progress.update(n)
+        for post in list(result.posts):
+            _each(result, "not converted", _writable, post)
+        failed = _failed(result, "not converted")
+        target_hugo.assign_slugs(result.posts, options.slug, options.ascii_slugs, on_error=failed)
+        if kind == "hugo":  # the files of bundles that moved keep their old URLs too
+            from blogtools.migrate.sources.hugo import old_bundle_files
 
-            result.notes += wordpress.write_comments(stage, posts)
-        _write_files(stage, plan_files, guard, result)
-        result.timings["write"] = time.perf_counter() - t0
+            moved = [(p, d) for p, d in old_bundle_files(result.posts)
+                     if not os.path.lexists(os.path.join(options.src, d))]
+            copy_files += moved
+            if moved:
+                result.notes.append(f"{len(moved)} file(s) of page bundles that moved also copied to static/ at"
+                                    " their old URL (the source served them there)")
+        target_hugo.plan_aliases(result.posts, on_error=failed)
+        hosts = {h for h in (_host(site.base_url), "medium.com" if kind == "medium" else "") if h}
+        target_hugo.rewrite_links(result.posts, hosts, on_error=failed)
+        _drop_failed(result)
+        result.timings["convert"] = time.perf_counter() - t0
+        parent = os.path.dirname(os.path.realpath(options.out)) if not (options.dry_run or options.diff) else None
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        stage = tempfile.mkdtemp(prefix=".blogtools-migrate-", dir=parent)
         try:
-            lint_fix(stage, result)
-        except Exception as exc:  # noqa: BLE001 - the new site stays, without the fixes
-            result.notes.append(f"lint --fix stopped ({failure(exc)}): the site is written without its fixes")
-        result.timings["fix"] = time.perf_counter() - t0
-        _add_refused(result, guard)
-        from blogtools.migrate import report
+            plan_files = _images(result, result.posts, progress)
+            _drop_failed(result)
+            posts = result.posts
+            result.unsafe = any(bodymod.needs_unsafe(p.body) for p in posts)
+            emoji = _emoji(site, posts)
+            _copy_files(stage, copy_files, guard)
+            _write_files(stage, [(dest, None, data) for dest, data in site.files], guard, result)
+            result.notes += target_hugo.write_site(stage, site, posts, options.front_matter, result.unsafe, emoji,
+                                                   on_error=_failed(result, "not written"))
+            _drop_failed(result)
+            if options.comments and kind == "wordpress":
+                from blogtools.migrate.sources import wordpress
 
-        report.write(stage, result)
-        if options.diff:
-            result.diff_text, result.changed = tree_diff(options.out, stage)
-        elif not options.dry_run:
-            _swap(stage, options.out)
-            stage = ""
+                result.notes += wordpress.write_comments(stage, posts)
+            _write_files(stage, plan_files, guard, result)
+            result.timings["write"] = time.perf_counter() - t0
+            try:
+                lint_fix(stage, result)
+            except Exception as exc:  # noqa: BLE001 - the new site stays, without the fixes
+                result.notes.append(f"lint --fix stopped ({failure(exc)}): the site is written without its fixes")
+            result.timings["fix"] = time.perf_counter() - t0
+            _add_refused(result, guard)
+            from blogtools.migrate import report
+
+            report.write(stage, result)
+            if options.diff:
+                result.diff_text, result.changed = tree_diff(options.out, stage)
+            elif not options.dry_run:
+                _swap(stage, options.out)
+                stage = ""
+        finally:
+            if stage:
+                shutil.rmtree(stage, ignore_errors=True)
+        result.timings["total"] = time.perf_counter() - t0
+        if options.verify and not (options.dry_run or options.diff):
+            from blogtools.migrate import verify
+
+            result.verify = verify.verify(options.out, result)
+            report.write(options.out, result)
     finally:
-        if stage:
-            shutil.rmtree(stage, ignore_errors=True)
-    result.timings["total"] = time.perf_counter() - t0
-    if options.verify and not (options.dry_run or options.diff):
-        from blogtools.migrate import verify
-
-        result.verify = verify.verify(options.out, result)
-        report.write(options.out, result)
+        if site.build is not None:  # the source's build, kept for verify
+            shutil.rmtree(os.path.dirname(site.build.public), ignore_errors=True)
+            site.build = None
     return result
 
 

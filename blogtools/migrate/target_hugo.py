@@ -62,6 +62,13 @@ def _assign_slug(post: Post, taken: dict[str, Post], gen: Any, content: str, mod
     if post.kind == "page":
         post.out_path = f"content/{post.page_path}.md"
         post.url = _hugo.page(gen, os.path.join(content, post.page_path + ".md"), post.meta, content)[0]
+        old = _hugo.normalise_url(post.old_urls[0]) if post.old_urls else ""
+        if old != post.url and old.lower() == post.url.lower() and old.endswith("/") and "url" not in post.meta:
+            # Hugo lower-cases a path made from a file name (/AI-services/ → /ai-services/), and a
+            # server tells the two apart; an alias cannot help (on a case-insensitive disk it
+            # would overwrite the page). A front matter url is written as it is.
+            post.meta["url"] = post.url = old
+            post.note(f"url: {old} keeps the case of its old URL (Hugo lower-cases the path of a file name)")
         return
     keep = post.slug_hint if _valid_folder(post.slug_hint) and not (ascii_only and not post.slug_hint.isascii()) \
         else slugify(post.slug_hint, ascii_only)
@@ -107,6 +114,21 @@ def _plan_aliases(post: Post, urls: dict[str, Post], claimed: dict[str, Post]) -
         fatal = [p for p in problems if "every system" not in p and "folder" not in p]
         if fatal:
             post.warn(f"old URL {old} not kept: {'; '.join(fatal)}")
+            continue
+        if any("folder" in p for p in problems) and not alias.rstrip("/").endswith(".html") and \
+                not any("every system" in p for p in problems):
+            # /paper.pdf: Hugo would write /paper.pdf/index.html; the redirect page goes to
+            # static/paper.pdf, as jekyll-redirect-from writes it (an HTML page by that name)
+            path = alias.rstrip("/")
+            if path in claimed and claimed[path] is not post or path in urls:
+                post.warn(f"old URL {old} is also claimed by another page; kept there")
+                continue
+            claimed[path] = post
+            files = post.extra.setdefault("redirect_files", [])
+            if path not in files:
+                files.append(path)
+            post.note(f"old URL {old} → a redirect page written at static{path} (Hugo would write an alias"
+                      " there as a folder)")
             continue
         for p in dict.fromkeys(problems):
             post.warn(f"alias {alias}: {p}")
@@ -604,6 +626,37 @@ def _write_post(out: str, post: Post, fmt: str) -> None:
         fh.write(data)
 
 
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en-US">
+  <meta charset="utf-8">
+  <title>Redirecting&hellip;</title>
+  <link rel="canonical" href="{url}">
+  <script>location="{url}"</script>
+  <meta http-equiv="refresh" content="0; url={url}">
+  <meta name="robots" content="noindex">
+  <h1>Redirecting&hellip;</h1>
+  <a href="{url}">Click here if you are not redirected.</a>
+</html>
+"""
+
+
+def _write_redirect(out: str, path: str, post: Post) -> None:
+    """The redirect page jekyll-redirect-from writes, at ``static/<path>`` (an old URL that
+    names a file: Hugo's alias would be a folder); a static file already there is kept."""
+    import html as htmlmod
+
+    parts = [p for p in path.split("/") if p]
+    if not parts or ".." in parts or "." in parts:
+        return
+    dest = os.path.join(out, "static", *parts)
+    if os.path.lexists(dest):
+        post.warn(f"old URL {path}: static{path} is a file of the site already; no redirect written")
+        return
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(REDIRECT_PAGE.format(url=htmlmod.escape(post.url)))
+
+
 def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: bool, emoji: bool,
                on_error: Callable[[Post, BaseException], None] | None = None) -> list[str]:
     """Write the pages, ``hugo.toml`` and the layouts; not the folders copied as they are nor
@@ -618,6 +671,16 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
     posts = [p for p in posts if not p.extra.get("failed")]
+    for post in posts:
+        for path in post.extra.get("redirect_files", ()):
+            _write_redirect(out, path, post)
+        if "hugo_template" in post.extra:  # a Jekyll page's Liquid as a shortcode (liquid.hugo_template)
+            name, text = post.extra["hugo_template"][:2]
+            path = os.path.join(out, "layouts", "shortcodes", f"{name}.html")
+            if not has_template(out, name):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
     notes += _old_sections(out, site, posts, fmt)
     config = site_config(site, posts, unsafe, emoji)
     bad = surrogates(config)

@@ -186,8 +186,9 @@ def compare_with_source(v: Verify, root: str, result: Any, hugo: Any = None, out
         if any("source_html" not in p.extra for p in posts) and site is not None:
             if kind == "hugo":  # first: the source decides which Hugo builds both
                 src = content_build(site.root, "the source")
-            elif kind == "jekyll":
-                src = source_build.jekyll_content_build(site.root, os.path.join(tmp, "src"), site.config)
+            elif kind == "jekyll":  # built once: the migration's own build when it rendered Liquid pages
+                src = site.build or source_build.jekyll_content_build(site.root, os.path.join(tmp, "src"),
+                                                                      site.config)
         generation = hugo.generation
         out = content_build(root, "the new site")
         if hugo.generation != generation and src.generator == "hugo":  # the new site moved to another Hugo

@@ -11,9 +11,11 @@ shortcodes, ``site.baseurl`` and ``relative_url`` dropped), the excerpt separato
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 from blogtools.migrate import _hugo, body as bodymod, kramdown, liquid
 from blogtools.migrate.model import Asset, Post, SourceSite
@@ -154,8 +156,8 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
     # no "mtime": a Jekyll page has no date, and the new one gets none (not the migration day)
     if path.lower().endswith(HTML_EXT):
         post.extra["html"] = True
-    _urls(post, gen, path, src)
-    if not post.old_urls:
+    if not _urls(post, gen, path, src) or not post.old_urls:
+        # no page, and jekyll-redirect-from writes no redirect for it either
         return None, "not published by Jekyll (published: false)"
     post.page_path = page_path(post.old_urls[0])
     _common(post, meta, config, path, src, gen, guard)
@@ -165,8 +167,6 @@ def read_page(path: str, src: str, config: dict[str, Any], gen: Any,
 def page_path(url: str) -> str:
     """Where a page lives under ``content/`` so Hugo serves it at (or next to) its Jekyll
     URL: ``/a/b/`` and ``/a/b.html`` → ``a/b`` (Hugo: ``/a/b/``; ``.html`` stays an alias)."""
-    from urllib.parse import unquote
-
     path = unquote(url.split("?", 1)[0].split("#", 1)[0]).strip("/")
     for ext in HTML_EXT:
         if path.lower().endswith(ext):
@@ -186,6 +186,7 @@ _FOLDER_WHY = {
     "_plugins": "Jekyll plugins (Ruby): Hugo cannot run them",
     "_site": "Jekyll's output folder: not source",
 }
+HUGO_DATA = (".yml", ".yaml", ".json", ".toml", ".csv", ".xml")  # the data files Hugo reads
 HUGO_OWN = ("tags", "categories")  # the taxonomies the new site lists by itself
 
 
@@ -200,6 +201,10 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
     posts: list[Post] = []
     skipped: list[tuple[str, str]] = []
     folders: dict[str, list] = {}  # "folder/" → [count, reason]
+    homes: list[tuple[str, Post]] = []
+    statics: dict[str, str] | None = None
+    data_files: list[tuple[str, str]] = []
+    data_dir = str(config.get("data_dir") or "_data").strip("/")
     paths: dict[str, Post] = {}
 
     def skip_file(r: str, why: str, folder: bool = True) -> None:
@@ -235,7 +240,7 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
                 if has_front_matter(path):
                     skipped.append((r, "file name is not YYYY-MM-DD-title.ext"))
                 else:
-                    site.copy_dirs.append((path, f"static/{r}"))
+                    site.copy_dirs.append((path, f"static/{static_path(r)}"))
                 continue
             post, why = isolated(read_post, path, src, config, draft, gen, guard)
             if post is None:
@@ -244,6 +249,8 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
                 posts.append(post)
             continue
         if kind == "skip":
+            if parts[0] == data_dir and len(parts) > 1 and os.path.splitext(name)[1].lower() in HUGO_DATA:
+                data_files.append((path, "data/" + "/".join(parts[1:])))
             skip_file(r, f"{detail}")
             continue
         if kind == "collection" and not detail[1]:
@@ -254,9 +261,15 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             continue
         if not has_front_matter(path):
             if kind == "collection":
-                skipped.append((r, "a collection file without front matter: not converted"))
+                if statics is None:  # StaticFile#url of a collection's file: its permalink
+                    statics = {os.path.realpath(f): u for u, f in gen._static_urls().items()}
+                url = statics.get(os.path.realpath(path))
+                if url is None or ".." in url.split("/"):
+                    skipped.append((r, "a collection file without front matter: not converted"))
+                else:
+                    site.copy_dirs.append((path, "static/" + unquote(url).lstrip("/")))
             else:
-                site.copy_dirs.append((path, f"static/{r}"))  # Jekyll copies it as it is
+                site.copy_dirs.append((path, f"static/{static_path(r)}"))  # Jekyll copies it
             continue
         ext = os.path.splitext(name)[1].lower()
         if ext not in MARKDOWN_EXT + HTML_EXT:
@@ -271,13 +284,11 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
         first = post.page_path.split("/", 1)[0]
         if not post.page_path:
             if len(post.old_urls) < 2 or "_index" in paths:
-                skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+                homes.append((r, post))  # (its /page2/... redirect to the new home page)
                 continue
             # its redirect_from URLs are kept as aliases of the new home page (content/_index.md)
             post.page_path = "_index"
-            if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
-                post.body = ""
-                post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+            _home_body(post)
             paths["_index"] = post
             posts.append(post)
             continue
@@ -298,17 +309,128 @@ def _files(src: str, skip: str | None, guard: Guard, config: dict[str, Any], gen
             post.warn(f"content/{want} is taken: this page is content/{post.page_path} (its old URL is an alias)")
         paths[post.page_path] = post
         posts.append(post)
+    pager, urls = _paginated(config, posts + [p for _r, p in homes])
+    if pager is not None and any(pager is p for _r, p in homes):
+        # the home page is the new site's (not a page to migrate): its other pages redirect to it
+        from blogtools.migrate.target_hugo import REDIRECT_PAGE
+
+        for url in urls:
+            dest = _hugo.public_file(url)
+            if ".." not in dest.split("/"):
+                site.files.append((f"static/{dest}", REDIRECT_PAGE.format(url="/").encode("utf-8")))
+        site.notes.append(f"jekyll-paginate's {len(urls)} further pages of the home page ({urls[0]} …) redirect"
+                          " to the new home page, which lists the posts")
+    elif pager is not None:
+        pager.old_urls += [u for u in urls if u not in pager.old_urls]
+        pager.warn(f"jekyll-paginate wrote {len(urls)} more pages of it ({urls[0]} …): each is an alias of this"
+                   " page (the new site does not paginate it the same way)")
+    for r, _post in homes:
+        skipped.append((r, "the home page: the new site's home page (its layout) replaces it"))
+    _archive_redirects(config, posts, site)
+    if data_files and any(p.extra.get("hugo_template", ("", "", False))[2] for p in posts):
+        site.copy_dirs += data_files  # site.data, read by the pages' shortcodes: Hugo's data/
+        folders.pop(data_dir + "/", None)
+        site.notes.append(f"{data_dir}/ → data/ ({len(data_files)} file(s)): the shortcodes made of the pages'"
+                          " Liquid read them as site.Data")
     for key, (count, why) in sorted(folders.items()):
         skipped.append((key, f"{count} file{'s' if count != 1 else ''}: {why}"))
     return posts, skipped
+
+
+def static_path(r: str) -> str:
+    """Where Jekyll writes a static file (``StaticFile#url``): dots ending the name before its
+    extension are dropped (``a..png`` → ``a.png``, ``cleaned_relative_path``)."""
+    folder, _, name = r.rpartition("/")
+    stem, ext = os.path.splitext(name)
+    if not ext or not stem or not stem.endswith(".") or not stem.rstrip("."):
+        return r
+    return f"{folder}/{stem.rstrip('.')}{ext}" if folder else stem.rstrip(".") + ext
+
+
+def _archive_redirects(config: dict[str, Any], posts: list[Post], site: SourceSite) -> None:
+    """jekyll-archives' tag and category pages (``/tag/:name/``, ``:name`` Jekyll's slug of the
+    term) where Hugo's term page has another URL (Hugo's ``urlize`` keeps dots: ``18f.gsa.gov``
+    is ``/tags/18f-gsa-gov/`` to Jekyll, ``/tags/18f.gsa.gov/`` to Hugo): a redirect page in
+    ``static/`` at the old URL, to the term's page. A URL a migrated page claims is left to it."""
+    from blogtools.generators.hugo import make_path
+    from blogtools.generators.jekyll import _fill, sanitize_url, slugify
+    from blogtools.migrate.target_hugo import REDIRECT_PAGE
+
+    plugins = config.get("plugins") or config.get("gems") or []
+    archives = config.get("jekyll-archives")
+    if not isinstance(plugins, list) or "jekyll-archives" not in plugins or not isinstance(archives, dict):
+        return
+    enabled = archives.get("enabled", [])
+    links = {"tags": "/tag/:name/", "categories": "/category/:name/"}
+    if isinstance(archives.get("permalinks"), dict):
+        for key, tax in (("tag", "tags"), ("category", "categories")):
+            if isinstance(archives["permalinks"].get(key), str):
+                links[tax] = archives["permalinks"][key]
+    claimed = {_hugo.normalise_url(u) for p in posts for u in p.old_urls}
+    done: set[str] = set()
+    for tax, kind in (("tags", "tag"), ("categories", "category")):
+        if not (enabled is True or enabled == "all" or isinstance(enabled, list) and tax in enabled):
+            continue
+        terms = dict.fromkeys(t for p in posts if p.kind == "post" and not p.draft
+                              for t in (p.meta.get(tax) or []) if isinstance(t, str))
+        for term in terms:
+            old = sanitize_url(_fill(links[tax], {"name": slugify(term), "type": kind}))
+            new = f"/{tax}/{make_path(term)}/"
+            dest = _hugo.public_file(old)
+            if _hugo.normalise_url(old) in (new, *claimed) or dest in done or ".." in dest.split("/"):
+                continue
+            done.add(dest)
+            site.files.append((f"static/{dest}", REDIRECT_PAGE.format(url=new).encode("utf-8")))
+    if done:
+        site.notes.append(f"{len(done)} jekyll-archives page(s) whose URL Hugo's term page does not share"
+                          " (a slug of Jekyll's): redirect pages to the term's page in static/")
+
+
+def _home_body(post: Post) -> None:
+    if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
+        post.body = ""
+        post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+
+
+def _paginated(config: dict[str, Any], posts: list[Post]) -> tuple[Post | None, list[str]]:
+    """jekyll-paginate (v1) as Jekyll runs it: the ``index.html`` page nearest to the folder of
+    ``paginate_path`` (default ``/page:num``) is written again at ``paginate_path`` with
+    ``:num`` = 2 … ceil(posts / ``paginate``), each an index page. Those old URLs redirect to
+    the page (Hugo's pagination cannot write ``/page2/``, and the new page is no Hugo list):
+    the old links land on the list, and the report says so. Returns the page and the URLs."""
+    plugins = config.get("plugins") or config.get("gems") or []
+    per_page = config.get("paginate")
+    if not isinstance(plugins, list) or "jekyll-paginate" not in plugins:
+        return None, []
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page <= 0:
+        return None, []
+    path = config.get("paginate_path")
+    path = path if isinstance(path, str) and ":num" in path else "/page:num"
+    folder = posixpath.dirname("/" + path.lstrip("/"))
+    ancestors = set()
+    while True:  # Pager.in_hierarchy: the folder of paginate_path and every folder above it
+        ancestors.add(folder.strip("/"))
+        if folder in ("/", ""):
+            break
+        folder = posixpath.dirname(folder)
+    candidates = [p for p in posts if p.kind == "page" and posixpath.basename(p.source) == "index.html"
+                  and posixpath.dirname(p.source) in ancestors]
+    if not candidates:
+        return None, []
+    page = max(candidates, key=lambda p: len(p.source))  # the deepest, as jekyll-paginate sorts them
+    count = sum(1 for p in posts if p.kind == "post" and not p.draft and p.meta.get("hidden") is not True)
+    pages = -(-count // per_page)
+    urls = []
+    for num in range(2, pages + 1):
+        url = "/" + path.replace(":num", str(num), 1).lstrip("/")
+        urls.append(url if url.endswith(("/", ".html")) else url + "/")
+    return (page, urls) if urls else (None, [])
 
 
 def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite) -> tuple[None, str | None]:
     """A non-page file with front matter (``robots.txt``, ``site.webmanifest``...): Jekyll
     renders its Liquid and writes it at its URL. When that Liquid is only URLs (or none), the
     rendered text is written to ``static/`` at the same URL; otherwise the reason (None, why)."""
-    from urllib.parse import unquote
-
     ext = os.path.splitext(path)[1].lower()
     if ext in (".scss", ".sass", ".coffee"):
         return None, f"a {ext} file Jekyll compiles: not converted (Hugo Pipes can compile it)"
@@ -328,12 +450,14 @@ def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite
         return None, f"rendered into the layout {meta.get('layout')!r}: not converted"
     body = doc.text[doc.body_start:]
     text = liquid.evaluator(gen).evaluate(body, None) if "{{" in body or "{%" in body else body
-    if text is None:
-        return None, (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
-                      " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)")
     dest = unquote(url).lstrip("/")
     if not dest or dest.endswith("/") or ".." in dest.split("/"):
         return None, f"its URL {url} cannot be a static file: not converted"
+    if text is None:
+        why = (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
+               " (Hugo writes its own feeds and sitemap; other outputs need a Hugo template)")
+        site.liquid_files.append((rel(path, src), dest, why))  # Jekyll's build may render it (render_templates)
+        return None, why
     site.files.append((f"static/{dest}", text.encode("utf-8")))
     return None, None
 
@@ -386,18 +510,25 @@ def _taxonomies(post: Post, key: str, values: list[str], keys: tuple[str, ...]) 
             post.note(f"{'/'.join(keys)} → {key} list")
 
 
-def _urls(post: Post, gen: Any, path: str, src: str) -> None:
-    """The page's Jekyll URL and its ``redirect_from`` paths (:mod:`blogtools.generators.jekyll`)."""
+def _urls(post: Post, gen: Any, path: str, src: str) -> bool:
+    """The page's Jekyll URL and its ``redirect_from`` paths (:mod:`blogtools.generators.jekyll`);
+    returns whether Jekyll publishes it."""
     url, aliases, refused, published = _hugo.page(gen, os.path.abspath(path), dict(post.meta), os.path.abspath(src))
     if published and url:
         if url.endswith("/index.html"):
             url = url[: -len("index.html")]  # the folder's page serves it; an alias would replace it
         post.old_urls.append(url)
     post.old_urls += aliases
+    for old in list(post.old_urls):
+        # Jekyll writes /a/b (no slash, no extension) as /a/b.html: that file is an old URL too
+        last = old.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+        if last and "." not in last and f"{old}.html" not in post.old_urls:
+            post.old_urls.append(f"{old}.html")
     if aliases:
         post.note("redirect_from → aliases")
     for why in refused:
         post.warn(f"redirect_from {why}: not kept")
+    return published
 
 
 # --------------------------------------------------------------------------- body and keys
@@ -415,6 +546,17 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
         meta["params"] = {**params, **{k: meta.pop(k) for k in moved}}
         post.note(f"{', '.join(moved)} → params ({'it means' if len(moved) == 1 else 'they mean'} something else to Hugo)")
     html_page = path.lower().endswith(HTML_EXT)
+    template = liquid.hugo_template(post.body) if post.kind == "page" and post.page_path else None
+    if template is not None:
+        # Liquid that lists posts or site data: the same loop as a Hugo shortcode of the page
+        name = "jekyll-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(post.source)[0]).strip("-").lower()
+                            or "page")
+        post.extra["hugo_template"] = (name, template[0], template[1])
+        post.body = f"{{{{< {name} >}}}}" if html_page else f"{{{{% {name} %}}}}"
+        post.note(f"its Liquid (a loop over site.posts or site.data) → the Hugo shortcode {name}"
+                  f" (layouts/shortcodes/{name}.html), which does the same in Hugo")
+        _local_images(post, path, src, guard or Guard(src))
+        return
     post.body = liquid.convert(post, post.body, gen, html_page)
     if not html_page:
         post.body = kramdown.convert(post, post.body)
@@ -451,3 +593,99 @@ def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:
                                   else os.path.join(os.path.dirname(path), clean))
         if clean.lower().endswith(IMAGE_EXT) and os.path.lexists(target) and guard.allow(target):
             post.assets.append(Asset("images/" + os.path.basename(target), src=target, refs={ref}))
+
+
+# --------------------------------------------------------------------------- Liquid templates, as Jekyll rendered them
+def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[str, str]], mode: str,
+                     verify: bool) -> list[str]:
+    """Pages and posts whose Liquid builds them from the site's data (a loop over
+    ``site.posts``, ``site.tags``, ``site.data.x``, ``capture``, ``where``...: counted by
+    :func:`blogtools.migrate.liquid._template`) have no Hugo equivalent the migration can
+    write. With ``mode`` ``rendered`` (``auto``: when the run builds the source anyway,
+    ``--verify``) the source is built by Jekyll (:func:`blogtools.migrate.source_build.jekyll_content_build`:
+    bare layouts, the site's own ``_plugins`` not run) and the HTML it rendered for each such
+    page's content becomes the page's body, one raw HTML block, reported on the page: the
+    words, images and links the old page showed, frozen as they were at migration time.
+    Otherwise they stay HTML comments (reported per tag) and one note says how to render
+    them. The same goes for the other files Jekyll renders with Liquid the migration cannot
+    evaluate (``robots.txt``, ``vcard.vcf``, a feed over ``site.data``: ``site.liquid_files``):
+    the file Jekyll wrote goes to ``static/`` at its URL and leaves ``skipped``.
+    Returns notes for the report."""
+    wanted = [p for p in posts if p.extra.get("liquid_template") and p.page_path != "_index" and p.old_urls]
+    # the root feed is Hugo's own RSS under the old name (site.feed), kept live: never a snapshot
+    files, site.liquid_files = [f for f in site.liquid_files if f[1] != site.feed], []
+    if not wanted and not files:
+        return []
+    if mode == "comment" or mode == "auto" and not verify:
+        return [f"{len(wanted)} page(s) hold Liquid templates Hugo cannot run (loops over site.posts, site.data...),"
+                " kept as HTML comments: --liquid-pages rendered keeps the HTML Jekyll renders for them instead"] \
+            if wanted else []
+    import shutil
+    import tempfile
+
+    from blogtools.migrate import _hugo, source_build
+
+    tmp = tempfile.mkdtemp(prefix="blogtools-liquid-")
+    try:
+        b = source_build.jekyll_content_build(site.root, tmp, site.config)
+        if not b.ok:
+            return [f"{len(wanted)} page(s) and {len(files)} file(s) with Liquid templates not rendered:"
+                    f" the source's Jekyll build failed ({b.problem})"]
+        notes = [f"Liquid templates rendered by Jekyll; that build: {n}" for n in b.notes]
+        done: set[str] = set()
+        for r, dest, _why in files:
+            try:
+                with open(os.path.join(b.public, dest), "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue  # stays listed as not migrated
+            site.files.append((f"static/{dest}", data))
+            done.add(r)
+            notes.append(f"{r}: its Liquid rendered by Jekyll, written as static/{dest} (a snapshot: it no longer"
+                         " changes with the site's data)")
+        skipped[:] = [s for s in skipped if s[0] not in done]
+        folder = os.path.join(site.root, str(site.config.get("includes_dir") or "_includes"))
+        for post in wanted:
+            text, _why = read_text(os.path.join(site.root, post.source), Guard(site.root))
+            absent = sorted({n for n in source_build.INCLUDE.findall(text or "")
+                             if ".." in n.split("/") or not os.path.isfile(os.path.join(folder, n))})
+            if absent:  # a theme's include: the build writes nothing for it, the comments keep its text
+                post.warn(f"its Liquid is kept as HTML comments, not rendered: it includes {', '.join(absent)},"
+                          " which the site does not hold (its theme's)")
+                continue
+            path = os.path.join(b.public, _hugo.public_file(post.old_urls[0]))
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    inner = _rendered_content(fh.read())
+            except (OSError, UnicodeDecodeError):
+                inner = None
+            if inner is None:
+                post.warn(f"Jekyll's build has no page at {post.old_urls[0]}: its Liquid is kept as HTML comments")
+                continue
+            post.body = bodymod.html_body(liquid.escape_shortcodes(inner, post))[0]
+            post.kept_raw = [k for k in post.kept_raw if not k.startswith("Liquid ")]
+            post.warnings = [w for w in post.warnings if not (w.startswith("Liquid ") and "inside an HTML tag" in w)]
+            post.extra.pop("math_passthrough", None)
+            post.raw(f"Liquid template ({post.extra['liquid_template']} tag(s) Hugo cannot run): the body is the"
+                     " HTML Jekyll rendered for it, kept as raw HTML (it no longer changes with the site's data)")
+        if verify:  # the same build verify compares with: kept for it (the pipeline removes it)
+            site.build, tmp = b, ""
+        return notes
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _rendered_content(html: str) -> str | None:
+    """What the bare layout wrapped: between the marker ``<div>`` and the last ``</div>``; a
+    page without a layout is its content as a whole."""
+    from blogtools.migrate.compare import MARKER
+
+    opener = f'<div id="{MARKER}">'
+    start = html.find(opener)
+    end = html.rfind("</div>")
+    if start < 0:
+        return html.strip("\n")
+    if end < start:
+        return None
+    return html[start + len(opener):end].strip("\n")
