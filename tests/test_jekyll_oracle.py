@@ -464,3 +464,22 @@ def test_backslashes_kramdown_shows_are_shown_by_hugo(tmp_path: Path) -> None:
     want = text(jekyll / "2020/01/01/a.html")
     assert "${FN//\\// }" in want and "a\\,b" in want and "100\\%" in want and "*星*" in want
     assert text(hugo / "posts/2020-01-01-a/index.html") == want
+
+
+def test_liquid_pages_auto_renders_without_verify_too(tmp_path: Path) -> None:
+    """``liquid_pages`` auto renders the listing whenever Jekyll is installed, so the new site
+    is the same with or without ``--verify``; a page that only prints one front matter value
+    (``{{ page.date | date: '%Y' }}``) stays Markdown, not a snapshot of Jekyll's HTML."""
+    require_program("jekyll", "apt-get install jekyll")
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\n", {
+        "_posts/2020-01-01-first.md": "---\ntitle: 最初の記事\ntags: [日記]\n---\n\n本文 {{ page.date | date: '%Y' }} 年。\n",
+        "archive.md": "---\ntitle: Archive\n---\n\n{% for tag in site.tags %}\n## {{ tag[0] }}\n{% for post in tag[1] %}"
+                      "\n- {{ post.title }}\n{% endfor %}{% endfor %}\n",
+    })
+    result = migrate(Options(str(site), str(tmp_path / "out"), images="keep"))
+    archive = next(p for p in result.posts if p.source == "archive.md")
+    assert "最初の記事" in archive.body and "{%" not in archive.body.replace("<!--", ""), archive.body
+    first = next(p for p in result.posts if p.source.startswith("_posts/"))
+    assert first.body.lstrip().startswith("本文") and "<p>" not in first.body, first.body

@@ -40,8 +40,8 @@ def register(sub: Any) -> None:
                    help="also apply the rules' unsafe fixes to the new site (e.g. broken internal links → closest URL)")
     p.add_argument("--liquid-pages", choices=("auto", "rendered", "comment"), default="auto",
                    help="Jekyll pages built by Liquid from the site's data (loops over site.posts, site.data):"
-                        " keep the HTML Jekyll renders for them (rendered; auto: with --verify, which builds the"
-                        " source anyway) or keep the Liquid as HTML comments (comment)")
+                        " keep the HTML Jekyll renders for them (rendered; auto, the default: when Jekyll is"
+                        " installed) or keep the Liquid as HTML comments (comment)")
     p.add_argument("--force", action="store_true", help="replace the content of a non-empty DIR")
     p.add_argument("--output-format", choices=("text", "json"), default="text", help="how to print the report")
     p.set_defaults(func=main)

@@ -596,13 +596,19 @@ def _local_images(post: Post, path: str, src: str, guard: Guard) -> None:
 
 
 # --------------------------------------------------------------------------- Liquid templates, as Jekyll rendered them
+def _jekyll_installed() -> bool:
+    from blogtools.programs import find_program
+
+    return find_program("jekyll") is not None
+
+
 def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[str, str]], mode: str,
                      verify: bool) -> list[str]:
     """Pages and posts whose Liquid builds them from the site's data (a loop over
     ``site.posts``, ``site.tags``, ``site.data.x``, ``capture``, ``where``...: counted by
     :func:`blogtools.migrate.liquid._template`) have no Hugo equivalent the migration can
-    write. With ``mode`` ``rendered`` (``auto``: when the run builds the source anyway,
-    ``--verify``) the source is built by Jekyll (:func:`blogtools.migrate.source_build.jekyll_content_build`:
+    write. With ``mode`` ``rendered`` (``auto``: whenever Jekyll is installed, so that the
+    output does not depend on ``--verify``) the source is built by Jekyll (:func:`blogtools.migrate.source_build.jekyll_content_build`:
     bare layouts, the site's own ``_plugins`` not run) and the HTML it rendered for each such
     page's content becomes the page's body, one raw HTML block, reported on the page: the
     words, images and links the old page showed, frozen as they were at migration time.
@@ -616,7 +622,7 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
     files, site.liquid_files = [f for f in site.liquid_files if f[1] != site.feed], []
     if not wanted and not files:
         return []
-    if mode == "comment" or mode == "auto" and not verify:
+    if mode == "comment" or mode == "auto" and not (verify or _jekyll_installed()):
         return [f"{len(wanted)} page(s) hold Liquid templates Hugo cannot run (loops over site.posts, site.data...),"
                 " kept as HTML comments: --liquid-pages rendered keeps the HTML Jekyll renders for them instead"] \
             if wanted else []
