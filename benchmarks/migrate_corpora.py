@@ -13,7 +13,7 @@ into a temporary folder that is removed afterwards, and one Markdown row is prin
 from the JSON report: posts and pages, the URLs the source served that the new build serves
 (the source's own build for Hugo and Jekyll, the old URLs the reader computed otherwise),
 what verify found lost, the verify result and the wall time. Use ``--keep DIR`` to keep the
-outputs (``DIR/NAME``) and their MIGRATION.md reports.
+outputs (``DIR/NAME``), their MIGRATION.md reports and the JSON reports (``DIR/NAME.json``).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def row(name: str, report: dict, seconds: float, rc: int) -> list[str]:
     lost = verify.get("lost", {})
     kept = verify.get("source_page_urls") or {}
     checked = verify.get("checked", {})
-    if kept:
+    if kept.get("total"):
         urls = f"{kept.get('kept', 0):,} / {kept.get('total', 0):,}"
     elif "old_urls" in checked:
         failed = verify.get("failed", {}).get("old_urls", 0)
@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {name} | no report (exit {done.returncode}): {last} |", flush=True)
         else:
             print("| " + " | ".join(row(name, report, seconds, done.returncode)) + " |", flush=True)
+            if args.keep:  # the whole report beside the output, to look into a row later
+                with open(os.path.join(args.keep, f"{name}.json"), "w", encoding="utf-8") as fh:
+                    json.dump(report, fh, ensure_ascii=False, indent=1)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -35,3 +35,17 @@ def test_the_migration_table_reports_each_blog_from_its_verify(tmp_path) -> None
     assert "no report" in rows["empty"] or "FAILED" in rows["empty"], rows["empty"]
     # --keep keeps the output and its report
     assert (tmp_path / "out" / "imported" / "MIGRATION.md").is_file()
+    assert (tmp_path / "out" / "imported.json").is_file()
+
+
+def test_a_blog_that_is_not_built_counts_the_old_urls_verify_checked() -> None:
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    try:
+        import migrate_corpora
+    finally:
+        sys.path.pop(0)
+    report = {"source": {"format": "medium"}, "totals": {"posts": 3, "pages": 0},
+              "verify": {"ok": True, "checked": {"old_urls": 5}, "failed": {"old_urls": 1},
+                         "source_page_urls": {"kept": 0, "total": 0}, "lost": {"words": 2}}}
+    cells = migrate_corpora.row("export", report, 1.0, 0)
+    assert cells[3] == "4 / 5 (old URLs)" and cells[4] == "2" and cells[9] == "passed", cells
