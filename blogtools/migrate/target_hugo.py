@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from typing import Any, Callable
 
 from blogtools.migrate import _embeds, _hugo, body as bodymod
@@ -537,22 +538,34 @@ LAYOUTS = {
 
 def _old_sections(out: str, site: SourceSite, posts: list[Post], fmt: str) -> list[str]:
     """A Hugo source's section lists whose posts all moved to ``posts/`` (``/post/``, served
-    by any theme's list layout) stay served: aliases of the new ``/posts/`` list, written in
-    ``content/posts/_index.md`` (unless the source has a page there already)."""
+    by any theme's list layout) stay served, from ``content/posts/_index.md`` (unless the source
+    has a page there already): the largest is its ``url``, so its feed stays too; the others
+    are its aliases."""
     if site.kind != "hugo" or any(p.out_path == "content/posts/_index.md" for p in posts):
         return []
     moved = {p.extra["content_path"].split("/")[0] for p in posts
              if p.kind == "post" and "/" in (p.extra.get("content_path") or "") and not p.draft}
     kept = {p.out_path.split("/")[1] for p in posts if p.kind == "page" and p.out_path.count("/") >= 2}
-    aliases = [f"/{_hugo.make_path(s)}/" for s in sorted(moved - kept - {"posts"})]
-    if not aliases:
+    sizes = Counter(p.extra["content_path"].split("/")[0] for p in posts
+                    if p.kind == "post" and "/" in (p.extra.get("content_path") or "") and not p.draft)
+    olds = sorted(moved - kept - {"posts"}, key=lambda s: (-sizes[s], s))
+    if not olds:
         return []
-    page = Post("content/posts/_index.md", {"title": "Posts", "aliases": aliases}, "", kind="page",
-                page_path="posts/_index")
+    # the largest old section's URL becomes the list's own (``url``): its list and its feed
+    # (/post/index.xml) stay live at their old URLs; any other is an alias (an HTML redirect)
+    url, aliases = f"/{_hugo.make_path(olds[0])}/", [f"/{_hugo.make_path(s)}/" for s in olds[1:]]
+    meta: dict[str, Any] = {"title": "Posts", "url": url}
+    if aliases:
+        meta["aliases"] = aliases
+    page = Post("content/posts/_index.md", meta, "", kind="page", page_path="posts/_index")
     page.out_path = "content/posts/_index.md"
     _write_post(out, page, fmt)
-    return [f"content/posts/_index.md written: the old section list(s) {', '.join(aliases)} are its aliases"
-            " (their feeds are not kept: an alias is an HTML redirect)"]
+    notes = [f"content/posts/_index.md written with url {url}: the old section list and its feed"
+             f" ({url}index.xml) stay at their URLs"]
+    if aliases:
+        notes.append(f"the other old section list(s) {', '.join(aliases)} are aliases of it (their feeds are not"
+                     " kept: an alias is an HTML redirect)")
+    return notes
 
 
 def theme_names(config: dict[str, Any]) -> list[str]:
