@@ -308,16 +308,17 @@ def _parsers() -> Any:
     from yaml.scanner import Scanner
 
     class Resolver:
+        """Plain scalars are left to _resolve_plain; the rest get their default tag. (The
+        composer calls these three for every node: the two that do nothing are builtins, no
+        Python frame.)"""
+
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
                 return _PLAIN if implicit[0] else _STR
             return _SEQ if kind is SequenceNode else _MAP
 
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            pass
-
-        def ascend_resolver(self) -> None:
-            pass
+        descend_resolver = staticmethod({}.get)  # (current_node, current_index) -> None
+        ascend_resolver = staticmethod(tuple)  # () -> ()
 
     class ReusingComposer(Composer):
         def compose_node(self, parent: Any, index: Any) -> Any:
@@ -635,8 +636,17 @@ class _Converter:
             if key in data:  # the first value stays
                 self.duplicates.append((item_path, start.line, start.column))
                 continue
-            data[key] = self.value(value_node, item_path, depth)
             value_start = value_node.start_mark
+            if value_node.__class__ is scalar_node:  # (most values: inlined)
+                tag, value = value_node.tag, value_node.value
+                if tag is not _STR and (tag is not _PLAIN or not value or value[0] in _SPECIAL_START):
+                    value = self.scalar(value_node)
+                data[key] = value
+                end = value_node.end_mark
+                positions[item_path] = (start.line, start.column, value_start.line,
+                                        value_start.column, end.line, end.column)
+                continue
+            data[key] = self.value(value_node, item_path, depth)
             positions[item_path] = (start.line, start.column, value_start.line, value_start.column,
                                     *self.end(value_node))
         if merges:
@@ -674,11 +684,19 @@ class _Converter:
 
     def sequence(self, node: Any, path: Path, depth: int) -> list[Any]:
         out: list[Any] = []
-        positions = self.positions
-        for item in node.value:
-            item_path = path + (len(out),)
-            out.append(self.value(item, item_path, depth))
+        positions, scalar_node = self.positions, self.scalar_node
+        for index, item in enumerate(node.value):
             start = item.start_mark
-            positions[item_path] = (start.line, start.column, start.line, start.column,
-                                    *self.end(item))
+            if item.__class__ is scalar_node:  # (most items: inlined)
+                tag, value = item.tag, item.value
+                if tag is not _STR and (tag is not _PLAIN or not value or value[0] in _SPECIAL_START):
+                    value = self.scalar(item)
+                out.append(value)
+                end = item.end_mark
+                positions[path + (index,)] = (start.line, start.column, start.line, start.column,
+                                              end.line, end.column)
+                continue
+            out.append(self.value(item, path + (index,), depth))
+            positions[path + (index,)] = (start.line, start.column, start.line, start.column,
+                                          *self.end(item))
         return out
