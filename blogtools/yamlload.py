@@ -31,6 +31,15 @@ position of their own.
 ``Loaded.duplicates`` lists ``(path, line, column)`` for every repeated key (sorted by
 position); the first value is kept and the repeated one is not read further.
 
+Where libyaml is YAML 1.1
+-------------------------
+libyaml's scanner follows YAML 1.1 in two places that YAML 1.2 (and Hugo) read: inside
+``[...]``/``{...}`` a plain scalar may not start or end with ``:`` (``[a, :x]``,
+``[x:, y]``), and ``- : x`` (an empty key after a dash) is refused. Both are a
+:class:`YamlError` here; none of the 6,446 YAML front matter blocks of the development
+corpora has one. Hugo reads ``017`` as octal 15 (as YAML 1.1 does); the 1.2 core schema,
+here, reads 17.
+
 Limits
 ------
 Front matter nested more than :data:`DEEP_LEVELS` collections deep is a
@@ -519,6 +528,8 @@ def _yaml_error(exc: Exception, text: str) -> YamlError:
         message = "unacceptable character #x%04x: %s" % (code, exc.reason)  # type: ignore[attr-defined]
     message = (str(message or exc).strip().splitlines() or [type(exc).__name__])[0]
     if mark is not None:
+        if message == "found character that cannot start any token" and 0 <= mark.index < len(text):
+            message = f"found character {text[mark.index]!r} that cannot start any token"  # (a tab)
         return YamlError(message, mark.line, mark.column)
     if isinstance(position, int):  # ReaderError: libyaml counts bytes of UTF-8, PyYAML characters
         if _parsers().libyaml:
@@ -593,7 +604,12 @@ class _Converter:
         self.active.add(id(node))
         try:
             if node.__class__ is self.mapping_node:
-                return tuple((self.key(k, depth + 1), self.key(v, depth + 1)) for k, v in node.value)
+                pairs: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = self.key(key_node, depth + 1)
+                    if key not in pairs:  # the first value stays, as in any mapping
+                        pairs[key] = self.key(value_node, depth + 1)
+                return tuple(pairs.items())
             return tuple(self.key(item, depth + 1) for item in node.value)
         finally:
             self.active.discard(id(node))
@@ -656,10 +672,11 @@ class _Converter:
     def merge(self, data: dict[Any, Any], merges: list[Any], path: Path, depth: int) -> None:
         """``<<: *base`` / ``<<: [*a, *b]``: keys not set yet come from the mappings, the
         first mapping first (as ruamel merges). Merged keys have no position of their own;
-        what is inside them keeps its own."""
+        what is inside them keeps its own, and reports its repeated keys."""
         saved = self.positions, self.duplicates
         added: set[Any] = set()
         scratch: dict[Path, Span] = {}
+        repeated: list[tuple[Path, int, int]] = []
         try:
             for value_node in merges:
                 sources = value_node.value if value_node.__class__ is not self.mapping_node \
@@ -669,7 +686,7 @@ class _Converter:
                         mark = source.start_mark
                         raise YamlError("a merge key (<<) takes a mapping or a list of mappings",
                                         mark.line, mark.column)
-                    self.positions, self.duplicates = scratch, []
+                    self.positions, self.duplicates = scratch, repeated
                     merged = self.value(source, path, depth - 1)
                     for key, value in (merged or {}).items():
                         if key not in data:
@@ -681,6 +698,8 @@ class _Converter:
         for item_path, span in scratch.items():
             if len(item_path) > size and item_path[size - 1] in added:
                 self.positions.setdefault(item_path, span)
+        self.duplicates.extend(repeat for repeat in repeated
+                               if len(repeat[0]) > size and repeat[0][size - 1] in added)
 
     def sequence(self, node: Any, path: Path, depth: int) -> list[Any]:
         out: list[Any] = []
