@@ -267,6 +267,8 @@ def _tagged_scalar(tag: str, text: str) -> Any:
             raise ValueError(f"not an integer: {text!r}")
         return _to_int(text)
     if kind == "float":
+        if not (_FLOAT_RE.match(text) or _INT_RE.match(text)):
+            raise ValueError(f"not a number: {text!r}")
         return _to_float(text)
     if kind == "timestamp":
         return _to_timestamp(text)

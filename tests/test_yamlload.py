@@ -463,6 +463,7 @@ def test_positions_count_code_points_and_crlf() -> None:
     ("a: x\ud800\n", 0, 4, "unacceptable character #xd800: special characters are not allowed"),
     ("d: 2019-02-30\n", 0, 3, None),
     ("n: !!int abc\n", 0, 3, None),
+    ('n: !!float ""\n', 0, 3, "cannot read '': not a number: ''"),
     ("a: 1\n---\nb: 2\n", 1, 0, None),
     ("a: *nowhere\n", 0, 3, "found undefined alias"),
 ])
