@@ -122,14 +122,14 @@ def _parse(text: str) -> FrontMatter | None:
         fm.error = f"unterminated front matter: no closing '{FENCES[fmt]}' line for the fence opened here"
         return fm
     fm = FrontMatter(fmt, 0, close.end(), m.end(), close.start())
+    content = text[fm.content_start : fm.content_end]
+    if fmt == "yaml":  # (the YAML loader measures nesting itself, exactly)
+        _load_yaml(fm, content)
+        return fm
     deep = _nesting_offset(text, fm.content_start, fm.content_end)
     if deep is not None:
         return _too_deep(fm, deep)
-    content = text[fm.content_start : fm.content_end]
-    if fmt == "yaml":
-        _load_yaml(fm, content)
-    else:
-        _load_toml(fm, content)
+    _load_toml(fm, content)
     return fm
 
 
@@ -142,11 +142,10 @@ def _load_yaml(fm: FrontMatter, content: str) -> None:
     try:
         loaded = yamlload.load(content)
     except yamlload.YamlError as exc:
-        loaded = _trailing_tabs(content, exc)
-        if loaded is None:
-            fm.error = f"invalid YAML: {exc.message}"
-            fm.error_offset = base + index.offset(exc.line + 1, exc.column + 1)
-            return
+        # (a block too deep or too large says so itself; the rest are syntax errors)
+        fm.error = exc.message if exc.message.startswith("front matter ") else f"invalid YAML: {exc.message}"
+        fm.error_offset = base + index.offset(exc.line + 1, exc.column + 1)
+        return
     if loaded.data is None:
         fm.data = {}
         return
@@ -178,24 +177,6 @@ def _load_yaml(fm: FrontMatter, content: str) -> None:
             key_len = quoted.end() - quoted.start()
         positions[path] = Span(base + key_at, base + key_at + key_len, value_start, value_end)
     fm.duplicates = [(p, base + index.offset(line + 1, col + 1)) for p, line, col in loaded.duplicates]
-
-
-_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.M)
-
-
-def _trailing_tabs(content: str, exc: Any) -> Any:
-    """The load of a block whose only fault is a tab at the end of a line (``- name\t``):
-    ruamel refuses it, but Hugo's Go YAML and Jekyll's libyaml both read it as trailing
-    blanks (tested with both). The tabs become spaces of the same length, so every offset
-    stays; None when that is not the fault."""
-    from blogtools import yamlload
-
-    if "'\\t'" not in exc.message or not _TRAILING_TABS.search(content):
-        return None
-    try:
-        return yamlload.load(_TRAILING_TABS.sub(lambda m: " " * len(m.group()), content))
-    except yamlload.YamlError:
-        return None
 
 
 _YAML_QUOTED_KEY = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'")

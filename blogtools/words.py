@@ -1021,8 +1021,8 @@ def parse_dictionary(data: Any, source: str, base: str = "", seen: frozenset[str
 
 
 def _cached_yaml(path: str, text: str, load: Any) -> Any:
-    """A dictionary's data, parsed once per content: prh files use flow mappings, which only
-    ruamel.yaml reads, and importing and running it costs ~40 ms on every start."""
+    """A dictionary's data, parsed once per content (a large prh file takes a while to load,
+    on every start)."""
     if os.environ.get("BLOGTOOLS_NO_CACHE"):
         return load(text).data
     import hashlib

@@ -1,92 +1,78 @@
 """Load the YAML of a front matter block into plain data with exact positions.
 
-Why two loaders
----------------
-The linter has to get through 10,000 posts in a few seconds. ruamel.yaml's
-round-trip loader is correct and general but costs about 1.5 ms per front
-matter block (and 13 ms just to import), which alone eats the time budget.
-Real front matter uses a tiny part of YAML, so :func:`load_fast` is a small
-hand-written loader for that part, and :func:`load_ruamel` is the general
-path. :func:`load` tries the fast loader first and falls back to ruamel.
-
-The fast subset
----------------
-``load_fast`` accepts only:
-
-* a block mapping at the root, with plain, ``'single'`` or ``"double"``
-  quoted keys that load as ``str``;
-* ``key: scalar`` where the scalar is a one-line plain, single-quoted
-  (``''`` escape) or double-quoted (YAML escapes) scalar;
-* ``key:`` followed by a more indented block mapping, or by a block
-  sequence (indented or at the key's own column); sequence items are
-  scalars, flow sequences, nested blocks or compact mappings
-  (``- name: x``); nesting is recursive;
-* one-line flow sequences of scalars: ``[a, "b", 3]``;
-* comments (``#`` after whitespace) and blank lines, LF or CRLF line ends.
-
-Plain scalars are resolved exactly like ruamel.yaml's YAML 1.2 resolver
-(the regular expressions below are ruamel's): null, bool, int, float,
-timestamp, otherwise ``str``. Anything else (anchors, aliases, tags, block
-scalars, multi-line scalars, flow mappings, ``?`` keys, tabs, document
-markers, directives, merge keys, non-``str`` keys, odd characters...) makes
-``load_fast`` return ``None``; so does anything it is unsure about, since a
-wrong answer is worse than a slower one. The test suite checks that both
-loaders give identical data and positions wherever the fast one answers.
+How
+---
+libyaml (PyYAML's C parser and composer, ``yaml.CParser``) builds the node tree; every
+node carries its start and end marks. Plain scalars are then resolved here with the YAML
+1.2 core schema, the way Hugo reads YAML: ``yes``/``no``/``on``/``off`` stay strings,
+``0o17`` is octal, ``~`` and ``null`` are null (the patterns are ruamel.yaml's 1.2 ones,
+so the values are what the previous loader, ruamel's round-trip loader, gave). PyYAML's
+own resolver is YAML 1.1 and is never used. Without libyaml (``yaml.__with_libyaml__``
+false) PyYAML's pure-Python parser builds the same tree, more slowly.
 
 Plain form
 ----------
-``Loaded.data`` holds ``dict`` (insertion ordered), ``list``, ``str``,
-``int``, ``float``, ``bool``, ``None``, ``datetime.date`` and
-``datetime.datetime``; aware date-times carry the written offset as a fixed
-``datetime.timezone`` (``Z`` gives ``timezone.utc``). An empty block loads
-as ``{}``; a root that is not a mapping is returned as is (ruamel path only).
+``Loaded.data`` holds ``dict`` (insertion ordered), ``list``, ``str``, ``int``,
+``float``, ``bool``, ``None``, ``datetime.date`` and ``datetime.datetime``; aware
+date-times carry the written offset as a fixed ``datetime.timezone`` (``Z`` gives
+``timezone.utc``). An empty block loads as ``{}``; a root that is not a mapping is
+returned as is. Rare explicit tags give ``set`` (``!!set``), ``bytes`` (``!!binary``);
+a key written as a collection becomes a tuple (of pairs, for a mapping); an unknown tag
+(``!foo``, ``!!python/...``) is ignored: nothing but plain data is ever built.
 
-``Loaded.positions`` maps a path (mapping keys, list indexes) to a
-``Span`` tuple ``(key_line, key_col, value_line, value_col, value_end_line,
-value_end_col)``; all 0-based and relative to the text. For list items the key
-position repeats the value start. The value span covers a scalar as written
-(quotes included, trailing spaces and comments excluded), a flow sequence
-with its brackets, and a block collection from the start of its first item
-to the end of its last item's value.
-``Loaded.duplicates`` lists ``(path, line, column)`` for every repeated key;
-as in ruamel with ``allow_duplicate_keys``, the first value is kept.
+``Loaded.positions`` maps a path (mapping keys, list indexes) to a ``Span`` tuple
+``(key_line, key_col, value_line, value_col, value_end_line, value_end_col)``; all
+0-based and relative to the text. For list items the key position repeats the value
+start. The value span covers a scalar as written (quotes included, trailing spaces and
+comments excluded), a flow collection with its brackets, and a block collection from the
+start of its first item to the end of its last item's value. An empty value sits just
+after its ``:`` (or ``-``), where libyaml puts it. Keys merged in with ``<<`` have no
+position of their own.
+``Loaded.duplicates`` lists ``(path, line, column)`` for every repeated key (sorted by
+position); the first value is kept and the repeated one is not read further.
+
+Where libyaml is YAML 1.1
+-------------------------
+libyaml's scanner follows YAML 1.1 in two places that YAML 1.2 (and Hugo) read: inside
+``[...]``/``{...}`` a plain scalar may not start or end with ``:`` (``[a, :x]``,
+``[x:, y]``), and ``- : x`` (an empty key after a dash) is refused. Both are a
+:class:`YamlError` here; none of the 6,446 YAML front matter blocks of the development
+corpora has one. Hugo reads ``017`` as octal 15 (as YAML 1.1 does); the 1.2 core schema,
+here, reads 17.
+
+Limits
+------
+Front matter nested more than :data:`DEEP_LEVELS` collections deep is a
+:class:`YamlError` at the collection that goes too deep; so is one whose aliases expand
+to more than :data:`MAX_NODES` nodes ("billion laughs"). A recursive alias (an anchored
+collection that contains itself) reads as null inside itself.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as _dt
 import functools
 import re
-import sys
-import warnings
-from collections.abc import Set
 from typing import Any, Callable
 
 from blogtools.record import dataclass, field
 
-__all__ = [
-    "MAX_NODES",
-    "Loaded",
-    "Path",
-    "Span",
-    "YamlError",
-    "load",
-    "load_fast",
-    "load_ruamel",
-]
+__all__ = ["DEEP_LEVELS", "MAX_NODES", "Loaded", "Path", "Span", "YamlError", "load"]
 
 MAX_NODES = 100_000
-"""Most nodes the ruamel path converts before refusing (alias bombs)."""
+"""Most nodes a block may expand to through its aliases before it is refused."""
+
+DEEP_LEVELS = 100
+"""Most collections nested inside the root collection."""
 
 Path = tuple[Any, ...]
-Mark = tuple[int, int]
-
 
 Span = tuple[int, int, int, int, int, int]
 """(key_line, key_col, value_line, value_col, value_end_line, value_end_col).
 
-A plain tuple rather than a NamedTuple: building one per entry is measurably
-cheaper, and this module exists to be fast.
+A plain tuple rather than a NamedTuple: one is built per key of every post.
 """
 
 
@@ -112,31 +98,11 @@ class Loaded:
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)
 
 
-def load(text: str) -> Loaded:
-    """Load front matter YAML: fast path when possible, ruamel otherwise.
-
-    The fast path only ever answers for text it fully understands; should it stumble on an
-    input it did not foresee, ruamel decides (and reports the syntax error properly).
-    """
-    try:
-        loaded = load_fast(text)
-    except (IndexError, ValueError, KeyError):
-        loaded = None
-    return loaded if loaded is not None else load_ruamel(text)
-
-
 class _LazyPattern:
-    """A regular expression compiled on first use.
+    """A regular expression compiled on first use (``import blogtools.yamlload`` stays free)."""
 
-    The fast path's dozen patterns take a few milliseconds to compile; doing
-    it on first use keeps ``import blogtools.yamlload`` nearly free. After the
-    first call the bound methods sit in slots, so matching costs the same as
-    with a plain compiled pattern.
-    """
-
-    __slots__ = ("pattern", "flags", "match", "search", "sub")
+    __slots__ = ("pattern", "flags", "match", "sub")
     match: Callable[..., re.Match[str] | None]
-    search: Callable[..., re.Match[str] | None]
     sub: Callable[..., str]
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
@@ -144,12 +110,12 @@ class _LazyPattern:
 
     def __getattr__(self, name: str) -> Any:  # only called while uncompiled
         compiled = re.compile(self.pattern, self.flags)
-        self.match, self.search, self.sub = compiled.match, compiled.search, compiled.sub
+        self.match, self.sub = compiled.match, compiled.sub
         return getattr(compiled, name)
 
 
 # ---------------------------------------------------------------------------
-# Scalar resolution, mirroring ruamel.yaml (resolver.py, constructor.py, util.py)
+# The YAML 1.2 core resolver (ruamel.yaml's patterns: resolver.py, constructor.py)
 # ---------------------------------------------------------------------------
 
 _BOOLS = {"true": True, "True": True, "TRUE": True,
@@ -184,14 +150,11 @@ _INF = float("inf")
 _NAN = -_INF / _INF  # the same quiet NaN ruamel builds
 _NUMBER_START = frozenset("-+0123456789.")
 _DIGITS = frozenset("0123456789")
-
-
-class _Unsupported(Exception):
-    """Raised inside the fast loader when the text leaves the subset."""
+_SPECIAL_START = frozenset("tTfFnN~-+0123456789.")  # plain scalars that may not be str
 
 
 def _resolve_plain(text: str) -> Any:
-    """Value of a plain scalar under ruamel's YAML 1.2 implicit resolvers."""
+    """Value of a plain scalar under the YAML 1.2 core schema (as ruamel.yaml resolves it)."""
     if not text:
         return None
     first = text[0]
@@ -202,8 +165,6 @@ def _resolve_plain(text: str) -> Any:
         return None if text in _NULLS else text
     if first in _NUMBER_START:
         return _resolve_number(text)
-    if first in "<=" and text in ("<<", "="):
-        raise _Unsupported  # merge key / value tag
     return text
 
 
@@ -251,7 +212,7 @@ def _to_timestamp(text: str) -> _dt.date:
     """Mirror of ruamel's create_timestamp, with the offset kept as written."""
     match = _TIMESTAMP_PARTS_RE.match(text)
     if match is None:
-        raise _Unsupported
+        raise ValueError(f"not a timestamp: {text!r}")
     year, month, day, _, _, hour, minute, second, fraction, tz, sign, tz_hour, tz_minute = (
         match.groups())
     if hour is None:
@@ -283,669 +244,480 @@ def _zone(tz: str, sign: str | None, hours: str | None, minutes: str | None) -> 
 
 
 # ---------------------------------------------------------------------------
-# The fast loader
+# Explicit tags (rare in front matter): read as ruamel.yaml's round-trip loader reads them
 # ---------------------------------------------------------------------------
 
-# Characters the fast loader refuses anywhere: controls (tab included), C1
-# controls and NEL, the Unicode line/paragraph separators, lone surrogates, the
-# BOM and non-characters. (Listing these rather than negating the allowed set
-# keeps the compile cheap: a negated class costs ~5 ms at import.)
-_UNUSUAL_RE = _LazyPattern(
-    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-_KEY_RE = _LazyPattern(r"""
-    (?: "(?P<dq>(?:[^"\\]|\\.)*)"
-      | '(?P<sq>(?:[^']|'')*)'
-      | (?P<plain>[^\s\-?:,\[\]{}#&*!|>'"%@`][^:#]*?)
-    ) \ * (?P<colon>:) (?:\ +|$)""", re.X)
-_DQ_RE = _LazyPattern(r'"((?:[^"\\]|\\.)*)"')
-_SQ_RE = _LazyPattern(r"'((?:[^']|'')*)'")
-_ESCAPE_RE = _LazyPattern(r"""\\(?:
-    (?P<char>[0abtnvfre "/\\N_LP])
-    |x(?P<x>[0-9A-Fa-f]{2})|u(?P<u>[0-9A-Fa-f]{4})|U(?P<U>[0-9A-Fa-f]{8})
-    |(?P<bad>.))""", re.X)
-_ESCAPES = {"0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "n": "\n",
-            "v": "\x0b", "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ",
-            '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
-            "L": "\u2028", "P": "\u2029"}
-_BAD_PLAIN_START = frozenset("?:,[]{}#&*!|>'\"%@`")
-_FLOW_PLAIN_STOP = frozenset(",]")
-_FLOW_PLAIN_BAD = frozenset("[]{}#:?")
-_MAX_KEY = 1000  # ruamel drops a simple key whose ":" is over 1024 characters away
-_SPECIAL_START = frozenset("tTfFnN~-+0123456789.<=")  # plain scalars that may not be str
-
-# One-line forms that make up most front matter, matched by a single regex: a
-# plain or quoted key (quoted without escapes), then a plain or quoted value or
-# nothing (a nested block or null follows). A plain value stops before " #",
-# may not contain ": " or end in ":". Groups: 1-3 key, 4-6 value, 7 blank.
-def _simple_patterns(possessive: bool) -> tuple[_LazyPattern, _LazyPattern]:
-    """``(entry, item)`` patterns; possessive runs (Python 3.11+) take fewer steps.
-
-    Without them each step eats one character, which keeps the patterns
-    linear (no nested quantifiers to backtrack through) but slower.
-    """
-    chars, spaces, star = ("++", r"\ ++", "*+") if possessive else ("", r"\ +", "*")
-    first = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`]"""
-    plain = (rf"""(?:{first}|-(?=[^ ]))"""
-             rf"""(?:[^ :]{chars}|:(?=[^ ])|{spaces}(?=[^ \#])){star}""")
-    value = (rf"""(?:(?P<plain>{plain})|"(?P<dq>[^"\\]*)"|'(?P<sq>[^']*)')"""
-             r"""\ *(?:(?<=\ )\#.*)?$""")
-    key = (rf"""(?:(?P<pkey>{first}(?:[^:\# ]{chars}|{spaces}(?=[^:\# ])){star})"""
-           r"""|"(?P<dkey>[^"\\]*)"|'(?P<skey>[^']*)')""")
-    entry = key + r"""\ *:(?:\ +""" + value + r"""|(?P<blank>(?:\ +\#.*)?\ *)$)"""
-    return _LazyPattern(entry, re.X), _LazyPattern(r"""-\ +""" + value, re.X)
+_TAG = "tag:yaml.org,2002:"
+_BOOL_WORDS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False,
+               "on": True, "off": False}
 
 
-_SIMPLE_ENTRY_RE, _SIMPLE_ITEM_RE = _simple_patterns(sys.version_info >= (3, 11))
-_FLOW_ITEM_RE = _LazyPattern(  # groups: 1-3 value, then the "," or "]" after it
-    r"""(?:(?P<plain>(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^ ,\]]))[^,\[\]{}\#:?]*?)"""
-    r"""|"(?P<dq>[^"\\]*)"|'(?P<sq>[^']*)')\ *[,\]]""", re.X)
-
-
-def load_fast(text: str) -> Loaded | None:
-    """Load the common front matter subset quickly; ``None`` if outside it."""
-    try:
-        return _FastParser(text).parse()
-    except (_Unsupported, ValueError, OverflowError, RecursionError):
+def _tagged_scalar(tag: str, text: str) -> Any:
+    """The value of ``!!tag text``; ValueError when the text is not of that type."""
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else ""
+    if kind == "null":
         return None
-
-
-def _unescape(match: re.Match[str]) -> str:
-    groups = match.groupdict()
-    if groups["char"] is not None:
-        return _ESCAPES[groups["char"]]
-    code = groups["x"] or groups["u"] or groups["U"]
-    if code is None:
-        raise _Unsupported
-    return chr(int(code, 16))
-
-
-def _quoted(rest: str, start: int) -> tuple[str, int]:
-    """Decode the quoted scalar at ``rest[start]``; return it and its end."""
-    if rest[start] == '"':
-        match = _DQ_RE.match(rest, start)
-        if match is None:
-            raise _Unsupported  # unterminated on this line
-        raw = match.group(1)
-        value = _ESCAPE_RE.sub(_unescape, raw) if "\\" in raw else raw
-    else:
-        match = _SQ_RE.match(rest, start)
-        if match is None:
-            raise _Unsupported
-        value = match.group(1).replace("''", "'")
-    return value, match.end()
-
-
-def _check_tail(rest: str, end: int) -> None:
-    """After a quoted scalar or flow sequence only a comment may follow."""
-    tail = rest[end:]
-    stripped = tail.lstrip(" ")
-    if stripped and (stripped[0] != "#" or len(stripped) == len(tail)):
-        raise _Unsupported
-
-
-def _is_entry(content: str) -> bool:
-    return content[0] == "-" and (len(content) == 1 or content[1] == " ")
-
-
-class _FastParser:
-    """Recursive descent over the non-blank, non-comment lines of the text."""
-
-    __slots__ = ("items", "pos", "eof", "positions", "duplicates")
-
-    def __init__(self, text: str) -> None:
-        if _UNUSUAL_RE.search(text):
-            raise _Unsupported
-        if "\r" in text:
-            if text.count("\r") != text.count("\r\n"):
-                raise _Unsupported  # lone CR line breaks
-            text = text.replace("\r\n", "\n")  # columns do not change
-        lines = text.split("\n")
-        self.items = _content_lines(text, lines)
-        self.pos = 0
-        last = lines[-1]
-        self.eof: Mark = (len(lines) - 1, len(last))
-        self.positions: dict[Path, Span] = {}
-        self.duplicates: list[tuple[Path, int, int]] = []
-
-    def parse(self) -> Loaded:
-        if not self.items:
-            return Loaded({}, {}, [])
-        first = self.items[0]
-        if _is_entry(first[2]):
-            raise _Unsupported  # root sequence
-        data = self.mapping(first[1], ())[0]
-        if self.pos != len(self.items):
-            raise _Unsupported
-        self.duplicates.sort(key=lambda dup: (dup[1], dup[2]))
-        return Loaded(data, self.positions, self.duplicates)
-
-    def next_mark(self) -> Mark:
-        """Start of the next token: the next content line, or end of text."""
-        if self.pos < len(self.items):
-            line, indent, _ = self.items[self.pos]
-            return line, indent
-        return self.eof
-
-    # -- block collections --------------------------------------------------
-
-    def mapping(self, indent: int, path: Path) -> tuple[dict[str, Any], Mark, Mark]:
-        items, positions = self.items, self.positions
-        data: dict[str, Any] = {}
-        start = (items[self.pos][0], indent)
-        end = start
-        while self.pos < len(items):
-            line, col, content = items[self.pos]
-            if col != indent:
-                if col < indent:
-                    break
-                raise _Unsupported
-            match = _SIMPLE_ENTRY_RE.match(content)
-            if match is None:
-                end = self.entry(data, line, col, content, path)
-                continue
-            groups = match.groups()
-            key = _simple_key(content, groups)
-            if key is None or key in data:
-                end = self.entry(data, line, col, content, path)
-                continue
-            self.pos += 1
-            blank = groups[6]
-            if blank is None:
-                value, value_start, value_end = _simple_value(match, groups, 3)
-                vstart, end = (line, col + value_start), (line, col + value_end)
-            else:
-                value, vstart, end = self.block_value(
-                    line, col, col + match.start(7), "#" in blank, path + (key,))
-            positions[path + (key,)] = (line, col, *vstart, *end)
-            data[key] = value
-        return data, start, end
-
-    def entry(self, data: dict[str, Any], line: int, col: int, content: str,
-              path: Path) -> Mark:
-        """Parse one ``key: value`` line (and its nested block); return value end."""
-        match = _KEY_RE.match(content)
-        if match is None:
-            raise _Unsupported
-        key = _key_text(match)
-        key_path = path + (key,)
-        duplicate = key in data
-        if duplicate:
-            self.duplicates.append((key_path, line, col))
-            saved = self.positions, self.duplicates
-            self.positions, self.duplicates = {}, []
-        value, start, end = self.entry_value(content, match, line, col, key_path)
-        if duplicate:
-            self.positions, self.duplicates = saved
-        else:
-            data[key] = value
-            self.positions[key_path] = (line, col, *start, *end)
-        return end
-
-    def entry_value(self, content: str, match: re.Match[str], line: int, col: int,
-                    path: Path) -> tuple[Any, Mark, Mark]:
-        rest_start = match.end()
-        self.pos += 1
-        if rest_start < len(content) and content[rest_start] != "#":
-            return self.inline(content, rest_start, line, col, path)
-        return self.block_value(line, col, col + match.end("colon"),
-                                rest_start < len(content), path)
-
-    def block_value(self, line: int, col: int, colon_end: int, comment: bool,
-                    path: Path) -> tuple[Any, Mark, Mark]:
-        """Value of a ``key:`` line without inline value: nested block or null."""
-        nested = self.nested(col, path, indentless=True)
-        if nested is not None:
-            return nested
-        mark = self.next_mark()
-        if comment and mark[1] == col and self.pos < len(self.items):
-            # ruamel quirk: an empty value sits at the end of the ":" when the
-            # key line has a comment and the next key follows; otherwise at
-            # the start of the next token.
-            mark = (line, colon_end)
-        return None, mark, mark
-
-    def nested(self, indent: int, path: Path,
-               indentless: bool) -> tuple[Any, Mark, Mark] | None:
-        """The block collection below a ``key:`` / ``-`` line, if any."""
-        if self.pos >= len(self.items):
-            return None
-        _, col, content = self.items[self.pos]
-        if _is_entry(content):
-            if col > indent or (indentless and col == indent):
-                return self.sequence(col, path)
-            return None
-        if col > indent:
-            return self.mapping(col, path)
-        return None
-
-    def sequence(self, indent: int, path: Path) -> tuple[list[Any], Mark, Mark]:
-        items, positions = self.items, self.positions
-        data: list[Any] = []
-        start = (items[self.pos][0], indent)
-        end = start
-        while self.pos < len(items):
-            line, col, content = items[self.pos]
-            if col < indent or (col == indent and not _is_entry(content)):
-                break
-            if col > indent:
-                raise _Unsupported
-            match = _SIMPLE_ITEM_RE.match(content)
-            if match is not None:
-                value, value_start, value_end = _simple_value(match, match.groups(), 0)
-                self.pos += 1
-                vstart, end = (line, col + value_start), (line, col + value_end)
-            else:
-                value, vstart, end = self.item(line, col, content, path + (len(data),))
-            positions[path + (len(data),)] = (*vstart, *vstart, *end)
-            data.append(value)
-        return data, start, end
-
-    def item(self, line: int, col: int, content: str,
-             path: Path) -> tuple[Any, Mark, Mark]:
-        rest = content[1:].lstrip(" ")
-        value_col = col + len(content) - len(rest)
-        if not rest or rest[0] == "#":
-            self.pos += 1
-            nested = self.nested(col, path, indentless=False)
-            if nested is not None:
-                return nested
-            return None, (line, col + 1), (line, col + 1)
-        if _is_entry(rest):
-            raise _Unsupported  # "- - x"
-        if _KEY_RE.match(rest):  # compact mapping: "- name: x"
-            self.items[self.pos] = (line, value_col, rest)
-            return self.mapping(value_col, path)
-        self.pos += 1
-        return self.inline(rest, 0, line, value_col, path)
-
-    # -- one-line values ----------------------------------------------------
-
-    def inline(self, rest: str, start: int, line: int, col: int,
-               path: Path) -> tuple[Any, Mark, Mark]:
-        """The scalar or flow sequence at ``rest[start:]`` (``col`` is rest's column)."""
-        first = rest[start]
-        if first == '"' or first == "'":
-            value, end = _quoted(rest, start)
-            _check_tail(rest, end)
-        elif first == "[":
-            value, end = self.flow_sequence(rest, start, line, col, path)
-            _check_tail(rest, end)
-        else:
-            value, end = _block_plain(rest, start)
-        return value, (line, col + start), (line, col + end)
-
-    def flow_sequence(self, rest: str, start: int, line: int, col: int,
-                      path: Path) -> tuple[list[Any], int]:
-        data: list[Any] = []
-        positions = self.positions
-        index = _skip_spaces(rest, start + 1)
-        if rest[index:index + 1] == "]":
-            return data, index + 1
-        while True:
-            match = _FLOW_ITEM_RE.match(rest, index)
-            if match is not None:  # a simple item and its separator
-                value, value_start, value_end = _simple_value(match, match.groups(), 0)
-                index = match.end()
-            else:
-                value, value_end = _flow_item(rest, index)
-                value_start = index
-                index = _skip_spaces(rest, value_end) + 1
-                if index > len(rest) or rest[index - 1] not in ",]":
-                    raise _Unsupported  # continues on the next line, or junk
-            positions[path + (len(data),)] = (line, col + value_start, line, col + value_start,
-                                              line, col + value_end)
-            data.append(value)
-            if rest[index - 1] == "]":
-                return data, index
-            index = _skip_spaces(rest, index)
-            if index >= len(rest) or rest[index] in ",]":
-                raise _Unsupported  # empty entry or trailing comma
-
-
-def _content_lines(text: str, lines: list[str]) -> list[tuple[int, int, str]]:
-    """``(line, indent, content)`` for lines that are neither blank nor comments."""
-    items = [(number, len(raw) - len(content), content)
-             for number, raw in enumerate(lines)
-             if (content := raw.lstrip(" ")) and content[0] != "#"]
-    if "---" in text or "..." in text:
-        for _, indent, content in items:
-            if indent == 0 and content[:3] in ("---", "...") and content[3:4] in ("", " "):
-                raise _Unsupported  # document marker
-    return items
-
-
-def _simple_key(content: str, groups: tuple[str | None, ...]) -> str | None:
-    """The key of a ``_SIMPLE_ENTRY_RE`` match; None if it needs the general path."""
-    plain, dq, sq = groups[0], groups[1], groups[2]
-    key = plain if plain is not None else dq if dq is not None else sq
-    if key is None or (plain is not None and key[0] in _SPECIAL_START):
-        return None
-    return None if len(content) > _MAX_KEY else key  # long lines: see _key_text
-
-
-def _simple_value(match: re.Match[str], groups: tuple[str | None, ...],
-                  index: int) -> tuple[Any, int, int]:
-    """Value and span of the plain/dq/sq groups at ``groups[index:index + 3]``."""
-    plain = groups[index]
-    if plain is not None:
-        start, end = match.span(index + 1)
-        return (_resolve_plain(plain) if plain[0] in _SPECIAL_START else plain), start, end
-    if groups[index + 1] is None:
-        index += 1
-    start, end = match.span(index + 2)
-    return groups[index + 1], start - 1, end + 1
-
-
-def _key_text(match: re.Match[str]) -> str:
-    if match.start("colon") > _MAX_KEY:
-        raise _Unsupported
-    plain = match.group("plain")
-    if plain is not None:
-        key = _resolve_plain(plain)
-        if type(key) is not str:
-            raise _Unsupported  # ruamel would load a non-str key
-        return key
-    dq = match.group("dq")
-    if dq is not None:
-        return _ESCAPE_RE.sub(_unescape, dq) if "\\" in dq else dq
-    return match.group("sq").replace("''", "'")
-
-
-def _skip_spaces(text: str, index: int) -> int:
-    while index < len(text) and text[index] == " ":
-        index += 1
-    return index
-
-
-def _block_plain(rest: str, start: int) -> tuple[Any, int]:
-    """A one-line plain scalar in block context; return its value and end."""
-    first = rest[start]
-    if first in _BAD_PLAIN_START or (first == "-" and rest[start + 1:start + 2] in ("", " ")):
-        raise _Unsupported
-    comment = rest.find(" #", start)
-    body = rest[start:comment] if comment >= 0 else rest[start:]
-    body = body.rstrip(" ")
-    if ": " in body or body[-1] == ":":
-        raise _Unsupported  # a nested mapping on one line: invalid YAML
-    return _resolve_plain(body), start + len(body)
-
-
-def _flow_item(rest: str, start: int) -> tuple[Any, int]:
-    """A scalar inside a one-line flow sequence; return its value and end."""
-    first = rest[start]
-    if first == '"' or first == "'":
-        return _quoted(rest, start)
-    after = rest[start + 1:start + 2]
-    if first in _BAD_PLAIN_START or (first == "-" and after in ("", " ", ",", "]")):
-        raise _Unsupported
-    end = start
-    while end < len(rest) and rest[end] not in _FLOW_PLAIN_STOP:
-        if rest[end] in _FLOW_PLAIN_BAD:
-            raise _Unsupported
-        end += 1
-    body = rest[start:end].rstrip(" ")
-    return _resolve_plain(body), start + len(body)
+    if kind == "bool":
+        value = _BOOL_WORDS.get(text.lower())
+        if value is None:
+            raise ValueError(f"not a boolean: {text!r}")
+        return value
+    if kind == "int":
+        if not _INT_RE.match(text):
+            raise ValueError(f"not an integer: {text!r}")
+        return _to_int(text)
+    if kind == "float":
+        if not (_FLOAT_RE.match(text) or _INT_RE.match(text)):
+            raise ValueError(f"not a number: {text!r}")
+        return _to_float(text)
+    if kind == "timestamp":
+        return _to_timestamp(text)
+    if kind == "binary":
+        try:
+            return base64.decodebytes(text.encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError) as exc:
+            raise ValueError(f"not base64 data: {exc}") from None
+    return text  # !!str, and any tag blogtools does not know: the text as written
 
 
 # ---------------------------------------------------------------------------
-# The ruamel.yaml path
+# The parser: libyaml (or PyYAML's pure-Python port of it) with a resolver that leaves
+# every plain scalar to _resolve_plain
 # ---------------------------------------------------------------------------
 
-_constructor_class: Any = None
+_PLAIN = "?plain"  # the tag the composer gives a plain scalar without an explicit tag
+_STR = _TAG + "str"
+_SEQ = _TAG + "seq"
+_MAP = _TAG + "map"
 
 
-def load_ruamel(text: str) -> Loaded:
-    """Load any YAML with ruamel's round-trip loader (no Python objects built)."""
-    from ruamel.yaml import YAML
+class _Parsers:
+    """The PyYAML classes a load uses (see :func:`_parsers`)."""
 
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = True
-    yaml.Constructor = _recording_constructor()
+    __slots__ = ("fast", "reusing", "pure", "libyaml", "scalar", "mapping", "start", "end", "error")
+
+    def __init__(self, **classes: Any) -> None:
+        for name, value in classes.items():
+            setattr(self, name, value)
+
+
+@functools.lru_cache(maxsize=None)
+def _parsers() -> Any:
+    """The composer classes, built on first use (importing PyYAML costs ~10 ms that a
+    process reading no YAML need not pay).
+
+    ``fast`` composes in C when libyaml is there; ``reusing`` composes in Python on the
+    same parser and lets an anchor be defined again (YAML 1.2; libyaml's composer refuses
+    it); ``pure`` is PyYAML's pure-Python parser and composer (the whole path without
+    libyaml)."""
+    import yaml
+    from yaml.composer import Composer
+    from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class Resolver:
+        """Plain scalars are left to _resolve_plain; the rest get their default tag. (The
+        composer calls these three for every node: the two that do nothing are builtins, no
+        Python frame.)"""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+        descend_resolver = staticmethod({}.get)  # (current_node, current_index) -> None
+        ascend_resolver = staticmethod(tuple)  # () -> ()
+
+    class ReusingComposer(Composer):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            if event.__class__ is not AliasEvent and getattr(event, "anchor", None) in self.anchors:
+                del self.anchors[event.anchor]  # a later definition replaces the earlier one
+            return super().compose_node(parent, index)
+
+    class Pure(Reader, Scanner, Parser, ReusingComposer, Resolver):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            ReusingComposer.__init__(self)
+
+    fast = reusing = Pure
+    libyaml = getattr(yaml, "__with_libyaml__", False) and not _FORCE_PURE
+    if libyaml:
+        from yaml._yaml import CParser
+
+        class Fast(CParser, Resolver):  # type: ignore[misc]
+            pass
+
+        class Reusing(ReusingComposer, CParser, Resolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                CParser.__init__(self, stream)
+                ReusingComposer.__init__(self)
+
+        fast, reusing = Fast, Reusing
+    return _Parsers(fast=fast, reusing=reusing, pure=Pure, libyaml=libyaml, scalar=ScalarNode,
+                    mapping=MappingNode, start=CollectionStartEvent, end=CollectionEndEvent,
+                    error=yaml.YAMLError)
+
+
+_FORCE_PURE = False  # tests set it (and clear _parsers' cache) to check the pure-Python path
+
+
+def load(text: str) -> Loaded:
+    """Load front matter YAML to plain data, positions and duplicate keys.
+
+    Raises :class:`YamlError` (message, 0-based line and column) for invalid YAML."""
+    parsers = _parsers()
+    if not parsers.libyaml and "\t" in text:  # PyYAML's own scanner: see _TRAILING_TABS
+        text = _TRAILING_TABS.sub(_spaces, text)
+    stand_ins = "\x85" in text or "\u2028" in text or "\u2029" in text
+    if stand_ins:
+        text = text.translate(_STAND_IN)
+    if _may_nest_deeper(text):
+        _check_depth(parsers, text)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. ReusedAnchorWarning on stderr
-            data = yaml.load(text)
-    except Exception as exc:  # ruamel raises many kinds; all mean "bad YAML"
-        raise _yaml_error(exc, text) from exc
-    converter = _Converter(yaml.constructor)
-    try:
-        if _expanded_size(data, {}, set()) > MAX_NODES:
-            raise YamlError(f"front matter expands to more than {MAX_NODES} nodes")
-        plain = converter.convert(data, ())
-    except RecursionError as exc:
+        try:
+            node = _compose(parsers.fast, text)
+        except parsers.error as exc:
+            if "found duplicate anchor" not in str(getattr(exc, "context", "")):
+                raise
+            node = _compose(parsers.reusing, text)
+    except parsers.error as exc:
         raise _yaml_error(exc, text) from None
-    converter.duplicates.sort(key=lambda dup: (dup[1], dup[2]))
-    return Loaded({} if plain is None else plain, converter.positions,
-                  converter.duplicates)
+    except UnicodeEncodeError as exc:  # a lone surrogate: libyaml reads UTF-8 only
+        raise _at_offset("unacceptable character #x%04x: special characters are not allowed"
+                         % ord(text[exc.start]), text, exc.start) from None
+    if node is None:
+        return Loaded({}, {}, [])
+    if stand_ins:
+        _restore(node, parsers.scalar)
+    if "*" in text:  # aliases are possible
+        _check_size(node)
+    converter = _Converter(parsers.scalar, parsers.mapping)
+    data = converter.value(node, (), 0)
+    duplicates = converter.duplicates
+    if len(duplicates) > 1:
+        duplicates.sort(key=lambda dup: (dup[1], dup[2]))
+    return Loaded({} if data is None else data, converter.positions, duplicates)
 
 
-def _recording_constructor() -> Any:
-    """A RoundTripConstructor that remembers the nodes behind each collection."""
-    global _constructor_class
-    if _constructor_class is not None:
-        return _constructor_class
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    class RecordingConstructor(RoundTripConstructor):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            # id(collection) -> (collection, node, {key: key_node}, [(key, key_node)])
-            self.mappings: dict[int, tuple[Any, Any, dict[Any, Any], list[Any]]] = {}
-            self.sequences: dict[int, tuple[Any, Any]] = {}
-
-        def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
-            self.mappings[id(maptyp)] = (maptyp, node, {}, [])
-            return super().construct_mapping(node, maptyp, deep=deep)
-
-        def check_mapping_key(self, node: Any, key_node: Any, mapping: Any,
-                              key: Any, value: Any) -> bool:
-            unique = bool(super().check_mapping_key(node, key_node, mapping, key, value))
-            record = self.mappings.get(id(mapping))
-            if record is not None:
-                if unique:
-                    record[2][key] = key_node
-                else:
-                    record[3].append((key, key_node))
-            return unique
-
-        def construct_rt_sequence(self, node: Any, seqtyp: Any, deep: bool = False) -> Any:
-            self.sequences[id(seqtyp)] = (seqtyp, node)
-            return super().construct_rt_sequence(node, seqtyp, deep=deep)
-
-    _constructor_class = RecordingConstructor
-    return RecordingConstructor
+_TRAILING_TABS = _LazyPattern(r"[ \t]*\t[ \t]*$", re.M)
+"""Blanks ending a line, tabs among them: libyaml (as Hugo and Jekyll) reads them as
+blanks, PyYAML's pure-Python scanner refuses them; they become spaces (no offset moves)."""
 
 
-def _expanded_size(obj: Any, memo: dict[int, int], active: set[int]) -> int:
-    """Node count once aliases are expanded, computed on the shared object graph.
-
-    Aliased collections are the same Python object, so memoising by identity
-    keeps this linear in the document even for a "billion laughs".
-    """
-    if isinstance(obj, dict):
-        children: Any = obj.values()
-    elif isinstance(obj, list):
-        children = list.__iter__(obj)
-    else:
-        return 1
-    key = id(obj)
-    if key in memo:
-        return memo[key]
-    if key in active:
-        return 1  # a recursive alias; the converter refuses it
-    active.add(key)
-    total = 1 + sum(_expanded_size(child, memo, active) for child in children)
-    active.discard(key)
-    memo[key] = total
-    return total
+def _spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
-DEEP_LEVELS = 100
+_STAND_IN = {0x85: 0xFDD0, 0x2028: 0xFDD1, 0x2029: 0xFDD2}
+"""NEL, LS and PS end a line in YAML 1.1 (libyaml), not in 1.2, nor for blogtools' line
+numbers: they are read as three noncharacters (libyaml lets them through, no text has
+them), one character each so no position moves, and put back in every scalar."""
+_PUT_BACK = {value: key for key, value in _STAND_IN.items()}
 
 
-def _deep_line(text: str) -> tuple[int, int]:
-    """(0-based line, column) where block indentation first nests deeper than
-    :data:`DEEP_LEVELS` levels (``- `` markers count as a level each); (0, 0) if nowhere."""
-    stack: list[int] = []
-    for number, line in enumerate(text.split("\n")):
-        body = line.lstrip(" ")
-        if not body.strip() or body.startswith("#"):
+def _restore(root: Any, scalar_node: type) -> None:
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
             continue
-        indent = len(line) - len(body)
-        while stack and stack[-1] >= indent:
-            stack.pop()
-        stack.append(indent)
-        while body.startswith("- ") or body == "-":  # "- - - x": a sequence per marker
-            indent += 2
-            body = body[2:].lstrip(" ")
-            stack.append(indent)
-        if len(stack) > DEEP_LEVELS:
-            return number, len(line) - len(line.lstrip(" "))
-    return 0, 0
+        seen.add(id(node))
+        if node.__class__ is scalar_node:
+            node.value = node.value.translate(_PUT_BACK)
+        else:
+            for item in node.value:
+                todo.extend(item) if item.__class__ is tuple else todo.append(item)
+
+
+def _compose(parser_class: Any, text: str) -> Any:
+    parser = parser_class(text)
+    try:
+        return parser.get_single_node()
+    finally:
+        parser.dispose()
+
+
+def _may_nest_deeper(text: str) -> bool:
+    """False when ``text`` cannot nest more than DEEP_LEVELS collections: a level needs a new
+    line, a ``[``/``{``, or a ``- ``/``? `` indicator (which may open two: ``- a: b``)."""
+    bound = text.count("\n") + text.count("\r") + text.count("[") + text.count("{")
+    if bound > DEEP_LEVELS:
+        return True
+    for indicator in ("- ", "? ", "-\t", "?\t"):
+        bound += 2 * text.count(indicator)
+    return bound > DEEP_LEVELS
+
+
+def _check_depth(parsers: Any, text: str, parser_class: Any = None) -> None:
+    """Refuse nesting deeper than DEEP_LEVELS before anything recurses over it (libyaml's
+    composer recurses in C): the parser's events are counted, which takes no recursion."""
+    parser = (parser_class or parsers.fast)(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, parsers.start):
+                depth += 1
+                if depth > DEEP_LEVELS + 1:  # the root collection is not nested in anything
+                    raise _too_deep(event.start_mark)
+            elif isinstance(event, parsers.end):
+                depth -= 1
+    except parsers.error as exc:
+        # libyaml's scanner looks ahead for a possible key and stops at its own limit (1000
+        # levels) before the parser reaches ours: PyYAML's parser (no limit, and no
+        # recursion either) finds the place
+        if "maximum nesting depth" in str(exc) and parser_class is None and parsers.libyaml:
+            _check_depth(parsers, text, parsers.pure)
+        # anything else: composing reports the syntax error
+    finally:
+        parser.dispose()
+
+
+def _too_deep(mark: Any) -> YamlError:
+    return YamlError(f"front matter nested more than {DEEP_LEVELS} levels deep (lists or mappings"
+                     " inside each other): not read", mark.line, mark.column)
+
+
+def _check_size(root: Any) -> None:
+    """Refuse a block whose aliases expand past MAX_NODES nodes, counted on the node graph
+    (an aliased node is one object: memoised, this stays linear for a "billion laughs")."""
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any, depth: int) -> int:
+        value = node.value
+        if isinstance(value, str):
+            return 1
+        key = id(node)
+        known = memo.get(key)
+        if known is not None:
+            return known
+        if key in active:
+            return 1  # a recursive alias: read as null
+        if depth > DEEP_LEVELS:
+            raise _too_deep(node.start_mark)
+        active.add(key)
+        total = 1
+        for item in value:
+            if isinstance(item, tuple):
+                total += size(item[0], depth + 1) + size(item[1], depth + 1)
+            else:
+                total += size(item, depth + 1)
+            if total > MAX_NODES:
+                raise YamlError(f"front matter expands to more than {MAX_NODES} nodes")
+        active.discard(key)
+        memo[key] = total
+        return total
+
+    size(root, 0)
 
 
 def _yaml_error(exc: Exception, text: str) -> YamlError:
-    if isinstance(exc, RecursionError):
-        line, column = _deep_line(text)
-        return YamlError(f"front matter nested more than {DEEP_LEVELS} levels deep (lists or mappings inside"
-                         " each other): not read", line, column)
+    """A PyYAML error as a YamlError: the first line of its problem, at its problem mark."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    message = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
-    message = (str(message).strip().splitlines() or [type(exc).__name__])[0]
-    if mark is not None:
-        return YamlError(message, mark.line, mark.column)
+    message = getattr(exc, "problem", None) or getattr(exc, "context", None)
     position = getattr(exc, "position", None)
-    if isinstance(position, int):  # ReaderError: offset in the text
-        before = text[:position]
-        return YamlError(message, before.count("\n"), position - before.rfind("\n") - 1)
+    if message is None and getattr(exc, "reason", None):  # ReaderError
+        character = exc.character  # type: ignore[attr-defined]
+        code = character if isinstance(character, int) else ord(character)
+        message = "unacceptable character #x%04x: %s" % (code, exc.reason)  # type: ignore[attr-defined]
+    message = (str(message or exc).strip().splitlines() or [type(exc).__name__])[0]
+    if mark is not None:
+        if message == "found character that cannot start any token" and 0 <= mark.index < len(text):
+            message = f"found character {text[mark.index]!r} that cannot start any token"  # (a tab)
+        return YamlError(message, mark.line, mark.column)
+    if isinstance(position, int):  # ReaderError: libyaml counts bytes of UTF-8, PyYAML characters
+        if _parsers().libyaml:
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        return _at_offset(message, text, position)
     return YamlError(message)
 
 
-def _node_end(node: Any) -> Mark:
-    """End of a node; for block collections the end of the last item's value."""
-    seen: set[int] = set()
-    while getattr(node, "flow_style", True) is False and node.value and id(node) not in seen:
-        seen.add(id(node))  # recursive aliases make the node graph cyclic
-        last = node.value[-1]
-        node = last[1] if isinstance(last, tuple) else last
-    return node.end_mark.line, node.end_mark.column
+def _at_offset(message: str, text: str, offset: int) -> YamlError:
+    before = text[:offset]
+    return YamlError(message, before.count("\n"), offset - before.rfind("\n") - 1)
 
 
 class _Converter:
-    """ruamel round-trip objects -> plain data, positions and duplicates."""
+    """Nodes -> plain data, with positions and duplicate keys."""
 
-    def __init__(self, constructor: Any) -> None:
-        self.mappings = constructor.mappings
-        self.sequences = constructor.sequences
+    __slots__ = ("positions", "duplicates", "active", "scalar_node", "mapping_node")
+
+    def __init__(self, scalar_node: type, mapping_node: type) -> None:
         self.positions: dict[Path, Span] = {}
         self.duplicates: list[tuple[Path, int, int]] = []
-        self.count = 0
         self.active: set[int] = set()
+        self.scalar_node, self.mapping_node = scalar_node, mapping_node
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise YamlError(f"front matter expands to more than {MAX_NODES} nodes")
-
-    def convert(self, obj: Any, path: Path) -> Any:
-        self.tick()
-        if isinstance(obj, dict):
-            return self.enter(obj, path, self.convert_mapping)
-        if isinstance(obj, (list, tuple)):
-            return self.enter(obj, path, self.convert_sequence)
-        if isinstance(obj, Set):  # !!set
-            return {_plain_key(item) for item in obj}
-        return _plain_scalar(obj)
-
-    def enter(self, obj: Any, path: Path, method: Any) -> Any:
-        if id(obj) in self.active:
-            raise YamlError("front matter contains a recursive alias")
-        self.active.add(id(obj))
+    def value(self, node: Any, path: Path, depth: int) -> Any:
+        """The plain value of ``node``; ``depth``: the collections around it."""
+        if node.__class__ is self.scalar_node:
+            return self.scalar(node)
+        key = id(node)
+        if key in self.active:
+            return None  # a recursive alias: the inner reference reads as null (as in ruamel)
+        if depth > DEEP_LEVELS:
+            raise _too_deep(node.start_mark)
+        self.active.add(key)
         try:
-            return method(obj, path)
+            tag = node.tag
+            if node.__class__ is self.mapping_node:
+                if tag == _TAG + "set":
+                    return {self.key(k, depth) for k, _ in node.value}
+                return self.mapping(node, path, depth + 1)
+            if tag == _TAG + "omap" or tag == _TAG + "pairs":
+                pairs = [(self.key(k, depth), self.value(v, (), depth + 2))
+                         for item in node.value if item.__class__ is self.mapping_node
+                         for k, v in item.value]
+                return dict(pairs) if tag == _TAG + "omap" else [list(pair) for pair in pairs]
+            return self.sequence(node, path, depth + 1)
         finally:
-            self.active.discard(id(obj))
+            self.active.discard(key)
 
-    def convert_mapping(self, obj: Any, path: Path) -> dict[Any, Any]:
-        record = self.mappings.get(id(obj))
-        value_nodes = {} if record is None else {id(k): v for k, v in record[1].value}
-        out: dict[Any, Any] = {}
-        for key, value in obj.items():
-            plain_key = _plain_key(key)
-            out[plain_key] = self.convert(value, path + (plain_key,))
-            if record is not None:
-                self.mapping_span(obj, record, value_nodes, key, path + (plain_key,))
-        if record is not None:
-            for key, key_node in record[3]:
-                mark = key_node.start_mark
-                self.duplicates.append((path + (_plain_key(key),), mark.line, mark.column))
+    def scalar(self, node: Any) -> Any:
+        tag = node.tag
+        try:
+            if tag is _PLAIN:
+                text = node.value
+                return _resolve_plain(text) if not text or text[0] in _SPECIAL_START else text
+            if tag is _STR:
+                return node.value
+            return _tagged_scalar(tag, node.value)
+        except (ValueError, OverflowError) as exc:  # 2019-02-30, !!int abc
+            mark = node.start_mark
+            raise YamlError(f"cannot read {node.value!r}: {exc}", mark.line, mark.column) from None
+
+    def key(self, node: Any, depth: int) -> Any:
+        """A mapping key: a scalar's value; a collection as a tuple (of pairs for a mapping),
+        which a dict can hold. Keys record no positions."""
+        if node.__class__ is self.scalar_node:
+            return self.scalar(node)
+        if id(node) in self.active:
+            return None
+        if depth > DEEP_LEVELS:
+            raise _too_deep(node.start_mark)
+        self.active.add(id(node))
+        try:
+            if node.__class__ is self.mapping_node:
+                pairs: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = self.key(key_node, depth + 1)
+                    if key not in pairs:  # the first value stays, as in any mapping
+                        pairs[key] = self.key(value_node, depth + 1)
+                return tuple(pairs.items())
+            return tuple(self.key(item, depth + 1) for item in node.value)
+        finally:
+            self.active.discard(id(node))
+
+    def end(self, node: Any) -> tuple[int, int]:
+        """End of a node; for a block collection the end of its last item's value. (PyYAML's
+        pure-Python parser leaves the style of an indentless sequence unset: not flow.)"""
+        seen: set[int] | None = None
+        while node.__class__ is not self.scalar_node and node.flow_style is not True and node.value:
+            if seen is None:
+                seen = set()
+            elif id(node) in seen:
+                break  # a recursive alias makes the graph cyclic
+            seen.add(id(node))
+            last = node.value[-1]
+            node = last[1] if last.__class__ is tuple else last
+        mark = node.end_mark
+        return mark.line, mark.column
+
+    def mapping(self, node: Any, path: Path, depth: int) -> dict[Any, Any]:
+        data: dict[Any, Any] = {}
+        positions, scalar_node = self.positions, self.scalar_node
+        merges = []
+        for key_node, value_node in node.value:
+            if key_node.__class__ is scalar_node:
+                tag = key_node.tag
+                key = key_node.value
+                if tag is _PLAIN:
+                    if key == "<<":
+                        merges.append(value_node)
+                        continue
+                    if not key or key[0] in _SPECIAL_START:
+                        key = _resolve_plain(key)
+                elif tag is not _STR:
+                    key = self.scalar(key_node)
+            else:
+                key = self.key(key_node, depth)
+            start = key_node.start_mark
+            item_path = path + (key,)
+            if key in data:  # the first value stays
+                self.duplicates.append((item_path, start.line, start.column))
+                continue
+            value_start = value_node.start_mark
+            if value_node.__class__ is scalar_node:  # (most values: inlined)
+                tag, value = value_node.tag, value_node.value
+                if tag is not _STR and (tag is not _PLAIN or not value or value[0] in _SPECIAL_START):
+                    value = self.scalar(value_node)
+                data[key] = value
+                end = value_node.end_mark
+                positions[item_path] = (start.line, start.column, value_start.line,
+                                        value_start.column, end.line, end.column)
+                continue
+            data[key] = self.value(value_node, item_path, depth)
+            positions[item_path] = (start.line, start.column, value_start.line, value_start.column,
+                                    *self.end(value_node))
+        if merges:
+            self.merge(data, merges, path, depth)
+        return data
+
+    def merge(self, data: dict[Any, Any], merges: list[Any], path: Path, depth: int) -> None:
+        """``<<: *base`` / ``<<: [*a, *b]``: keys not set yet come from the mappings, the
+        first mapping first (as ruamel merges). Merged keys have no position of their own;
+        what is inside them keeps its own, and reports its repeated keys."""
+        saved = self.positions, self.duplicates
+        added: set[Any] = set()
+        scratch: dict[Path, Span] = {}
+        repeated: list[tuple[Path, int, int]] = []
+        try:
+            for value_node in merges:
+                sources = value_node.value if value_node.__class__ is not self.mapping_node \
+                    and value_node.__class__ is not self.scalar_node else [value_node]
+                for source in sources:
+                    if source.__class__ is not self.mapping_node:
+                        mark = source.start_mark
+                        raise YamlError("a merge key (<<) takes a mapping or a list of mappings",
+                                        mark.line, mark.column)
+                    self.positions, self.duplicates = scratch, repeated
+                    merged = self.value(source, path, depth - 1)
+                    for key, value in (merged or {}).items():
+                        if key not in data:
+                            data[key] = value
+                            added.add(key)
+        finally:
+            self.positions, self.duplicates = saved
+        size = len(path) + 1
+        for item_path, span in scratch.items():
+            if len(item_path) > size and item_path[size - 1] in added:
+                self.positions.setdefault(item_path, span)
+        self.duplicates.extend(repeat for repeat in repeated
+                               if len(repeat[0]) > size and repeat[0][size - 1] in added)
+
+    def sequence(self, node: Any, path: Path, depth: int) -> list[Any]:
+        out: list[Any] = []
+        positions, scalar_node = self.positions, self.scalar_node
+        for index, item in enumerate(node.value):
+            start = item.start_mark
+            if item.__class__ is scalar_node:  # (most items: inlined)
+                tag, value = item.tag, item.value
+                if tag is not _STR and (tag is not _PLAIN or not value or value[0] in _SPECIAL_START):
+                    value = self.scalar(item)
+                out.append(value)
+                end = item.end_mark
+                positions[path + (index,)] = (start.line, start.column, start.line, start.column,
+                                              end.line, end.column)
+                continue
+            out.append(self.value(item, path + (index,), depth))
+            positions[path + (index,)] = (start.line, start.column, start.line, start.column,
+                                          *self.end(item))
         return out
-
-    def mapping_span(self, obj: Any, record: Any, value_nodes: dict[int, Any],
-                     key: Any, path: Path) -> None:
-        key_node = record[2].get(key)
-        line_cols = getattr(getattr(obj, "lc", None), "data", None)
-        line_col = line_cols.get(key) if isinstance(line_cols, dict) else None
-        value_node = None if key_node is None else value_nodes.get(id(key_node))
-        if line_col is None or value_node is None:
-            return  # e.g. a key merged in with "<<"
-        self.positions[path] = (*line_col[:4], *_node_end(value_node))
-
-    def convert_sequence(self, obj: Any, path: Path) -> list[Any]:
-        record = self.sequences.get(id(obj))
-        line_cols = getattr(getattr(obj, "lc", None), "data", None)
-        if record is None or not isinstance(line_cols, dict):
-            line_cols = {}
-        nodes = record[1].value if record is not None else []
-        out = []
-        items = list.__iter__(obj) if isinstance(obj, list) else iter(obj)
-        for index, value in enumerate(items):
-            out.append(self.convert(value, path + (index,)))
-            line_col = line_cols.get(index)
-            if line_col is not None and index < len(nodes):
-                line, col = line_col[:2]
-                self.positions[path + (index,)] = (line, col, line, col, *_node_end(nodes[index]))
-        return out
-
-
-def _plain_key(key: Any) -> Any:
-    if isinstance(key, tuple):  # CommentedKeySeq
-        return tuple(_plain_key(item) for item in key)
-    if isinstance(key, dict):  # CommentedKeyMap
-        return tuple((_plain_key(k), _plain_key(v)) for k, v in key.items())
-    return _plain_scalar(key)
-
-
-def _plain_scalar(obj: Any) -> Any:
-    """Strip ruamel's scalar subclasses (ScalarInt, TimeStamp, ...)."""
-    kind = type(obj)
-    if kind in (str, int, float, bool, type(None), _dt.date):
-        return obj
-    if isinstance(obj, _dt.datetime):
-        return _plain_datetime(obj)
-    if isinstance(obj, _dt.date):
-        return _dt.date(obj.year, obj.month, obj.day)
-    if isinstance(obj, str):
-        return str(obj)
-    if isinstance(obj, bool) or type(obj).__name__ == "ScalarBoolean":
-        return bool(obj)
-    if isinstance(obj, int):
-        return int(obj)
-    if isinstance(obj, float):
-        return float(obj)
-    if hasattr(obj, "value") and type(obj).__name__ == "TaggedScalar":
-        return _plain_scalar(obj.value)
-    return obj
-
-
-def _plain_datetime(value: _dt.datetime) -> _dt.datetime:
-    """A plain datetime carrying the offset as written (see module docstring)."""
-    offset = value.utcoffset()
-    extra = getattr(value, "_yaml", None)
-    if offset is None and extra and extra.get("tz"):
-        # older ruamel: naive UTC value, written offset kept in _yaml["delta"]
-        offset = extra.get("delta") or _dt.timedelta(0)
-        value = value + offset
-    tzinfo = None if offset is None else _dt.timezone(offset)
-    return _dt.datetime(value.year, value.month, value.day, value.hour,
-                        value.minute, value.second, value.microsecond, tzinfo)
