@@ -522,6 +522,12 @@ def parse_body(text: str, body_start: int) -> Body:
     """Parse ``text[body_start:]`` and return nodes with absolute offsets."""
     templates, masked = prepare_body(text, body_start)
     body = Body(list(templates), [])
+    if PARSER == "pyromark":
+        from blogtools import cmark
+
+        cmark.parse(masked, body_start, body)
+        body.nodes.sort(key=_BY_SPAN)
+        return body
     if PARSER != "mistune":
         from blogtools import blockscan
 

@@ -1,0 +1,478 @@
+"""The body model from pulldown-cmark (the ``pyromark`` wheel): a compiled CommonMark parser
+with GFM tables, strikethrough, task lists and footnotes, whose events carry source ranges.
+
+:func:`parse` turns the events of the masked body (:func:`blogtools.markdown.prepare_body`)
+into the nodes and leaves of :class:`blogtools.markdown.Body`, with the same meaning the
+hand-written parsers gave them:
+
+- offsets: pulldown-cmark counts UTF-8 bytes; every range is converted once to a character
+  offset (sorted, each slice of bytes decoded once: linear, and nothing to do for ASCII);
+- templates: shortcodes and Liquid tags are masked (``\\x1a``) as before; the parser reads
+  the mask as a private-use letter instead (``\\ue000``), as Hugo reads its own shortcode
+  placeholders (letters): ``[a]({{< ref "b" >}})`` is a link, an ASCII control character
+  would end its destination;
+- what Goldmark (Hugo) reads and pulldown-cmark does not: bare URLs (Goldmark's linkify,
+  on in Hugo) are found in each leaf's text outside other nodes, with the rules of
+  :mod:`blogtools.markdown`'s scanner; ``[^x]`` with no definition stays a
+  ``footnote_ref`` (pulldown-cmark leaves it text; the footnote rules report it);
+- link and image destinations are kept as written (``url`` holds the source text, its span
+  exact), reference links take their definition's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyromark
+
+from blogtools.markdown import (
+    _BARE_URL,
+    _FOOTNOTE_REF,
+    MASK,
+    Body,
+    Leaf,
+    Node,
+    _destination,
+    _html_comments,
+    _trim_url,
+    ref_def_node,
+    ref_key,
+)
+
+_O = pyromark.Options
+OPTIONS = _O.ENABLE_TABLES | _O.ENABLE_FOOTNOTES | _O.ENABLE_STRIKETHROUGH | _O.ENABLE_TASKLISTS
+_LETTER = "\ue000"  # what the parser reads in place of a masked template
+_CONTAINERS = {"BlockQuote": "block_quote", "Item": "list_item", "FootnoteDefinition": "footnote"}
+_LEAVES = {"Paragraph": "paragraph", "Heading": "heading", "TableCell": "table_cell"}
+_INLINE_NODES = frozenset(("code_span", "html_inline", "html_comment", "autolink", "footnote_ref"))
+_INLINE = frozenset(("Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"))
+# A node's ``container`` names at most this many enclosing containers (the outermost): a post
+# of 50,000 nested list markers would otherwise build paths of quadratic total length.
+MAX_CONTAINER_PATH = 32
+_LINKIFY_OR_BRACKET = re.compile(r"\\.|\[|\]|https?://|www\.", re.S)
+
+
+def _char_offsets(src: str, events: list[tuple[Any, dict[str, int]]]) -> dict[int, int]:
+    """byte offset -> character offset for every range bound of ``events``."""
+    data = src.encode()
+    wanted = set()
+    for _, r in events:
+        wanted.add(r["start"])
+        wanted.add(r["end"])
+    out: dict[int, int] = {}
+    prev_b = prev_c = 0
+    for b in sorted(wanted):
+        prev_c += len(data[prev_b:b].decode())
+        prev_b = b
+        out[b] = prev_c
+    return out
+
+
+def parse(src: str, base: int, body: Body) -> None:
+    """Add the nodes and leaves of ``src`` (a masked body starting at document offset
+    ``base``) to ``body``."""
+    text = src.replace(MASK, _LETTER) if MASK in src else src
+    if "](" in text:
+        text = _OPEN_PAREN_DEST.sub(_balance_dest, text)
+    if "]:" in text and "(" in text:
+        text = _OPEN_PAREN_DEF.sub(_balance, text)
+    events = list(pyromark.events_with_range(text, options=OPTIONS))
+    conv = None if text.isascii() else _char_offsets(text, events)
+    defs = _definitions(text, src, base, conv) if "]:" in src else []
+    _Walk(src, base, body, conv, defs).run(events)
+    body.ref_keys = frozenset(ref_key(n.text) for n in defs)
+
+
+# A link reference definition whose destination leaves a "(" open (``[x]: /a(b``): Goldmark
+# (Hugo 0.168) reads it as a definition of ``/a(b``, CommonMark as text (and the definitions
+# after it as the same paragraph). The parser is shown the "(" as a "%" (same length; the
+# nodes take the destination from the source).
+_OPEN_PAREN_DEF = re.compile(r"^((?:[ \t]*>)*[ \t]{0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:[ \t]*)([^\s<][^\s]*)$", re.M)
+
+
+def _balance(m: re.Match[str]) -> str:
+    dest = m.group(2)
+    if dest.count("(") <= dest.count(")"):
+        return m.group(0)
+    return m.group(1) + dest.replace("(", "%")
+
+
+# An inline link's destination with its parentheses unbalanced, ended by a space
+# (``[a]((http://x "t")``): Goldmark reads the destination ``(http://x`` and the title,
+# CommonMark no link. The parser is shown its parentheses as "%".
+_OPEN_PAREN_DEST = re.compile(r"\]\((?!<)([^\s()]*[()][^\s]*)(?=[ \t\n])")
+
+
+def _balance_dest(m: re.Match[str]) -> str:
+    dest = m.group(1)
+    depth = 0
+    for c in dest:  # (a ")" at depth 0 closes the link: nothing to show differently)
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if not depth:
+                return m.group(0)
+            depth -= 1
+    if not depth:
+        return m.group(0)
+    return "](" + dest.replace("(", "%").replace(")", "%")
+
+
+def _definitions(text: str, src: str, base: int, conv: dict[int, int] | None) -> list[Node]:
+    """The ``ref_def`` nodes (their container is set by the walk)."""
+    found = pyromark.reference_definitions(text, options=OPTIONS)
+    if not found:
+        return []
+    spans = [d["span"] for d in found.values()]
+    if conv is not None:
+        spans = _spans_to_chars(text.encode(), spans)
+    tmp = Body([], [])
+    for span in spans:
+        a, b = span["start"], span["end"]
+        while b > a and src[b - 1] in " \t\n":
+            b -= 1
+        ref_def_node(tmp, src, a, b, base + a, base + b, base.__add__, "")
+    tmp.nodes.sort(key=lambda n: n.start)
+    return tmp.nodes
+
+
+def _spans_to_chars(data: bytes, spans: list[dict[str, int]]) -> list[dict[str, int]]:
+    bounds = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
+    out: dict[int, int] = {}
+    prev_b = prev_c = 0
+    for b in bounds:
+        prev_c += len(data[prev_b:b].decode())
+        prev_b = b
+        out[b] = prev_c
+    return [{"start": out[s["start"]], "end": out[s["end"]]} for s in spans]
+
+
+class _Walk:
+    """One pass over the events, with a stack of the open containers, leaf blocks and links."""
+
+    def __init__(self, src: str, base: int, body: Body, conv: dict[int, int] | None, defs: list[Node]) -> None:
+        self.src = src
+        self.base = base
+        self.body = body
+        self.conv = conv
+        self.defs = defs
+        self.def_at = 0
+        self.by_key: dict[str, Node] = {}
+        for d in defs:
+            self.by_key.setdefault(ref_key(d.text), d)
+        self.containers: list[str] = []
+        self.container = ""
+
+    def _place_defs(self, pos: int) -> None:
+        """Give the definitions before ``pos`` the current container (and add them)."""
+        defs = self.defs
+        while self.def_at < len(defs) and defs[self.def_at].start - self.base < pos:
+            d = defs[self.def_at]
+            d.container = self.container
+            self.body.nodes.append(d)
+            self.def_at += 1
+
+    def run(self, events: Any) -> None:
+        src, base, conv, body = self.src, self.base, self.conv, self.body
+        nodes = body.nodes
+        # [kind, segments, after a line break, index of its first node, heading node, implicit]
+        leaf: list[Any] | None = None
+        links: list[list[Any]] = []  # [kind, info, start, max end inside]
+        code: list[Any] | None = None  # [start, end, texts, style, info]
+        html: list[Any] | None = None
+        for ev, r in events:
+            a, b = r["start"], r["end"]
+            if conv is not None:
+                a, b = conv[a], conv[b]
+            if isinstance(ev, str):
+                if ev == "Rule":
+                    self._place_defs(a)
+                    nodes.append(Node("thematic_break", base + a, base + _rstrip(src, a, b), container=self.container))
+                elif leaf is not None:  # SoftBreak, HardBreak: the next event starts a line
+                    leaf[2] = True
+                    if links:
+                        links[-1][3] = max(links[-1][3], b)
+                continue
+            key, val = next(iter(ev.items()))
+            if key == "Start":
+                name = val if isinstance(val, str) else next(iter(val))
+                if name in _INLINE:
+                    if leaf is None:  # a tight list item's text: no Paragraph event
+                        leaf = ["paragraph", [], False, len(nodes), None, True]
+                    _extend(leaf, src, a, a + 1)
+                    if name in ("Link", "Image"):
+                        links.append([name, val[name], a, a + (2 if name == "Image" else 1), len(nodes)])
+                    continue
+                if leaf is not None:  # (only an implicit one: a block inside a tight item)
+                    self._leaf(leaf)
+                    leaf = None
+                self._place_defs(a)
+                if name in _CONTAINERS:
+                    self.containers.append(_CONTAINERS[name])
+                    if len(self.containers) <= MAX_CONTAINER_PATH:
+                        self.container = "/".join(self.containers)
+                    if name == "FootnoteDefinition":
+                        label = val[name]
+                        end = _rstrip(src, a, b)
+                        nodes.append(Node("footnote_def", base + a, base + end, text=label, url=label,
+                                          text_start=base + a + 2, text_end=base + a + 2 + len(label),
+                                          container=_parent(self.containers)))
+                elif name in _LEAVES:
+                    node = None
+                    if name == "Heading":
+                        level = int(val[name]["level"][1])
+                        node = Node("heading", base + a, base + _rstrip(src, a, b), level=level,
+                                    container=self.container)
+                        nodes.append(node)
+                    leaf = [_LEAVES[name], [], False, len(nodes), node, False]
+                elif name == "CodeBlock":
+                    info = val[name]
+                    fenced = isinstance(info, dict)
+                    if not fenced:  # the range starts after the indentation
+                        a = _indent_start(src, a)
+                    code = [a, b, [], "fenced" if fenced else "indent", info["Fenced"] if fenced else ""]
+                elif name == "HtmlBlock":
+                    html = [a, b, []]
+                elif name == "Table":
+                    nodes.append(Node("table", base + a, base + _rstrip(src, a, b), container=self.container))
+                continue
+            if key == "End":
+                name = val if isinstance(val, str) else next(iter(val))
+                if name in _INLINE:
+                    if leaf is not None:
+                        _extend(leaf, src, b - 1, b)
+                    if name in ("Link", "Image"):
+                        self._link(links.pop(), a, b, links)
+                    continue
+                if leaf is not None:
+                    implicit = leaf[5]
+                    self._leaf(leaf)
+                    leaf = None
+                    if not implicit:
+                        continue
+                self._place_defs(b)
+                if name in _CONTAINERS:
+                    self.containers.pop()
+                    if len(self.containers) < MAX_CONTAINER_PATH:
+                        self.container = "/".join(self.containers)
+                elif name == "CodeBlock" and code is not None:
+                    s, e, texts, style, info = code
+                    nodes.append(Node("code_block", base + s, base + _rstrip(src, s, e), text="".join(texts), url=info,
+                                      container=self.container, attrs={"style": style}))
+                    code = None
+                elif name == "HtmlBlock" and html is not None:
+                    s, e, _ = html
+                    end = _rstrip(src, s, e)
+                    nodes.append(Node("html_block", base + s, base + end, text="".join(html[2]),
+                                      container=self.container))
+                    _html_comments(body, src[s:end], base + s, self.container)
+                    html = None
+                continue
+            if code is not None and key == "Text":
+                code[2].append(src[a:b])
+                continue
+            if html is not None and key == "Html":
+                html[2].append(src[a:b])
+                continue
+            if key == "TaskListMarker":
+                continue
+            if leaf is None:
+                leaf = ["paragraph", [], False, len(nodes), None, True]
+            _extend(leaf, src, a, b)
+            if links:
+                top = links[-1]
+                if b > top[3]:
+                    top[3] = b
+            if key == "Code":
+                ticks = _run(src, a, "`")
+                nodes.append(Node("code_span", base + a, base + b, text=src[a + ticks: b - ticks],
+                                  container=self.container))
+            elif key in ("InlineHtml", "Html"):
+                if src.startswith("<!--", a):
+                    inner = src[a + 4: b - 3] if src.endswith("-->", a, b) else src[a + 4: b]
+                    nodes.append(Node("html_comment", base + a, base + b, text=inner.strip(), container=self.container))
+                else:
+                    nodes.append(Node("html_inline", base + a, base + b, text=src[a:b], container=self.container))
+            elif key == "FootnoteReference":
+                nodes.append(Node("footnote_ref", base + a, base + b, text=val, url=val, text_start=base + a + 2,
+                                  text_end=base + b - 1, container=self.container))
+        self._place_defs(len(src) + 1)
+
+    def _link(self, link: list[Any], a: int, b: int, links: list[list[Any]]) -> None:
+        """The node of a link or image that ends at ``b``."""
+        src, base = self.src, self.base
+        kind, info, start, inside, first = link
+        if links and b > links[-1][3]:
+            links[-1][3] = b
+        ltype = info["link_type"]
+        nodes = self.body.nodes
+        if kind == "Image":
+            del nodes[first:]  # nothing inside an image description is a node
+        if ltype in ("Autolink", "Email"):
+            nodes.append(Node("autolink", base + a, base + b, text=src[a + 1: b - 1],
+                              url=("mailto:" + info["dest_url"]) if ltype == "Email" else src[a + 1: b - 1],
+                              text_start=base + a + 1, text_end=base + b - 1, url_start=base + a + 1,
+                              url_end=base + b - 1, container=self.container))
+            return
+        if ltype == "Collapsed" and src.startswith("[]", b):  # (the range stops before "[]")
+            b += 2
+        lb = start + 1 if kind == "Image" else start
+        rb = src.find("]", inside, b)
+        if rb < 0:
+            rb = b - 1
+        node = Node(kind.lower(), base + a, base + b, text=src[lb + 1: rb], url=info["dest_url"],
+                    text_start=base + lb + 1, text_end=base + rb, container=self.container)
+        if ltype == "Inline":
+            dest = _destination(src, rb + 1) if src.startswith("(", rb + 1) else None
+            if dest is not None and dest[2] == b:
+                d0, d1, _ = dest
+                node.url, node.url_start, node.url_end = src[d0:d1].strip(), base + d0, base + d1
+        else:
+            label = info["id"] or src[lb + 1: rb]
+            key = ref_key(label)
+            d = self.by_key.get(key)
+            node.attrs = {"ref": key}
+            if d is not None:
+                node.url, node.url_start, node.url_end = d.url, d.url_start, d.url_end
+        nodes.append(node)
+
+    def _leaf(self, leaf: list[Any]) -> None:
+        kind, segments, _, first_node, heading, _ = leaf
+        src, base, body = self.src, self.base, self.body
+        if not segments:
+            if heading is not None:
+                heading.text_start = heading.text_end = heading.end
+            return
+        text = "\n".join(src[s:e] for s, e in segments)
+        starts, offsets = [], []
+        at = 0
+        for s, e in segments:
+            starts.append(at)
+            offsets.append(base + s)
+            at += e - s + 1
+        lf = Leaf(kind, text, self.container, starts, offsets)
+        body.leaves.append(lf)
+        if heading is not None:
+            heading.text = text
+            heading.text_start, heading.text_end = base + segments[0][0], base + segments[-1][1]
+        if "[^" in text or "http" in text or "www." in text:
+            self._inline_extras(lf, body.nodes[first_node:])
+
+    def _inline_extras(self, lf: Leaf, made: list[Node]) -> None:
+        """What Goldmark reads in a leaf and pulldown-cmark does not: bare URLs (linkify) and
+        ``[^x]`` left undefined (still a reference for the footnote rules)."""
+        text = lf.text
+        taken = sorted((n.start, n.end, n.kind) for n in made)
+        out = self.body.nodes
+        found: list[Node] = []
+        k = 0
+        for m in _FOOTNOTE_REF.finditer(text) if "[^" in text else ():
+            a, b = lf.to_abs(m.start()), lf.to_abs(m.end())
+            while k < len(taken) and taken[k][1] <= a:
+                k += 1
+            j, clash = k, False
+            while j < len(taken) and taken[j][0] < b:
+                s, _, kind = taken[j]
+                if kind in _INLINE_NODES or s == a or kind == "image":
+                    clash = True
+                    break
+                j += 1
+            if clash or text.startswith("(", m.end()):
+                continue
+            found.append(Node("footnote_ref", a, b, text=m.group(1), url=m.group(1), text_start=a + 2,
+                              text_end=b - 1, container=lf.container))
+        if "http" in text or "www." in text:
+            self._linkify(lf, taken, found)
+        out += found
+
+
+    def _linkify(self, lf: Leaf, taken: list[tuple[int, int, str]], found: list[Node]) -> None:
+        """Bare URLs (Goldmark's linkify): at a line start or after a space or ``*_~(``,
+        outside every other node, and not while a ``[`` is open (``IsInLinkLabel``)."""
+        text = lf.text
+        code = [t for t in taken if t[2] in _INLINE_NODES]
+        k = c = depth = 0
+        pos = 0
+        while True:
+            m = _LINKIFY_OR_BRACKET.search(text, pos)
+            if m is None:
+                return
+            i = m.start()
+            pos = m.end()
+            tok = m.group(0)
+            a = lf.to_abs(i)
+            while c < len(code) and code[c][1] <= a:
+                c += 1
+            if c < len(code) and code[c][0] <= a:
+                continue  # inside code, html, an autolink
+            if tok[0] == "\\":
+                continue
+            if tok == "[":
+                depth += 1
+                continue
+            if tok == "]":
+                depth = max(0, depth - 1)
+                continue
+            while k < len(taken) and taken[k][1] <= a:
+                k += 1
+            if depth or k < len(taken) and taken[k][0] <= a:
+                continue  # in a link label, inside a link...
+            if i > 0 and not (text[i - 1].isspace() or text[i - 1] in "*_~("):
+                continue
+            um = _BARE_URL.match(text, i)
+            url = _trim_url(um.group(0)) if um else tok
+            if k < len(taken) and a + len(url) > taken[k][0]:
+                url = url[: taken[k][0] - a]
+            # a www autolink gets Hugo's linkifyProtocol, https by default
+            href = "https://" + url if url.startswith("www.") else url
+            b = lf.to_abs(i + len(url))
+            found.append(Node("autolink", a, b, text=url, url=href, text_start=a, text_end=b, url_start=a,
+                              url_end=b, container=lf.container, attrs={"bare": True}))
+            pos = i + len(url)
+
+
+def _extend(leaf: list[Any], src: str, a: int, b: int) -> None:
+    """Add the source ``src[a:b]`` an event covers to a leaf's line segments."""
+    segments = leaf[1]
+    if not segments:
+        segments.append([a, b])
+    elif leaf[2]:  # after a line break: a new line of the leaf
+        leaf[2] = False
+        if b - a == 1 and a > 0 and src[a - 1] != "\n" and "\n" in src[segments[-1][1]: a]:
+            # an end (``)`` of a link) first on its line: the line starts after its prefix
+            s = src.rfind("\n", 0, a) + 1
+            while s < a and src[s] in " \t>":
+                s += 1
+            a = s
+        segments.append([a, b])
+    elif b > segments[-1][1]:
+        segments[-1][1] = b
+
+
+def _indent_start(src: str, a: int) -> int:
+    """Where the indentation of the indented code line at ``a`` starts (4 columns back)."""
+    if a > 0 and src[a - 1] == "\t":
+        return a - 1
+    k = a
+    while k > a - 4 and k > 0 and src[k - 1] == " ":
+        k -= 1
+    return k
+
+
+def _rstrip(src: str, a: int, b: int) -> int:
+    while b > a and src[b - 1] in " \t\n":
+        b -= 1
+    return b
+
+
+def _run(src: str, a: int, c: str) -> int:
+    n = a
+    while n < len(src) and src[n] == c:
+        n += 1
+    return n - a
+
+
+def _parent(containers: list[str]) -> str:
+    return "/".join(containers[: min(len(containers) - 1, MAX_CONTAINER_PATH)])
+
