@@ -75,6 +75,8 @@ def parse(src: str, base: int, body: Body) -> None:
     text = src.replace(MASK, _LETTER) if MASK in src else src
     if "](" in text:
         text = _OPEN_PAREN_DEST.sub(_balance_dest, text)
+    if "\t" in text:
+        text = _FENCE_TAB.sub(_untab, text)
     if "]:" in text and "(" in text:
         text = _OPEN_PAREN_DEF.sub(_balance, text)
     events = list(pyromark.events_with_range(text, options=OPTIONS))
@@ -96,6 +98,16 @@ def _balance(m: re.Match[str]) -> str:
     if dest.count("(") <= dest.count(")"):
         return m.group(0)
     return m.group(1) + dest.replace("(", "%")
+
+
+# A fence followed by a tab: CommonMark and Goldmark close a code block with it,
+# pulldown-cmark 0.13 does not (and reads the rest of the post as code). The parser is
+# shown spaces.
+_FENCE_TAB = re.compile(r"^([ \t>]*(?:`{3,}|~{3,}))([ \t]*\t[ \t]*)$", re.MULTILINE)
+
+
+def _untab(m: re.Match[str]) -> str:
+    return m.group(1) + " " * len(m.group(2))
 
 
 # An inline link's destination with its parentheses unbalanced, ended by a space
@@ -129,7 +141,7 @@ def _definitions(text: str, src: str, base: int, conv: dict[int, int] | None) ->
         spans = _spans_to_chars(text.encode(), spans)
     tmp = Body([], [])
     for span in spans:
-        a, b = span["start"], span["end"]
+        a, b = _line_start(src, span["start"]), span["end"]
         while b > a and src[b - 1] in " \t\n":
             b -= 1
         ref_def_node(tmp, src, a, b, base + a, base + b, base.__add__, "")
@@ -222,18 +234,18 @@ class _Walk:
                     node = None
                     if name == "Heading":
                         level = int(val[name]["level"][1])
-                        node = Node("heading", base + a, base + _rstrip(src, a, b), level=level,
+                        node = Node("heading", base + _line_start(src, a), base + _rstrip(src, a, b), level=level,
                                     container=self.container)
                         nodes.append(node)
                     leaf = [_LEAVES[name], [], False, len(nodes), node, False]
                 elif name == "CodeBlock":
                     info = val[name]
                     fenced = isinstance(info, dict)
-                    if not fenced:  # the range starts after the indentation
-                        a = _indent_start(src, a)
+                    # the range starts after the indentation; the node, as before, at the line
+                    a = _line_start(src, a) if fenced else _indent_start(src, a)
                     code = [a, b, [], "fenced" if fenced else "indent", info["Fenced"] if fenced else ""]
                 elif name == "HtmlBlock":
-                    html = [a, b, []]
+                    html = [_line_start(src, a), b, []]
                 elif name == "Table":
                     nodes.append(Node("table", base + a, base + _rstrip(src, a, b), container=self.container))
                 continue
@@ -448,6 +460,14 @@ def _extend(leaf: list[Any], src: str, a: int, b: int) -> None:
         segments.append([a, b])
     elif b > segments[-1][1]:
         segments[-1][1] = b
+
+
+def _line_start(src: str, a: int) -> int:
+    """The start of the line of ``a`` when only spaces precede it there (else ``a``)."""
+    k = a
+    while k > 0 and src[k - 1] in " \t":
+        k -= 1
+    return k if k == 0 or src[k - 1] == "\n" else a
 
 
 def _indent_start(src: str, a: int) -> int:
