@@ -22,23 +22,12 @@ hand-written parsers gave them:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pyromark
 
-from blogtools.markdown import (
-    _BARE_URL,
-    _FOOTNOTE_REF,
-    MASK,
-    Body,
-    Leaf,
-    Node,
-    _destination,
-    _html_comments,
-    _trim_url,
-    ref_def_node,
-    ref_key,
-)
+from blogtools.markdown import MASK, Body, Leaf, Node, _html_comments, ref_key
 
 _O = pyromark.Options
 OPTIONS = _O.ENABLE_TABLES | _O.ENABLE_FOOTNOTES | _O.ENABLE_STRIKETHROUGH | _O.ENABLE_TASKLISTS
@@ -83,7 +72,6 @@ def parse(src: str, base: int, body: Body) -> None:
     conv = None if text.isascii() else _char_offsets(text, events)
     defs = _definitions(text, src, base, conv) if "]:" in src else []
     _Walk(src, base, body, conv, defs).run(events)
-    body.ref_keys = frozenset(ref_key(n.text) for n in defs)
 
 
 # A link reference definition whose destination leaves a "(" open (``[x]: /a(b``): Goldmark
@@ -496,3 +484,102 @@ def _run(src: str, a: int, c: str) -> int:
 def _parent(containers: list[str]) -> str:
     return "/".join(containers[: min(len(containers) - 1, MAX_CONTAINER_PATH)])
 
+
+# --------------------------------------------------------------------------- source
+# a definition: the label (escaped "]" allowed), the destination
+_REF_DEF_LINE = re.compile(r"\s*\[((?:[^\]\\]|\\.)+)\]:\s*(<[^>]*>|\S+)", re.S)
+
+
+def ref_def_node(body: Body, src: str, start: int, end: int, a: int, b: int,
+                 to_abs: Callable[[int], int], container: str) -> None:
+    """Add the ``ref_def`` node of the definition ``src[start:end]`` (spanning ``a``-``b`` of
+    the document) to ``body``."""
+    m = _REF_DEF_LINE.match(src, start, end)
+    if m:
+        d0, d1 = m.span(2)
+        if m.group(2).startswith("<"):  # the span is the destination inside <...>, as
+            d0, d1 = d0 + 1, d1 - 1     # for an inline link's: it holds ``url`` exactly
+        body.nodes.append(Node("ref_def", a, b, text=m.group(1), url=src[d0:d1],
+                               url_start=to_abs(d0), url_end=to_abs(d1), container=container))
+
+
+_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# ``[^label]``: up to the first ``]``, no whitespace, no ``[`` (Goldmark's footnote parser
+# gives up at a nested ``[``); escapes are skipped.
+_FOOTNOTE_REF = re.compile(r"\[\^((?:[^\\\[\]\s]|\\\S)+)\]")
+
+_URL_TRAILING = frozenset(".,:;!?\"'*_~")
+
+
+def _trim_url(url: str) -> str:
+    end = len(url)
+    while end and url[end - 1] in _URL_TRAILING:
+        end -= 1
+    if end and url[end - 1] == ")":
+        opened, closed = url.count("(", 0, end), url.count(")", 0, end)
+        while end and url[end - 1] == ")" and closed > opened:
+            end -= 1
+            closed -= 1
+    return url[:end]
+
+
+_DEST_PLAIN = re.compile(r"[^\\ \t\n()]*")
+_DEST_POINTY = re.compile(r"<((?:[^<>\n\\]|\\.)*)>")  # CommonMark: no line ending, no unescaped < or >
+_TITLES = {  # up to the first unescaped closer; a "(" title cannot contain an unescaped "("
+    '"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S),
+    "'": re.compile(r"'(?:[^'\\]|\\.)*'", re.S),
+    "(": re.compile(r"\((?:[^()\\]|\\.)*\)", re.S),
+}
+# Parentheses nested in a destination, as cmark limits them: beyond this the brackets are
+# text. Far above any real URL, and what keeps ``[a](((((...`` linear.
+MAX_DEST_PARENS = 32
+
+
+def _destination(s: str, k: int) -> tuple[int, int, int] | None:
+    """Parse ``(dest "title")`` starting at ``s[k] == '('``: (dest start, dest end, close end)."""
+    n = len(s)
+    j = k + 1
+    while j < n and s[j] in " \t\n":
+        j += 1
+    if j < n and s[j] == "<":
+        m = _DEST_POINTY.match(s, j)
+        if m is None:
+            return None
+        d0, d1 = j + 1, m.end() - 1
+        j = m.end()
+    else:
+        d0 = j
+        depth = 0
+        skip = _DEST_PLAIN.match
+        while True:
+            j = skip(s, j).end()  # (a URL is mostly characters that need no look)
+            if j >= n:
+                break
+            c = s[j]
+            if c == "\\":
+                j += 2
+                continue
+            if c in " \t\n":
+                break
+            if c == "(":
+                depth += 1
+                if depth > MAX_DEST_PARENS:
+                    return None
+            else:  # ")"
+                if depth == 0:
+                    break
+                depth -= 1
+            j += 1
+        d1 = j
+    while j < n and s[j] in " \t\n":
+        j += 1
+    if j < n and s[j] in "\"'(":
+        m = _TITLES[s[j]].match(s, j)
+        if m is None:
+            return None
+        j = m.end()
+        while j < n and s[j] in " \t\n":
+            j += 1
+    if j < n and s[j] == ")":
+        return d0, d1, j + 1
+    return None
