@@ -421,7 +421,9 @@ class _Walk:
             if i > 0 and not (text[i - 1].isspace() or text[i - 1] in "*_~("):
                 continue
             um = _BARE_URL.match(text, i)
-            url = _trim_url(um.group(0)) if um else tok
+            if um is None:
+                continue  # "https://" alone, or before a non-ASCII host: text in Goldmark
+            url = _trim_url(um.group(0))
             if k < len(taken) and a + len(url) > taken[k][0]:
                 url = url[: taken[k][0] - a]
             # a www autolink gets Hugo's linkifyProtocol, https by default
