@@ -22,6 +22,7 @@ hand-written parsers gave them:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -42,20 +43,32 @@ MAX_CONTAINER_PATH = 32
 _LINKIFY_OR_BRACKET = re.compile(r"\\.|\[|\]|https?://|www\.", re.S)
 
 
-def _char_offsets(src: str, events: list[tuple[Any, dict[str, int]]]) -> dict[int, int]:
-    """byte offset -> character offset for every range bound of ``events``."""
-    data = src.encode()
-    wanted = set()
-    for _, r in events:
-        wanted.add(r["start"])
-        wanted.add(r["end"])
-    out: dict[int, int] = {}
-    prev_b = prev_c = 0
-    for b in sorted(wanted):
-        prev_c += len(data[prev_b:b].decode())
-        prev_b = b
-        out[b] = prev_c
-    return out
+def _offsets(text: str) -> Callable[[int], int]:
+    """UTF-8 byte offset -> character offset in a text that is not ASCII. Offsets are asked
+    for nearly in order: each slice of bytes is decoded once while they grow; one behind the
+    last starts from the nearest offset known below it (a container's end event repeats its
+    start). Linear in the text."""
+    data = text.encode()
+    bs = [0]
+    cs = [0]
+    last_b = last_c = 0
+
+    def conv(b: int) -> int:
+        nonlocal last_b, last_c
+        if b >= last_b:
+            c = last_c + len(data[last_b:b].decode())
+            if b > last_b:
+                bs.append(b)
+                cs.append(c)
+                last_b, last_c = b, c
+            return c
+        k = bisect_right(bs, b) - 1
+        c = cs[k] + len(data[bs[k]:b].decode())
+        bs.insert(k + 1, b)  # (the next offsets are likely near it)
+        cs.insert(k + 1, c)
+        return c
+
+    return conv
 
 
 def parse(src: str, base: int, body: Body) -> None:
@@ -68,10 +81,9 @@ def parse(src: str, base: int, body: Body) -> None:
         text = _FENCE_TAB.sub(_untab, text)
     if "]:" in text and "(" in text:
         text = _OPEN_PAREN_DEF.sub(_balance, text)
-    events = list(pyromark.events_with_range(text, options=OPTIONS))
-    conv = None if text.isascii() else _char_offsets(text, events)
+    conv = None if text.isascii() else _offsets(text)
     defs = _definitions(text, src, base, conv) if "]:" in src else []
-    _Walk(src, base, body, conv, defs).run(events)
+    _Walk(src, base, body, conv, defs).run(pyromark.events_with_range(text, options=OPTIONS))
 
 
 # A link reference definition whose destination leaves a "(" open (``[x]: /a(b``): Goldmark
@@ -101,7 +113,7 @@ def _untab(m: re.Match[str]) -> str:
 # An inline link's destination with its parentheses unbalanced, ended by a space
 # (``[a]((http://x "t")``): Goldmark reads the destination ``(http://x`` and the title,
 # CommonMark no link. The parser is shown its parentheses as "%".
-_OPEN_PAREN_DEST = re.compile(r"\]\((?!<)([^\s()]*[()][^\s]*)(?=[ \t\n])")
+_OPEN_PAREN_DEST = re.compile(r"\]\((?!<)([^\s()]*\([^\s]*)(?=[ \t\n])")
 
 
 def _balance_dest(m: re.Match[str]) -> str:
@@ -119,39 +131,32 @@ def _balance_dest(m: re.Match[str]) -> str:
     return "](" + dest.replace("(", "%").replace(")", "%")
 
 
-def _definitions(text: str, src: str, base: int, conv: dict[int, int] | None) -> list[Node]:
-    """The ``ref_def`` nodes (their container is set by the walk)."""
+def _definitions(text: str, src: str, base: int, conv: Callable[[int], int] | None) -> list[tuple[int, Node]]:
+    """The ``ref_def`` nodes, each with its start in bytes (the walk sets their container)."""
     found = pyromark.reference_definitions(text, options=OPTIONS)
-    if not found:
-        return []
-    spans = [d["span"] for d in found.values()]
-    if conv is not None:
-        spans = _spans_to_chars(text.encode(), spans)
     tmp = Body([], [])
-    for span in spans:
-        a, b = _line_start(src, span["start"]), span["end"]
+    starts = []
+    for d in sorted(found.values(), key=lambda d: d["span"]["start"]):
+        a, b = d["span"]["start"], d["span"]["end"]
+        starts.append(a)
+        if conv is not None:
+            a, b = conv(a), conv(b)
+        a = _line_start(src, a)
         while b > a and src[b - 1] in " \t\n":
             b -= 1
         ref_def_node(tmp, src, a, b, base + a, base + b, base.__add__, "")
-    tmp.nodes.sort(key=lambda n: n.start)
-    return tmp.nodes
-
-
-def _spans_to_chars(data: bytes, spans: list[dict[str, int]]) -> list[dict[str, int]]:
-    bounds = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
-    out: dict[int, int] = {}
-    prev_b = prev_c = 0
-    for b in bounds:
-        prev_c += len(data[prev_b:b].decode())
-        prev_b = b
-        out[b] = prev_c
-    return [{"start": out[s["start"]], "end": out[s["end"]]} for s in spans]
+        if len(tmp.nodes) < len(starts):  # (not a definition by our reading: none)
+            starts.pop()
+    return list(zip(starts, tmp.nodes))
 
 
 class _Walk:
-    """One pass over the events, with a stack of the open containers, leaf blocks and links."""
+    """One pass over the events, with a stack of the open containers, the open leaf block and
+    the open links. Offsets stay UTF-8 bytes until a node or a leaf needs them (``_C``): most
+    events are text, which needs a character offset only where a line of a leaf starts."""
 
-    def __init__(self, src: str, base: int, body: Body, conv: dict[int, int] | None, defs: list[Node]) -> None:
+    def __init__(self, src: str, base: int, body: Body, conv: Callable[[int], int] | None,
+                 defs: list[tuple[int, Node]]) -> None:
         self.src = src
         self.base = base
         self.body = body
@@ -159,131 +164,200 @@ class _Walk:
         self.defs = defs
         self.def_at = 0
         self.by_key: dict[str, Node] = {}
-        for d in defs:
+        for _, d in defs:
             self.by_key.setdefault(ref_key(d.text), d)
         self.containers: list[str] = []
         self.container = ""
 
     def _place_defs(self, pos: int) -> None:
-        """Give the definitions before ``pos`` the current container (and add them)."""
+        """Give the definitions before ``pos`` (bytes) the current container (and add them)."""
         defs = self.defs
-        while self.def_at < len(defs) and defs[self.def_at].start - self.base < pos:
-            d = defs[self.def_at]
+        while self.def_at < len(defs) and defs[self.def_at][0] < pos:
+            d = defs[self.def_at][1]
             d.container = self.container
             self.body.nodes.append(d)
             self.def_at += 1
 
-    def run(self, events: Any) -> None:
-        src, base, conv, body = self.src, self.base, self.conv, self.body
+    def run(self, events: Any) -> None:  # noqa: C901, PLR0912, PLR0915 - one loop over every event, kept flat for speed
+        src, base, body, conv = self.src, self.base, self.body, self.conv
+        C = conv if conv is not None else _same  # noqa: N806
         nodes = body.nodes
-        # [kind, segments, after a line break, index of its first node, heading node, implicit]
+        has_defs = bool(self.defs)
+        # the open leaf block: [kind, line segments [start, end] (characters), index of its
+        # first node, heading node, implicit (a tight list item's text)]
         leaf: list[Any] | None = None
-        links: list[list[Any]] = []  # [kind, info, start, max end inside]
-        code: list[Any] | None = None  # [start, end, texts, style, info]
-        html: list[Any] | None = None
+        segs: list[list[int]] = []
+        broken = False  # a line break was the last event of the leaf: the next one starts a line
+        last_b = 0  # (bytes) where the leaf's last event ended
+        links: list[list[Any]] = []  # [kind, info, start, end of what is inside so far, len(nodes)] (bytes)
+        code: list[Any] | None = None  # [start, end, text ranges (bytes), style, info]
+        html: list[Any] | None = None  # [start, end, ranges (bytes)]
+        ends: list[Node] = []  # the open footnote definitions and tables, their ends set at their End
         for ev, r in events:
-            a, b = r["start"], r["end"]
-            if conv is not None:
-                a, b = conv[a], conv[b]
-            if isinstance(ev, str):
+            if ev.__class__ is str:  # SoftBreak, HardBreak, Rule
                 if ev == "Rule":
-                    self._place_defs(a)
-                    nodes.append(Node("thematic_break", base + a, base + _rstrip(src, a, b), container=self.container))
-                elif leaf is not None:  # SoftBreak, HardBreak: the next event starts a line
-                    leaf[2] = True
-                    if links:
-                        links[-1][3] = max(links[-1][3], b)
+                    if leaf is not None:
+                        self._leaf(leaf, segs, last_b)
+                        leaf = None
+                    if has_defs:
+                        self._place_defs(r["start"])
+                    a = C(r["start"])
+                    nodes.append(Node("thematic_break", base + a, base + _rstrip(src, a, C(r["end"])),
+                                      container=self.container))
+                elif leaf is not None:
+                    if segs and not broken:
+                        s0 = segs[-1][0]
+                        segs[-1][1] = _rstrip(src, s0, C(r["start"]))
+                    broken = True
+                    if links and r["end"] > links[-1][3]:
+                        links[-1][3] = r["end"]
                 continue
-            key, val = next(iter(ev.items()))
+            if "Text" in ev:
+                if leaf is not None:
+                    if broken or not segs:
+                        segs.append([_unescaped(src, C(r["start"])), -1])
+                        broken = False
+                    last_b = r["end"]
+                    if links and last_b > links[-1][3]:
+                        links[-1][3] = last_b
+                elif code is not None:
+                    code[2].append((r["start"], r["end"]))
+                else:  # a tight list item's text: no Paragraph event
+                    leaf = ["paragraph", None, len(nodes), None, True]
+                    segs = [[_unescaped(src, C(r["start"])), -1]]
+                    broken = False
+                    last_b = r["end"]
+                continue
+            ((key, val),) = ev.items()
             if key == "Start":
-                name = val if isinstance(val, str) else next(iter(val))
+                name = val if val.__class__ is str else next(iter(val))
                 if name in _INLINE:
-                    if leaf is None:  # a tight list item's text: no Paragraph event
-                        leaf = ["paragraph", [], False, len(nodes), None, True]
-                    _extend(leaf, src, a, a + 1)
+                    if leaf is None:
+                        leaf = ["paragraph", None, len(nodes), None, True]
+                        segs = []
+                    if broken or not segs:
+                        segs.append([C(r["start"]), -1])
+                        broken = False
+                    last_b = r["end"]
+                    if links and last_b > links[-1][3]:
+                        links[-1][3] = last_b
                     if name in ("Link", "Image"):
-                        links.append([name, val[name], a, a + (2 if name == "Image" else 1), len(nodes)])
+                        links.append([name, val[name], r["start"], r["start"] + (2 if name == "Image" else 1),
+                                      len(nodes)])
                     continue
                 if leaf is not None:  # (only an implicit one: a block inside a tight item)
-                    self._leaf(leaf)
+                    self._leaf(leaf, segs, last_b)
                     leaf = None
-                self._place_defs(a)
+                if has_defs:
+                    self._place_defs(r["start"])
+                if name in _LEAVES:
+                    heading = None
+                    if name == "Heading":
+                        a = C(r["start"])
+                        heading = Node("heading", base + _line_start(src, a), -1, level=int(val[name]["level"][1]),
+                                       container=self.container)
+                        nodes.append(heading)
+                    leaf = [_LEAVES[name], None, len(nodes), heading, False]
+                    segs = []
+                    broken = False
+                    continue
                 if name in _CONTAINERS:
                     self.containers.append(_CONTAINERS[name])
                     if len(self.containers) <= MAX_CONTAINER_PATH:
                         self.container = "/".join(self.containers)
                     if name == "FootnoteDefinition":
+                        a = C(r["start"])
                         label = val[name]
-                        end = _rstrip(src, a, b)
-                        nodes.append(Node("footnote_def", base + a, base + end, text=label, url=label,
-                                          text_start=base + a + 2, text_end=base + a + 2 + len(label),
-                                          container=_parent(self.containers)))
-                elif name in _LEAVES:
-                    node = None
-                    if name == "Heading":
-                        level = int(val[name]["level"][1])
-                        node = Node("heading", base + _line_start(src, a), base + _rstrip(src, a, b), level=level,
-                                    container=self.container)
+                        node = Node("footnote_def", base + a, -1, text=label, url=label, text_start=base + a + 2,
+                                    text_end=base + a + 2 + len(label), container=_parent(self.containers))
                         nodes.append(node)
-                    leaf = [_LEAVES[name], [], False, len(nodes), node, False]
+                        ends.append(node)
                 elif name == "CodeBlock":
+                    a = C(r["start"])
                     info = val[name]
-                    fenced = isinstance(info, dict)
+                    fenced = info.__class__ is dict
                     # the range starts after the indentation; the node, as before, at the line
-                    a = _line_start(src, a) if fenced else _indent_start(src, a)
-                    code = [a, b, [], "fenced" if fenced else "indent", info["Fenced"] if fenced else ""]
+                    code = [_line_start(src, a) if fenced else _indent_start(src, a), a, [],
+                            "fenced" if fenced else "indent", info["Fenced"] if fenced else ""]
                 elif name == "HtmlBlock":
-                    html = [_line_start(src, a), b, []]
+                    a = C(r["start"])
+                    html = [_line_start(src, a), a, []]
                 elif name == "Table":
-                    nodes.append(Node("table", base + a, base + _rstrip(src, a, b), container=self.container))
+                    node = Node("table", base + C(r["start"]), -1, container=self.container)
+                    nodes.append(node)
+                    ends.append(node)
                 continue
             if key == "End":
-                name = val if isinstance(val, str) else next(iter(val))
+                name = val if val.__class__ is str else next(iter(val))
                 if name in _INLINE:
-                    if leaf is not None:
-                        _extend(leaf, src, b - 1, b)
+                    if broken and leaf is not None:  # an end (")" of a link) first on its line
+                        e = C(r["end"])
+                        k = src.rfind("\n", 0, e - 1) + 1
+                        while k < e - 1 and src[k] in " \t>":
+                            k += 1
+                        segs.append([k, -1])
+                        broken = False
+                    last_b = r["end"]
                     if name in ("Link", "Image"):
-                        self._link(links.pop(), a, b, links)
+                        link = links.pop()
+                        if links and last_b > links[-1][3]:
+                            links[-1][3] = last_b
+                        self._link(link, C(r["start"]), C(r["end"]))
+                    elif links and last_b > links[-1][3]:
+                        links[-1][3] = last_b
                     continue
                 if leaf is not None:
-                    implicit = leaf[5]
-                    self._leaf(leaf)
+                    implicit, heading = leaf[4], leaf[3]
+                    if heading is not None:
+                        heading.end = base + _rstrip(src, heading.start - base, C(r["end"]))
+                    self._leaf(leaf, segs, last_b)
                     leaf = None
                     if not implicit:
                         continue
-                self._place_defs(b)
+                if has_defs:
+                    self._place_defs(r["end"])
                 if name in _CONTAINERS:
                     self.containers.pop()
                     if len(self.containers) < MAX_CONTAINER_PATH:
                         self.container = "/".join(self.containers)
+                    if name == "FootnoteDefinition":
+                        node = ends.pop()
+                        node.end = base + _rstrip(src, node.start - base, C(r["end"]))
+                elif name == "Table":
+                    node = ends.pop()
+                    node.end = base + _rstrip(src, node.start - base, C(r["end"]))
                 elif name == "CodeBlock" and code is not None:
-                    s, e, texts, style, info = code
-                    nodes.append(Node("code_block", base + s, base + _rstrip(src, s, e), text="".join(texts), url=info,
+                    s0, _, ranges, style, info = code
+                    e0 = C(r["end"])
+                    text = "".join(src[C(x):C(y)] for x, y in ranges)
+                    nodes.append(Node("code_block", base + s0, base + _rstrip(src, s0, e0), text=text, url=info,
                                       container=self.container, attrs={"style": style}))
                     code = None
                 elif name == "HtmlBlock" and html is not None:
-                    s, e, _ = html
-                    end = _rstrip(src, s, e)
-                    nodes.append(Node("html_block", base + s, base + end, text="".join(html[2]),
-                                      container=self.container))
-                    _html_comments(body, src[s:end], base + s, self.container)
+                    s0, _, ranges = html
+                    e0 = C(r["end"])
+                    end = _rstrip(src, s0, e0)
+                    nodes.append(Node("html_block", base + s0, base + end,
+                                      text="".join(src[C(x):C(y)] for x, y in ranges), container=self.container))
+                    _html_comments(body, src[s0:end], base + s0, self.container)
                     html = None
                 continue
-            if code is not None and key == "Text":
-                code[2].append(src[a:b])
-                continue
             if html is not None and key == "Html":
-                html[2].append(src[a:b])
+                html[2].append((r["start"], r["end"]))
                 continue
             if key == "TaskListMarker":
                 continue
+            # Code, InlineHtml, FootnoteReference: an inline node
+            a, b = C(r["start"]), C(r["end"])
             if leaf is None:
-                leaf = ["paragraph", [], False, len(nodes), None, True]
-            _extend(leaf, src, a, b)
-            if links:
-                top = links[-1]
-                if b > top[3]:
-                    top[3] = b
+                leaf = ["paragraph", None, len(nodes), None, True]
+                segs = []
+            if broken or not segs:
+                segs.append([a, -1])
+                broken = False
+            last_b = r["end"]
+            if links and last_b > links[-1][3]:
+                links[-1][3] = last_b
             if key == "Code":
                 ticks = _run(src, a, "`")
                 nodes.append(Node("code_span", base + a, base + b, text=src[a + ticks: b - ticks],
@@ -297,14 +371,18 @@ class _Walk:
             elif key == "FootnoteReference":
                 nodes.append(Node("footnote_ref", base + a, base + b, text=val, url=val, text_start=base + a + 2,
                                   text_end=base + b - 1, container=self.container))
-        self._place_defs(len(src) + 1)
+        if leaf is not None:
+            self._leaf(leaf, segs, last_b)
+        if has_defs:
+            self._place_defs(len(src) * 4 + 1)  # (bytes: past the end)
 
-    def _link(self, link: list[Any], a: int, b: int, links: list[list[Any]]) -> None:
-        """The node of a link or image that ends at ``b``."""
+    def _link(self, link: list[Any], a: int, b: int) -> None:
+        """The node of a link or image from ``a`` to ``b`` (characters)."""
         src, base = self.src, self.base
-        kind, info, start, inside, first = link
-        if links and b > links[-1][3]:
-            links[-1][3] = b
+        kind, info, _, inside, first = link
+        start = a  # (an End event has its Start's range)
+        if self.conv is not None:
+            inside = self.conv(inside)
         ltype = info["link_type"]
         nodes = self.body.nodes
         if kind == "Image":
@@ -337,25 +415,32 @@ class _Walk:
                 node.url, node.url_start, node.url_end = d.url, d.url_start, d.url_end
         nodes.append(node)
 
-    def _leaf(self, leaf: list[Any]) -> None:
-        kind, segments, _, first_node, heading, _ = leaf
+    def _leaf(self, leaf: list[Any], segs: list[list[int]], last_b: int) -> None:
+        kind, _, first_node, heading, _ = leaf
         src, base, body = self.src, self.base, self.body
-        if not segments:
+        if not segs:
             if heading is not None:
                 heading.text_start = heading.text_end = heading.end
             return
-        text = "\n".join(src[s:e] for s, e in segments)
-        starts, offsets = [], []
-        at = 0
-        for s, e in segments:
-            starts.append(at)
-            offsets.append(base + s)
-            at += e - s + 1
-        lf = Leaf(kind, text, self.container, starts, offsets)
+        if segs[-1][1] < 0:
+            segs[-1][1] = max(segs[-1][0], self.conv(last_b) if self.conv is not None else last_b)
+        if len(segs) == 1:
+            s0, e0 = segs[0]
+            text = src[s0:e0]
+            lf = Leaf(kind, text, self.container, [0], [base + s0])
+        else:
+            text = "\n".join(src[s0:e0] for s0, e0 in segs)
+            starts, offsets = [], []
+            at = 0
+            for s0, e0 in segs:
+                starts.append(at)
+                offsets.append(base + s0)
+                at += e0 - s0 + 1
+            lf = Leaf(kind, text, self.container, starts, offsets)
         body.leaves.append(lf)
         if heading is not None:
             heading.text = text
-            heading.text_start, heading.text_end = base + segments[0][0], base + segments[-1][1]
+            heading.text_start, heading.text_end = base + segs[0][0], base + segs[-1][1]
         if "[^" in text or "http" in text or "www." in text:
             self._inline_extras(lf, body.nodes[first_node:])
 
@@ -434,22 +519,14 @@ class _Walk:
             pos = i + len(url)
 
 
-def _extend(leaf: list[Any], src: str, a: int, b: int) -> None:
-    """Add the source ``src[a:b]`` an event covers to a leaf's line segments."""
-    segments = leaf[1]
-    if not segments:
-        segments.append([a, b])
-    elif leaf[2]:  # after a line break: a new line of the leaf
-        leaf[2] = False
-        if b - a == 1 and a > 0 and src[a - 1] != "\n" and "\n" in src[segments[-1][1]: a]:
-            # an end (``)`` of a link) first on its line: the line starts after its prefix
-            s = src.rfind("\n", 0, a) + 1
-            while s < a and src[s] in " \t>":
-                s += 1
-            a = s
-        segments.append([a, b])
-    elif b > segments[-1][1]:
-        segments[-1][1] = b
+def _unescaped(src: str, a: int) -> int:
+    """The start of a text event, with the backslash of an escaped first character (its
+    range starts after it)."""
+    return a - 1 if a and src[a - 1] == "\\" else a
+
+
+def _same(b: int) -> int:
+    return b
 
 
 def _line_start(src: str, a: int) -> int:
