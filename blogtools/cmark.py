@@ -467,10 +467,9 @@ class _Walk:
                 continue
             found.append(Node("footnote_ref", a, b, text=m.group(1), url=m.group(1), text_start=a + 2,
                               text_end=b - 1, container=lf.container))
-        if "http" in text or "www." in text:
+        if ("http" in text or "www." in text) and _outside_nodes(lf, taken):
             self._linkify(lf, taken, found)
         out += found
-
 
     def _linkify(self, lf: Leaf, taken: list[tuple[int, int, str]], found: list[Node]) -> None:
         """Bare URLs (Goldmark's linkify): at a line start or after a space or ``*_~(``,
@@ -517,6 +516,26 @@ class _Walk:
             found.append(Node("autolink", a, b, text=url, url=href, text_start=a, text_end=b, url_start=a,
                               url_end=b, container=lf.container, attrs={"bare": True}))
             pos = i + len(url)
+
+
+_LINKIFY = re.compile(r"https?://|www\.")
+
+
+def _outside_nodes(lf: Leaf, taken: list[tuple[int, int, str]]) -> bool:
+    """Does a bare URL start outside every node of the leaf (``taken``: their spans, sorted)?
+    Most ``http`` of a leaf are in a link's destination: the bracket scan is then skipped."""
+    starts = [t[0] for t in taken]
+    reach = []  # the furthest end of the nodes up to each one
+    far = -1
+    for t in taken:
+        far = max(far, t[1])
+        reach.append(far)
+    for m in _LINKIFY.finditer(lf.text):
+        a = lf.to_abs(m.start())
+        k = bisect_right(starts, a) - 1
+        if k < 0 or reach[k] <= a:
+            return True
+    return False
 
 
 def _unescaped(src: str, a: int) -> int:
