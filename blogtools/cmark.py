@@ -46,8 +46,8 @@ _LINKIFY_OR_BRACKET = re.compile(r"\\.|\[|\]|https?://|www\.", re.S)
 def _offsets(text: str) -> Callable[[int], int]:
     """UTF-8 byte offset -> character offset in a text that is not ASCII. Offsets are asked
     for nearly in order: each slice of bytes is decoded once while they grow; one behind the
-    last starts from the nearest offset known below it (a container's end event repeats its
-    start). Linear in the text."""
+    last starts from the nearest offset known below it, every offset asked for being kept (a
+    link's start is asked for at its start event: its end event's lookups stay inside it)."""
     data = text.encode()
     bs = [0]
     cs = [0]
@@ -64,7 +64,7 @@ def _offsets(text: str) -> Callable[[int], int]:
             return c
         k = bisect_right(bs, b) - 1
         c = cs[k] + len(data[bs[k]:b].decode())
-        bs.insert(k + 1, b)  # (the next offsets are likely near it)
+        bs.insert(k + 1, b)  # (kept too: the next offsets are likely near it)
         cs.insert(k + 1, c)
         return c
 
@@ -189,7 +189,8 @@ class _Walk:
         segs: list[list[int]] = []
         broken = False  # a line break was the last event of the leaf: the next one starts a line
         last_b = 0  # (bytes) where the leaf's last event ended
-        links: list[list[Any]] = []  # [kind, info, start, end of what is inside so far, len(nodes)] (bytes)
+        # [kind, info, start (characters), end of what is inside so far (bytes), len(nodes)]
+        links: list[list[Any]] = []
         code: list[Any] | None = None  # [start, end, text ranges (bytes), style, info]
         html: list[Any] | None = None  # [start, end, ranges (bytes)]
         ends: list[Node] = []  # the open footnote definitions and tables, their ends set at their End
@@ -242,7 +243,7 @@ class _Walk:
                     if links and last_b > links[-1][3]:
                         links[-1][3] = last_b
                     if name in ("Link", "Image"):
-                        links.append([name, val[name], r["start"], r["start"] + (2 if name == "Image" else 1),
+                        links.append([name, val[name], C(r["start"]), r["start"] + (2 if name == "Image" else 1),
                                       len(nodes)])
                     continue
                 if leaf is not None:  # (only an implicit one: a block inside a tight item)
@@ -302,7 +303,7 @@ class _Walk:
                         link = links.pop()
                         if links and last_b > links[-1][3]:
                             links[-1][3] = last_b
-                        self._link(link, C(r["start"]), C(r["end"]))
+                        self._link(link, link[2], C(r["end"]))
                     elif links and last_b > links[-1][3]:
                         links[-1][3] = last_b
                     continue
@@ -360,14 +361,17 @@ class _Walk:
                 links[-1][3] = last_b
             if key == "Code":
                 ticks = _run(src, a, "`")
-                nodes.append(Node("code_span", base + a, base + b, text=src[a + ticks: b - ticks],
-                                  container=self.container))
+                # (positional: a record built from keywords costs half as much again, per node)
+                nodes.append(Node("code_span", base + a, base + b, src[a + ticks: b - ticks], "", -1, -1, -1, -1, 0,
+                                  self.container))
             elif key in ("InlineHtml", "Html"):
                 if src.startswith("<!--", a):
                     inner = src[a + 4: b - 3] if src.endswith("-->", a, b) else src[a + 4: b]
-                    nodes.append(Node("html_comment", base + a, base + b, text=inner.strip(), container=self.container))
+                    nodes.append(Node("html_comment", base + a, base + b, inner.strip(), "", -1, -1, -1, -1, 0,
+                                      self.container))
                 else:
-                    nodes.append(Node("html_inline", base + a, base + b, text=src[a:b], container=self.container))
+                    nodes.append(Node("html_inline", base + a, base + b, src[a:b], "", -1, -1, -1, -1, 0,
+                                      self.container))
             elif key == "FootnoteReference":
                 nodes.append(Node("footnote_ref", base + a, base + b, text=val, url=val, text_start=base + a + 2,
                                   text_end=base + b - 1, container=self.container))
@@ -379,8 +383,7 @@ class _Walk:
     def _link(self, link: list[Any], a: int, b: int) -> None:
         """The node of a link or image from ``a`` to ``b`` (characters)."""
         src, base = self.src, self.base
-        kind, info, _, inside, first = link
-        start = a  # (an End event has its Start's range)
+        kind, info, start, inside, first = link
         if self.conv is not None:
             inside = self.conv(inside)
         ltype = info["link_type"]
