@@ -1,25 +1,26 @@
 #!/usr/bin/env python3
-"""How much of the cold budget a different Markdown parser could win.
+"""What the body parse costs, blogtools against the parsers it could use or used.
 
     python3 benchmarks/parsers.py [--posts 3000] [--corpus-posts 10000] [--repeat 3]
+    python3 benchmarks/parsers.py --source /path/to/blog [--posts 3000]
 
-Times, in one process and in CPU seconds per post, the body parse of the first
-``--posts`` posts of the benchmark corpus (the one ``run.py`` generates and reuses):
+Times, in one process and in CPU milliseconds per post, the body parse of the first
+``--posts`` posts of the benchmark corpus (the one ``run.py`` generates and reuses), or of
+the Markdown files under ``--source`` (a real blog):
 
   blogtools        ``Document.body``: blocks, inline nodes and their exact source spans,
-                   what every rule reads (front matter is parsed before timing)
-  mistune          ``mistune.create_markdown(renderer=None)`` with footnotes and tables:
-                   the parser blogtools' scanner must agree with, no positions
-  pyromark         ``pyromark.events_with_range``: pulldown-cmark (Rust), every event
-                   with its byte range, if ``pip install pyromark`` was done
+                   what every rule reads (front matter is parsed before timing): the
+                   events of pulldown-cmark turned into nodes (``blogtools/cmark.py``)
+  pyromark         ``pyromark.events_with_range``: pulldown-cmark (Rust) alone, every
+                   event with its byte range, the part of blogtools' time spent in Rust
+  mistune          ``mistune.create_markdown(renderer=None)`` with footnotes and tables,
+                   no positions (blogtools parsed with it, and a scanner agreeing with it,
+                   until issue 19)
   markdown-it-pyrs ``MarkdownIt("commonmark").tree``: markdown-it (Rust), line maps for
                    blocks only, if ``pip install markdown-it-pyrs`` was done
 
-The compiled parsers follow CommonMark, not mistune, and give byte (not character)
-offsets, so their figures are the cost of the parse alone: turning their output into
-blogtools' nodes would come on top. Only for deciding whether such a switch is worth it;
-nothing in blogtools uses them. The garbage collector is paused while a parser runs, as
-in blogtools' lint workers.
+The garbage collector is paused while a parser runs, as in blogtools' lint workers. To
+compare with an older blogtools, run this script with ``PYTHONPATH`` set to its checkout.
 """
 
 from __future__ import annotations
@@ -45,21 +46,27 @@ def _documents(files: list[str]) -> list:
     return docs
 
 
+def _markdown_files(root: str) -> list[str]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("public", "node_modules"))
+        out += [os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith((".md", ".markdown"))]
+    return out
+
+
 def parsers() -> dict[str, Callable[[list], list]]:
     """name -> a function parsing each item of a list: blogtools' of fresh documents, the
     others' of body texts."""
     import mistune
+    import pyromark
+
+    from blogtools.cmark import OPTIONS
 
     found: dict[str, Callable[[list], list]] = {}
     found["blogtools"] = lambda docs: [doc.body for doc in docs]
+    found["pyromark"] = lambda bodies: [tuple(pyromark.events_with_range(b, options=OPTIONS)) for b in bodies]
     md = mistune.create_markdown(renderer=None, plugins=["footnotes", "table"])
     found["mistune"] = lambda bodies: [md(b) for b in bodies]
-    try:
-        import pyromark
-    except ImportError:
-        print("pyromark: not installed (pip install pyromark)", file=sys.stderr)
-    else:
-        found["pyromark"] = lambda bodies: [tuple(pyromark.events_with_range(b)) for b in bodies]
     try:
         import markdown_it_pyrs
     except ImportError:
@@ -75,9 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--posts", type=int, default=3000, help="posts parsed per repeat (default 3000)")
     ap.add_argument("--corpus-posts", type=int, default=10000, help="size of the corpus taken from (default 10000)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--source", help="time the Markdown files under this folder instead (a real blog)")
     args = ap.parse_args(argv)
-    site, _ = run.ensure_corpus(args.corpus_posts, 0, run.default_cache_root(), images=True)
-    files = run.corpus_files(site)[: args.posts]
+    if args.source:
+        site, files = args.source, _markdown_files(args.source)[: args.posts]
+    else:
+        site, _ = run.ensure_corpus(args.corpus_posts, 0, run.default_cache_root(), images=True)
+        files = run.corpus_files(site)[: args.posts]
     print(f"{len(files)} posts of {site}, {args.repeat} repeats (the parsers take turns), "
           "CPU time per post\n")
     found = parsers()

@@ -75,7 +75,7 @@ def _backtick_runs(n: int) -> str:
 
 
 def _ref_definitions(n: int) -> str:
-    """References, then as many definitions, each a block of its own (mistune's path)."""
+    """References, then as many definitions, each a block of its own."""
     k = n // 22
     refs = " ".join(f"[r{i}]" for i in range(k))
     return refs + "\n\n" + "".join(f"[r{i}]: /u{i}\n\n" for i in range(k))
@@ -226,12 +226,14 @@ def _references_resolve(doc: Document) -> None:
     assert len(links) == len(_kinds(doc, "ref_def"))
 
 
-def _footnote_nesting_bounded(doc: Document) -> None:
-    import mistune  # noqa: F401 - the fallback parser whose nesting limit applies
-
+def _footnote_definitions_side_by_side(doc: Document) -> None:
+    # Goldmark (Hugo 0.168) and pulldown-cmark read "[^a]: [^a]: ... x" as one definition per
+    # "[^a]:", each ended by the next (the first, empty, is the one a reference shows), none
+    # inside another: no recursion, nothing left as a reference.
     defs = _kinds(doc, "footnote_def")
-    assert 1 <= len(defs) <= 30, len(defs)  # mistune's max_nested_level (20), not one per "[^a]:"
-    assert _kinds(doc, "footnote_ref")  # deeper definitions stay text
+    assert len(defs) == doc.text.count("[^a]:"), len(defs)
+    assert all(d.container == "" and d.text == "a" for d in defs)
+    assert not _kinds(doc, "footnote_ref")
 
 
 def _one_trimmed_autolink(doc: Document) -> None:
@@ -262,7 +264,7 @@ _CHECKS: dict[str, Callable[[Document], None]] = {
     "list-markers-on-one-line": _text_kept("a"),
     "nested-quotes": _text_kept("a"),
     "nested-quote-lines": _text_kept("引用"),
-    "nested-footnote-definitions": _footnote_nesting_bounded,
+    "nested-footnote-definitions": _footnote_definitions_side_by_side,
     "reference-definitions": _references_resolve,
     "bare-url-parens": _one_trimmed_autolink,
     "unclosed-shortcodes": _no_nodes("shortcode"),
