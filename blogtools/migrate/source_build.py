@@ -28,6 +28,7 @@ import itertools
 import os
 import re
 import subprocess
+from collections.abc import Iterable
 from typing import Any
 
 from blogtools.migrate.compare import MARKER
@@ -63,20 +64,17 @@ class Build:
 def copy_site(src: str, dest: str, skip_top: set[str], hidden_in: str = "") -> None:
     """``src`` copied into ``dest``: regular files inside ``src`` only (a link out of it is
     not followed), hidden entries and the top-level folders ``skip_top`` left out, except the
-    hidden files and folders directly under ``hidden_in``: Hugo publishes ``static/.well-known/``
-    and ``static/.htaccess`` (a ``.git`` there stays out: it is no part of a site)."""
+    hidden files and folders directly under ``hidden_in``, which Hugo publishes from
+    ``static/`` (:func:`blogtools.migrate.util.walk_static`)."""
     from blogtools.migrate.pipeline import _copy
-    from blogtools.migrate.util import Guard, rel, walk
+    from blogtools.migrate.util import Guard, rel, walk, walk_static
 
     guard = Guard(src)
     skip = {os.path.join(src, s) for s in skip_top}
-    paths = walk(src, None, guard, follow=True)
+    paths: Iterable[str] = walk(src, None, guard, follow=True)
     top = os.path.join(src, hidden_in) if hidden_in else ""
-    if top and os.path.isdir(top) and not os.path.islink(top):
-        hidden = [os.path.join(top, d) for d in sorted(os.listdir(top))
-                  if d.startswith(".") and d != ".git" and not os.path.islink(os.path.join(top, d))]
-        paths = itertools.chain(paths, [h for h in hidden if os.path.isfile(h)],
-                                *(walk(h, None, guard, follow=True) for h in hidden if os.path.isdir(h)))
+    if top:
+        paths = itertools.chain((p for p in paths if not p.startswith(top + os.sep)), walk_static(top, guard))
     for path in paths:
         if any(path == s or path.startswith(s + os.sep) for s in skip):
             continue

@@ -50,10 +50,14 @@ def _guarded(on_error: Callable[[Post, BaseException], None] | None, post: Post,
 
 
 def assign_slugs(posts: list[Post], mode: str = "keep", ascii_only: bool = False,
-                 on_error: Callable[[Post, BaseException], None] | None = None) -> None:
-    """Give every post a unique slug (bundle folder name); pages get their output path."""
+                 on_error: Callable[[Post, BaseException], None] | None = None,
+                 source: SourceSite | None = None) -> None:
+    """Give every post a unique slug (bundle folder name); pages get their output path, and
+    their URL as the new site's Hugo computes it: a Hugo source's taxonomies and their
+    permalinks are kept (:func:`_taxonomy_permalinks`), so ``content/authors/admin/_index.md``
+    stays at ``/author/<its title>/``."""
     taken: dict[str, Post] = {}
-    gen = _hugo.generator()
+    gen = _hugo.generator(_target_site(source) if source is not None and source.kind == "hugo" else None)
     content = os.path.join(gen.site.root, "content")
     for post in posts:
         _guarded(on_error, post, lambda post=post: _assign_slug(post, taken, gen, content, mode, ascii_only))
@@ -487,6 +491,19 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
     from blogtools import fmedit
 
     return fmedit.dump(_clean(cfg), "toml")[0]
+
+
+def _target_site(source: SourceSite) -> Any:
+    """The new site as the site model sees it before it is written: the taxonomies and the
+    taxonomy permalinks it keeps from a Hugo source."""
+    from blogtools.site import Site
+
+    tax = _hugo._setting(source.config, "taxonomies", None)
+    cfg: dict[str, Any] = {"taxonomies": tax if isinstance(tax, dict) else {"tag": "tags", "category": "categories"}}
+    perm = _taxonomy_permalinks(source.config, cfg)
+    if perm:
+        cfg["permalinks"] = perm
+    return Site(os.path.abspath(os.sep + "blogtools-migrate"), generator="hugo", config=cfg)
 
 
 def _taxonomy_permalinks(config: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:

@@ -81,6 +81,26 @@ def slugify(text: str, ascii_only: bool = False) -> str:
     return re.sub(r"-{2,}", "-", out)[:80].strip("-_")
 
 
+JUNK = frozenset({".git", ".DS_Store"})  # hidden entries no site means to publish
+
+
+def walk_static(root: str, guard: Guard) -> Iterator[str]:
+    """Files under a Hugo ``static/`` folder as Hugo publishes them: :func:`walk`'s, plus the
+    hidden files and folders directly under it (``.well-known/``, ``.htaccess``: Hugo copies
+    them; ``.git`` and ``.DS_Store`` left out)."""
+    yield from walk(root, None, guard, follow=True)
+    if not os.path.isdir(root) or os.path.islink(root):
+        return
+    for name in sorted(os.listdir(root)):
+        full = os.path.join(root, name)
+        if not name.startswith(".") or name in JUNK or os.path.islink(full):
+            continue
+        if os.path.isdir(full):
+            yield from walk(full, None, guard, follow=True)
+        elif os.path.isfile(full):
+            yield full
+
+
 def walk(root: str, skip: str | None = None, guard: Guard | None = None, follow: bool = False) -> Iterator[str]:
     """Files under ``root`` (absolute paths), sorted, hidden entries and ``skip`` left out.
 
