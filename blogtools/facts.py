@@ -37,7 +37,8 @@ def _links(doc: Document) -> list[dict[str, Any]]:
     span = doc.lines.span
     text = doc.text
     kd = kramdown_body.view(doc)  # a Jekyll post: the body as kramdown reads it
-    for n in (kd.iter if kd is not None else doc.nodes)("link", "image", "autolink"):
+    for n in kd.iter("link", "image", "autolink") if kd is not None else \
+            kramdown_body.nodes(doc, "link", "image", "autolink"):  # (bare URLs only where Hugo linkifies)
         a, b = (n.url_start, n.url_end) if n.url_start >= 0 else (n.start, n.end)
         url = n.url
         if MASK in url:

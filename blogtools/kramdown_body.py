@@ -148,9 +148,54 @@ def view(doc: Any) -> KramdownBody | None:
 
 
 def nodes(doc: Any, *kinds: str) -> Iterable[Any]:
-    """``doc.nodes(*kinds)``, as kramdown reads them on a Jekyll site."""
+    """``doc.nodes(*kinds)``, as the site's generator reads them: kramdown's reading on a
+    Jekyll site; on a Hugo site whose ``markup.goldmark.extensions.linkify`` is false, no
+    bare URL is a link (Goldmark's linkify is on by default)."""
     v = view(doc)
-    return doc.nodes(*kinds) if v is None else v.iter(*kinds)
+    if v is not None:
+        return v.iter(*kinds)
+    if "autolink" in kinds and not linkify(doc):
+        return [n for n in doc.nodes(*kinds) if not (n.kind == "autolink" and (n.attrs or {}).get("bare"))]
+    return doc.nodes(*kinds)
+
+
+def linkify(doc: Any) -> bool:
+    """Whether bare URLs are links where the document is rendered: False only on a Hugo site
+    that turns Goldmark's linkify off (cached on the document)."""
+    cached = doc.__dict__.get("_linkify")
+    if cached is None:
+        root = hugo_root(os.path.dirname(doc.abspath or os.path.abspath(doc.path)))
+        cached = doc.__dict__["_linkify"] = hugo_linkify(root) if root is not None else True
+    return cached
+
+
+def hugo_root(folder: str) -> str | None:
+    """The nearest folder above ``folder`` with a Hugo site config; None when the nearest
+    site config is another generator's, or there is none."""
+    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
+
+    while True:
+        if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
+                os.path.isdir(os.path.join(folder, "config", "_default")):
+            return folder
+        if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
+            return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+@lru_cache(maxsize=64)
+def hugo_linkify(root: str) -> bool:
+    """``markup.goldmark.extensions.linkify`` of the Hugo site at ``root`` (true by default)."""
+    from blogtools.site import load_site
+
+    try:
+        site = load_site(root, "hugo")
+    except Exception:  # noqa: BLE001 - an unreadable config: Hugo's default (the config rules say why)
+        return True
+    return site.setting("markup.goldmark.extensions.linkify", True) is not False
 
 
 def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:

@@ -409,3 +409,31 @@ def test_a_missing_reference_definition_used_twice_is_one_finding(tmp_path: Path
         encoding="utf-8")
     r = run_cli("lint", str(site), "--select", "BT202", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert [(d["line"], d["message"].split("'")[1]) for d in json.loads(r.stdout)] == [(7, "/dashboard/")], r.stdout
+
+
+@pytest.mark.parametrize("linkify", [True, False])
+def test_bare_urls_are_links_only_where_goldmark_linkifies(tmp_path: Path, linkify: bool) -> None:
+    """``markup.goldmark.extensions.linkify = false``: Hugo writes a bare URL as text, so a
+    bare URL to a missing page breaks nothing and is not reported; with Hugo's default it is
+    a link, broken, and reported (at the URL)."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n'
+                                    f"[markup.goldmark.extensions]\nlinkify = {str(linkify).lower()}\n",
+                                    encoding="utf-8")
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}\n", encoding="utf-8")
+    (site / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: 裸の URL\ndate: 2024-01-02\n---\n\n参照 https://example.org/nowhere/ と"
+        " [別の記事](https://example.org/gone/)。\n", encoding="utf-8")
+    public = _build(site, tmp_path / "build")
+    broken, _ = _broken_in_build(public, "https://example.org/")
+    expected = {"https://example.org/gone/"} | ({"https://example.org/nowhere/"} if linkify else set())
+    assert broken == expected
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    found = [d for d in json.loads(r.stdout) if d["code"] in LINK_RULES]
+    assert {d["message"].split("'")[1] for d in found} == broken, found
+    lines = (site / "content" / "posts" / "a.md").read_text(encoding="utf-8").splitlines()
+    for d in found:  # each at its URL
+        url = d["message"].split("'")[1]
+        assert lines[d["line"] - 1][d["column"] - 1:].startswith(url), d
