@@ -464,9 +464,9 @@ def _init_pool_worker(*args: Any) -> None:
     _init_worker(*args)
     # Everything alive now (modules, rules, the site) lives as long as the worker: the
     # collector need not scan it again for every full collection.
-    # Linting makes almost no cyclic garbage on the fast path (mistune's fallback parser
-    # does: ~170 objects per post), so automatic collection is replaced by one collection
-    # per chunk, which bounds that garbage to a chunk's worth.
+    # Linting makes almost no cyclic garbage (the body model is built from the parser's
+    # events without reference cycles), so automatic collection is replaced by one collection
+    # per chunk, which bounds whatever garbage there is to a chunk's worth.
     gc.freeze()
     gc.disable()
 
