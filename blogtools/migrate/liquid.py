@@ -191,11 +191,6 @@ LIQUID_FILTERS = frozenset("""abs append at_least at_most capitalize ceil compac
 _FILTER_NAME = re.compile(r"""\|\s*([A-Za-z_][\w-]*)|("[^"]*"|'[^']*')""")
 
 
-# the tags that build a page's text from data (loops, conditions, variables), as opposed to a
-# tag that prints one thing (raw, highlight, link, include...) which the migration converts itself
-_BUILDS = frozenset("for tablerow capture assign case if unless cycle increment decrement echo liquid".split())
-
-
 def _template(post: Post, tag: str) -> None:
     """Counts ``tag`` in ``post.extra["liquid_template"]`` when it is Liquid of Liquid and
     Jekyll themselves (a loop over ``site.posts``, ``site.data``, ``capture``, ``where``...):
@@ -204,10 +199,8 @@ def _template(post: Post, tag: str) -> None:
     filter is not counted: a build without the plugin would print something else."""
     if tag.startswith("{%"):
         name = re.match(r"\{%-?\s*(\w*)", tag).group(1)
-        if name not in LIQUID_TAGS or name not in _BUILDS:
+        if name not in LIQUID_TAGS:
             return
-    elif re.match(r"\{\{-?\s*page\.", tag):
-        return  # a value of the page's own front matter: one expression, not a page built from data
     filters = [m.group(1) for m in _FILTER_NAME.finditer(tag) if m.group(1)]
     if any(f not in LIQUID_FILTERS for f in filters):
         return
