@@ -578,7 +578,12 @@ class SiteModel:
     def find_file(self, path: str, exact: bool = True) -> Target | None:
         """A resource or static file at URL ``path``; with ``exact=False`` case is ignored."""
         path = unquote(path)
-        if path.endswith("/"):
+        if path.endswith("/"):  # a folder: a web server answers with its index.html
+            parts = [p for p in path.strip("/").split("/") if p] + ["index.html"]
+            for folder in self.static_dirs:
+                hit = self.locate(folder, parts, exact)
+                if hit:
+                    return Target("static", path, None, file=hit)
             return None
         parts = path.strip("/").split("/")
         for i in range(len(parts) - 1, -1, -1):

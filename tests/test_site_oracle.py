@@ -437,3 +437,26 @@ def test_bare_urls_are_links_only_where_goldmark_linkifies(tmp_path: Path, linki
     for d in found:  # each at its URL
         url = d["message"].split("'")[1]
         assert lines[d["line"] - 1][d["column"] - 1:].startswith(url), d
+
+
+def test_static_folder_pages_and_a_renamed_feed_agree_with_the_build(tmp_path: Path) -> None:
+    """A redirect page written as ``static/tags/cloud-gov/index.html`` serves ``/tags/cloud-gov/``
+    (18f's migrated archive slugs), and ``[outputFormats.RSS] baseName = "feed"`` moves the
+    home feed to ``/feed.xml`` (so ``/index.xml`` is gone): blogtools agrees with the build."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.html").write_text("{{ .Content }}\n", encoding="utf-8")
+    (site / "static" / "tags" / "cloud-gov").mkdir(parents=True)
+    (site / "static" / "tags" / "cloud-gov" / "index.html").write_text("<meta http-equiv=refresh content=0>\n")
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n[outputFormats.RSS]\nbaseName = "feed"\n',
+                                    encoding="utf-8")
+    (site / "content" / "posts" / "a.md").write_text(
+        "---\ntitle: 記事\ndate: 2024-01-02\n---\n\n[タグ](/tags/cloud-gov/)、[フィード](/feed.xml)、"
+        "[古いフィード](/index.xml)、[ない](/tags/none/)。\n", encoding="utf-8")
+    public = _build(site, tmp_path / "build")
+    broken, working = _broken_in_build(public, "https://example.org/")
+    assert broken == {"/index.xml", "/tags/none/"} and {"/tags/cloud-gov/", "/feed.xml"} <= working
+    r = run_cli("lint", str(site), "--output-format", "json", "--no-cache", cwd=tmp_path)
+    found = [d for d in json.loads(r.stdout) if d["code"] in LINK_RULES]
+    assert {d["message"].split("'")[1] for d in found} == broken, found

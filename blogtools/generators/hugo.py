@@ -567,14 +567,17 @@ class Hugo(Generator):
         return detect_version(self.site.root, repr(self.site.setting("module.hugoVersion", None)))
 
     def writes_output(self, key: str, model: Any) -> bool:
-        """Hugo's default outputs: RSS (``index.xml``) of the home, section and taxonomy
-        pages, ``/sitemap.xml``, and ``/robots.txt`` with ``enableRobotsTXT``."""
+        """Hugo's default outputs: RSS (``index.xml``, or the ``baseName`` of
+        ``outputFormats.RSS``) of the home, section and taxonomy pages, ``/sitemap.xml``, and
+        ``/robots.txt`` with ``enableRobotsTXT``."""
         if key == "/sitemap.xml":
             return "sitemap" not in self.disabled
         if key == "/robots.txt":
             return self.site.setting("enableRobotsTXT", False) is True and "robotstxt" not in self.disabled
-        if key.endswith("/index.xml") and "rss" not in self.disabled:
-            owner = model.by_url.get(key[: -len("index.xml")])
+        base = self.site.setting("outputFormats.RSS.baseName", "index")
+        feed = f"/{base if isinstance(base, str) and base.strip() else 'index'}.xml"
+        if key.endswith(feed) and "rss" not in self.disabled:
+            owner = model.by_url.get(key[: -len(feed) + 1])
             return owner is not None and owner.kind in ("home", "section", "taxonomy", "term")
         return False
 
