@@ -483,3 +483,27 @@ def test_liquid_pages_auto_renders_without_verify_too(tmp_path: Path) -> None:
     assert "最初の記事" in archive.body and "{%" not in archive.body.replace("<!--", ""), archive.body
     first = next(p for p in result.posts if p.source.startswith("_posts/"))
     assert "本文 2020 年。" in first.body and "{{" not in first.body, first.body
+
+
+def test_a_kramdown_link_with_spaces_in_its_url_stays_a_link_with_the_same_href(tmp_path: Path) -> None:
+    """``[v](https://example.org/> y/)`` (a quote's ``>`` left in a wrapped URL, 18f): kramdown
+    links it, Goldmark would print it as text (BT205 after the migration). Written with
+    ``%20``/``%3E``, Hugo renders a link to the URL a browser requests for Jekyll's href."""
+    from urllib.parse import unquote
+
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\n", {
+        "_posts/2020-01-01-a.md": "---\ntitle: 記事\n---\n\n[検証ツール](https://example.org/> data-validator) を見る。\n"})
+    jekyll = jekyll_build(site, tmp_path / "jekyll")
+    assert jekyll.returncode == 0, jekyll.stderr
+    jekyll_href = re.search(r'<a href="([^"]*)">検証ツール</a>',
+                            (tmp_path / "jekyll/2020/01/01/a.html").read_text(encoding="utf-8")).group(1)
+    assert jekyll_href == "https://example.org/&gt; data-validator"
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    page = next(p for p in hugo.rglob("index.html") if "検証ツール" in p.read_text(encoding="utf-8")
+                and "posts" in p.parts)
+    href = re.search(r'<a href="([^"]*)">検証ツール</a>', page.read_text(encoding="utf-8")).group(1)
+    assert unquote(href) == "https://example.org/> data-validator", href
