@@ -92,19 +92,28 @@ class KramdownBody:
 
 # ------------------------------------------------------------------------------ the site
 @lru_cache(maxsize=1024)
-def jekyll_root(folder: str) -> str | None:
-    """The root of the Jekyll site ``folder`` is in: the nearest folder above it with a site
-    config, when that config is Jekyll's (a Hugo config wins, as in
-    :func:`blogtools.site.load_site`); else None."""
+def site_root(folder: str) -> tuple[str, str] | None:
+    """(generator, root) of the site ``folder`` is in: the nearest folder above it with a
+    site config, ``"hugo"`` or ``"jekyll"`` (a Hugo config wins, as in
+    :func:`blogtools.site.load_site`); None when there is none."""
     from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
 
-    if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
-            os.path.isdir(os.path.join(folder, "config", "_default")):
-        return None
-    if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
-        return folder
-    parent = os.path.dirname(folder)
-    return jekyll_root(parent) if parent != folder else None
+    while True:
+        if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
+                os.path.isdir(os.path.join(folder, "config", "_default")):
+            return "hugo", folder
+        if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
+            return "jekyll", folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def jekyll_root(folder: str) -> str | None:
+    """The root of the Jekyll site ``folder`` is in (:func:`site_root`); else None."""
+    found = site_root(folder)
+    return found[1] if found is not None and found[0] == "jekyll" else None
 
 
 @lru_cache(maxsize=64)
@@ -170,20 +179,9 @@ def linkify(doc: Any) -> bool:
 
 
 def hugo_root(folder: str) -> str | None:
-    """The nearest folder above ``folder`` with a Hugo site config; None when the nearest
-    site config is another generator's, or there is none."""
-    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
-
-    while True:
-        if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
-                os.path.isdir(os.path.join(folder, "config", "_default")):
-            return folder
-        if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
-            return None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    """The root of the Hugo site ``folder`` is in (:func:`site_root`); else None."""
+    found = site_root(folder)
+    return found[1] if found is not None and found[0] == "hugo" else None
 
 
 @lru_cache(maxsize=64)
