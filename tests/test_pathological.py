@@ -16,7 +16,6 @@ also run through the real ``blogtools lint`` in a subprocess with a timeout.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import signal
@@ -31,7 +30,7 @@ import pytest
 
 from blogtools import api
 from blogtools.document import Document
-from tests.conftest import run_cli
+from tests.conftest import best_cpu_time, run_cli
 
 FRONT = "---\ntitle: 長い投稿\ndate: 2024-01-01T00:00:00+09:00\n---\n\n"
 SIZE = 100_000  # characters of body per input
@@ -149,20 +148,7 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def _lint_time(text: str, runs: int = 3) -> float:
-    """Best CPU time of ``runs`` lints, the collector off as in the lint workers (which
-    disable it): inside the whole suite the heap is large and a full collection triggered
-    by the bigger input scans all of it, which measures the suite, not the algorithm."""
-    best = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(runs):
-            start = time.process_time()
-            api.lint_text(text, "post.md")
-            best = min(best, time.process_time() - start)
-    finally:
-        gc.enable()
-    return best
+    return best_cpu_time(lambda: api.lint_text(text, "post.md"), runs)
 
 
 def _assert_sane(text: str) -> Document:
