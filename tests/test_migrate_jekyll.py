@@ -4,6 +4,7 @@ result with the real Hugo where the claim is about what Hugo serves."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -463,3 +464,26 @@ def test_rendered_liquid_pages_without_jekyll_say_so(tmp_path: Path, monkeypatch
     tags = next(p for p in result.posts if p.source == "tags.md")
     assert "blogtools migrate: Jekyll Liquid" in tags.body
     assert "robots.txt" in {s for s, _ in result.skipped}
+
+
+def test_two_pages_whose_shortcode_names_reduce_alike_get_their_own(tmp_path: Path) -> None:
+    """``ブログ/index.md`` and ``アーカイブ/index.md`` both reduce to ``jekyll-index``: each page
+    keeps its own listing (the second shortcode is ``jekyll-index-2``), none shows the other's."""
+    src = tmp_path / "src"
+    for name, text in {
+        "_config.yml": "title: t\n",
+        "_posts/2020-01-01-a.md": "---\ntitle: 最初\n---\n\n本文。\n",
+        "ブログ/index.md": "---\ntitle: ブログ\n---\n\n{% for post in site.posts %}\n- {{ post.title }}\n{% endfor %}\n",
+        "アーカイブ/index.md": "---\ntitle: アーカイブ\n---\n\n{% for post in site.posts limit: 1 %}\n"
+                              "* {{ post.date | date: '%Y' }}\n{% endfor %}\n",
+    }.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", liquid_pages="comment"))
+    bodies = {p.source: (out / p.out_path).read_text(encoding="utf-8") for p in result.posts if p.kind == "page"}
+    names = {src_name: re.search(r"\{\{[<%] (jekyll-[\w-]+) [>%]\}\}", body).group(1) for src_name, body in bodies.items()}
+    assert sorted(names.values()) == ["jekyll-index", "jekyll-index-2"], names
+    shortcodes = {n: (out / "layouts" / "shortcodes" / f"{n}.html").read_text(encoding="utf-8") for n in names.values()}
+    assert "limit" in shortcodes[names["アーカイブ/index.md"]] or "first 1" in shortcodes[names["アーカイブ/index.md"]]
+    assert shortcodes[names["ブログ/index.md"]] != shortcodes[names["アーカイブ/index.md"]]

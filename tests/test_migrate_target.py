@@ -336,3 +336,17 @@ def test_a_content_path_link_follows_its_page(tmp_path: Path) -> None:
     body = (out / "content/posts/intro/index.md").read_text(encoding="utf-8")
     assert "[深い記事](posts/deep/)" in body, body
     assert result.verify.ok, result.verify.problems
+
+
+def test_a_redirect_page_that_cannot_be_written_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    """``/a.pdf`` written as a redirect file, then ``/a.pdf/b.zip`` needs a folder where that
+    file is: the second old URL is reported, the migration goes on."""
+    from blogtools.migrate.model import Post
+    from blogtools.migrate.target_hugo import _write_redirect
+
+    post = Post("x.md", {}, "")
+    post.url = "/posts/x/"
+    _write_redirect(str(tmp_path), "/a.pdf", post)
+    _write_redirect(str(tmp_path), "/a.pdf/b.zip", post)
+    assert (tmp_path / "static" / "a.pdf").is_file()
+    assert any("/a.pdf/b.zip: no redirect written" in w for w in post.warnings), post.warnings

@@ -146,3 +146,25 @@ def test_jekyll_link_with_liquid_matched_by_the_url_jekyll_builds(tmp_path: Path
     got = split(out, result)
     # the source's finding names '{{ site.baseurl }}/guide/...' (the written text) and the URL Jekyll builds
     assert got.introduced == [] and len(got.already["_posts/2020-01-02-a.md"]) == 1
+
+
+def test_a_source_link_climbing_out_of_the_source_names_no_file_of_it(tmp_path: Path) -> None:
+    """``/%2e%2e/secret.txt`` in an export's HTML decodes to a path above SRC: a file there
+    (outside the source) must not make the link count as served."""
+    from types import SimpleNamespace
+
+    from blogtools.migrate.baseline import html_findings
+    from blogtools.migrate.model import Post
+
+    src = tmp_path / "export"
+    src.mkdir()
+    (tmp_path / "secret.txt").write_text("outside\n", encoding="utf-8")
+    (src / "inside.txt").write_text("inside\n", encoding="utf-8")
+    post = Post("export.xml", {}, "")
+    post.old_urls = ["/2020/01/a/"]
+    post.extra["source_html"] = ('<p><a href="https://blog.example/%2e%2e/secret.txt">外</a>'
+                                 '<a href="https://blog.example/inside.txt">内</a></p>')
+    site = SimpleNamespace(kind="wordpress", base_url="https://blog.example/", config={})
+    found = html_findings([post], [post], str(src), site, {"blog.example"}, {}, {})
+    urls = [f.message.split("'")[1] for f in found.get(post.source, [])]
+    assert urls == ["https://blog.example/%2e%2e/secret.txt"], urls

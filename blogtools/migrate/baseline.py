@@ -281,8 +281,9 @@ def html_findings(posts: list[Any], every: list[Any], src: str, site: Any, hosts
             if _platform_serves(kind, path):
                 unknown.setdefault(post.source, set()).add(k)
                 continue
-            if normalise_url(path).rstrip("/").lower() in served or os.path.isfile(os.path.join(folder, path.lstrip("/"))):
-                continue
+            if normalise_url(path).rstrip("/").lower() in served or ".." not in path.split("/") and \
+                    os.path.isfile(os.path.join(folder, path.lstrip("/"))):
+                continue  # (a path climbing out of the source, /%2e%2e/..., names no file of it)
             what = "image" if attr == "src" else "link"
             out.setdefault(post.source, []).append(Finding(
                 files.where(post, url), "BT301" if attr == "src" else "BT202",

@@ -691,9 +691,12 @@ def _write_redirect(out: str, path: str, post: Post) -> None:
     if os.path.lexists(dest):
         post.warn(f"old URL {path}: static{path} is a file of the site already; no redirect written")
         return
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    with open(dest, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(REDIRECT_PAGE.format(url=htmlmod.escape(post.url)))
+    try:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(REDIRECT_PAGE.format(url=htmlmod.escape(post.url)))
+    except OSError as exc:  # a file where a folder must be (/a.pdf, then /a.pdf/b.zip): that URL only
+        post.warn(f"old URL {path}: no redirect written ({exc.strerror or exc})")
 
 
 def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: bool, emoji: bool,
@@ -710,11 +713,21 @@ def write_site(out: str, site: SourceSite, posts: list[Post], fmt: str, unsafe: 
     for post in posts:
         _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))
     posts = [p for p in posts if not p.extra.get("failed")]
+    written: set[str] = set()  # the shortcodes written for pages in this run
     for post in posts:
         for path in post.extra.get("redirect_files", ()):
             _write_redirect(out, path, post)
         if "hugo_template" in post.extra:  # a Jekyll page's Liquid as a shortcode (liquid.hugo_template)
             name, text = post.extra["hugo_template"][:2]
+            if name in written:  # two pages whose names reduce alike (ブログ/index, アーカイブ/index)
+                n = 2
+                while f"{name}-{n}" in written or has_template(out, f"{name}-{n}"):
+                    n += 1
+                post.body = post.body.replace(f"{{{{< {name} >}}}}", f"{{{{< {name}-{n} >}}}}").replace(
+                    f"{{{{% {name} %}}}}", f"{{{{% {name}-{n} %}}}}")
+                name = f"{name}-{n}"
+                _guarded(on_error, post, lambda post=post: _write_post(out, post, fmt))  # with the new name
+            written.add(name)
             path = os.path.join(out, "layouts", "shortcodes", f"{name}.html")
             if not has_template(out, name):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
