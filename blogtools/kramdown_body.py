@@ -91,23 +91,23 @@ class KramdownBody:
 
 
 # ------------------------------------------------------------------------------ the site
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def site_root(folder: str) -> tuple[str, str] | None:
-    """(generator, root) of the site ``folder`` is in: the nearest folder above it with a
-    site config, ``"hugo"`` or ``"jekyll"`` (a Hugo config wins, as in
-    :func:`blogtools.site.load_site`); None when there is none."""
-    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS
+    """(generator, root) of the site ``folder`` is in: the root
+    :func:`blogtools.site.find_site_root` finds (as :func:`blogtools.site.load_site` does) and
+    whether its config is Hugo's or Jekyll's (a Hugo config wins); None for another site or
+    none. Remembered per folder: every document asks, and a site's posts share few folders."""
+    from blogtools.site import HUGO_CONFIGS, JEKYLL_CONFIGS, find_site_root
 
-    while True:
-        if any(os.path.isfile(os.path.join(folder, n)) for n in HUGO_CONFIGS) or \
-                os.path.isdir(os.path.join(folder, "config", "_default")):
-            return "hugo", folder
-        if any(os.path.isfile(os.path.join(folder, n)) for n in JEKYLL_CONFIGS):
-            return "jekyll", folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    root = find_site_root(folder)
+    if root is None:
+        return None
+    if any(os.path.isfile(os.path.join(root, n)) for n in HUGO_CONFIGS) or \
+            os.path.isdir(os.path.join(root, "config", "_default")):
+        return "hugo", root
+    if any(os.path.isfile(os.path.join(root, n)) for n in JEKYLL_CONFIGS):
+        return "jekyll", root
+    return None
 
 
 def jekyll_root(folder: str) -> str | None:
