@@ -569,12 +569,11 @@ def _old_sections(out: str, site: SourceSite, posts: list[Post], fmt: str) -> li
     are its aliases."""
     if site.kind != "hugo" or any(p.out_path == "content/posts/_index.md" for p in posts):
         return []
-    moved = {p.extra["content_path"].split("/")[0] for p in posts
-             if p.kind == "post" and "/" in (p.extra.get("content_path") or "") and not p.draft}
-    kept = {p.out_path.split("/")[1] for p in posts if p.kind == "page" and p.out_path.count("/") >= 2}
+    # the old sections posts moved out of, with how many each
     sizes = Counter(p.extra["content_path"].split("/")[0] for p in posts
                     if p.kind == "post" and "/" in (p.extra.get("content_path") or "") and not p.draft)
-    olds = sorted(moved - kept - {"posts"}, key=lambda s: (-sizes[s], s))
+    kept = {p.out_path.split("/")[1] for p in posts if p.kind == "page" and p.out_path.count("/") >= 2}
+    olds = sorted(set(sizes) - kept - {"posts"}, key=lambda s: (-sizes[s], s))
     if not olds:
         return []
     # the largest old section's URL becomes the list's own (``url``): its list and its feed
