@@ -82,9 +82,11 @@ def _spaced_destinations(post: Post, text: str) -> str:
     ``>``: a quote's marker left in a wrapped URL), where Goldmark reads no link at all. The
     browser requests that href with the space as ``%20``; written so, Goldmark makes the same
     link (a line break inside is dropped, as a browser drops it from a URL)."""
-    from blogtools.facts import _kramdown_links
+    from blogtools.facts import _BLANK, _SPACED_LINK, _kramdown_links
     from blogtools.migrate import body as bodymod
 
+    if not any(_BLANK.search(m.group(2).strip()) for m in _SPACED_LINK.finditer(text)):
+        return text  # no destination with a blank (the usual post): no parse needed
     edits = []
     for link in _kramdown_links(bodymod.parse(text)):
         a, b = link["url_span"]
