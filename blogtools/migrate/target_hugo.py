@@ -508,7 +508,7 @@ def _target_site(source: SourceSite) -> Any:
     from blogtools.site import Site
 
     tax = _hugo._setting(source.config, "taxonomies", None)
-    cfg: dict[str, Any] = {"taxonomies": tax if isinstance(tax, dict) else {"tag": "tags", "category": "categories"}}
+    cfg: dict[str, Any] = {"taxonomies": tax} if isinstance(tax, dict) else {}  # else Hugo's tags and categories
     perm = _taxonomy_permalinks(source.config, cfg)
     if perm:
         cfg["permalinks"] = perm
