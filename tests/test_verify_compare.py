@@ -276,3 +276,20 @@ def test_footnote_references_as_each_generator_writes_them() -> None:
     # a superscript that is no footnote reference is part of its word, in both
     assert extract('<div id="blogtools-content"><p>the 21<sup>st</sup> century</p></div>').words == \
         Counter({"the": 1, "21st": 1, "century": 1})
+
+
+def test_footnote_back_links_are_navigation_not_words() -> None:
+    """A note referenced twice: kramdown writes two back links, the second numbered
+    ("↩<sup>2</sup>", Jekyll 4.3.1), Goldmark two without numbers; neither is the author's text."""
+    from blogtools.migrate.compare import compare, extract
+
+    src = extract('<div><ol><li id="fn:1"><p>Proprietary. <a href="#fnref:1" class="reversefootnote" '
+                  'role="doc-backlink">&#8617;</a> <a href="#fnref:1:1" class="reversefootnote" '
+                  'role="doc-backlink">&#8617;<sup>2</sup></a></p></li></ol></div>', whole=True)
+    out = extract('<div id="blogtools-content"><ol><li id="fn:1"><p>Proprietary.&#160;<a href="#fnref:1" '
+                  'class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a>&#160;<a href="#fnref1:1" '
+                  'class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a></p></li></ol></div>')
+    assert src.words == out.words == Counter({"1": 1, "Proprietary": 1})  # "1" the list's marker
+    assert compare(src, out).words == 0
+    # the note's own text still counts
+    assert compare(src, extract('<div id="blogtools-content"><ol><li id="fn:1"><p></p></li></ol></div>')).words == 1

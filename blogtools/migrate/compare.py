@@ -37,7 +37,10 @@ from blogtools.record import dataclass, field
 MARKER = "blogtools-content"
 # navigation a generator writes from the headings, not content: kramdown's {:toc} list and
 # Hatena's [:contents] (Hugo writes its own from a layout, .TableOfContents)
-GENERATED = ("#markdown-toc", "ul.table-of-contents")
+# generated navigation, not the author's words: kramdown's {:toc}, and the footnotes' back
+# links (kramdown numbers the second and later ones, "↩²"; Goldmark does not)
+GENERATED = ("#markdown-toc", "ul.table-of-contents", "a.reversefootnote", "a.footnote-backref",
+             'a[role="doc-backlink"]')
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 SPACE = re.compile(r"\s+")
