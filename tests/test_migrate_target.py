@@ -312,12 +312,18 @@ def test_a_term_page_keeps_the_url_of_its_taxonomy_permalink(tmp_path: Path) -> 
                      '[permalinks]\nauthors = "/author/:slug/"\n',
         "layouts/_default/single.html": "{{ .Content }}\n", "layouts/_default/list.html": "{{ .Content }}\n",
         "content/post/a.md": "---\ntitle: A\ndate: 2022-01-02\nauthors: [admin]\n---\n\n本文。\n",
-        "content/authors/admin/_index.md": "---\ntitle: 山田 Taro\n---\n\n自己紹介。\n"})
-    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", verify=True))
+        "content/authors/admin/_index.md": "---\ntitle: 山田 Taro\n---\n\n自己紹介。\n",
+        # a resource of the branch bundle: the source's Hugo serves it under the term page's URL
+        "content/authors/admin/avatar.jpg": "JPEG"})
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", verify=True))
     page = next(p for p in result.posts if p.source.endswith("authors/admin/_index.md"))
     assert page.url == "/author/山田-taro/", page.url
     assert "aliases" not in page.meta, page.meta
+    assert (out / "content/authors/admin/avatar.jpg").read_text() == "JPEG"  # beside its page, not in static/
+    assert not (out / "static/authors").exists()
     assert result.verify.ok, result.verify.problems
+    assert result.verify.checked.get("source_urls", 0) >= 3, result.verify.checked  # the avatar among them
 
 
 def test_a_content_path_link_follows_its_page(tmp_path: Path) -> None:

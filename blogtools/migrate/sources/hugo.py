@@ -80,6 +80,7 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
         return site, posts, skipped
     files = list(walk(content, skip, guard))
     leaves = {os.path.dirname(p) for p in files if os.path.basename(p).lower() in ("index.md", "index.markdown")}
+    branches = {os.path.dirname(p) for p in files if BRANCH_INDEX.match(os.path.basename(p))}
     static = os.path.join(src, "static")
     for path in files:
         if not path.lower().endswith(MARKDOWN):
@@ -87,7 +88,7 @@ def read(src: str, skip: str | None = None, guard: Guard | None = None) -> tuple
                 _static_copy(site, path, content, static, "an HTML file without front matter, which Hugo 0.146+"
                              " refuses as content (security.allowContent)")
             else:
-                _loose_file(site, path, content, static, leaves)
+                _loose_file(site, path, content, static, leaves, branches)
             continue
         if _leaf_of(path, content, leaves):
             site.notes.append(f"{rel(path, src)}: a content file inside a page bundle (a resource of that page,"
@@ -152,11 +153,25 @@ def _leaf_of(path: str, content: str, leaves: set[str]) -> str:
     return ""
 
 
-def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str]) -> None:
-    """A file under content/ that no leaf bundle holds (``content/images/x.png``, a file beside
-    an ``_index.md``): Hugo publishes it at its path, so it goes to ``static/`` at that path."""
+# a branch bundle's index, in any language (``_index.md``, ``_index.zh-hans.md``)
+BRANCH_INDEX = re.compile(r"_index(?:\.[\w-]+)?\.(?:md|markdown)$", re.I)
+
+
+def _loose_file(site: SourceSite, path: str, content: str, static: str, leaves: set[str],
+                branches: set[str] = frozenset()) -> None:
+    """A file under content/ that no leaf bundle holds. Beside an ``_index.md`` it is a
+    resource of that branch page, published under the page's URL (a term page at
+    ``/author/:slug/`` publishes its avatar there, not at its folder's path): the page keeps
+    its content path, so the file stays beside it. Anywhere else (``content/images/x.png``)
+    Hugo publishes it at its path, so it goes to ``static/`` at that path."""
     if _leaf_of(path, content, leaves):
         return  # a bundle file: it travels with its post
+    if os.path.dirname(path) in branches:
+        r = rel(path, content)
+        site.copy_files.append((path, f"content/{r}"))
+        site.notes.append(f"{rel(path, site.root)} → content/{r} (a resource of the branch bundle beside it,"
+                          " served under that page's URL)")
+        return
     _static_copy(site, path, content, static, "a file outside any page bundle")
 
 
