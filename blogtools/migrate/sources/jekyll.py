@@ -635,6 +635,8 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
     try:
         b = source_build.jekyll_content_build(site.root, tmp, site.config)
         if not b.ok:
+            if verify:  # verify's build would be this one again: it says why instead of failing twice
+                site.build = b
             return [f"{len(wanted)} page(s) and {len(files)} file(s) with Liquid templates not rendered:"
                     f" the source's Jekyll build failed ({b.problem})"]
         notes = [f"Liquid templates rendered by Jekyll; that build: {n}" for n in b.notes]
