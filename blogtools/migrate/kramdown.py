@@ -18,6 +18,8 @@
   missing its closing quote, ``title='our team's'``) and a closing tag with no element open
   to close: kramdown prints them as text, Goldmark may pass them through: their ``<`` is
   written ``&lt;``;
+- an ordered list starting at another number than 1 (``2. Now type``): kramdown numbers
+  every list from 1, Goldmark from its first number: the first marker is written ``1.``;
 - a block element's tag (``<div>``, ``</p>``, ``<table>``...) inside a paragraph, list item,
   heading or table cell: kramdown prints it as text, Goldmark passes it through as HTML (a
   lone ``</div>`` would close the theme's content element): its ``<`` is written ``&lt;``.
@@ -46,7 +48,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "**")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "**")) and not _LIST_START.search(text):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
     text = set_aside_fences(text, ph)
@@ -72,7 +74,7 @@ def convert(post: Post, text: str) -> str:
         text = _tables(post, text)
     if "<" in text:
         text = _block_tags_in_spans(post, text)
-        text = _tags_kramdown_prints(post, text)
+        text = tags_kramdown_prints(post, text)
     if "markdown=" in text:
         text = _markdown_html(post, text)
     text, n = _A_LINE.subn(r"\1", text)
@@ -84,7 +86,37 @@ def convert(post: Post, text: str) -> str:
         text = _spaced_destinations(post, text)
     if "**" in text:
         text = _punctuation_strong(post, text)
+    if _LIST_START.search(text):
+        text = _lists_from_one(post, text)
     return ph.restore(text)
+
+
+_LIST_START = re.compile(r"(?m)^[ \t>]*(?:0|[2-9]|1\d)\d*\.[ \t]")
+
+
+def _lists_from_one(post: Post, text: str) -> str:
+    """The first marker of an ordered list that starts at another number → ``1.``: kramdown
+    ignores the number (every ``<ol>`` counts from 1), Goldmark writes ``start``. Lists as
+    CommonMark finds them (pulldown-cmark's events: one parse)."""
+    import pyromark
+
+    from blogtools.cmark import OPTIONS
+
+    data = text.encode("utf-8")
+    edits = []
+    chars = done = 0
+    for event, span in pyromark.events_with_range(text, options=OPTIONS):
+        start = event.get("Start") if isinstance(event, dict) else None
+        if not isinstance(start, dict) or start.get("List") in (None, 1):
+            continue
+        chars += len(data[done:span["start"]].decode("utf-8", "replace"))  # offsets grow: one decode in all
+        done = span["start"]
+        m = re.match(r"(\d+)\.", text[chars:chars + 12])
+        if m:
+            edits.append((chars, chars + len(m.group(1)), "1"))
+    if edits:
+        post.note(f"{len(edits)} ordered list(s) starting at another number → 1. (kramdown numbers every list from 1)")
+    return splice(text, edits) if edits else text
 
 
 # `18F**,** I`: the opening ** follows a letter and precedes punctuation, so it is not
@@ -254,7 +286,9 @@ def _table(post: Post, rows: list[str]) -> list[str]:
     kinds = ["rule" if _RULE.fullmatch(r.rstrip()) else "footer" if _FOOTER.fullmatch(r.rstrip()) else "row"
              for r in rows]
     gfm = len(rows) >= 2 and kinds[0] == "row" and kinds[1] == "rule" and "+" not in rows[1] \
-        and all(k == "row" for k in kinds[2:])
+        and all(k == "row" for k in kinds[2:]) and len(_cells(rows[0])) == len(_cells(rows[1]))
+    # (GFM reads no table when the delimiter row has another number of cells than the header;
+    # kramdown does: `| a | b |` over `| --- |`)
     if gfm or "row" not in kinds:
         return rows  # already a GFM table (or not a table at all)
     if not rows[0].lstrip().startswith("|"):
@@ -369,7 +403,7 @@ _KD_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?=[\s/>])|<!--|`+|\$\$")
 _KD_WINDOW = 4096  # a tag longer than this is left as it is (the scan stays linear)
 
 
-def _tags_kramdown_prints(post: Post, text: str) -> str:
+def tags_kramdown_prints(post: Post, text: str) -> str:
     """Tags kramdown prints as text → ``&lt;``: an opening tag its HTML parser does not
     match (:data:`_KD_TAG`: an unquoted or unclosed attribute value), and a closing tag when
     no element of its name is open (one whose opening tag was text, a stray ``</div>``).

@@ -106,12 +106,26 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
         return ph.keep(escape_shortcodes(f"{fence}{lang}{attrs}\n{code}\n{fence}", post))
 
     text = blocks(text, *_HIGHLIGHT, highlight)
-    if not html_page:
-        text = set_aside_fences(text, ph, lambda block: escape_shortcodes(block, post))  # Markdown's business
     lgen = evaluator(gen)
+    liquid_rx = re.compile(rf"\{{%(?:(?!\{{[{{%])[^{mark}])*?%\}}|\{{\{{(?:(?!\{{[{{%])[^{mark}])*?\}}\}}", re.S)
+
+    def fenced(block: str) -> str:
+        """Jekyll runs Liquid over code too: URL Liquid (``{{ site.baseurl }}``) is evaluated
+        there as elsewhere; other Liquid stays as written (a comment would show in code)."""
+        if "{" in block:
+            def url(m: re.Match[str]) -> str:
+                value = lgen.evaluate(_page_values(m.group(0), post), None)
+                if value is None or m.group(0).startswith(("{{%", "{{<")):
+                    return m.group(0)
+                post.note("Liquid URLs in code evaluated, as Jekyll renders them")
+                return value
+            block = liquid_rx.sub(url, block)
+        return escape_shortcodes(block, post)
+
+    if not html_page:
+        text = set_aside_fences(text, ph, fenced)  # the rest is Markdown's business
     tags = [(t.start(), t.end()) for t in _TAG_SPAN.finditer(text)] if "<" in text else []
     starts = [a for a, _ in tags]
-    liquid_rx = re.compile(rf"\{{%(?:(?!\{{[{{%])[^{mark}])*?%\}}|\{{\{{(?:(?!\{{[{{%])[^{mark}])*?\}}\}}", re.S)
 
     def one(m: re.Match[str]) -> str:
         tag = m.group(0)

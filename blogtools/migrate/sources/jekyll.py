@@ -698,13 +698,17 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
 
 
 def _plugin_liquid(post: Post, rendered: dict[tuple[str, str], str | None]) -> None:
-    """Each comment standing for a plugin's Liquid → what Jekyll rendered for it (reported);
+    """Each comment standing for a plugin's Liquid → what Jekyll rendered for it (reported),
+    in a Markdown post as kramdown reads that output (a tag it prints as text stays text);
     one Jekyll could not render stays a comment."""
+    markdown = not post.source.lower().endswith(HTML_EXT)
     for comment, tag in post.extra.pop("liquid_plugin").items():
         value = rendered.get((post.source, tag))
         if value is None:
             post.warn(f"Liquid {tag[:80]} of a plugin: Jekyll did not render it here, kept as an HTML comment")
             continue
+        if markdown and "<" in value:
+            value = kramdown.tags_kramdown_prints(post, value)
         post.body = post.body.replace(comment, liquid.escape_shortcodes(value, post))
         post.kept_raw = [k for k in post.kept_raw if k != liquid.kept_as_comment(tag)]
         post.raw(f"Liquid {tag[:80]} of the site's plugins: what Jekyll rendered for it ({value.strip()[:60]!r})")
