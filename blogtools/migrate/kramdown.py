@@ -20,6 +20,10 @@
   written ``&lt;``;
 - an ordered list starting at another number than 1 (``2. Now type``): kramdown numbers
   every list from 1, Goldmark from its first number: the first marker is written ``1.``;
+- an HTML block (a block element's tag opening a block) that holds blank lines: kramdown
+  reads it whole, to its end tag (or the end of the post), as raw HTML, where Goldmark ends
+  it at the first blank line and reads an indented line after it as code: the blank lines
+  inside go, as in an HTML page (:func:`blogtools.migrate.body.html_body`);
 - a block element's tag (``<div>``, ``</p>``, ``<table>``...) inside a paragraph, list item,
   heading or table cell: kramdown prints it as text, Goldmark passes it through as HTML (a
   lone ``</div>`` would close the theme's content element): its ``<`` is written ``&lt;``.
@@ -73,6 +77,7 @@ def convert(post: Post, text: str) -> str:
     if "|" in text:
         text = _tables(post, text)
     if "<" in text:
+        text = _whole_html_blocks(post, text)
         text = _block_tags_in_spans(post, text)
         text = tags_kramdown_prints(post, text)
     if "markdown=" in text:
@@ -367,6 +372,46 @@ _SPAN_TOKEN = re.compile(r"(?<!\{\{)<(/?)([A-Za-z][A-Za-z0-9-]*)"
 _LINE_TAG = re.compile(r"(?m)^[ \t]{0,3}</?([A-Za-z][A-Za-z0-9-]*)")
 
 
+_BLOCK_START = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]{0,3}(?=<([A-Za-z][\w-]*))")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _whole_html_blocks(post: Post, text: str) -> str:
+    """An HTML block element holding blank lines → one raw HTML block (kramdown reads the
+    element whole, to its end tag, or to the end of the text when it has none). Elements
+    with ``markdown=`` are :func:`_markdown_html`'s. Linear: each element is scanned once,
+    and the search goes on after it."""
+    from blogtools.migrate.body import html_body
+
+    edits: list[tuple[int, int, str]] = []
+    closers: dict[str, re.Pattern[str]] = {}
+    pos = 0
+    for m in _BLOCK_START.finditer(text):
+        start = m.end()
+        name = m.group(1).lower()
+        if start < pos or name not in KRAMDOWN_BLOCK:
+            continue
+        tag = _KD_TAG.match(text[start:start + _KD_WINDOW])
+        if tag is None or "markdown=" in tag.group(0) or tag.group(0).endswith("/>") or name in _VOID:
+            continue
+        rx = closers.setdefault(name, re.compile(rf"<(/?){name}(?=[\s/>])[^<>]*>", re.I))
+        depth, end = 1, len(text)
+        for t in rx.finditer(text, start + tag.end()):
+            depth += -1 if t.group(1) else 0 if t.group(0).endswith("/>") else 1
+            if depth == 0:
+                line_end = text.find("\n", t.end())
+                end = len(text) if line_end < 0 else line_end
+                break
+        pos = end
+        if _BLANK_LINE.search(text, start, end):
+            edits.append((start, end, html_body(text[start:end])[0]))
+    if not edits:
+        return text
+    post.note(f"{len(edits)} HTML block(s) with blank lines inside made one raw HTML block (kramdown reads the"
+              " element whole; Goldmark would end it at the blank line)")
+    return splice(text, edits)
+
+
 def _block_tags_in_spans(post: Post, text: str) -> str:
     """Block elements' tags inside span text → ``&lt;`` (kramdown prints them). Blocks are
     the text between blank lines; one that opens a line with a tag is an HTML block for both
@@ -400,6 +445,7 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
 _KD_NAME = r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?"
 _KD_TAG = re.compile(rf"<{_KD_NAME}\s*?(?:\s+{_KD_NAME}(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*\s*/?>")
 _KD_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?=[\s/>])|<!--|`+|\$\$")
+_INDENTED = re.compile(r"(?:\n*(?: {4}|\t)[^\n]*(?:\n|\Z))+")
 _KD_WINDOW = 4096  # a tag longer than this is left as it is (the scan stays linear)
 
 
@@ -407,7 +453,8 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
     """Tags kramdown prints as text → ``&lt;``: an opening tag its HTML parser does not
     match (:data:`_KD_TAG`: an unquoted or unclosed attribute value), and a closing tag when
     no element of its name is open (one whose opening tag was text, a stray ``</div>``).
-    Outside code spans, ``$$`` math, comments and indented code; one pass over the text."""
+    Outside code spans, ``$$`` math, comments and the indented code a block opens with; one
+    pass over the text."""
     edits: list[tuple[int, int, str]] = []
     opened: dict[str, int] = {}
     comment = False
@@ -423,7 +470,9 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
             comment, i = False, end + 3
         else:
             i = 0
-        if "<" not in part[i:] or part.lstrip("\n").startswith(("    ", "\t")):
+        code_lines = _INDENTED.match(part, i)  # indented code first (a paragraph may follow it)
+        i = code_lines.end() if code_lines else i
+        if "<" not in part[i:]:
             continue
         last: dict[int, int] = {}
         for m in re.finditer(r"`+", part):
