@@ -520,6 +520,9 @@ PLUGINS = {
         "  def render(_context)\n    @text.upcase + '!'\n  end\nend\nLiquid::Template.register_tag('shout', Shout)\n"),
     # a plugin that needs a gem this machine does not have (18F's oembed.rb): left out
     "_plugins/needs_gem.rb": "require 'blogtools_no_such_gem'\n",
+    # and one that needs a file the copy does not hold (18F's copy_netlify_js.rb: node_modules)
+    "_plugins/copy_js.rb": ("require 'fileutils'\nJekyll::Hooks.register :site, :after_init do\n"
+                            "  FileUtils.cp('./node_modules/cms.js', './assets/cms.js')\nend\n"),
     "_posts/2020-01-01-team.md": (
         "---\ntitle: チーム\n---\n\n「ここで働けてうれしい」 – {{ \"hanako-yamada\" | member_link }}\n\n"
         "{{ \"https://www.youtube-nocookie.com/embed/abcdefghijk\" | video: \"Demo day\" }}\n\n"
@@ -551,6 +554,7 @@ def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_
     jekyll_site = tmp_path / "jekyll-site"
     shutil.copytree(site, jekyll_site)
     (jekyll_site / "_plugins" / "needs_gem.rb").unlink()
+    (jekyll_site / "_plugins" / "copy_js.rb").unlink()
     jekyll = _build(jekyll_site, tmp_path / "jekyll")
     page = (jekyll / "2020/01/01/team/index.html").read_text(encoding="utf-8")
     assert "Hanako Yamada</a>" in page and "HELLO TEAM!" in page and "youtube-nocookie.com/embed/abcdefghijk" in page
@@ -562,6 +566,7 @@ def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_
     assert v.lost["words"] == 0 and v.lost["embeds"] == 0, v.losses
     assert v.checked["posts_compared"] == 2, v.checked
     assert any("needs_gem.rb not run" in n and "blogtools_no_such_gem" in n for n in v.not_compared), v.not_compared
+    assert any("copy_js.rb not run" in n and "No such file or directory" in n for n in v.not_compared), v.not_compared
     post = next(p for p in result.posts if p.source.startswith("_posts/"))
     assert "{{ \"code\" | member_link }}" in post.body  # code: as written
     assert any("member_link" in k and "what Jekyll rendered" in k for k in post.kept_raw), post.kept_raw

@@ -351,11 +351,11 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
 def _failing_plugin(log: str, plugins_dir: str) -> tuple[str, str] | None:
     """(the file of the site's ``_plugins`` the error's trace names first, why) when the build
     stopped there (``--trace``): the plugin cannot run in this copy."""
-    m = re.search(rf"{re.escape(plugins_dir + os.sep)}([^:/\s]+\.rb):\d+(.*)", log)
+    m = re.search(rf"{re.escape(plugins_dir + os.sep)}([^:/\s]+\.rb):\d+", log)
     if m is None or m.group(1) == RENDER_PLUGIN or not os.path.isfile(os.path.join(plugins_dir, m.group(1))):
         return None
     gem = re.search(r"cannot load such file -- ([\w./-]+)", log)
-    said = re.search(r":in [`'][^']*': (.*)", m.group(2))
+    said = re.search(r"(?m)^\S+:\d+:in [`'][^'\n]*': (.+)$", log)  # the top of the trace: the exception
     why = f"it requires {gem.group(1)}, which is not installed" if gem else said.group(1) if said else "an error"
     return m.group(1), re.sub(r"\x1b\[[0-9;]*m", "", why).strip()[:160]
 
