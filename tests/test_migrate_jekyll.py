@@ -204,6 +204,12 @@ JEKYLL_PATHOLOGICAL = {
     "unclosed loops": "{% for p in site.posts %}{{ p.title | date: '%Y' }}{% if p.x %}",
     "unclosed outputs in a loop": "{% for p in site.posts %}{{ p.title ",
     "loops": "{% for p in site.data.x %}{{ p.title }}{% endfor %}\n",
+    "tags kramdown prints": "<a href=x b='c d \"e </a> `<i j=k>` ",
+    "unclosed attribute lists": "<a b c d e f ",
+    "unclosed HTML blocks with blank lines": "\n\n<section class='s'>\n\n    <a>\n",
+    "bold punctuation": "a**,** `b**.**` ",
+    "lists from two": "\n\n2. x\n> 3. y\n",
+    "fenced Liquid": "```\n{{ site.baseurl }}/a {{ x | y }}\n```\n",
 }
 
 
