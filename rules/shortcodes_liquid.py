@@ -109,7 +109,7 @@ class LiquidInHugo(Rule):
         return None
 
 
-_SCRIPT_TAG = re.compile(r"<(/?)(script|style)\b", re.I)
+_SCRIPT_TAG = re.compile(r"<(/?)(script|style)\b", re.IGNORECASE)
 
 
 def _script_spans(text: str) -> list[tuple[int, int]]:

@@ -394,7 +394,7 @@ def _whole_html_blocks(post: Post, text: str) -> str:
         tag = _KD_TAG.match(text[start:start + _KD_WINDOW])
         if tag is None or "markdown=" in tag.group(0) or tag.group(0).endswith("/>") or name in _VOID:
             continue
-        rx = closers.setdefault(name, re.compile(rf"<(/?){name}(?=[\s/>])[^<>]*>", re.I))
+        rx = closers.setdefault(name, re.compile(rf"<(/?){name}(?=[\s/>])[^<>]*>", re.IGNORECASE))
         depth, end = 1, len(text)
         for t in rx.finditer(text, start + tag.end()):
             depth += -1 if t.group(1) else 0 if t.group(0).endswith("/>") else 1
