@@ -15,8 +15,8 @@ layouts are replaced by bare ones that write only the content in
   ``_plugins/*.rb`` are not run (as on GitHub Pages) unless ``plugins`` says so (``migrate
   --jekyll-plugins``: arbitrary Ruby of the source, so never by default; a plugin file that
   stops the build, a gem it requires that is not installed, is left out and said so), the
-  plugins of ``plugins:`` that are installed are; the theme gem goes (its layouts are replaced anyway), the includes it
-  would provide are built empty and a Liquid tag of a plugin that is not installed writes
+  plugins of ``plugins:`` that are installed are; the theme gem goes (its layouts are
+  replaced anyway), the includes it would provide are built empty and a Liquid tag of a plugin that is not installed writes
   nothing (both are listed as not compared); stylesheets with front matter (which import
   the theme) are left out, as they are no content.
 
