@@ -737,3 +737,34 @@ def test_html_blocks_with_blank_lines_are_read_whole_as_kramdown_reads_them(tmp_
     hugo = extract(html)
     assert hugo.words == jekyll.words and not hugo.code and hugo.markup == jekyll.markup
     assert '<a href="/x/">' in html and '<a href="/y/">' in html and "<em>強調</em>" in html
+
+
+def test_a_landing_home_page_built_by_liquid_keeps_its_text(tmp_path: Path) -> None:
+    """A home page of its own (``permalink: /`` with ``redirect_from``, as 18F's
+    ``pages/home.html``) whose Liquid loops over the posts: with ``liquid_pages="rendered"``
+    it keeps the HTML Jekyll rendered as the content of the new home page, which the new
+    layout shows above its list of posts; its old redirect still works. With ``comment`` the
+    body goes, as before, and the report says so."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\nplugins: [jekyll-redirect-from]\n", {
+        "_posts/2020-01-01-news.md": "---\ntitle: お知らせ\n---\n\n本文。\n",
+        "pages/home.html": ("---\npermalink: /\nredirect_from: /dashboard/\n---\n<section><h1>政府の中から変える</h1>"
+                            "<p>私たちは職員です。</p></section>\n<ul>{% for p in site.posts %}<li>{{ p.title }}</li>"
+                            "{% endfor %}</ul>\n"),
+    })
+    jekyll = (_build(site, tmp_path / "jekyll") / "index.html").read_text(encoding="utf-8")
+    assert "私たちは職員です。" in jekyll and "<li>お知らせ</li>" in jekyll
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", liquid_pages="rendered"))
+    home = next(p for p in result.posts if p.source == "pages/home.html")
+    assert home.out_path == "content/_index.md" and not any("not kept" in w for w in home.warnings)
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    page = (hugo / "index.html").read_text(encoding="utf-8")
+    assert "政府の中から変える" in page and "私たちは職員です。" in page and "<li>お知らせ</li>" in page
+    assert page.count("お知らせ") >= 2  # Jekyll's snapshot and the new layout's live list
+    assert (hugo / "dashboard/index.html").is_file()
+
+    result = migrate(Options(str(site), str(tmp_path / "out2"), images="keep", liquid_pages="comment"))
+    home = next(p for p in result.posts if p.source == "pages/home.html")
+    assert home.body == "" and any("not kept" in w for w in home.warnings)
