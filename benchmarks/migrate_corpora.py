@@ -9,6 +9,8 @@ there is one. Every blog is migrated with
 
     blogtools migrate SRC --to hugo --out TMP --images keep --verify --output-format json
 
+(plus ``--jekyll-plugins`` for the blogs of ``RUN_PLUGINS``, whose own ``_plugins`` are run:
+they are known public sites, and their posts use the plugins' filters)
 into a temporary folder that is removed afterwards, and one Markdown row is printed per blog,
 from the JSON report: posts and pages, the URLs the source served that the new build serves
 (the source's own build for Hugo and Jekyll, the old URLs the reader computed otherwise),
@@ -38,6 +40,9 @@ import time
 
 COLUMNS = ("corpus", "source", "posts (pages)", "URLs kept", "words lost", "images lost",
            "code blocks / tables lost", "embeds lost", "markup shown", "`--verify`", "time")
+
+# Jekyll blogs whose own _plugins (Ruby) the measurement runs: migrate never does by default
+RUN_PLUGINS = frozenset({"18f"})
 
 
 def source_folder(root: str, name: str) -> str:
@@ -175,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             src, label = with_stand_in_theme(src, work, themes, modules), f"{name} (stand-in theme)"
         cmd = shlex.split(args.blogtools) + ["migrate", src, "--to", "hugo",
                                             "--out", out, "--images", "keep", "--verify",
-                                            "--output-format", "json"]
+                                            "--output-format", "json"] \
+            + (["--jekyll-plugins"] if name in RUN_PLUGINS else [])
         start = time.monotonic()
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)

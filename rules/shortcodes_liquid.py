@@ -31,7 +31,9 @@ class LiquidInHugo(Rule):
         ``{% highlight %}``, ``{% raw %}``, ``{% post_url %}``, ``{% include %}``,
         ``{{ site.baseurl }}``, ``{{ "/p" | relative_url }}``. Go-template text such as
         ``{{ .Values.image.tag }}`` in prose or code is left alone, and so is anything in
-        a code span or code block.
+        a code span or code block, or in a ``<script>`` or ``<style>`` element (code the
+        browser runs, never shown: a Jekyll page rendered for the migration keeps the
+        ``{{ site.baseurl }}`` its JavaScript held as a string, as Jekyll wrote it).
 
     Why it matters
         Hugo does not run Liquid: the tags appear as literal text in the post, the code
@@ -73,6 +75,7 @@ class LiquidInHugo(Rule):
             return
         code = [(n.start, n.end) for n in doc.nodes("code_span", "code_block")]
         text = doc.text
+        code += _script_spans(text)
         found = []
         for node in doc.nodes("liquid"):
             if any(a <= node.start < b for a, b in code):
@@ -104,6 +107,28 @@ class LiquidInHugo(Rule):
             end = line_end + 1 if line_end < len(text) else line_end
             return Fix((Edit(line_start, end, ""),), safe=True, description=f"remove {{% {tag} %}}", markup=True)
         return None
+
+
+_SCRIPT_TAG = re.compile(r"<(/?)(script|style)\b", re.IGNORECASE)
+
+
+def _script_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``<script>``/``<style>`` elements, each opener paired with the next
+    closer of its name (one pass; an element left open runs to the end)."""
+    if "<" not in text:
+        return []
+    spans = []
+    opened: tuple[int, str] | None = None
+    for m in _SCRIPT_TAG.finditer(text):
+        name = m.group(2).lower()
+        if opened is None and not m.group(1):
+            opened = (m.start(), name)
+        elif opened is not None and m.group(1) and name == opened[1]:
+            spans.append((opened[0], m.end()))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
 
 
 def _pair_fences(found: list[tuple[Any, str, Fix | None]]) -> list[Fix | None]:

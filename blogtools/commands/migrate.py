@@ -42,6 +42,10 @@ def register(sub: Any) -> None:
                    help="Jekyll pages built by Liquid from the site's data (loops over site.posts, site.data):"
                         " keep the HTML Jekyll renders for them (rendered; auto, the default: when Jekyll is"
                         " installed) or keep the Liquid as HTML comments (comment)")
+    p.add_argument("--jekyll-plugins", action="store_true",
+                   help="Jekyll: run the site's own _plugins (Ruby from SRC: only for a site you trust) in the"
+                        " Jekyll builds of --liquid-pages and --verify, and keep what Jekyll renders for the"
+                        " Liquid of those plugins (off by default, as on GitHub Pages)")
     p.add_argument("--force", action="store_true", help="replace the content of a non-empty DIR")
     p.add_argument("--output-format", choices=("text", "json"), default="text", help="how to print the report")
     p.set_defaults(func=main)
@@ -61,7 +65,7 @@ def main(args: argparse.Namespace) -> int:
         src=args.src, out=args.out, source_format=args.source_format, front_matter=args.front_matter,
         slug=args.slug, ascii_slugs=args.ascii_slugs, images=args.images, dry_run=args.dry_run,
         diff=args.diff, force=args.force, verify=args.verify, comments=args.comments, unsafe_fixes=args.unsafe_fixes,
-        liquid_pages=args.liquid_pages, progress=True,
+        liquid_pages=args.liquid_pages, jekyll_plugins=args.jekyll_plugins, progress=True,
     )
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a path or title: its escape, not a traceback
         reconfigure = getattr(stream, "reconfigure", None)

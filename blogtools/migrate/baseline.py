@@ -145,15 +145,16 @@ def target_at(doc: Any, d: Any) -> str:
         built = re.search(r"\((['\"])([^'\"]*)\1 on the built site\)", d.message)
         if built:
             return built.group(2)
+    from blogtools import kramdown_body
+
     lines = doc.lines
     start = lines.offset(d.line, d.column)
     end = max(start, lines.offset(d.end_line, d.end_column))
     best = None
-    for node in doc.nodes("link", "image", "autolink", "ref_def"):
+    # as the rule read the body: kramdown's links on a Jekyll site (`[a](/x> y/)` is a link there)
+    for node in kramdown_body.nodes(doc, "link", "image", "autolink", "ref_def"):
         if node.start <= start < max(node.end, node.start + 1) and (best is None or node.start >= best.start):
             best = node
-        if node.start > start:
-            break
     if best is not None and best.url:
         return best.url
     return doc.text[start:end] or d.message

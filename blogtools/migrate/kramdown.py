@@ -12,6 +12,18 @@
 - ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
   span and its content as Markdown; in Goldmark the line would start a raw HTML block,
   so the next line is joined to it;
+- ``18F**,**``: kramdown bolds punctuation right after a word, CommonMark does not (that
+  ``**`` cannot open) and prints the asterisks: written ``<strong>,</strong>``;
+- a tag kramdown does not read as HTML (an attribute value without quotes, ``href="x>``
+  missing its closing quote, ``title='our team's'``) and a closing tag with no element open
+  to close: kramdown prints them as text, Goldmark may pass them through: their ``<`` is
+  written ``&lt;``;
+- an ordered list starting at another number than 1 (``2. Now type``): kramdown numbers
+  every list from 1, Goldmark from its first number: the first marker is written ``1.``;
+- an HTML block (a block element's tag opening a block) that holds blank lines: kramdown
+  reads it whole, to its end tag (or the end of the post), as raw HTML, where Goldmark ends
+  it at the first blank line and reads an indented line after it as code: the blank lines
+  inside go, as in an HTML page (:func:`blogtools.migrate.body.html_body`);
 - a block element's tag (``<div>``, ``</p>``, ``<table>``...) inside a paragraph, list item,
   heading or table cell: kramdown prints it as text, Goldmark passes it through as HTML (a
   lone ``</div>`` would close the theme's content element): its ``<`` is written ``&lt;``.
@@ -22,6 +34,7 @@ inside code changes. Every pass is linear in the size of the body.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
@@ -39,7 +52,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "**")) and not _LIST_START.search(text):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
     text = set_aside_fences(text, ph)
@@ -64,7 +77,9 @@ def convert(post: Post, text: str) -> str:
     if "|" in text:
         text = _tables(post, text)
     if "<" in text:
+        text = _whole_html_blocks(post, text)
         text = _block_tags_in_spans(post, text)
+        text = tags_kramdown_prints(post, text)
     if "markdown=" in text:
         text = _markdown_html(post, text)
     text, n = _A_LINE.subn(r"\1", text)
@@ -74,7 +89,69 @@ def convert(post: Post, text: str) -> str:
         text = _backslashes(post, text)
     if "](" in text:
         text = _spaced_destinations(post, text)
+    if "**" in text:
+        text = _punctuation_strong(post, text)
+    if _LIST_START.search(text):
+        text = _lists_from_one(post, text)
     return ph.restore(text)
+
+
+_LIST_START = re.compile(r"(?m)^[ \t>]*(?:0|[2-9]|1\d)\d*\.[ \t]")
+
+
+def _lists_from_one(post: Post, text: str) -> str:
+    """The first marker of an ordered list that starts at another number → ``1.``: kramdown
+    ignores the number (every ``<ol>`` counts from 1), Goldmark writes ``start``. Lists as
+    CommonMark finds them (pulldown-cmark's events: one parse)."""
+    import pyromark
+
+    from blogtools.cmark import OPTIONS
+
+    data = text.encode("utf-8")
+    edits = []
+    chars = done = 0
+    for event, span in pyromark.events_with_range(text, options=OPTIONS):
+        start = event.get("Start") if isinstance(event, dict) else None
+        if not isinstance(start, dict) or start.get("List") in (None, 1):
+            continue
+        chars += len(data[done:span["start"]].decode("utf-8", "replace"))  # offsets grow: one decode in all
+        done = span["start"]
+        m = re.match(r"(\d+)\.", text[chars:chars + 12])
+        if m:
+            edits.append((chars, chars + len(m.group(1)), "1"))
+    if edits:
+        post.note(f"{len(edits)} ordered list(s) starting at another number → 1. (kramdown numbers every list from 1)")
+    return splice(text, edits) if edits else text
+
+
+# `18F**,** I`: the opening ** follows a letter and precedes punctuation, so it is not
+# left-flanking in CommonMark (no strong; both ** printed), where kramdown bolds the comma
+_PUNCT_STRONG = re.compile(r"(?<=[^\W_])\*\*([!-)+-/:-@\[-`{-~]{1,3})\*\*(?=\s|\Z)")
+
+
+def _punctuation_strong(post: Post, text: str) -> str:
+    """``word**,**`` → ``word<strong>,</strong>``, as kramdown renders it, outside code, HTML
+    and links (:func:`blogtools.migrate.body.protected`)."""
+    import bisect
+
+    from blogtools.migrate import body as bodymod
+
+    found = list(_PUNCT_STRONG.finditer(text))
+    if not found:
+        return text
+    spans = bodymod.protected(bodymod.parse(text))
+    starts = [a for a, _ in spans]
+    ends = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end so far
+    edits = []
+    for m in found:
+        i = bisect.bisect_left(starts, m.end()) - 1
+        if i >= 0 and ends[i] > m.start():
+            continue  # inside code, HTML or a link's URL
+        edits.append((m.start(), m.end(), f"<strong>{m.group(1)}</strong>"))
+    if edits:
+        post.note(f"{len(edits)} bold punctuation after a word (18F**,**) → <strong>: kramdown bolds it, Goldmark"
+                  " would print the asterisks")
+    return splice(text, edits) if edits else text
 
 
 def _spaced_destinations(post: Post, text: str) -> str:
@@ -214,7 +291,9 @@ def _table(post: Post, rows: list[str]) -> list[str]:
     kinds = ["rule" if _RULE.fullmatch(r.rstrip()) else "footer" if _FOOTER.fullmatch(r.rstrip()) else "row"
              for r in rows]
     gfm = len(rows) >= 2 and kinds[0] == "row" and kinds[1] == "rule" and "+" not in rows[1] \
-        and all(k == "row" for k in kinds[2:])
+        and all(k == "row" for k in kinds[2:]) and len(_cells(rows[0])) == len(_cells(rows[1]))
+    # (GFM reads no table when the delimiter row has another number of cells than the header;
+    # kramdown does: `| a | b |` over `| --- |`)
     if gfm or "row" not in kinds:
         return rows  # already a GFM table (or not a table at all)
     if not rows[0].lstrip().startswith("|"):
@@ -293,6 +372,46 @@ _SPAN_TOKEN = re.compile(r"(?<!\{\{)<(/?)([A-Za-z][A-Za-z0-9-]*)"
 _LINE_TAG = re.compile(r"(?m)^[ \t]{0,3}</?([A-Za-z][A-Za-z0-9-]*)")
 
 
+_BLOCK_START = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]{0,3}(?=<([A-Za-z][\w-]*))")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _whole_html_blocks(post: Post, text: str) -> str:
+    """An HTML block element holding blank lines → one raw HTML block (kramdown reads the
+    element whole, to its end tag, or to the end of the text when it has none). Elements
+    with ``markdown=`` are :func:`_markdown_html`'s. Linear: each element is scanned once,
+    and the search goes on after it."""
+    from blogtools.migrate.body import html_body
+
+    edits: list[tuple[int, int, str]] = []
+    closers: dict[str, re.Pattern[str]] = {}
+    pos = 0
+    for m in _BLOCK_START.finditer(text):
+        start = m.end()
+        name = m.group(1).lower()
+        if start < pos or name not in KRAMDOWN_BLOCK:
+            continue
+        tag = _KD_TAG.match(text[start:start + _KD_WINDOW])
+        if tag is None or "markdown=" in tag.group(0) or tag.group(0).endswith("/>") or name in _VOID:
+            continue
+        rx = closers.setdefault(name, re.compile(rf"<(/?){name}(?=[\s/>])[^<>]*>", re.IGNORECASE))
+        depth, end = 1, len(text)
+        for t in rx.finditer(text, start + tag.end()):
+            depth += -1 if t.group(1) else 0 if t.group(0).endswith("/>") else 1
+            if depth == 0:
+                line_end = text.find("\n", t.end())
+                end = len(text) if line_end < 0 else line_end
+                break
+        pos = end
+        if _BLANK_LINE.search(text, start, end):
+            edits.append((start, end, html_body(text[start:end])[0]))
+    if not edits:
+        return text
+    post.note(f"{len(edits)} HTML block(s) with blank lines inside made one raw HTML block (kramdown reads the"
+              " element whole; Goldmark would end it at the blank line)")
+    return splice(text, edits)
+
+
 def _block_tags_in_spans(post: Post, text: str) -> str:
     """Block elements' tags inside span text → ``&lt;`` (kramdown prints them). Blocks are
     the text between blank lines; one that opens a line with a tag is an HTML block for both
@@ -318,6 +437,88 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
         return text
     post.warn(f"{len(edits)} HTML block tag(s) inside a paragraph written as text (&lt;), as kramdown shows them; "
               "Goldmark would pass them through as HTML")
+    return splice(text, edits)
+
+
+# kramdown's HTML tag (kramdown/parser/html.rb HTML_TAG_RE, names as REXML's): every
+# attribute a name, or a name and a quoted value
+_KD_NAME = r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?"
+_KD_TAG = re.compile(rf"<{_KD_NAME}\s*?(?:\s+{_KD_NAME}(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*\s*/?>")
+_KD_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?=[\s/>])|<!--|`+|\$\$")
+_INDENTED = re.compile(r"(?:\n*(?: {4}|\t)[^\n]*(?:\n|\Z))+")
+_KD_WINDOW = 4096  # a tag longer than this is left as it is (the scan stays linear)
+
+
+def tags_kramdown_prints(post: Post, text: str) -> str:
+    """Tags kramdown prints as text → ``&lt;``: an opening tag its HTML parser does not
+    match (:data:`_KD_TAG`: an unquoted or unclosed attribute value), and a closing tag when
+    no element of its name is open (one whose opening tag was text, a stray ``</div>``).
+    Outside code spans, ``$$`` math, comments and the indented code a block opens with; one
+    pass over the text."""
+    edits: list[tuple[int, int, str]] = []
+    opened: dict[str, int] = {}
+    comment = False
+    pos = 0
+    for n, part in enumerate(re.split(r"(\n[ \t]*\n)", text)):
+        start, pos = pos, pos + len(part)
+        if n % 2:
+            continue  # a blank line between blocks
+        if comment:
+            end = part.find("-->")
+            if end < 0:
+                continue
+            comment, i = False, end + 3
+        else:
+            i = 0
+        code_lines = _INDENTED.match(part, i)  # indented code first (a paragraph may follow it)
+        i = code_lines.end() if code_lines else i
+        if "<" not in part[i:]:
+            continue
+        last: dict[int, int] = {}
+        for m in re.finditer(r"`+", part):
+            last[len(m.group(0))] = m.start()
+        code, math = 0, False
+        while True:
+            m = _KD_TOKEN.search(part, i)
+            if m is None:
+                break
+            tok, i = m.group(0), m.end()
+            if tok.startswith("`"):
+                if code == 0 and last.get(len(tok), -1) > m.start():
+                    code = len(tok)
+                elif code == len(tok):
+                    code = 0
+            elif code:
+                continue
+            elif tok == "$$":
+                math = not math
+            elif math:
+                continue
+            elif tok == "<!--":
+                end = part.find("-->", i)
+                if end < 0:
+                    comment, i = True, len(part)
+                else:
+                    i = end + 3
+            elif m.group(1):  # </name>
+                name = m.group(2).lower()
+                if opened.get(name):
+                    opened[name] -= 1
+                elif re.match(r"\s*>", part[i:i + _KD_WINDOW]):
+                    edits.append((start + m.start(), start + m.start() + 1, "&lt;"))
+            else:
+                tag = _KD_TAG.match(part[m.start():m.start() + _KD_WINDOW])
+                name = m.group(2).lower()
+                if tag is not None:
+                    if name not in _VOID and not tag.group(0).endswith("/>"):
+                        opened[name] = opened.get(name, 0) + 1
+                    i = m.start() + tag.end()
+                elif len(part) - m.start() < _KD_WINDOW or part.find(">", m.start(), m.start() + _KD_WINDOW) >= 0:
+                    edits.append((start + m.start(), start + m.start() + 1, "&lt;"))
+    if not edits:
+        return text
+    post.warn(f"{len(edits)} HTML tag(s) kramdown prints as text (an attribute value without quotes or its closing"
+              " quote, a closing tag with nothing open) written as text (&lt;), as kramdown shows them")
     return splice(text, edits)
 
 

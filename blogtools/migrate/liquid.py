@@ -106,12 +106,26 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
         return ph.keep(escape_shortcodes(f"{fence}{lang}{attrs}\n{code}\n{fence}", post))
 
     text = blocks(text, *_HIGHLIGHT, highlight)
-    if not html_page:
-        text = set_aside_fences(text, ph, lambda block: escape_shortcodes(block, post))  # Markdown's business
     lgen = evaluator(gen)
+    liquid_rx = re.compile(rf"\{{%(?:(?!\{{[{{%])[^{mark}])*?%\}}|\{{\{{(?:(?!\{{[{{%])[^{mark}])*?\}}\}}", re.S)
+
+    def fenced(block: str) -> str:
+        """Jekyll runs Liquid over code too: URL Liquid (``{{ site.baseurl }}``) is evaluated
+        there as elsewhere; other Liquid stays as written (a comment would show in code)."""
+        if "{" in block:
+            def url(m: re.Match[str]) -> str:
+                value = lgen.evaluate(_page_values(m.group(0), post), None)
+                if value is None or m.group(0).startswith(("{{%", "{{<")):
+                    return m.group(0)
+                post.note("Liquid URLs in code evaluated, as Jekyll renders them")
+                return value
+            block = liquid_rx.sub(url, block)
+        return escape_shortcodes(block, post)
+
+    if not html_page:
+        text = set_aside_fences(text, ph, fenced)  # the rest is Markdown's business
     tags = [(t.start(), t.end()) for t in _TAG_SPAN.finditer(text)] if "<" in text else []
     starts = [a for a, _ in tags]
-    liquid_rx = re.compile(rf"\{{%(?:(?!\{{[{{%])[^{mark}])*?%\}}|\{{\{{(?:(?!\{{[{{%])[^{mark}])*?\}}\}}", re.S)
 
     def one(m: re.Match[str]) -> str:
         tag = m.group(0)
@@ -191,29 +205,40 @@ LIQUID_FILTERS = frozenset("""abs append at_least at_most capitalize ceil compac
 _FILTER_NAME = re.compile(r"""\|\s*([A-Za-z_][\w-]*)|("[^"]*"|'[^']*')""")
 
 
-def _template(post: Post, tag: str) -> None:
+def _template(post: Post, tag: str) -> bool:
     """Counts ``tag`` in ``post.extra["liquid_template"]`` when it is Liquid of Liquid and
     Jekyll themselves (a loop over ``site.posts``, ``site.data``, ``capture``, ``where``...):
     Jekyll's own build renders it as the site did, so the page's rendered HTML can stand in
     for it (:func:`blogtools.migrate.sources.jekyll.render_templates`). A plugin's tag or
-    filter is not counted: a build without the plugin would print something else."""
+    filter is not counted (False): a build without the plugin would print something else."""
     if tag.startswith("{%"):
         name = re.match(r"\{%-?\s*(\w*)", tag).group(1)
         if name not in LIQUID_TAGS:
-            return
+            return False
     filters = [m.group(1) for m in _FILTER_NAME.finditer(tag) if m.group(1)]
     if any(f not in LIQUID_FILTERS for f in filters):
-        return
+        return False
     post.extra["liquid_template"] = post.extra.get("liquid_template", 0) + 1
+    return True
 
 
 def _unknown(post: Post, tag: str) -> str:
     """Liquid Hugo cannot run would print as text: kept as an HTML comment (Hugo drops
-    comments without the raw-HTML warning) and reported."""
-    _template(post, tag)
+    comments without the raw-HTML warning) and reported. A plugin's tag or filter is also
+    listed in ``post.extra["liquid_plugin"]`` (comment → tag): with ``--jekyll-plugins``
+    the comment becomes what Jekyll rendered for it
+    (:func:`blogtools.migrate.sources.jekyll.render_templates`)."""
     inner = re.sub(r"-{2,}", "-", re.sub(r"^\{[{%]-?\s*|\s*-?[}%]\}$", "", tag)).strip()
-    post.raw(f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)")
-    return f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
+    comment = f"<!-- blogtools migrate: Jekyll Liquid `{inner}` has no Hugo equivalent -->"
+    if not _template(post, tag):
+        post.extra.setdefault("liquid_plugin", {})[comment] = tag
+    post.raw(kept_as_comment(tag))
+    return comment
+
+
+def kept_as_comment(tag: str) -> str:
+    """The report line of a Liquid tag kept as an HTML comment."""
+    return f"Liquid {tag[:80]} (no Hugo equivalent: kept as an HTML comment)"
 
 
 def inline_include(post: Post, m: re.Match[str], lgen: Any, alone: bool, html_page: bool) -> str | None:

@@ -52,6 +52,7 @@ class Options:
     comments: bool = False  # a WordPress export's approved comments → data/comments/<slug>.json
     unsafe_fixes: bool = False
     liquid_pages: str = "auto"  # Jekyll: auto | rendered | comment (sources.jekyll.render_templates)
+    jekyll_plugins: bool = False  # Jekyll: run the site's own _plugins (Ruby of SRC) in the Jekyll builds
     progress: bool = False
     timeout: float = assetmod.TIMEOUT
     max_image_bytes: int = assetmod.MAX_BYTES
@@ -197,7 +198,8 @@ def migrate(options: Options) -> Result:
         from blogtools.migrate.sources import jekyll
 
         verify = options.verify and not (options.dry_run or options.diff)
-        site.notes += jekyll.render_templates(site, posts, skipped, options.liquid_pages, verify)
+        site.notes += jekyll.render_templates(site, posts, skipped, options.liquid_pages, verify,
+                                               options.jekyll_plugins)
     try:
         result.site, result.posts, result.skipped = site, posts, list(skipped) + twice
         result.notes += site.notes

@@ -12,9 +12,11 @@ layouts are replaced by bare ones that write only the content in
   the content; the theme's other files stay (its config and i18n), its page layouts do not.
   Hugo's ``x`` shortcode, which needs the network, writes the status link it embeds.
 - **Jekyll**: every layout becomes ``{{ content }}`` in the marker; the site's own
-  ``_plugins/*.rb`` are not run (as on GitHub Pages), the plugins of ``plugins:`` that are
-  installed are; the theme gem goes (its layouts are replaced anyway), the includes it
-  would provide are built empty and a Liquid tag of a plugin that is not installed writes
+  ``_plugins/*.rb`` are not run (as on GitHub Pages) unless ``plugins`` says so (``migrate
+  --jekyll-plugins``: arbitrary Ruby of the source, so never by default; a plugin file that
+  stops the build, a gem it requires that is not installed, is left out and said so), the
+  plugins of ``plugins:`` that are installed are; the theme gem goes (its layouts are
+  replaced anyway), the includes it would provide are built empty and a Liquid tag of a plugin that is not installed writes
   nothing (both are listed as not compared); stylesheets with front matter (which import
   the theme) are left out, as they are no content.
 
@@ -59,6 +61,8 @@ class Build:
     problem: str = ""  # why there is no build
     log: str = ""
     notes: list[str] = field(default_factory=list)
+    # (source path, Liquid) → what Jekyll rendered for it in that page's context (None: it failed)
+    rendered: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
 
 def copy_site(src: str, dest: str, skip_top: set[str], hidden_in: str = "") -> None:
@@ -235,8 +239,11 @@ def _needed_partials(roots: list[str], layouts: str, site_real: str) -> None:
 
 
 # --------------------------------------------------------------------------- Jekyll
-def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = None) -> Build:
-    """``site`` (a Jekyll site) built by Jekyll with bare layouts into ``tmp/public``."""
+def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = None, plugins: bool = False,
+                         render: Iterable[tuple[str, str]] = ()) -> Build:
+    """``site`` (a Jekyll site) built by Jekyll with bare layouts into ``tmp/public``; with
+    ``plugins`` the site's own ``_plugins`` run, and each (source path, Liquid) of ``render``
+    is rendered in that page's context once the site is rendered (``Build.rendered``)."""
     from blogtools.programs import find_program
 
     b = Build(generator="jekyll")
@@ -267,22 +274,32 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
     if stubs:
         b.notes.append(f"{len(stubs)} include(s) the site does not hold (its theme's, not installed) built empty,"
                        " so what they write is not compared: " + ", ".join(stubs[:10]) + (" …" if len(stubs) > 10 else ""))
+    import json
+
     plugins_dir = os.path.join(work, str(config.get("plugins_dir") or "_plugins"))
-    if os.path.isdir(plugins_dir):
+    if os.path.isdir(plugins_dir) and not plugins:
         import shutil
 
         shutil.rmtree(plugins_dir)
-        b.notes.append("the site's _plugins were not run (as on GitHub Pages)")
+        b.notes.append("the site's _plugins were not run (as on GitHub Pages; --jekyll-plugins runs them)")
+    render = list(dict.fromkeys(render))
+    env = dict(os.environ)
+    if plugins and render:
+        os.makedirs(plugins_dir, exist_ok=True)
+        with open(os.path.join(plugins_dir, RENDER_PLUGIN), "w", encoding="utf-8") as fh:
+            fh.write(RENDER_LIQUID)
+        env["BLOGTOOLS_LIQUID_IN"] = os.path.join(tmp, "liquid-in.json")
+        env["BLOGTOOLS_LIQUID_OUT"] = os.path.join(tmp, "liquid-out.json")
+        with open(env["BLOGTOOLS_LIQUID_IN"], "w", encoding="utf-8") as fh:
+            json.dump([list(r) for r in render], fh)
     wanted = [p for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
     installed = _installed_gems()
-    plugins = [p for p in wanted if p in installed]
-    if len(plugins) < len(wanted):
+    gems = [p for p in wanted if p in installed]
+    if len(gems) < len(wanted):
         b.notes.append("Jekyll plugins not installed, so not run: " + ", ".join(p for p in wanted if p not in installed))
     override = os.path.join(tmp, "blogtools-verify.yml")
-    import json
-
     with open(override, "w", encoding="utf-8") as fh:  # JSON is YAML
-        json.dump({"plugins": plugins, "incremental": False}, fh)
+        json.dump({"plugins": gems, "incremental": False}, fh)
     configs = [os.path.join(work, n) for n in ("_config.yml", "_config.yaml", "_config.toml")
                if os.path.isfile(os.path.join(work, n))][:1]
     for path in configs:  # the theme gem goes (a later config cannot unset it: Jekyll keeps old values for null)
@@ -291,14 +308,18 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
         with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(re.sub(r"(?m)^theme[ \t]*:.*$", "", text))
     b.public = os.path.join(tmp, "public")
-    env = dict(os.environ)
     env["JEKYLL_ENV"] = "production"
     env["JEKYLL_NO_BUNDLER_REQUIRE"] = "true"  # the installed plugins, not a Gemfile's
     env.setdefault("LANG", "C.UTF-8")
     stubbed: list[str] = []
-    for _ in range(12):
-        code, b.log = _run([exe, "build", "--source", work, "--destination", b.public,
-                            "--disable-disk-cache", "--config", ",".join(configs + [override])], work, env=env)
+    for _ in range(12 + (len(os.listdir(plugins_dir)) if plugins and os.path.isdir(plugins_dir) else 0)):
+        code, b.log = _run([exe, "build", "--source", work, "--destination", b.public, "--disable-disk-cache",
+                            "--config", ",".join(configs + [override])] + (["--trace"] if plugins else []), work, env=env)
+        broken = _failing_plugin(b.log, plugins_dir) if code and plugins else None
+        if broken:  # a plugin that cannot run here (a gem not installed, a file the copy lacks): left out
+            os.remove(os.path.join(plugins_dir, broken[0]))
+            b.notes.append(f"_plugins/{broken[0]} not run: it stops the build here ({broken[1]})")
+            continue
         unknown = re.search(r"Unknown tag '(\w+)'", b.log) if code else None
         failing = re.search(r"Liquid Exception: (.*?) in (\S+?)(?:\x1b\[0m)?$", b.log, re.M) if code else None
         if failing and not unknown and _drop_page(work, failing.group(2)):
@@ -317,9 +338,50 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
     b.ok = code == 0
     if not b.ok:
         b.problem = f"jekyll exited with {code}: {_errors(b.log)}"
+    elif plugins and render:
+        try:
+            with open(env["BLOGTOOLS_LIQUID_OUT"], encoding="utf-8") as fh:
+                out = json.load(fh)
+        except (OSError, ValueError):
+            out = []
+        b.rendered = {(r[0], r[1]): v if isinstance(v, str) else None for r, v in zip(render, out)}
     return b
 
 
+def _failing_plugin(log: str, plugins_dir: str) -> tuple[str, str] | None:
+    """(the file of the site's ``_plugins`` the error's trace names first, why) when the build
+    stopped there (``--trace``): the plugin cannot run in this copy."""
+    m = re.search(rf"{re.escape(plugins_dir + os.sep)}([^:/\s]+\.rb):\d+", log)
+    if m is None or m.group(1) == RENDER_PLUGIN or not os.path.isfile(os.path.join(plugins_dir, m.group(1))):
+        return None
+    gem = re.search(r"cannot load such file -- ([\w./-]+)", log)
+    said = re.search(r"(?m)^\S+:\d+:in [`'][^'\n]*': (.+)$", log)  # the top of the trace: the exception
+    why = f"it requires {gem.group(1)}, which is not installed" if gem else said.group(1) if said else "an error"
+    return m.group(1), re.sub(r"\x1b\[[0-9;]*m", "", why).strip()[:160]
+
+
+RENDER_PLUGIN = "zz_blogtools_render_liquid.rb"
+# Liquid of the site's plugins rendered where Jekyll renders it: in the page's context, with
+# the site's payload and filters, once the site is rendered (the build's output is unchanged)
+RENDER_LIQUID = """# written by blogtools migrate into its copy of the site
+require "json"
+Jekyll::Hooks.register :site, :post_render do |site, payload|
+  wanted = JSON.parse(File.read(ENV.fetch("BLOGTOOLS_LIQUID_IN")))
+  docs = {}
+  (site.pages + site.documents).each { |d| docs[d.relative_path] = d }
+  out = wanted.map do |path, liquid|
+    doc = docs[path]
+    next nil if doc.nil?
+    begin
+      payload["page"] = doc.to_liquid
+      Liquid::Template.parse(liquid).render!(payload, registers: { site: site, page: payload["page"] })
+    rescue StandardError, SyntaxError
+      nil
+    end
+  end
+  File.write(ENV.fetch("BLOGTOOLS_LIQUID_OUT"), JSON.generate(out))
+end
+"""
 STUB_TAGS = """# written by blogtools verify into its copy of the site
 class BlogtoolsStubTag < Liquid::Tag
   def render(_context)

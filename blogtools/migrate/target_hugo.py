@@ -555,7 +555,7 @@ LAYOUTS = {
         '  {{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}\n</ul>\n{{ end }}\n'
     ),
     "layouts/index.html": (
-        '{{ define "main" }}\n<h1>{{ site.Title }}</h1>\n<ul>\n'
+        '{{ define "main" }}\n<h1>{{ site.Title }}</h1>\n{{ .Content }}\n<ul>\n'
         '  {{ range where site.RegularPages "Section" "posts" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>'
         ' <time>{{ .Date.Format "2006-01-02" }}</time></li>{{ end }}\n</ul>\n{{ end }}\n'
     ),

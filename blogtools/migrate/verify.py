@@ -188,7 +188,7 @@ def compare_with_source(v: Verify, root: str, result: Any, hugo: Any = None, out
                 src = content_build(site.root, "the source")
             elif kind == "jekyll":  # built once: the migration's own build when it rendered Liquid pages
                 src = site.build or source_build.jekyll_content_build(site.root, os.path.join(tmp, "src"),
-                                                                      site.config)
+                                                                      site.config, result.options.jekyll_plugins)
         generation = hugo.generation
         out = content_build(root, "the new site")
         if hugo.generation != generation and src.generator == "hugo":  # the new site moved to another Hugo

@@ -386,10 +386,15 @@ def _archive_redirects(config: dict[str, Any], posts: list[Post], site: SourceSi
                           " (a slug of Jekyll's): redirect pages to the term's page in static/")
 
 
+HOME_NOT_KEPT = "the home page's body is a Liquid template: not kept (the new home page lists the posts)"
+
+
 def _home_body(post: Post) -> None:
+    """A home page built by Liquid: its body goes (unless :func:`render_templates` keeps what
+    Jekyll rendered for it), and the new home page lists the posts."""
     if re.search(r"\{%-?\s*for\b", post.body) or "<!-- blogtools migrate: Jekyll Liquid" in post.body:
         post.body = ""
-        post.warn("the home page's body is a Liquid template: not kept (the new home page lists the posts)")
+        post.warn(HOME_NOT_KEPT)
 
 
 def _paginated(config: dict[str, Any], posts: list[Post]) -> tuple[Post | None, list[str]]:
@@ -603,7 +608,7 @@ def _jekyll_installed() -> bool:
 
 
 def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[str, str]], mode: str,
-                     verify: bool) -> list[str]:
+                     verify: bool, plugins: bool = False) -> list[str]:
     """Pages and posts whose Liquid builds them from the site's data (a loop over
     ``site.posts``, ``site.tags``, ``site.data.x``, ``capture``, ``where``...: counted by
     :func:`blogtools.migrate.liquid._template`) have no Hugo equivalent the migration can
@@ -616,11 +621,17 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
     them. The same goes for the other files Jekyll renders with Liquid the migration cannot
     evaluate (``robots.txt``, ``vcard.vcf``, a feed over ``site.data``: ``site.liquid_files``):
     the file Jekyll wrote goes to ``static/`` at its URL and leaves ``skipped``.
+    With ``plugins`` (``--jekyll-plugins``: the site's own ``_plugins`` are Ruby of the source,
+    never run by default) that build runs them, and in the other posts each Liquid tag or
+    filter of a plugin (kept as an HTML comment: ``post.extra["liquid_plugin"]``) becomes
+    what Jekyll rendered for it in that post, before kramdown, as Jekyll inserts it.
     Returns notes for the report."""
-    wanted = [p for p in posts if p.extra.get("liquid_template") and p.page_path != "_index" and p.old_urls]
+    wanted = [p for p in posts if p.extra.get("liquid_template") and p.old_urls]
+    chosen = {id(p) for p in wanted}
+    plugged = [p for p in posts if plugins and p.extra.get("liquid_plugin") and id(p) not in chosen]
     # the root feed is Hugo's own RSS under the old name (site.feed), kept live: never a snapshot
     files, site.liquid_files = [f for f in site.liquid_files if f[1] != site.feed], []
-    if not wanted and not files:
+    if not wanted and not files and not plugged:
         return []
     if mode == "comment" or mode == "auto" and not (verify or _jekyll_installed()):
         return [f"{len(wanted)} page(s) hold Liquid templates Hugo cannot run (loops over site.posts, site.data...),"
@@ -633,12 +644,13 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
 
     tmp = tempfile.mkdtemp(prefix="blogtools-liquid-")
     try:
-        b = source_build.jekyll_content_build(site.root, tmp, site.config)
+        render = [(p.source, tag) for p in plugged for tag in p.extra["liquid_plugin"].values()]
+        b = source_build.jekyll_content_build(site.root, tmp, site.config, plugins, render)
         if not b.ok:
             if verify:  # verify's build would be this one again: it says why instead of failing twice
                 site.build = b
-            return [f"{len(wanted)} page(s) and {len(files)} file(s) with Liquid templates not rendered:"
-                    f" the source's Jekyll build failed ({b.problem})"]
+            return [f"{len(wanted) + len(plugged)} page(s) and {len(files)} file(s) with Liquid templates not"
+                    f" rendered: the source's Jekyll build failed ({b.problem})"]
         notes = [f"Liquid templates rendered by Jekyll; that build: {n}" for n in b.notes]
         done: set[str] = set()
         for r, dest, _why in files:
@@ -672,16 +684,36 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
                 continue
             post.body = bodymod.html_body(liquid.escape_shortcodes(inner, post))[0]
             post.kept_raw = [k for k in post.kept_raw if not k.startswith("Liquid ")]
-            post.warnings = [w for w in post.warnings if not (w.startswith("Liquid ") and "inside an HTML tag" in w)]
+            post.warnings = [w for w in post.warnings if not (w.startswith("Liquid ") and "inside an HTML tag" in w)
+                             and w != HOME_NOT_KEPT]
             post.extra.pop("math_passthrough", None)
             post.raw(f"Liquid template ({post.extra['liquid_template']} tag(s) Hugo cannot run): the body is the"
                      " HTML Jekyll rendered for it, kept as raw HTML (it no longer changes with the site's data)")
+        for post in plugged:
+            _plugin_liquid(post, b.rendered)
         if verify:  # the same build verify compares with: kept for it (the pipeline removes it)
             site.build, tmp = b, ""
         return notes
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _plugin_liquid(post: Post, rendered: dict[tuple[str, str], str | None]) -> None:
+    """Each comment standing for a plugin's Liquid → what Jekyll rendered for it (reported),
+    in a Markdown post as kramdown reads that output (a tag it prints as text stays text);
+    one Jekyll could not render stays a comment."""
+    markdown = not post.source.lower().endswith(HTML_EXT)
+    for comment, tag in post.extra.pop("liquid_plugin").items():
+        value = rendered.get((post.source, tag))
+        if value is None:
+            post.warn(f"Liquid {tag[:80]} of a plugin: Jekyll did not render it here, kept as an HTML comment")
+            continue
+        if markdown and "<" in value:
+            value = kramdown.tags_kramdown_prints(post, value)
+        post.body = post.body.replace(comment, liquid.escape_shortcodes(value, post))
+        post.kept_raw = [k for k in post.kept_raw if k != liquid.kept_as_comment(tag)]
+        post.raw(f"Liquid {tag[:80]} of the site's plugins: what Jekyll rendered for it ({value.strip()[:60]!r})")
 
 
 def _rendered_content(html: str) -> str | None:
