@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
+from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, span_ials
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
@@ -39,7 +39,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~")):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
     text = set_aside_fences(text, ph)
@@ -55,7 +55,8 @@ def convert(post: Post, text: str) -> str:
     if n:
         post.note("kramdown {::options} removed")
     text, n = IAL_LINE.subn("", text)
-    text, m = SPAN_IAL.subn("", text)
+    spans = [(s.start(), s.end(), "") for s in span_ials(text)]
+    text, m = splice(text, spans) if spans else text, len(spans)
     if n or m:
         post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
     text, n = _QUOTE_TAB.subn(r"\1     ", text)
@@ -70,7 +71,7 @@ def convert(post: Post, text: str) -> str:
     text, n = _A_LINE.subn(r"\1", text)
     if n:
         post.note("Markdown inside <a> joined to its tag's line (Goldmark renders it, as kramdown did)")
-    if "\\" in text:
+    if "\\" in text or "~" in text:
         text = _backslashes(post, text)
     if "](" in text:
         text = _spaced_destinations(post, text)
@@ -100,27 +101,39 @@ def _spaced_destinations(post: Post, text: str) -> str:
 
 
 # kramdown's escapable characters (ESCAPED_CHARS, with GFM's ~); before any other ASCII
-# punctuation kramdown prints the backslash, where CommonMark reads an escape and drops it
+# punctuation (or a space) kramdown prints the backslash, where CommonMark reads an escape and
+# drops it (and Hugo's CJK ``escapedSpace``, which the migration may turn on, drops ``\ ``)
 _KRAMDOWN_ESCAPES = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
-_ESC_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|`+|\$\$|<!--|<[A-Za-z/][^<>\n]*>")
+_ESC_TOKEN = re.compile(r"\\[ !-/:-@\[-`{-~]|`+|\$\$|<!--|<[A-Za-z/][^<>\n]*>|(?<!~)~(?!~)")
+_URL_RUN = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>]*")
 
 
 def _backslashes(post: Post, text: str) -> str:
-    """``\\/``, ``\\,``, ``\\%``... in text: kramdown shows the backslash, Goldmark would read an
-    escape and drop it: the backslash is doubled. Not in code spans, ``$$`` math, HTML tags
-    and comments, nor in blocks that are HTML or indented code (as :func:`_block_tags_in_spans`
-    tells them). One pass over the text."""
+    """Punctuation kramdown shows as it is and Goldmark would read as markup, in text:
+
+    - ``\\/``, ``\\,``, ``\\%``, ``\\ ``...: kramdown shows the backslash, Goldmark would read
+      an escape and drop it (``\\ `` is an invisible space under Hugo's CJK ``escapedSpace``):
+      the backslash is doubled;
+    - a lone ``~`` (``master~2``, ``0~0.06``): kramdown-parser-gfm strikes through only
+      ``~~text~~``, GFM (Goldmark) also ``~text~``: written ``\\~`` where the paragraph has a
+      second lone one (with one, Goldmark strikes nothing), not inside a URL.
+
+    Not in code spans, ``$$`` math, HTML tags and comments, nor in blocks that are HTML or
+    indented code (as :func:`_block_tags_in_spans` tells them). One pass over the text."""
     edits: list[tuple[int, int, str]] = []
+    tildes = 0
     pos = 0
     for part in re.split(r"(\n[ \t]*\n)", text):
         start, pos = pos, pos + len(part)
-        if "\\" not in part or part.startswith("\n") or _LINE_TAG.match(part.lstrip("\n")) \
+        if not ("\\" in part or "~" in part) or part.startswith("\n") or _LINE_TAG.match(part.lstrip("\n")) \
                 or part.lstrip("\n").startswith(("    ", "\t")):
             continue
         last: dict[int, int] = {}
         for m in re.finditer(r"`+", part):
             last[len(m.group(0))] = m.start()
-        code, math, i = 0, False, 0
+        urls = [(u.start(), u.end()) for u in _URL_RUN.finditer(part)] if "~" in part else []
+        lone: list[int] = []
+        code, math, i, u = 0, False, 0, 0
         while True:
             m = _ESC_TOKEN.search(part, i)
             if m is None:
@@ -140,12 +153,24 @@ def _backslashes(post: Post, text: str) -> str:
             elif tok == "<!--":
                 end = part.find("-->", i)
                 i = len(part) if end < 0 else end + 3
+            elif tok == "~":
+                while u < len(urls) and urls[u][1] <= m.start():
+                    u += 1
+                if u == len(urls) or urls[u][0] > m.start():
+                    lone.append(start + m.start())
             elif tok[0] == "\\" and tok[1] not in _KRAMDOWN_ESCAPES:
                 edits.append((start + m.start(), start + m.start() + 1, "\\\\"))
+        if len(lone) > 1:
+            tildes += len(lone)
+            edits += [(at, at + 1, "\\~") for at in lone]
     if not edits:
         return text
-    post.note(f"{len(edits)} backslash(es) before punctuation kramdown does not escape (\\/) doubled:"
-              " kramdown shows them, Goldmark would drop them")
+    edits.sort()
+    if len(edits) > tildes:
+        post.note(f"{len(edits) - tildes} backslash(es) before punctuation or a space kramdown does not escape (\\/)"
+                  " doubled: kramdown shows them, Goldmark would drop them")
+    if tildes:
+        post.note(f"{tildes} lone '~' written \\~: kramdown shows them, Goldmark would strike the text between through")
     return splice(text, edits)
 
 
