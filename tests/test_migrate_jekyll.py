@@ -355,7 +355,7 @@ def test_block_html_tags_inside_a_paragraph_are_text_as_in_kramdown() -> None:
                    "<div class=\"box\">\n\ninside a block <p>kept</p>\n\n</div>\n\n"
                    "    indented <div> code\n\n"
                    "```\nfenced </div>\n```\n")
-    assert any("6 HTML block tag(s) inside a paragraph" in w for w in post.warnings)
+    assert any("6 HTML block tag(s) or stray closing tag(s) inside a paragraph" in w for w in post.warnings)
 
 
 def test_liquid_page_variables_of_the_post_front_matter_are_evaluated(tmp_path: Path) -> None:
@@ -514,3 +514,21 @@ def test_a_span_ial_only_after_a_span_element_that_closes() -> None:
     src = "Math $K_{:j}$ and $V_{:j}$, [l](/x/){:target=\"_blank\"}, *em*{:.c}, __s__{:.d}, x*{:y}.\n"
     out = kramdown.convert(Post("p.md", {}, ""), src)
     assert out == "Math $K_{:j}$ and $V_{:j}$, [l](/x/), *em*, __s__, x*{:y}.\n"
+
+
+def test_closing_tags_that_close_nothing_are_text_as_in_kramdown() -> None:
+    """kramdown's span parser prints a closing tag that does not close the innermost open
+    span element (``</em>`` with no ``<em>``, ``"</Foo>"`` while ``<Bar>`` is open; checked
+    with Jekyll 4.3), where Goldmark passes it through and the browser hides it."""
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    src = ("余分な </em>閉じタグ、<b>太</b>。\n\n"
+           "型 \"<Foo>\"、\"<Bar>\" と \"</Foo>\"。\n\n"
+           "<span>a <b>b</span> c</b> `</em>` <br> <img src=\"/i.png\"/> x</i>\n")
+    post = Post("p.md", {}, "")
+    out = kramdown.convert(post, src)
+    assert out == ("余分な &lt;/em>閉じタグ、<b>太</b>。\n\n"
+                   "型 \"<Foo>\"、\"<Bar>\" と \"&lt;/Foo>\"。\n\n"
+                   "<span>a <b>b&lt;/span> c</b> `</em>` <br> <img src=\"/i.png\"/> x&lt;/i>\n")
+    assert any("4 HTML block tag(s) or stray closing tag(s)" in w for w in post.warnings)

@@ -319,7 +319,9 @@ _LINE_TAG = re.compile(r"(?m)^[ \t]{0,3}</?([A-Za-z][A-Za-z0-9-]*)")
 
 
 def _block_tags_in_spans(post: Post, text: str) -> str:
-    """Block elements' tags inside span text → ``&lt;`` (kramdown prints them). Blocks are
+    """Block elements' tags inside span text → ``&lt;`` (kramdown prints them), and so are
+    closing tags that close no open span element (a stray ``</em>``, ``"</Foo>"`` while
+    ``<Bar>`` is open): kramdown prints them, Goldmark passes them through. Blocks are
     the text between blank lines; one that opens a line with a tag is an HTML block for both
     parsers, and the blocks until its elements are closed are left alone, as are indented
     code and code spans (fenced code is set aside already). One pass over the text."""
@@ -330,7 +332,7 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
         start, pos = pos, pos + len(part)
         if not part.strip() or part.startswith("\n"):
             continue
-        tags, spans = _span_tags(part)
+        tags, spans, stray = _span_tags(part)
         html = any(m.group(1).lower() in KRAMDOWN_BLOCK for m in _LINE_TAG.finditer(part)) \
             or part.lstrip("\n").startswith(("    ", "\t"))
         if depth > 0 or html:
@@ -338,22 +340,27 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
                 if m.group(2).lower() not in _VOID and not m.group(0).endswith("/>"):
                     depth = max(0, depth + (-1 if m.group(1) else 1))
             continue
-        edits += [(start + m.start(), start + m.start() + 1, "&lt;") for m in spans]
+        edits += [(start + m.start(), start + m.start() + 1, "&lt;") for m in spans + stray]
     if not edits:
         return text
-    post.warn(f"{len(edits)} HTML block tag(s) inside a paragraph written as text (&lt;), as kramdown shows them; "
-              "Goldmark would pass them through as HTML")
+    edits.sort()
+    post.warn(f"{len(edits)} HTML block tag(s) or stray closing tag(s) inside a paragraph written as text (&lt;), "
+              "as kramdown shows them; Goldmark would pass them through as HTML")
     return splice(text, edits)
 
 
-def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
-    """The block elements' tags of ``part`` outside comments, and those of them outside code
-    spans too (a backtick run opens a span only when a run of its length follows)."""
+def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]], list[re.Match[str]]]:
+    """The block elements' tags of ``part`` outside comments, those of them outside code
+    spans too (a backtick run opens a span only when a run of its length follows), and the
+    closing tags of span elements outside code that do not close the innermost open one
+    (kramdown's span parser prints those)."""
     last: dict[int, int] = {}
     for m in re.finditer(r"`+", part):
         last[len(m.group(0))] = m.start()
     tags: list[re.Match[str]] = []
     spans: list[re.Match[str]] = []
+    stray: list[re.Match[str]] = []
+    open_: list[str] = []
     code = 0  # the length of the run that opened the code span we are in
     i = 0
     while True:
@@ -374,4 +381,13 @@ def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
             tags.append(m)
             if code == 0:
                 spans.append(m)
-    return tags, spans
+        elif code == 0:
+            name = m.group(2).lower()
+            if not m.group(1):
+                if name not in _VOID and not tok.endswith("/>"):
+                    open_.append(name)
+            elif open_ and open_[-1] == name:
+                open_.pop()
+            else:
+                stray.append(m)
+    return tags, spans, stray
