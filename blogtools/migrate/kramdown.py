@@ -216,13 +216,28 @@ def _table_line(line: str) -> bool:
     return False
 
 
+_ITEM = re.compile(r"([ \t]{0,3}(?:[*+-]|\d+[.)])[ \t]+)(?=\S)")
+
+
 def _tables(post: Post, text: str) -> str:
     """Each kramdown table: consecutive lines holding a ``|``, starting a block (after a
-    blank line; kramdown's tables do not interrupt a paragraph)."""
+    blank line; kramdown's tables do not interrupt a paragraph), or starting a list item
+    (``* a | b``: kramdown makes the item a table, its rows going on in the item's indented
+    lines)."""
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
+        item = _ITEM.match(lines[i]) if "|" in lines[i] else None
+        if item is not None and _table_line(lines[i][item.end():]):
+            col = len(item.group(1).expandtabs(4))
+            j = i + 1
+            while j < len(lines) and lines[j][:col].strip() == "" and _table_line(lines[j][col:]):
+                j += 1
+            rows = _table(post, [lines[i][item.end():]] + [line[col:] for line in lines[i + 1:j]])
+            out += [item.group(1) + rows[0]] + [" " * col + r for r in rows[1:]]
+            i = j
+            continue
         if (i and lines[i - 1].strip()) or not _table_line(lines[i]):
             out.append(lines[i])
             i += 1
@@ -239,7 +254,7 @@ def _table(post: Post, rows: list[str]) -> list[str]:
     kinds = ["rule" if _RULE.fullmatch(r.rstrip()) else "footer" if _FOOTER.fullmatch(r.rstrip()) else "row"
              for r in rows]
     gfm = len(rows) >= 2 and kinds[0] == "row" and kinds[1] == "rule" and "+" not in rows[1] \
-        and all(k == "row" for k in kinds[2:])
+        and all(k == "row" for k in kinds[2:]) and len(_cells(rows[0])) == len(_cells(rows[1]))
     if gfm or "row" not in kinds:
         return rows  # already a GFM table (or not a table at all)
     if not rows[0].lstrip().startswith("|"):
