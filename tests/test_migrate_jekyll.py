@@ -552,3 +552,21 @@ def test_kramdown_tables_in_list_items_and_with_a_short_delimiter_row(tmp_path: 
     assert "<th>言語</th>" in page and "<td>32</td>" in page
     assert re.search(r"<li>\s*<table>", page) and re.search(r"<td>gzip -c &gt;f.gz\S+ と \S+\|\S+ 記号</td>", page)
     assert "<li>ふつう</li>" in page and "<td>三</td>" in page
+
+
+def test_fences_kramdown_does_not_open_and_lazy_code_lines() -> None:
+    """kramdown-parser-gfm opens a fence only with one word after it and a closing fence
+    below (checked with Jekyll 4.3: ```` ```The bits… ```` is paragraph text, and the next
+    bare fence then runs to the one after ```` ```shell ````); its indented code goes on over
+    the unindented lines right after it. Both are written so Goldmark reads the same."""
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    src = ("出力:\n```The bits were not found:\n_tk\n```\n\n```shell\nsudo x\n```\n\n"
+           "~~~ ruby\nputs 1\n~~~\n\n```c\n未完\n\n本文\n\n    for i:\n\tbody\n\\end{x}\nなお\n\n後\n")
+    post = Post("p.md", {}, "")
+    out = kramdown.convert(post, src)
+    assert out == ("出力:\n\\```The bits were not found:\n_tk\n```\n\n```shell\nsudo x\n```\n\n"
+                   "~~~ ruby\nputs 1\n~~~\n\n\\```c\n未完\n\n本文\n\n    for i:\n\tbody\n    \\end{x}\n    なお\n\n後\n")
+    assert any("2 line(s) opening a fence" in n for n in post.converted)
+    assert any("2 line(s) right after indented code" in n for n in post.converted)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, span_ials
+from blogtools.migrate import body as bodymod
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
@@ -39,10 +40,21 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```")):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
-    text = set_aside_fences(text, ph)
+    texts: list[str] = []
+
+    def not_fence(line: str, closed: bool) -> str | None:
+        instead = _not_a_kramdown_fence(line, closed)
+        if instead is not None:
+            texts.append(line)
+        return instead
+
+    text = set_aside_fences(text, ph, not_fence=not_fence)
+    if texts:
+        post.note(f"{len(texts)} line(s) opening a fence kramdown does not read (text after the info word, or no"
+                  " closing fence) escaped: kramdown shows them as text")
     text, n = _TOC.subn("", text)
     if n:
         post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
@@ -62,6 +74,8 @@ def convert(post: Post, text: str) -> str:
     text, n = _QUOTE_TAB.subn(r"\1     ", text)
     if n:
         post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
+    if _LAZY_CODE.search(text):
+        text = _lazy_code(post, text)
     if "|" in text:
         text = _tables(post, text)
     if "<" in text:
@@ -78,13 +92,56 @@ def convert(post: Post, text: str) -> str:
     return ph.restore(text)
 
 
+_KRAMDOWN_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\S*[ \t]*")
+
+
+def _not_a_kramdown_fence(line: str, closed: bool) -> str | None:
+    """kramdown-parser-gfm opens a fence only with one word after it (```` ```The bits… ````
+    is a paragraph's text), and only when a closing fence follows; CommonMark opens one in
+    both cases. Such a line gets a backslash before its first backtick or tilde, so Goldmark
+    reads text too."""
+    if (closed and _KRAMDOWN_FENCE.fullmatch(line)) or "\t" in line[:4]:
+        return None  # (a tab first: indented code, for both)
+    at = len(line) - len(line.lstrip(" \t"))
+    return line[:at] + "\\" + line[at:]
+
+
+# an indented line followed directly by a line that is not
+_LAZY_CODE = re.compile(r"(?m)^(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
+# where kramdown's lazy code lines stop: an attribute list, the end-of-block marker, HTML
+_LAZY_STOP = re.compile(r"[ ]{0,3}(?:\{:|\^[ \t]*$|</?[A-Za-z])")
+
+
+def _lazy_code(post: Post, text: str) -> str:
+    """kramdown's indented code goes on over the lines right after it that are not indented
+    (``CODEBLOCK_MATCH``: "lazy" lines, up to a blank line), where CommonMark ends the code
+    block: such lines get the four spaces, so Goldmark keeps them in the code. Only code
+    blocks outside lists and quotes (inside them kramdown reads the item's lines first)."""
+    doc = bodymod.parse(text)
+    edits: list[tuple[int, int, str]] = []
+    for node in doc.nodes("code_block"):
+        if node.container or text[node.start:node.start + 1] not in (" ", "\t"):
+            continue
+        at = text.find("\n", node.end)
+        while at >= 0:
+            end = text.find("\n", at + 1)
+            line = text[at + 1:len(text) if end < 0 else end]
+            if not line.strip() or _LAZY_STOP.match(line):
+                break
+            edits.append((at + 1, at + 1, "    "))
+            at = end
+    if not edits:
+        return text
+    post.note(f"{len(edits)} line(s) right after indented code indented: kramdown keeps them in the code block")
+    return bodymod.splice(text, edits)
+
+
 def _spaced_destinations(post: Post, text: str) -> str:
     """``[text](https://a/> b/)``: kramdown makes a link whose href holds the space (and the
     ``>``: a quote's marker left in a wrapped URL), where Goldmark reads no link at all. The
     browser requests that href with the space as ``%20``; written so, Goldmark makes the same
     link (a line break inside is dropped, as a browser drops it from a URL)."""
     from blogtools.facts import _BLANK, _SPACED_LINK, _kramdown_links
-    from blogtools.migrate import body as bodymod
 
     if not any(_BLANK.search(m.group(2).strip()) for m in _SPACED_LINK.finditer(text)):
         return text  # no destination with a blank (the usual post): no parse needed
