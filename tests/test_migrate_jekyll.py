@@ -570,3 +570,19 @@ def test_fences_kramdown_does_not_open_and_lazy_code_lines() -> None:
                    "~~~ ruby\nputs 1\n~~~\n\n\\```c\n未完\n\n本文\n\n    for i:\n\tbody\n    \\end{x}\n    なお\n\n後\n")
     assert any("2 line(s) opening a fence" in n for n in post.converted)
     assert any("2 line(s) right after indented code" in n for n in post.converted)
+
+
+def test_ordered_lists_are_numbered_as_kramdown_shows_them() -> None:
+    """kramdown writes ``<ol>`` without a start (``2.`` first shows "1."), lets ``2.`` start
+    a list right after a paragraph's line (in a quote too), and reads ``5)`` as text (checked
+    with Jekyll 4.3). Goldmark would show "2.", keep the line in the paragraph, and make a
+    list of ``5)``."""
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    src = ("段落\n2. 二\n\n>引用\n>3. 三\n\n5) 括弧\n6) 続き\n\n3. 三\n4. 四\n\n1. 一\n\n   2. 入れ子\n\n"
+           "本文 10. は段落の途中\n")
+    post = Post("p.md", {}, "")
+    out = kramdown.convert(post, src)
+    assert out == ("段落\n\n1. 二\n\n>引用\n>\n>1. 三\n\n5\\) 括弧\n6\\) 続き\n\n1. 三\n4. 四\n\n1. 一\n\n   1. 入れ子\n\n"
+                   "本文 10. は段落の途中\n")

@@ -40,7 +40,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```")):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```")) and not _NOT_FIRST_ITEM.search(text):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
     texts: list[str] = []
@@ -76,6 +76,8 @@ def convert(post: Post, text: str) -> str:
         post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
     if _LAZY_CODE.search(text):
         text = _lazy_code(post, text)
+    if _NOT_FIRST_ITEM.search(text):
+        text = _ordered_lists(post, text)
     if "|" in text:
         text = _tables(post, text)
     if "<" in text:
@@ -134,6 +136,73 @@ def _lazy_code(post: Post, text: str) -> str:
         return text
     post.note(f"{len(edits)} line(s) right after indented code indented: kramdown keeps them in the code block")
     return bodymod.splice(text, edits)
+
+
+# an ordered list item whose number is not 1, or one with a ")" (kramdown has none)
+_NOT_FIRST_ITEM = re.compile(r"(?m)^[ \t>]*(?:(?:\d*[02-9]|\d+[1-9]\d*1)\.|\d+\))[ \t]")
+_ITEM_AFTER_TEXT = re.compile(rb"\n((?:[ \t]*>)*)[ \t]{0,3}\d{1,9}\.[ \t]+\S")
+_MARKER = re.compile(rb"[ \t]*(\d{1,9})([.)])")
+
+
+def _ordered_lists(post: Post, text: str) -> str:
+    """Ordered lists as kramdown renders them (checked with Jekyll 4.3):
+
+    - kramdown writes ``<ol>`` without a start: ``2.`` starting a list shows "1."; Goldmark
+      writes ``<ol start="2">``: the first number is written 1;
+    - a ``2.`` line right after a paragraph's line starts a list (kramdown's GFM parser lets
+      any list interrupt a paragraph, CommonMark only one starting at 1): a blank line (in
+      the same quote) is put before it;
+    - ``1)`` is no list marker for kramdown (the line is text): its ``)`` is escaped.
+
+    Read with pulldown-cmark (CommonMark, as Goldmark), twice at most."""
+    import pyromark
+
+    from blogtools.cmark import OPTIONS
+
+    data = text.encode()
+    edits: list[tuple[int, int, bytes]] = []
+    depth = 0  # list items open
+    for event, span in pyromark.events_with_range(text, options=OPTIONS):
+        if event == {"Start": "Item"}:
+            depth += 1
+        elif event == {"End": "Item"}:
+            depth -= 1
+        elif event == {"Start": "Paragraph"} and depth == 0:
+            for m in _ITEM_AFTER_TEXT.finditer(data, span["start"], span["end"]):
+                edits.append((m.start() + 1, m.start() + 1, m.group(1).strip() + b"\n"))
+    if edits:
+        post.note(f"{len(edits)} numbered list(s) right after a paragraph's line set apart by a blank line:"
+                  " kramdown starts a list there, Goldmark would not")
+        data = b"".join(_splice_bytes(data, edits))
+        text = data.decode()
+    edits = []
+    ordered: list[bool] = []  # per open list: whether its items are ordered with ")"
+    for event, span in pyromark.events_with_range(text, options=OPTIONS):
+        start = event.get("Start") if isinstance(event, dict) else None
+        if isinstance(start, dict) and "List" in start:
+            m = _MARKER.match(data, span["start"]) if start["List"] is not None else None
+            ordered.append(m is not None and m.group(2) == b")")
+            if m is not None and m.group(2) == b"." and int(m.group(1)) != 1:
+                edits.append((m.start(1), m.end(1), b"1"))
+        elif isinstance(event, dict) and isinstance(event.get("End"), dict) and "List" in event["End"]:
+            ordered.pop()
+        elif start == "Item" and ordered and ordered[-1]:
+            m = _MARKER.match(data, span["start"])
+            if m is not None:
+                edits.append((m.start(2), m.end(2), b"\\)"))
+    if not edits:
+        return text
+    post.note(f"{len(edits)} list number(s) written as kramdown showed them (its lists start at 1; '1)' is text)")
+    return b"".join(_splice_bytes(data, edits)).decode()
+
+
+def _splice_bytes(data: bytes, edits: list[tuple[int, int, bytes]]) -> list[bytes]:
+    out, pos = [], 0
+    for a, b, new in sorted(edits):
+        out += [data[pos:a], new]
+        pos = b
+    out.append(data[pos:])
+    return out
 
 
 def _spaced_destinations(post: Post, text: str) -> str:
