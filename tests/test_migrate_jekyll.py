@@ -581,8 +581,8 @@ def test_ordered_lists_are_numbered_as_kramdown_shows_them() -> None:
     from blogtools.migrate.model import Post
 
     src = ("段落\n2. 二\n\n>引用\n>3. 三\n\n5) 括弧\n6) 続き\n\n3. 三\n4. 四\n\n1. 一\n\n   2. 入れ子\n\n"
-           "本文 10. は段落の途中\n")
+           "本文 10. は段落の途中\n\n* 2. 箇条書きの中\n")
     post = Post("p.md", {}, "")
     out = kramdown.convert(post, src)
     assert out == ("段落\n\n1. 二\n\n>引用\n>\n>1. 三\n\n5\\) 括弧\n6\\) 続き\n\n1. 三\n4. 四\n\n1. 一\n\n   1. 入れ子\n\n"
-                   "本文 10. は段落の途中\n")
+                   "本文 10. は段落の途中\n\n* 1. 箇条書きの中\n")

@@ -139,7 +139,7 @@ def _lazy_code(post: Post, text: str) -> str:
 
 
 # an ordered list item whose number is not 1, or one with a ")" (kramdown has none)
-_NOT_FIRST_ITEM = re.compile(r"(?m)^[ \t>]*(?:(?:\d*[02-9]|\d+[1-9]\d*1)\.|\d+\))[ \t]")
+_NOT_FIRST_ITEM = re.compile(r"(?m)(?:^|[ \t>])(?:(?!0*1\.)\d{1,9}\.|\d{1,9}\))[ \t]")
 _ITEM_AFTER_TEXT = re.compile(rb"\n((?:[ \t]*>)*)[ \t]{0,3}\d{1,9}\.[ \t]+\S")
 _MARKER = re.compile(rb"[ \t]*(\d{1,9})([.)])")
 
