@@ -586,3 +586,22 @@ def test_ordered_lists_are_numbered_as_kramdown_shows_them() -> None:
     out = kramdown.convert(post, src)
     assert out == ("段落\n\n1. 二\n\n>引用\n>\n>1. 三\n\n5\\) 括弧\n6\\) 続き\n\n1. 三\n4. 四\n\n1. 一\n\n   1. 入れ子\n\n"
                    "本文 10. は段落の途中\n\n* 1. 箇条書きの中\n")
+
+
+def test_an_undefined_liquid_variable_in_code_prints_nothing_as_in_jekyll(tmp_path: Path) -> None:
+    """Jekyll runs Liquid over code too: ``${{ matrix.os }}`` in a fence showed ``$`` (checked
+    with Jekyll 4.3). The new site shows the same, with a warning; a variable the post
+    defines, Jekyll's own objects and ``{% raw %}`` code are left alone."""
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (src / "_posts/2020-03-04-ci.md").write_text(
+        "---\ntitle: CI\n---\n\n```yaml\nruns-on: ${{ matrix.os }}\nv: ${{matrix.python-version}}\n"
+        "s: {{ site.title }} {{ n }}\n```\n\n{% for n in site.posts %}{% endfor %}\n\n"
+        "{% raw %}\n```\nkeep ${{ a.b }}\n```\n{% endraw %}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = migrate(Options(str(src), str(out), images="keep", liquid_pages="comment"))
+    md = (out / "content/posts/2020-03-04-ci/index.md").read_text(encoding="utf-8")
+    assert "runs-on: $\nv: $\ns: {{ site.title }} {{ n }}\n" in md and "keep ${{ a.b }}" in md
+    warnings = result.posts[0].warnings
+    assert any("{{ matrix.os }} in code prints nothing in Jekyll" in w for w in warnings), warnings

@@ -107,7 +107,9 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
 
     text = blocks(text, *_HIGHLIGHT, highlight)
     if not html_page:
-        text = set_aside_fences(text, ph, lambda block: escape_shortcodes(block, post))  # Markdown's business
+        defined = set(_DEFINES.findall(text)) | _JEKYLL_OBJECTS
+        text = set_aside_fences(text, ph, lambda block: escape_shortcodes(undefined_in_code(block, post, defined),
+                                                                           post))  # Markdown's business
     lgen = evaluator(gen)
     tags = [(t.start(), t.end()) for t in _TAG_SPAN.finditer(text)] if "<" in text else []
     starts = [a for a, _ in tags]
@@ -144,6 +146,33 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
 
     text = liquid_rx.sub(one, text)
     return ph.restore(text)
+
+
+# a plain variable in output markup (no filter), and the names a post's own Liquid defines
+_PLAIN_VAR = re.compile(r"\{\{-?[ \t]*([A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*|\[\d+\])*[ \t]*-?\}\}")
+_DEFINES = re.compile(r"\{%-?\s*(?:assign|capture|increment|decrement|for|tablerow)\s+([A-Za-z_][\w-]*)")
+_JEKYLL_OBJECTS = frozenset("site page layout include content paginator jekyll forloop tablerowloop".split())
+
+
+def undefined_in_code(code: str, post: Post, defined: set[str] | frozenset[str]) -> str:
+    """``{{ matrix.os }}`` in fenced code: Jekyll runs Liquid over code too, and a variable
+    neither Jekyll nor the post defines prints nothing (a GitHub Actions ``${{ matrix.os }}``
+    showed ``$``). The new site shows what the reader saw; each is reported."""
+    if "{{" not in code:
+        return code
+    dropped: list[str] = []
+
+    def drop(m: re.Match[str]) -> str:
+        if m.group(1) in defined:
+            return m.group(0)
+        dropped.append(m.group(0))
+        return ""
+
+    code = _PLAIN_VAR.sub(drop, code)
+    for tag in dict.fromkeys(dropped):
+        post.warn(f"Liquid {tag[:80]} in code prints nothing in Jekyll (the variable is not defined): dropped, as"
+                  " the reader saw it; wrap the code in {% raw %} in the source to keep it")
+    return code
 
 
 _PAGE_VAR = re.compile(r"(?<![\w.])page\.([A-Za-z_][\w-]*)(?:\[(\d+)\])?(?![\w.\[])")
