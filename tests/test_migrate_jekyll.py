@@ -137,11 +137,11 @@ def test_no_placeholder_can_leak(tmp_path: Path) -> None:
     (src / "_posts").mkdir(parents=True)
     (src / "_config.yml").write_text("title: t\n", encoding="utf-8")
     # text that looks like a placeholder (private-use characters around a number)
-    body = "a \ue0000\ue000 b \ue0010\ue001 {% raw %}{{ x }}{% endraw %}\n\n```\n{{ y }}\n```\n"
+    body = "a \ue0000\ue000 b \ue0010\ue001 {% raw %}{{ x }}{% endraw %}\n\n```\n{{ page.y }}\n```\n"
     (src / "_posts" / "2020-01-01-marks.md").write_text("---\ntitle: m\n---\n" + body, encoding="utf-8")
     result = migrate(Options(str(src), str(tmp_path / "out"), images="keep"))
     text = result.posts[0].body
-    assert "a \ue0000\ue000 b \ue0010\ue001 " in text and "{{ x }}" in text and "{{ y }}" in text
+    assert "a \ue0000\ue000 b \ue0010\ue001 " in text and "{{ x }}" in text and "{{ page.y }}" in text
     ph = Placeholders("text")
     kept = ph.keep("code")
     assert ph.restore(f"a {kept} b") == "a code b"
