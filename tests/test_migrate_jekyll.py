@@ -204,6 +204,11 @@ JEKYLL_PATHOLOGICAL = {
     "unclosed loops": "{% for p in site.posts %}{{ p.title | date: '%Y' }}{% if p.x %}",
     "unclosed outputs in a loop": "{% for p in site.posts %}{{ p.title ",
     "loops": "{% for p in site.data.x %}{{ p.title }}{% endfor %}\n",
+    "unclosed emphasis": "a **b *c _d __e ",
+    "emphasis kramdown pairs otherwise": "x**2 y*z (*)。a::*b ",
+    "tildes and lists": "v~2 ~ 2. a\n",
+    "lazy code": "\n    code\nlazy\n",
+    "list tables": "* a | b\n  c | d\n",
 }
 
 

@@ -26,6 +26,7 @@ import re
 
 from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, span_ials
 from blogtools.migrate import body as bodymod
+from blogtools.migrate import kramdown_emphasis
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
@@ -40,7 +41,8 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```")) and not _NOT_FIRST_ITEM.search(text):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```", "*", "_")) \
+            and not _NOT_FIRST_ITEM.search(text):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
     texts: list[str] = []
@@ -91,6 +93,8 @@ def convert(post: Post, text: str) -> str:
         text = _backslashes(post, text)
     if "](" in text:
         text = _spaced_destinations(post, text)
+    if "*" in text or "_" in text:
+        text = kramdown_emphasis.convert(post, text)
     return ph.restore(text)
 
 
