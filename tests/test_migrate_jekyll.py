@@ -530,12 +530,14 @@ def test_closing_tags_that_close_nothing_are_text_as_in_kramdown() -> None:
 
     src = ("余分な </em>閉じタグ、<b>太</b>。\n\n"
            "型 \"<Foo>\"、\"<Bar>\" と \"</Foo>\"。\n\n"
-           "<span>a <b>b</span> c</b> `</em>` <br> <img src=\"/i.png\"/> x</i>\n")
+           "<span>a <b>b</span> c</b> `</em>` <br> <img src=\"/i.png\"/> x</i>\n\n"
+           "<details markdown=\"1\">\n<summary>s</summary>\n\n本文\n\n</details>\n")
     post = Post("p.md", {}, "")
     out = kramdown.convert(post, src)
     assert out == ("余分な &lt;/em>閉じタグ、<b>太</b>。\n\n"
                    "型 \"<Foo>\"、\"<Bar>\" と \"&lt;/Foo>\"。\n\n"
-                   "<span>a <b>b&lt;/span> c</b> `</em>` <br> <img src=\"/i.png\"/> x&lt;/i>\n")
+                   "<span>a <b>b&lt;/span> c</b> `</em>` <br> <img src=\"/i.png\"/> x&lt;/i>\n\n"
+                   "<details>\n\n<summary>s</summary>\n\n本文\n\n\n</details>\n\n\n")
     assert any("4 HTML block tag(s) or stray closing tag(s)" in w for w in post.warnings)
 
 

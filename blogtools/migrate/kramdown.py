@@ -498,7 +498,7 @@ def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]], lis
     """The block elements' tags of ``part`` outside comments, those of them outside code
     spans too (a backtick run opens a span only when a run of its length follows), and the
     closing tags of span elements outside code that do not close the innermost open one
-    (kramdown's span parser prints those)."""
+    (kramdown's span parser prints those), unless they open a line."""
     last: dict[int, int] = {}
     for m in re.finditer(r"`+", part):
         last[len(m.group(0))] = m.start()
@@ -533,6 +533,6 @@ def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]], lis
                     open_.append(name)
             elif open_ and open_[-1] == name:
                 open_.pop()
-            else:
-                stray.append(m)
+            elif part[part.rfind("\n", 0, m.start()) + 1:m.start()].strip(" "):
+                stray.append(m)  # (a tag opening a line starts an HTML block for Goldmark: left alone)
     return tags, spans, stray
