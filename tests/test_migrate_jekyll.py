@@ -528,13 +528,13 @@ def test_closing_tags_that_close_nothing_are_text_as_in_kramdown() -> None:
     from blogtools.migrate import kramdown
     from blogtools.migrate.model import Post
 
-    src = ("余分な </em>閉じタグ、<b>太</b>。\n\n"
+    src = ("余分な </em>閉じタグ、<b>太</b>、記号 \\</s> と \\<div>。\n\n"
            "型 \"<Foo>\"、\"<Bar>\" と \"</Foo>\"。\n\n"
            "<span>a <b>b</span> c</b> `</em>` <br> <img src=\"/i.png\"/> x</i>\n\n"
            "<details markdown=\"1\">\n<summary>s</summary>\n\n本文\n\n</details>\n")
     post = Post("p.md", {}, "")
     out = kramdown.convert(post, src)
-    assert out == ("余分な &lt;/em>閉じタグ、<b>太</b>。\n\n"
+    assert out == ("余分な &lt;/em>閉じタグ、<b>太</b>、記号 \\</s> と \\<div>。\n\n"
                    "型 \"<Foo>\"、\"<Bar>\" と \"&lt;/Foo>\"。\n\n"
                    "<span>a <b>b&lt;/span> c</b> `</em>` <br> <img src=\"/i.png\"/> x&lt;/i>\n\n"
                    "<details>\n\n<summary>s</summary>\n\n本文\n\n\n</details>\n\n\n")

@@ -522,6 +522,8 @@ def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]], lis
                 code = len(tok)
             elif code == len(tok):
                 code = 0
+        elif part[m.start() - 1:m.start()] == "\\":
+            continue  # \<tag>: an escaped "<", text for both
         elif m.group(2).lower() in KRAMDOWN_BLOCK:
             tags.append(m)
             if code == 0:
