@@ -530,6 +530,8 @@ def test_emphasis_is_paired_as_kramdown_pairs_it(tmp_path: Path) -> None:
     def emphasis(path: Path) -> list[tuple[str, str]]:
         html = path.read_text(encoding="utf-8")
         html = html[html.find("<p>"):]
+        # bold italic nests either way (kramdown strong outside, Goldmark em outside): the same
+        html = re.sub(r"<em><strong>([^<]*)</strong></em>", r"<strong><em>\1</em></strong>", html)
         return re.findall(r"<(em|strong)>(.*?)</\1>", html, re.S)
 
     want = emphasis(jekyll / "2020/01/01/a.html")

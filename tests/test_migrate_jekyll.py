@@ -612,3 +612,13 @@ def test_an_undefined_liquid_variable_in_code_prints_nothing_as_in_jekyll(tmp_pa
     assert "runs-on: $\nv: $\ns: {{ site.title }} {{ n }}\n" in md and "keep ${{ a.b }}" in md
     warnings = result.posts[0].warnings
     assert any("{{ matrix.os }} in code prints nothing in Jekyll" in w for w in warnings), warnings
+
+
+def test_emphasis_that_shows_the_same_is_left_as_written() -> None:
+    """``***x***`` is strong around em for kramdown, em around strong for Goldmark: the same
+    bold italic, so the paragraph is not rewritten; ``x**2 … 2*x`` is rewritten."""
+    from blogtools.migrate import kramdown
+    from blogtools.migrate.model import Post
+
+    assert kramdown.convert(Post("p.md", {}, ""), "とても ***大事*** です。\n") == "とても ***大事*** です。\n"
+    assert kramdown.convert(Post("p.md", {}, ""), "x**2 なので 2*x\n") == "x<em>\\*2 なので 2</em>x\n"

@@ -123,6 +123,26 @@ def commonmark_pairs(text: str) -> set[tuple[int, int, str]]:
     return {(chars[a], chars[z], kind) for a, z, kind in found}
 
 
+def _shown(n: int, pairs: set[tuple[int, int, str]]) -> tuple[set[int], list[int]]:
+    """What a reader sees of emphasis pairs (start, end, element) over ``n`` characters: the
+    delimiters they hide, and each character's style (``***x***`` is strong around em for
+    kramdown, em around strong for CommonMark: the same bold italic)."""
+    hidden: set[int] = set()
+    style = [0] * (n + 1)
+    for a, z, kind in pairs:
+        width = 1 if kind == "em" else 2
+        hidden.update(range(a, a + width))
+        hidden.update(range(z - width, z))
+        bit = 1 if kind == "em" else 2
+        style[a] ^= bit  # (a difference array: each span toggles its bit on and off)
+        style[z] ^= bit
+    flags, cur = [], 0
+    for i in range(n):
+        cur ^= style[i]
+        flags.append(0 if i in hidden else cur)
+    return hidden, flags
+
+
 def convert(post: Post, text: str) -> str:
     """Each plain paragraph or table cell whose emphasis kramdown pairs otherwise than
     Goldmark: kramdown's pairs as HTML, other delimiters escaped (see the module doc)."""
@@ -136,7 +156,8 @@ def convert(post: Post, text: str) -> str:
         if pairs is None:
             continue
         theirs = {(a, z + n, kind) for a, n, z, kind in pairs}
-        if theirs == commonmark_pairs(s):
+        ours = commonmark_pairs(s)
+        if theirs == ours or _shown(len(s), theirs) == _shown(len(s), ours):
             continue
         used: dict[int, str] = {}
         for a, n, z, kind in pairs:
