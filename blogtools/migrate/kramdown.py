@@ -98,7 +98,8 @@ def convert(post: Post, text: str) -> str:
     return ph.restore(text)
 
 
-_KRAMDOWN_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\S*[ \t]*")
+# (with an attribute block: the fence liquid.py writes for {% highlight lang linenos %})
+_KRAMDOWN_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\S*(?:[ \t]+\{[^{}\n]*\})?[ \t]*")
 
 
 def _not_a_kramdown_fence(line: str, closed: bool) -> str | None:

@@ -123,6 +123,39 @@ def commonmark_pairs(text: str) -> set[tuple[int, int, str]]:
     return {(chars[a], chars[z], kind) for a, z, kind in found}
 
 
+def _with_cjk_spaces(text: str, leaf: Any) -> set[tuple[int, int, str]]:
+    """The pairs Goldmark makes of ``leaf`` once :func:`blogtools.migrate.target_hugo.cjk_emphasis`
+    has given a delimiter beside punctuation Hugo's escaped space (``**これ。**\\ それ``), read
+    with CJK ``escapedSpace`` (the escaped space is a space there: two spaces keep the offsets),
+    in the leaf's offsets: where that pass makes the emphasis kramdown made, no HTML is needed.
+    That pass counts delimiters per block between blank lines (a whole table): so is this."""
+    from blogtools.migrate.target_hugo import CJK, CJK_EMPHASIS, cjk_openers, cjk_space
+
+    s = leaf.text
+    if not CJK.search(s):
+        return set()
+    start = leaf.to_abs(0)
+    block = max(text.rfind("\n\n", 0, start) + 2, 0)
+    end = text.find("\n\n", leaf.to_abs(len(s) - 1))
+    opener = cjk_openers(text[block:len(text) if end < 0 else end])
+    parts, back, pos = [], [], 0  # back: offset in the new text -> offset in s
+    for m in CJK_EMPHASIS.finditer(s):
+        new = cjk_space(m, opener.get(leaf.to_abs(m.start()) - block, True))
+        parts.append(s[pos:m.start()])
+        back += range(pos, m.start())
+        parts.append(new)
+        # (an inserted space maps to the character after it; the delimiter keeps its offsets)
+        kept = new.replace("\\ ", "")
+        back += list(range(m.start(), m.start() + len(kept))) + [m.start() + len(kept)] * (len(new) - len(kept))
+        pos = m.end()
+    if not parts:
+        return set()
+    parts.append(s[pos:])
+    back += range(pos, len(s) + 1)
+    spaced = "".join(parts).replace("\\ ", "  ")
+    return {(back[a], back[z], kind) for a, z, kind in commonmark_pairs(spaced)}
+
+
 def _shown(n: int, pairs: set[tuple[int, int, str]]) -> tuple[set[int], list[int]]:
     """What a reader sees of emphasis pairs (start, end, element) over ``n`` characters: the
     delimiters they hide, and each character's style (``***x***`` is strong around em for
@@ -157,7 +190,8 @@ def convert(post: Post, text: str) -> str:
             continue
         theirs = {(a, z + n, kind) for a, n, z, kind in pairs}
         ours = commonmark_pairs(s)
-        if theirs == ours or _shown(len(s), theirs) == _shown(len(s), ours):
+        if theirs == ours or _shown(len(s), theirs) == _shown(len(s), ours) \
+                or _shown(len(s), theirs) == _shown(len(s), _with_cjk_spaces(text, leaf)):
             continue
         used: dict[int, str] = {}
         for a, n, z, kind in pairs:
