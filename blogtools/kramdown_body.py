@@ -63,6 +63,30 @@ OPTIONS = re.compile(r"\{::options\b[^}\n]*/\}[ \t]*\n?")
 EXTENSIONS = {"comment": (re.compile(r"\{::comment\}"), re.compile(r"\{:/(?:comment)?\}")),
               "nomarkdown": (re.compile(r"\{::nomarkdown\}"), re.compile(r"\{:/(?:nomarkdown)?\}"))}
 SPAN_IAL = re.compile(r"(?<=[*_)\]`])\{:[^}\n]*\}")  # right after a span element
+# a paragraph break, a span IAL, or a run of emphasis delimiters
+_SPAN_SCAN = re.compile(r"\n[ \t]*\n|(?P<ial>(?<=[*_)\]`])\{:[^}\n]*\})|\*+|_+")
+
+
+def span_ials(text: str) -> Iterator[re.Match[str]]:
+    """The span IALs of ``text``: ``{:...}`` right after a span element. After ``*`` or ``_``
+    only when that run closes emphasis (kramdown: an opener is not before a space, and ``_``
+    not after a letter or digit; a closer is not after a space): in ``$K_{:j}$`` or ``x*{:j}``
+    nothing is open and kramdown prints ``{:j}``. One pass."""
+    open_: dict[str, bool] = {"*": False, "_": False}
+    closed_at = -1  # the end of the last run that closed emphasis
+    for m in _SPAN_SCAN.finditer(text):
+        tok = m.group(0)
+        if tok[0] == "\n":
+            open_ = {"*": False, "_": False}
+        elif m.group("ial") is None:
+            c, before, after = tok[0], text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+            if open_[c] and before.strip():
+                open_[c] = False
+                closed_at = m.end()
+            elif after.strip() and not (c == "_" and before.isalnum()):
+                open_[c] = True
+        elif text[m.start() - 1] not in "*_" or closed_at == m.start():
+            yield m
 _OPEN_TAG = re.compile(r"[ \t]{0,3}<([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _MARKDOWN_ATTR = re.compile(r"""\smarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`/]+))""", re.I)
 _ABBREVIATION = re.compile(r"(?m)^[ \t]{0,3}\*\[[^\]\n]+\]:[^\n]*(?:\n|\Z)")  # *[HTML]: Hyper Text…: not shown
@@ -223,7 +247,7 @@ def read(text: str, parsed: list[Any], options: Options) -> KramdownBody:
     heading_ids: dict[int, str] = {}
     if "{:" in text or "{#" in text:
         for rx in (IAL_LINE, SPAN_IAL, OPTIONS):
-            for m in rx.finditer(text):
+            for m in (span_ials(text) if rx is SPAN_IAL else rx.finditer(text)):
                 if covered.inside(m.start()):
                     continue
                 markup.append((m.start(), m.end()))

@@ -152,6 +152,10 @@ class LinkUrlMalformed(Rule):
                 # Another "](" inside this destination: the finding is that one's (each
                 # destination is then looked at once, and a line of nested ones stays linear).
                 continue
+            if open_ >= 0 and _inside(skip, leaf.to_abs(open_)):
+                # the last "[" is inside code ("`a [b` c](d e)"): no link was written here, the
+                # brackets are text for Markdown whatever the destination holds
+                continue
             dest = s[m.end() : close]
             d0 = leaf.to_abs(m.end())
             if _SPACE.search(dest.strip()) and not re.search(r"\s[\"'(]", dest):

@@ -12,18 +12,6 @@
 - ``<a …>`` alone on a line followed by Markdown (``![](…)``): kramdown reads ``<a>`` as a
   span and its content as Markdown; in Goldmark the line would start a raw HTML block,
   so the next line is joined to it;
-- ``18F**,**``: kramdown bolds punctuation right after a word, CommonMark does not (that
-  ``**`` cannot open) and prints the asterisks: written ``<strong>,</strong>``;
-- a tag kramdown does not read as HTML (an attribute value without quotes, ``href="x>``
-  missing its closing quote, ``title='our team's'``) and a closing tag with no element open
-  to close: kramdown prints them as text, Goldmark may pass them through: their ``<`` is
-  written ``&lt;``;
-- an ordered list starting at another number than 1 (``2. Now type``): kramdown numbers
-  every list from 1, Goldmark from its first number: the first marker is written ``1.``;
-- an HTML block (a block element's tag opening a block) that holds blank lines: kramdown
-  reads it whole, to its end tag (or the end of the post), as raw HTML, where Goldmark ends
-  it at the first blank line and reads an indented line after it as code: the blank lines
-  inside go, as in an HTML page (:func:`blogtools.migrate.body.html_body`);
 - a block element's tag (``<div>``, ``</p>``, ``<table>``...) inside a paragraph, list item,
   heading or table cell: kramdown prints it as text, Goldmark passes it through as HTML (a
   lone ``</div>`` would close the theme's content element): its ``<`` is written ``&lt;``.
@@ -37,7 +25,9 @@ from __future__ import annotations
 import itertools
 import re
 
-from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, SPAN_IAL
+from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, span_ials
+from blogtools.migrate import body as bodymod
+from blogtools.migrate import kramdown_emphasis
 from blogtools.migrate.body import splice
 from blogtools.migrate.model import Post
 from blogtools.migrate.util import Placeholders, blocks, set_aside_fences
@@ -52,10 +42,22 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "**")) and not _LIST_START.search(text):
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```", "*", "_")) \
+            and not _NOT_FIRST_ITEM.search(text):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
-    text = set_aside_fences(text, ph)
+    texts: list[str] = []
+
+    def not_fence(line: str, closed: bool) -> str | None:
+        instead = _not_a_kramdown_fence(line, closed)
+        if instead is not None:
+            texts.append(line)
+        return instead
+
+    text = set_aside_fences(text, ph, not_fence=not_fence)
+    if texts:
+        post.note(f"{len(texts)} line(s) opening a fence kramdown does not read (text after the info word, or no"
+                  " closing fence) escaped: kramdown shows them as text")
     text, n = _TOC.subn("", text)
     if n:
         post.warn("kramdown table of contents ({:toc}) removed: Hugo's layouts show one with .TableOfContents")
@@ -68,12 +70,17 @@ def convert(post: Post, text: str) -> str:
     if n:
         post.note("kramdown {::options} removed")
     text, n = IAL_LINE.subn("", text)
-    text, m = SPAN_IAL.subn("", text)
+    spans = [(s.start(), s.end(), "") for s in span_ials(text)]
+    text, m = splice(text, spans) if spans else text, len(spans)
     if n or m:
         post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
     text, n = _QUOTE_TAB.subn(r"\1     ", text)
     if n:
         post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
+    if _LAZY_CODE.search(text):
+        text = _lazy_code(post, text)
+    if _NOT_FIRST_ITEM.search(text):
+        text = _ordered_lists(post, text)
     if "|" in text:
         text = _tables(post, text)
     if "<" in text:
@@ -85,43 +92,127 @@ def convert(post: Post, text: str) -> str:
     text, n = _A_LINE.subn(r"\1", text)
     if n:
         post.note("Markdown inside <a> joined to its tag's line (Goldmark renders it, as kramdown did)")
-    if "\\" in text:
+    if "\\" in text or "~" in text:
         text = _backslashes(post, text)
     if "](" in text:
         text = _spaced_destinations(post, text)
     if "**" in text:
         text = _punctuation_strong(post, text)
-    if _LIST_START.search(text):
-        text = _lists_from_one(post, text)
+    if "*" in text or "_" in text:
+        text = kramdown_emphasis.convert(post, text)
     return ph.restore(text)
 
 
-_LIST_START = re.compile(r"(?m)^[ \t>]*(?:0|[2-9]|1\d)\d*\.[ \t]")
+# (with an attribute block: the fence liquid.py writes for {% highlight lang linenos %})
+_KRAMDOWN_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\S*(?:[ \t]+\{[^{}\n]*\})?[ \t]*")
 
 
-def _lists_from_one(post: Post, text: str) -> str:
-    """The first marker of an ordered list that starts at another number → ``1.``: kramdown
-    ignores the number (every ``<ol>`` counts from 1), Goldmark writes ``start``. Lists as
-    CommonMark finds them (pulldown-cmark's events: one parse)."""
+def _not_a_kramdown_fence(line: str, closed: bool) -> str | None:
+    """kramdown-parser-gfm opens a fence only with one word after it (```` ```The bits… ````
+    is a paragraph's text), and only when a closing fence follows; CommonMark opens one in
+    both cases. Such a line gets a backslash before its first backtick or tilde, so Goldmark
+    reads text too."""
+    if (closed and _KRAMDOWN_FENCE.fullmatch(line)) or "\t" in line[:4]:
+        return None  # (a tab first: indented code, for both)
+    at = len(line) - len(line.lstrip(" \t"))
+    return line[:at] + "\\" + line[at:]
+
+
+# an indented line followed directly by a line that is not
+_LAZY_CODE = re.compile(r"(?m)^(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
+# where kramdown's lazy code lines stop: an attribute list, the end-of-block marker, HTML
+_LAZY_STOP = re.compile(r"[ ]{0,3}(?:\{:|\^[ \t]*$|</?[A-Za-z])")
+
+
+def _lazy_code(post: Post, text: str) -> str:
+    """kramdown's indented code goes on over the lines right after it that are not indented
+    (``CODEBLOCK_MATCH``: "lazy" lines, up to a blank line), where CommonMark ends the code
+    block: such lines get the four spaces, so Goldmark keeps them in the code. Only code
+    blocks outside lists and quotes (inside them kramdown reads the item's lines first)."""
+    doc = bodymod.parse(text)
+    edits: list[tuple[int, int, str]] = []
+    for node in doc.nodes("code_block"):
+        if node.container or text[node.start:node.start + 1] not in (" ", "\t"):
+            continue
+        at = text.find("\n", node.end)
+        while at >= 0:
+            end = text.find("\n", at + 1)
+            line = text[at + 1:len(text) if end < 0 else end]
+            if not line.strip() or _LAZY_STOP.match(line):
+                break
+            edits.append((at + 1, at + 1, "    "))
+            at = end
+    if not edits:
+        return text
+    post.note(f"{len(edits)} line(s) right after indented code indented: kramdown keeps them in the code block")
+    return bodymod.splice(text, edits)
+
+
+# an ordered list item whose number is not 1, or one with a ")" (kramdown has none)
+_NOT_FIRST_ITEM = re.compile(r"(?m)(?:^|[ \t>])(?:(?!0*1\.)\d{1,9}\.|\d{1,9}\))[ \t]")
+_ITEM_AFTER_TEXT = re.compile(rb"\n((?:[ \t]*>)*)[ \t]{0,3}\d{1,9}\.[ \t]+\S")
+_MARKER = re.compile(rb"[ \t]*(\d{1,9})([.)])")
+
+
+def _ordered_lists(post: Post, text: str) -> str:
+    """Ordered lists as kramdown renders them (checked with Jekyll 4.3):
+
+    - kramdown writes ``<ol>`` without a start: ``2.`` starting a list shows "1."; Goldmark
+      writes ``<ol start="2">``: the first number is written 1;
+    - a ``2.`` line right after a paragraph's line starts a list (kramdown's GFM parser lets
+      any list interrupt a paragraph, CommonMark only one starting at 1): a blank line (in
+      the same quote) is put before it;
+    - ``1)`` is no list marker for kramdown (the line is text): its ``)`` is escaped.
+
+    Read with pulldown-cmark (CommonMark, as Goldmark), twice at most."""
     import pyromark
 
     from blogtools.cmark import OPTIONS
 
-    data = text.encode("utf-8")
+    data = text.encode()
+    edits: list[tuple[int, int, bytes]] = []
+    depth = 0  # list items open
+    for event, span in pyromark.events_with_range(text, options=OPTIONS):
+        if event == {"Start": "Item"}:
+            depth += 1
+        elif event == {"End": "Item"}:
+            depth -= 1
+        elif event == {"Start": "Paragraph"} and depth == 0:
+            for m in _ITEM_AFTER_TEXT.finditer(data, span["start"], span["end"]):
+                edits.append((m.start() + 1, m.start() + 1, m.group(1).strip() + b"\n"))
+    if edits:
+        post.note(f"{len(edits)} numbered list(s) right after a paragraph's line set apart by a blank line:"
+                  " kramdown starts a list there, Goldmark would not")
+        data = b"".join(_splice_bytes(data, edits))
+        text = data.decode()
     edits = []
-    chars = done = 0
+    ordered: list[bool] = []  # per open list: whether its items are ordered with ")"
     for event, span in pyromark.events_with_range(text, options=OPTIONS):
         start = event.get("Start") if isinstance(event, dict) else None
-        if not isinstance(start, dict) or start.get("List") in (None, 1):
-            continue
-        chars += len(data[done:span["start"]].decode("utf-8", "replace"))  # offsets grow: one decode in all
-        done = span["start"]
-        m = re.match(r"(\d+)\.", text[chars:chars + 12])
-        if m:
-            edits.append((chars, chars + len(m.group(1)), "1"))
-    if edits:
-        post.note(f"{len(edits)} ordered list(s) starting at another number → 1. (kramdown numbers every list from 1)")
-    return splice(text, edits) if edits else text
+        if isinstance(start, dict) and "List" in start:
+            m = _MARKER.match(data, span["start"]) if start["List"] is not None else None
+            ordered.append(m is not None and m.group(2) == b")")
+            if m is not None and m.group(2) == b"." and int(m.group(1)) != 1:
+                edits.append((m.start(1), m.end(1), b"1"))
+        elif isinstance(event, dict) and isinstance(event.get("End"), dict) and "List" in event["End"]:
+            ordered.pop()
+        elif start == "Item" and ordered and ordered[-1]:
+            m = _MARKER.match(data, span["start"])
+            if m is not None:
+                edits.append((m.start(2), m.end(2), b"\\)"))
+    if not edits:
+        return text
+    post.note(f"{len(edits)} list number(s) written as kramdown showed them (its lists start at 1; '1)' is text)")
+    return b"".join(_splice_bytes(data, edits)).decode()
+
+
+def _splice_bytes(data: bytes, edits: list[tuple[int, int, bytes]]) -> list[bytes]:
+    out, pos = [], 0
+    for a, b, new in sorted(edits):
+        out += [data[pos:a], new]
+        pos = b
+    out.append(data[pos:])
+    return out
 
 
 # `18F**,** I`: the opening ** follows a letter and precedes punctuation, so it is not
@@ -160,7 +251,6 @@ def _spaced_destinations(post: Post, text: str) -> str:
     browser requests that href with the space as ``%20``; written so, Goldmark makes the same
     link (a line break inside is dropped, as a browser drops it from a URL)."""
     from blogtools.facts import _BLANK, _SPACED_LINK, _kramdown_links
-    from blogtools.migrate import body as bodymod
 
     if not any(_BLANK.search(m.group(2).strip()) for m in _SPACED_LINK.finditer(text)):
         return text  # no destination with a blank (the usual post): no parse needed
@@ -177,27 +267,39 @@ def _spaced_destinations(post: Post, text: str) -> str:
 
 
 # kramdown's escapable characters (ESCAPED_CHARS, with GFM's ~); before any other ASCII
-# punctuation kramdown prints the backslash, where CommonMark reads an escape and drops it
+# punctuation (or a space) kramdown prints the backslash, where CommonMark reads an escape and
+# drops it (and Hugo's CJK ``escapedSpace``, which the migration may turn on, drops ``\ ``)
 _KRAMDOWN_ESCAPES = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
-_ESC_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|`+|\$\$|<!--|<[A-Za-z/][^<>\n]*>")
+_ESC_TOKEN = re.compile(r"\\[ !-/:-@\[-`{-~]|`+|\$\$|<!--|<[A-Za-z/][^<>\n]*>|(?<!~)~(?!~)")
+_URL_RUN = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>]*")
 
 
 def _backslashes(post: Post, text: str) -> str:
-    """``\\/``, ``\\,``, ``\\%``... in text: kramdown shows the backslash, Goldmark would read an
-    escape and drop it: the backslash is doubled. Not in code spans, ``$$`` math, HTML tags
-    and comments, nor in blocks that are HTML or indented code (as :func:`_block_tags_in_spans`
-    tells them). One pass over the text."""
+    """Punctuation kramdown shows as it is and Goldmark would read as markup, in text:
+
+    - ``\\/``, ``\\,``, ``\\%``, ``\\ ``...: kramdown shows the backslash, Goldmark would read
+      an escape and drop it (``\\ `` is an invisible space under Hugo's CJK ``escapedSpace``):
+      the backslash is doubled;
+    - a lone ``~`` (``master~2``, ``0~0.06``): kramdown-parser-gfm strikes through only
+      ``~~text~~``, GFM (Goldmark) also ``~text~``: written ``\\~`` where the paragraph has a
+      second lone one (with one, Goldmark strikes nothing), not inside a URL.
+
+    Not in code spans, ``$$`` math, HTML tags and comments, nor in blocks that are HTML or
+    indented code (as :func:`_block_tags_in_spans` tells them). One pass over the text."""
     edits: list[tuple[int, int, str]] = []
+    tildes = 0
     pos = 0
     for part in re.split(r"(\n[ \t]*\n)", text):
         start, pos = pos, pos + len(part)
-        if "\\" not in part or part.startswith("\n") or _LINE_TAG.match(part.lstrip("\n")) \
+        if not ("\\" in part or "~" in part) or part.startswith("\n") or _LINE_TAG.match(part.lstrip("\n")) \
                 or part.lstrip("\n").startswith(("    ", "\t")):
             continue
         last: dict[int, int] = {}
         for m in re.finditer(r"`+", part):
             last[len(m.group(0))] = m.start()
-        code, math, i = 0, False, 0
+        urls = [(u.start(), u.end()) for u in _URL_RUN.finditer(part)] if "~" in part else []
+        lone: list[int] = []
+        code, math, i, u = 0, False, 0, 0
         while True:
             m = _ESC_TOKEN.search(part, i)
             if m is None:
@@ -217,12 +319,24 @@ def _backslashes(post: Post, text: str) -> str:
             elif tok == "<!--":
                 end = part.find("-->", i)
                 i = len(part) if end < 0 else end + 3
+            elif tok == "~":
+                while u < len(urls) and urls[u][1] <= m.start():
+                    u += 1
+                if u == len(urls) or urls[u][0] > m.start():
+                    lone.append(start + m.start())
             elif tok[0] == "\\" and tok[1] not in _KRAMDOWN_ESCAPES:
                 edits.append((start + m.start(), start + m.start() + 1, "\\\\"))
+        if len(lone) > 1:
+            tildes += len(lone)
+            edits += [(at, at + 1, "\\~") for at in lone]
     if not edits:
         return text
-    post.note(f"{len(edits)} backslash(es) before punctuation kramdown does not escape (\\/) doubled:"
-              " kramdown shows them, Goldmark would drop them")
+    edits.sort()
+    if len(edits) > tildes:
+        post.note(f"{len(edits) - tildes} backslash(es) before punctuation or a space kramdown does not escape (\\/)"
+                  " doubled: kramdown shows them, Goldmark would drop them")
+    if tildes:
+        post.note(f"{tildes} lone '~' written \\~: kramdown shows them, Goldmark would strike the text between through")
     return splice(text, edits)
 
 
@@ -268,13 +382,28 @@ def _table_line(line: str) -> bool:
     return False
 
 
+_ITEM = re.compile(r"([ \t]{0,3}(?:[*+-]|\d+[.)])[ \t]+)(?=\S)")
+
+
 def _tables(post: Post, text: str) -> str:
     """Each kramdown table: consecutive lines holding a ``|``, starting a block (after a
-    blank line; kramdown's tables do not interrupt a paragraph)."""
+    blank line; kramdown's tables do not interrupt a paragraph), or starting a list item
+    (``* a | b``: kramdown makes the item a table, its rows going on in the item's indented
+    lines)."""
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
+        item = _ITEM.match(lines[i]) if "|" in lines[i] else None
+        if item is not None and _table_line(lines[i][item.end():]):
+            col = len(item.group(1).expandtabs(4))
+            j = i + 1
+            while j < len(lines) and lines[j][:col].strip() == "" and _table_line(lines[j][col:]):
+                j += 1
+            rows = _table(post, [lines[i][item.end():]] + [line[col:] for line in lines[i + 1:j]])
+            out += [item.group(1) + rows[0]] + [" " * col + r for r in rows[1:]]
+            i = j
+            continue
         if (i and lines[i - 1].strip()) or not _table_line(lines[i]):
             out.append(lines[i])
             i += 1
@@ -413,7 +542,9 @@ def _whole_html_blocks(post: Post, text: str) -> str:
 
 
 def _block_tags_in_spans(post: Post, text: str) -> str:
-    """Block elements' tags inside span text → ``&lt;`` (kramdown prints them). Blocks are
+    """Block elements' tags inside span text → ``&lt;`` (kramdown prints them), and so are
+    closing tags that close no open span element (a stray ``</em>``, ``"</Foo>"`` while
+    ``<Bar>`` is open): kramdown prints them, Goldmark passes them through. Blocks are
     the text between blank lines; one that opens a line with a tag is an HTML block for both
     parsers, and the blocks until its elements are closed are left alone, as are indented
     code and code spans (fenced code is set aside already). One pass over the text."""
@@ -424,7 +555,7 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
         start, pos = pos, pos + len(part)
         if not part.strip() or part.startswith("\n"):
             continue
-        tags, spans = _span_tags(part)
+        tags, spans, stray = _span_tags(part)
         html = any(m.group(1).lower() in KRAMDOWN_BLOCK for m in _LINE_TAG.finditer(part)) \
             or part.lstrip("\n").startswith(("    ", "\t"))
         if depth > 0 or html:
@@ -432,11 +563,12 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
                 if m.group(2).lower() not in _VOID and not m.group(0).endswith("/>"):
                     depth = max(0, depth + (-1 if m.group(1) else 1))
             continue
-        edits += [(start + m.start(), start + m.start() + 1, "&lt;") for m in spans]
+        edits += [(start + m.start(), start + m.start() + 1, "&lt;") for m in spans + stray]
     if not edits:
         return text
-    post.warn(f"{len(edits)} HTML block tag(s) inside a paragraph written as text (&lt;), as kramdown shows them; "
-              "Goldmark would pass them through as HTML")
+    edits.sort()
+    post.warn(f"{len(edits)} HTML block tag(s) or stray closing tag(s) inside a paragraph written as text (&lt;), "
+              "as kramdown shows them; Goldmark would pass them through as HTML")
     return splice(text, edits)
 
 
@@ -500,6 +632,8 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
                     comment, i = True, len(part)
                 else:
                     i = end + 3
+            elif m.start() and part[m.start() - 1] == "\\":
+                continue  # an escaped \<tag>: text for both parsers already
             elif m.group(1):  # </name>
                 name = m.group(2).lower()
                 if opened.get(name):
@@ -522,14 +656,18 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
     return splice(text, edits)
 
 
-def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
-    """The block elements' tags of ``part`` outside comments, and those of them outside code
-    spans too (a backtick run opens a span only when a run of its length follows)."""
+def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]], list[re.Match[str]]]:
+    """The block elements' tags of ``part`` outside comments, those of them outside code
+    spans too (a backtick run opens a span only when a run of its length follows), and the
+    closing tags of span elements outside code that do not close the innermost open one
+    (kramdown's span parser prints those), unless they open a line."""
     last: dict[int, int] = {}
     for m in re.finditer(r"`+", part):
         last[len(m.group(0))] = m.start()
     tags: list[re.Match[str]] = []
     spans: list[re.Match[str]] = []
+    stray: list[re.Match[str]] = []
+    open_: list[str] = []
     code = 0  # the length of the run that opened the code span we are in
     i = 0
     while True:
@@ -546,8 +684,19 @@ def _span_tags(part: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
                 code = len(tok)
             elif code == len(tok):
                 code = 0
+        elif part[m.start() - 1:m.start()] == "\\":
+            continue  # \<tag>: an escaped "<", text for both
         elif m.group(2).lower() in KRAMDOWN_BLOCK:
             tags.append(m)
             if code == 0:
                 spans.append(m)
-    return tags, spans
+        elif code == 0:
+            name = m.group(2).lower()
+            if not m.group(1):
+                if name not in _VOID and not tok.endswith("/>"):
+                    open_.append(name)
+            elif open_ and open_[-1] == name:
+                open_.pop()
+            elif part[part.rfind("\n", 0, m.start()) + 1:m.start()].strip(" "):
+                stray.append(m)  # (a tag opening a line starts an HTML block for Goldmark: left alone)
+    return tags, spans, stray

@@ -109,9 +109,13 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
     lgen = evaluator(gen)
     liquid_rx = re.compile(rf"\{{%(?:(?!\{{[{{%])[^{mark}])*?%\}}|\{{\{{(?:(?!\{{[{{%])[^{mark}])*?\}}\}}", re.S)
 
+    defined = set(_DEFINES.findall(text)) | _JEKYLL_OBJECTS
+
     def fenced(block: str) -> str:
-        """Jekyll runs Liquid over code too: URL Liquid (``{{ site.baseurl }}``) is evaluated
-        there as elsewhere; other Liquid stays as written (a comment would show in code)."""
+        """Jekyll runs Liquid over code too: an undefined plain variable prints nothing
+        (:func:`undefined_in_code`), URL Liquid (``{{ site.baseurl }}``) is evaluated there as
+        elsewhere; other Liquid stays as written (a comment would show in code)."""
+        block = undefined_in_code(block, post, defined)
         if "{" in block:
             def url(m: re.Match[str]) -> str:
                 value = lgen.evaluate(_page_values(m.group(0), post), None)
@@ -158,6 +162,33 @@ def convert(post: Post, text: str, gen: Any, html_page: bool = False) -> str:
 
     text = liquid_rx.sub(one, text)
     return ph.restore(text)
+
+
+# a plain variable in output markup (no filter), and the names a post's own Liquid defines
+_PLAIN_VAR = re.compile(r"\{\{-?[ \t]*([A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*|\[\d+\])*[ \t]*-?\}\}")
+_DEFINES = re.compile(r"\{%-?\s*(?:assign|capture|increment|decrement|for|tablerow)\s+([A-Za-z_][\w-]*)")
+_JEKYLL_OBJECTS = frozenset("site page layout include content paginator jekyll forloop tablerowloop".split())
+
+
+def undefined_in_code(code: str, post: Post, defined: set[str] | frozenset[str]) -> str:
+    """``{{ matrix.os }}`` in fenced code: Jekyll runs Liquid over code too, and a variable
+    neither Jekyll nor the post defines prints nothing (a GitHub Actions ``${{ matrix.os }}``
+    showed ``$``). The new site shows what the reader saw; each is reported."""
+    if "{{" not in code:
+        return code
+    dropped: list[str] = []
+
+    def drop(m: re.Match[str]) -> str:
+        if m.group(1) in defined:
+            return m.group(0)
+        dropped.append(m.group(0))
+        return ""
+
+    code = _PLAIN_VAR.sub(drop, code)
+    for tag in dict.fromkeys(dropped):
+        post.warn(f"Liquid {tag[:80]} in code prints nothing in Jekyll (the variable is not defined): dropped, as"
+                  " the reader saw it; wrap the code in {% raw %} in the source to keep it")
+    return code
 
 
 _PAGE_VAR = re.compile(r"(?<![\w.])page\.([A-Za-z_][\w-]*)(?:\[(\d+)\])?(?![\w.\[])")

@@ -386,12 +386,12 @@ def _languages_agree(cfg: dict[str, Any]) -> None:
 # that makes the delimiter one (verified with Hugo 0.168): ``**これ。**\ それ``.
 _PUNCT = "。、！？．，：；」』）】〕〉》”’.,!?:;)\\]\"'「『（【〔〈《“‘(\\["
 _OPEN_PUNCT = "「『（【〔〈《“‘(\\[\"'"
-_CJK_EMPHASIS = re.compile(
+CJK_EMPHASIS = re.compile(
     rf"(?P<open>(?<=[^\s{_PUNCT}*_\\])(?=(?:\*\*|\*)[{_OPEN_PUNCT}]))"
     rf"|(?<=[{_PUNCT}])(?P<close>\*\*|\*)(?=[^\s{_PUNCT}*_\\])")
 
 
-def _openers(body: str) -> dict[int, bool]:
+def cjk_openers(body: str) -> dict[int, bool]:
     """For each ``*``/``**`` run of one or two, whether it is the paragraph's first, third...
     of its length (an opener when they pair up); one pass."""
     count = {1: 0, 2: 0}
@@ -406,23 +406,24 @@ def _openers(body: str) -> dict[int, bool]:
     return out
 
 
+def cjk_space(e: re.Match[str], first: bool) -> str:
+    """The replacement of a :data:`CJK_EMPHASIS` match: Hugo's escaped space only where the
+    delimiter is the opener (closer) of its pair (``first``, from :func:`cjk_openers`): after
+    punctuation before a letter an opener is one for Goldmark already (``です。**太字**も``),
+    and so is a closer before punctuation (``**これ**「``). (Also used by
+    :mod:`blogtools.migrate.kramdown_emphasis` to know what this pass will make of a paragraph.)"""
+    if e.group("open") is not None:
+        return "\\ " if first else ""
+    return e.group(0) if first else e.group("close") + "\\ "
+
+
 def cjk_emphasis(post: Post) -> None:
     """Emphasis delimiters beside punctuation made delimiters again (see above), outside code
     and HTML; the site then sets ``markup.goldmark.extensions.cjk`` (``escapedSpace``)."""
     if "*" not in post.body or not CJK.search(post.body):
         return
-    opener = _openers(post.body)
-
-    def repl(e: re.Match[str]) -> str:
-        # only where the delimiter is the opener (closer) of its pair: after punctuation
-        # before a letter an opener is one for Goldmark already (``です。**太字**も``), and
-        # so is a closer before punctuation (``**これ**「``)
-        first = opener.get(e.start(), True)
-        if e.group("open") is not None:
-            return "\\ " if first else ""
-        return e.group(0) if first else e.group("close") + "\\ "
-
-    body, n = bodymod.prose_sub(post.body, _CJK_EMPHASIS, repl)
+    opener = cjk_openers(post.body)
+    body, n = bodymod.prose_sub(post.body, CJK_EMPHASIS, lambda e: cjk_space(e, opener.get(e.start(), True)))
     if n:
         post.body = body
         post.extra["cjk_escaped_space"] = True

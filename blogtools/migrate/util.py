@@ -348,10 +348,12 @@ def blocks(text: str, open_rx: "re.Pattern[str]", close_rx: "re.Pattern[str]",
 FENCE_OPEN = re.compile(r"(?m)^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$")
 
 
-def set_aside_fences(text: str, ph: "Placeholders", keep: Any = None) -> str:
+def set_aside_fences(text: str, ph: "Placeholders", keep: Any = None, not_fence: Any = None) -> str:
     """Every fenced code block set aside whole (``ph.keep``), after ``keep(block)`` when
     given. One pass: a fence is closed by the next line of at least its length, or by the
-    end of the text."""
+    end of the text. ``not_fence(line, closed)``, when given, may say that an opening line
+    opens no fence for the source's parser (kramdown): it returns the text to write for the
+    line instead (``None``: a fence), and the scan goes on after it."""
     out: list[str] = []
     pos = 0
     while True:
@@ -360,6 +362,11 @@ def set_aside_fences(text: str, ph: "Placeholders", keep: Any = None) -> str:
             break
         fence = m.group(1)
         c = re.compile(rf"(?m)^[ \t]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$").search(text, m.end())
+        instead = not_fence(m.group(0), c is not None) if not_fence else None
+        if instead is not None:
+            out += [text[pos:m.start()], instead]
+            pos = m.end()
+            continue
         end = c.end() if c else len(text)
         block = text[m.start():end]
         out += [text[pos:m.start()], ph.keep(keep(block) if keep else block)]
