@@ -844,3 +844,56 @@ def test_kramdown_text_goldmark_reads_otherwise_loses_nothing(tmp_path: Path) ->
     hugo = _hugo_build(tmp_path / "out", tmp_path / "hugo")
     ci = re.sub(r"<[^>]+>", "", (hugo / "posts/2020-01-09-liquid-in-code/index.html").read_text(encoding="utf-8"))
     assert "runs-on: $\n" in ci and "matrix" not in ci  # (a code block's text found inside another is no loss)
+
+
+def test_the_link_tag_index_renders_what_jekylls_own_link_tag_renders(tmp_path: Path) -> None:
+    """Jekyll 4.3 scans every file for each ``{% link %}``; the source build looks the path up
+    in an index instead (ruby-lang's 4,700 posts did not build in 15 minutes). The same site
+    built by Jekyll's own tag writes the same files, links to posts, pages, static files
+    (written with or without a leading slash) and paths given by a variable alike."""
+    require_program("jekyll", "apt-get install jekyll")
+    from blogtools.migrate import source_build
+
+    site = tmp_path / "site"
+    files = {"_config.yml": "title: t\npermalink: pretty\n", "about.md": "---\ntitle: About\n---\n\n概要。\n",
+             "assets/a.pdf": "PDF", "ja/_posts/2020-01-01-ichi.md": "---\ntitle: 一\n---\n\n最初。\n",
+             "_posts/2020-01-02-p1.md": "---\ntitle: P1\n---\n\n最初の記事。\n"}
+    for n in range(2, 40):  # each links to the one before (p1 the first)
+        files[f"_posts/2020-01-{n % 28 + 1:02d}-p{n}.md"] = (
+            f"---\ntitle: P{n}\n---\n\n[前]({{% link _posts/2020-01-{(n - 1) % 28 + 1:02d}-p{n - 1}.md %}}) "
+            "[about]({% link about.md %}) [pdf]({% link assets/a.pdf %}) [pdf2]({% link /assets/a.pdf %}) "
+            "{% assign p = 'ja/_posts/2020-01-01-ichi.md' %}[一]({% link {{ p }} %})\n")
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    b = source_build.jekyll_content_build(str(site), str(tmp_path / "b"))
+    assert b.ok, b.log
+    work = tmp_path / "b" / "site"
+    (work / "_plugins" / source_build.LINK_PLUGIN).unlink()  # Jekyll's own tag
+    own = tmp_path / "own"
+    subprocess.run(["jekyll", "build", "--source", str(work), "--destination", str(own), "--disable-disk-cache"],
+                   check=True, capture_output=True, env={**__import__("os").environ, "JEKYLL_ENV": "production"})
+    ours = {p.relative_to(b.public): p.read_bytes() for p in Path(b.public).rglob("*") if p.is_file()}
+    theirs = {p.relative_to(own): p.read_bytes() for p in own.rglob("*") if p.is_file()}
+    assert ours.keys() == theirs.keys()
+    differing = [str(k) for k in ours if ours[k] != theirs[k] and k.name != "sitemap.xml"]
+    assert not differing, differing
+    page = (Path(b.public) / "2020/01/09/p8/index.html").read_text(encoding="utf-8")
+    assert 'href="/2020/01/08/p7/"' in page and 'href="/assets/a.pdf"' in page and 'href="/ja/2020/01/01/ichi/"' in page
+
+
+def test_a_plugins_dir_outside_the_copy_is_not_written(tmp_path: Path) -> None:
+    """``plugins_dir: ../x`` (or an absolute path): the files blogtools adds to the build go to
+    a folder of its copy, named in the build's config, never outside it."""
+    require_program("jekyll", "apt-get install jekyll")
+    from blogtools.migrate import source_build
+
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: t\nplugins_dir: ../outside\n", encoding="utf-8")
+    (site / "_posts/2020-01-01-a.md").write_text("---\ntitle: A\n---\n\n[me]({% link _posts/2020-01-01-a.md %})\n",
+                                                 encoding="utf-8")
+    b = source_build.jekyll_content_build(str(site), str(tmp_path / "b"), {"plugins_dir": "../outside"})
+    assert b.ok, b.log
+    assert not (tmp_path / "b" / "outside").exists() and not (tmp_path / "outside").exists()
+    assert (tmp_path / "b" / "site" / "_blogtools_plugins" / source_build.LINK_PLUGIN).is_file()

@@ -276,7 +276,10 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
                        " so what they write is not compared: " + ", ".join(stubs[:10]) + (" …" if len(stubs) > 10 else ""))
     import json
 
-    plugins_dir = os.path.join(work, str(config.get("plugins_dir") or "_plugins"))
+    plugins_dir = os.path.normpath(os.path.join(work, str(config.get("plugins_dir") or "_plugins")))
+    moved = not plugins_dir.startswith(os.path.join(os.path.normpath(work), ""))  # absolute or climbing:
+    if moved:  # blogtools writes only inside its copy (and the site's plugins there are not copied)
+        plugins_dir = os.path.join(work, "_blogtools_plugins")
     if os.path.isdir(plugins_dir) and not plugins:
         import shutil
 
@@ -292,6 +295,9 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
         env["BLOGTOOLS_LIQUID_OUT"] = os.path.join(tmp, "liquid-out.json")
         with open(env["BLOGTOOLS_LIQUID_IN"], "w", encoding="utf-8") as fh:
             json.dump([list(r) for r in render], fh)
+    os.makedirs(plugins_dir, exist_ok=True)
+    with open(os.path.join(plugins_dir, LINK_PLUGIN), "w", encoding="utf-8") as fh:
+        fh.write(LINK_INDEX)
     wanted = [p for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
     installed = _installed_gems()
     gems = [p for p in wanted if p in installed]
@@ -299,7 +305,7 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
         b.notes.append("Jekyll plugins not installed, so not run: " + ", ".join(p for p in wanted if p not in installed))
     override = os.path.join(tmp, "blogtools-verify.yml")
     with open(override, "w", encoding="utf-8") as fh:  # JSON is YAML
-        json.dump({"plugins": gems, "incremental": False}, fh)
+        json.dump({"plugins": gems, "incremental": False, **({"plugins_dir": plugins_dir} if moved else {})}, fh)
     configs = [os.path.join(work, n) for n in ("_config.yml", "_config.yaml", "_config.toml")
                if os.path.isfile(os.path.join(work, n))][:1]
     for path in configs:  # the theme gem goes (a later config cannot unset it: Jekyll keeps old values for null)
@@ -352,7 +358,7 @@ def _failing_plugin(log: str, plugins_dir: str) -> tuple[str, str] | None:
     """(the file of the site's ``_plugins`` the error's trace names first, why) when the build
     stopped there (``--trace``): the plugin cannot run in this copy."""
     m = re.search(rf"{re.escape(plugins_dir + os.sep)}([^:/\s]+\.rb):\d+", log)
-    if m is None or m.group(1) == RENDER_PLUGIN or not os.path.isfile(os.path.join(plugins_dir, m.group(1))):
+    if m is None or m.group(1) in (RENDER_PLUGIN, LINK_PLUGIN) or not os.path.isfile(os.path.join(plugins_dir, m.group(1))):
         return None
     gem = re.search(r"cannot load such file -- ([\w./-]+)", log)
     said = re.search(r"(?m)^\S+:\d+:in [`'][^'\n]*': (.+)$", log)  # the top of the trace: the exception
@@ -360,6 +366,31 @@ def _failing_plugin(log: str, plugins_dir: str) -> tuple[str, str] | None:
     return m.group(1), re.sub(r"\x1b\[[0-9;]*m", "", why).strip()[:160]
 
 
+LINK_PLUGIN = "blogtools_link_index.rb"
+# Jekyll 4.3's {% link %} scans every file of the site for each tag: a site with many posts
+# linking to each other builds in quadratic time (ruby-lang, 4,700 posts: two languages of it
+# take 25 s, all seventeen did not finish in 15 min). The same lookup through an index built
+# once per render: the first file with that relative path, as the scan finds it; a path the
+# index lacks goes to Jekyll's own tag (its error message).
+LINK_INDEX = """# written by blogtools into its copy of the site: {% link %} found through an index
+module BlogtoolsLinkIndex
+  def render(context)
+    @context = context
+    site = context.registers[:site]
+    index = site.instance_variable_get(:@blogtools_link_index)
+    unless index
+      index = {}
+      site.each_site_file { |item| index[item.relative_path] ||= item }
+      site.instance_variable_set(:@blogtools_link_index, index)
+    end
+    relative_path = Liquid::Template.parse(@relative_path).render(context)
+    item = index[relative_path] || index[Jekyll::PathManager.join("", relative_path)]
+    item ? relative_url(item) : super
+  end
+end
+Jekyll::Tags::Link.prepend(BlogtoolsLinkIndex)
+Jekyll::Hooks.register(:site, :pre_render) { |site| site.instance_variable_set(:@blogtools_link_index, nil) }
+"""
 RENDER_PLUGIN = "zz_blogtools_render_liquid.rb"
 # Liquid of the site's plugins rendered where Jekyll renders it: in the page's context, with
 # the site's payload and filters, once the site is rendered (the build's output is unchanged)
