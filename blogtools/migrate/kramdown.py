@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from blogtools.kramdown_body import EXTENSIONS, IAL_LINE, OPTIONS, span_ials
 from blogtools.migrate import body as bodymod
@@ -270,6 +271,45 @@ def _spaced_destinations(post: Post, text: str) -> str:
 # punctuation (or a space) kramdown prints the backslash, where CommonMark reads an escape and
 # drops it (and Hugo's CJK ``escapedSpace``, which the migration may turn on, drops ``\ ``)
 _KRAMDOWN_ESCAPES = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
+def _span_tokens(part: str, rx: re.Pattern[str], i: int = 0,
+                 skip: list[int] | None = None) -> Iterator[re.Match[str] | None]:
+    """The matches of ``rx`` (which also matches backtick runs, ``$$`` and ``<!--``) in ``part``
+    from ``i`` on that lie outside code spans (a backtick run opens one only when a run of its
+    length follows), ``$$`` math and comments; ``None`` last when a comment opens that
+    ``part`` does not close. A caller that read a match further puts where to go on in
+    ``skip[0]``. Linear: each position is searched once."""
+    last: dict[int, int] = {}
+    for m in re.finditer(r"`+", part):
+        last[len(m.group(0))] = m.start()
+    code, math = 0, False
+    while True:
+        m = rx.search(part, i)
+        if m is None:
+            return
+        tok, i = m.group(0), m.end()
+        if tok.startswith("`"):
+            if code == 0 and last.get(len(tok), -1) > m.start():
+                code = len(tok)
+            elif code == len(tok):
+                code = 0
+        elif code:
+            continue
+        elif tok == "$$":
+            math = not math
+        elif math:
+            continue
+        elif tok == "<!--":
+            end = part.find("-->", i)
+            if end < 0:
+                yield None
+                return
+            i = end + 3
+        else:
+            yield m
+            if skip and skip[0] > i:
+                i, skip[0] = skip[0], 0
+
+
 _ESC_TOKEN = re.compile(r"\\[ !-/:-@\[-`{-~]|`+|\$\$|<!--|<[A-Za-z/][^<>\n]*>|(?<!~)~(?!~)")
 _URL_RUN = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>]*")
 
@@ -294,32 +334,14 @@ def _backslashes(post: Post, text: str) -> str:
         if not ("\\" in part or "~" in part) or part.startswith("\n") or _LINE_TAG.match(part.lstrip("\n")) \
                 or part.lstrip("\n").startswith(("    ", "\t")):
             continue
-        last: dict[int, int] = {}
-        for m in re.finditer(r"`+", part):
-            last[len(m.group(0))] = m.start()
         urls = [(u.start(), u.end()) for u in _URL_RUN.finditer(part)] if "~" in part else []
         lone: list[int] = []
-        code, math, i, u = 0, False, 0, 0
-        while True:
-            m = _ESC_TOKEN.search(part, i)
-            if m is None:
-                break
-            tok, i = m.group(0), m.end()
-            if tok.startswith("`"):
-                if code == 0 and last.get(len(tok), -1) > m.start():
-                    code = len(tok)
-                elif code == len(tok):
-                    code = 0
-            elif code:
-                continue
-            elif tok == "$$":
-                math = not math
-            elif math:
-                continue
-            elif tok == "<!--":
-                end = part.find("-->", i)
-                i = len(part) if end < 0 else end + 3
-            elif tok == "~":
+        u = 0
+        for m in _span_tokens(part, _ESC_TOKEN):
+            tok = m.group(0) if m is not None else ""
+            if m is None or tok.startswith("<"):
+                continue  # a comment to the end, an HTML tag
+            if tok == "~":
                 while u < len(urls) and urls[u][1] <= m.start():
                     u += 1
                 if u == len(urls) or urls[u][0] > m.start():
@@ -606,39 +628,17 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
         i = code_lines.end() if code_lines else i
         if "<" not in part[i:]:
             continue
-        last: dict[int, int] = {}
-        for m in re.finditer(r"`+", part):
-            last[len(m.group(0))] = m.start()
-        code, math = 0, False
-        while True:
-            m = _KD_TOKEN.search(part, i)
+        skip = [0]
+        for m in _span_tokens(part, _KD_TOKEN, i, skip):
             if m is None:
-                break
-            tok, i = m.group(0), m.end()
-            if tok.startswith("`"):
-                if code == 0 and last.get(len(tok), -1) > m.start():
-                    code = len(tok)
-                elif code == len(tok):
-                    code = 0
-            elif code:
-                continue
-            elif tok == "$$":
-                math = not math
-            elif math:
-                continue
-            elif tok == "<!--":
-                end = part.find("-->", i)
-                if end < 0:
-                    comment, i = True, len(part)
-                else:
-                    i = end + 3
+                comment = True  # closed in a later block
             elif m.start() and part[m.start() - 1] == "\\":
                 continue  # an escaped \<tag>: text for both parsers already
             elif m.group(1):  # </name>
                 name = m.group(2).lower()
                 if opened.get(name):
                     opened[name] -= 1
-                elif re.match(r"\s*>", part[i:i + _KD_WINDOW]):
+                elif re.match(r"\s*>", part[m.end():m.end() + _KD_WINDOW]):
                     edits.append((start + m.start(), start + m.start() + 1, "&lt;"))
             else:
                 tag = _KD_TAG.match(part[m.start():m.start() + _KD_WINDOW])
@@ -646,7 +646,7 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
                 if tag is not None:
                     if name not in _VOID and not tag.group(0).endswith("/>"):
                         opened[name] = opened.get(name, 0) + 1
-                    i = m.start() + tag.end()
+                    skip[0] = m.start() + tag.end()  # past the whole tag
                 elif len(part) - m.start() < _KD_WINDOW or part.find(">", m.start(), m.start() + _KD_WINDOW) >= 0:
                     edits.append((start + m.start(), start + m.start() + 1, "&lt;"))
     if not edits:
