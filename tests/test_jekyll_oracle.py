@@ -869,7 +869,7 @@ def test_the_link_tag_index_renders_what_jekylls_own_link_tag_renders(tmp_path: 
     b = source_build.jekyll_content_build(str(site), str(tmp_path / "b"))
     assert b.ok, b.log
     work = tmp_path / "b" / "site"
-    (work / "_plugins" / source_build.LINK_PLUGIN).unlink()  # Jekyll's own tag
+    (work / source_build.OUR_PLUGINS / source_build.LINK_PLUGIN).unlink()  # Jekyll's own tag
     own = tmp_path / "own"
     subprocess.run(["jekyll", "build", "--source", str(work), "--destination", str(own), "--disable-disk-cache"],
                    check=True, capture_output=True, env={**__import__("os").environ, "JEKYLL_ENV": "production"})
@@ -880,6 +880,44 @@ def test_the_link_tag_index_renders_what_jekylls_own_link_tag_renders(tmp_path: 
     assert not differing, differing
     page = (Path(b.public) / "2020/01/09/p8/index.html").read_text(encoding="utf-8")
     assert 'href="/2020/01/08/p7/"' in page and 'href="/assets/a.pdf"' in page and 'href="/ja/2020/01/01/ichi/"' in page
+
+
+def test_the_sites_ruby_runs_only_with_the_flag_wherever_plugins_dir_points(tmp_path: Path, monkeypatch) -> None:
+    """``plugins_dir`` may be a list, start with ``~``, climb out of the site or name a folder
+    Jekyll publishes: without ``plugins`` none of the site's Ruby runs and blogtools' own
+    plugin files are neither written outside the copy nor published; with it, the folders
+    inside the site run (a failing file in a subfolder is left out and named), the others
+    are named as not run."""
+    require_program("jekyll", "apt-get install jekyll")
+    from blogtools.migrate import source_build
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    site = tmp_path / "site"
+    for name, text in {
+        "_config.yml": "title: t\n",
+        "_posts/2020-01-01-a.md": "---\ntitle: A\n---\n\n本文。\n",
+        "myplug/a.rb": f'File.write("{marks}/myplug", "ran")\n',
+        "myplug/sub/bad.rb": 'require "no_such_gem_blogtools"\n',
+        "plugins/b.rb": f'File.write("{marks}/plugins", "ran")\n',
+    }.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    (home / "rvplug").mkdir(parents=True)
+    (home / "rvplug/c.rb").write_text(f'File.write("{marks}/home", "ran")\n', encoding="utf-8")
+    config = {"plugins_dir": ["myplug", "~/rvplug", "plugins", "../outside"]}
+    b = source_build.jekyll_content_build(str(site), str(tmp_path / "b1"), config)
+    assert b.ok, b.log
+    assert sorted(p.name for p in marks.iterdir()) == []
+    assert not (tmp_path / "b1" / "outside").exists() and not (tmp_path / "outside").exists()
+    assert not any(p.name.endswith(".rb") for p in Path(b.public).rglob("*")), "a plugin file published"
+    b = source_build.jekyll_content_build(str(site), str(tmp_path / "b2"), config, True)
+    assert b.ok, b.log
+    assert sorted(p.name for p in marks.iterdir()) == ["myplug", "plugins"]  # ~ and ../ are outside the site
+    assert any("myplug/sub/bad.rb not run" in n for n in b.notes), b.notes
+    assert any("'~/rvplug' is outside the site" in n for n in b.notes), b.notes
 
 
 def test_a_plugins_dir_outside_the_copy_is_not_written(tmp_path: Path) -> None:
@@ -896,4 +934,4 @@ def test_a_plugins_dir_outside_the_copy_is_not_written(tmp_path: Path) -> None:
     b = source_build.jekyll_content_build(str(site), str(tmp_path / "b"), {"plugins_dir": "../outside"})
     assert b.ok, b.log
     assert not (tmp_path / "b" / "outside").exists() and not (tmp_path / "outside").exists()
-    assert (tmp_path / "b" / "site" / "_blogtools_plugins" / source_build.LINK_PLUGIN).is_file()
+    assert (tmp_path / "b" / "site" / source_build.OUR_PLUGINS / source_build.LINK_PLUGIN).is_file()

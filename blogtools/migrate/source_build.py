@@ -276,27 +276,36 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
                        " so what they write is not compared: " + ", ".join(stubs[:10]) + (" …" if len(stubs) > 10 else ""))
     import json
 
-    plugins_dir = os.path.normpath(os.path.join(work, str(config.get("plugins_dir") or "_plugins")))
-    moved = not plugins_dir.startswith(os.path.join(os.path.normpath(work), ""))  # absolute or climbing:
-    if moved:  # blogtools writes only inside its copy (and the site's plugins there are not copied)
-        plugins_dir = os.path.join(work, "_blogtools_plugins")
-    if os.path.isdir(plugins_dir) and not plugins:
-        import shutil
+    # Jekyll loads every .rb under each folder of `plugins_dir` (a string or a list, `~`
+    # expanded): the build's config names them itself, so only blogtools' folder runs unless
+    # --jekyll-plugins; then the site's folders that lie inside the copy run too
+    ours = os.path.join(work, OUR_PLUGINS)
+    root = os.path.join(os.path.normpath(work), "")
+    value = config.get("plugins_dir") or "_plugins"
+    site_dirs = []
+    for d in value if isinstance(value, list) else [value]:
+        path = os.path.normpath(os.path.join(work, str(d)))
+        inside = isinstance(d, str) and not d.startswith("~") and path.startswith(root)
+        if inside and os.path.isdir(path) and not plugins:
+            import shutil
 
-        shutil.rmtree(plugins_dir)
-        b.notes.append("the site's _plugins were not run (as on GitHub Pages; --jekyll-plugins runs them)")
+            shutil.rmtree(path)  # (not published either)
+            b.notes.append("the site's _plugins were not run (as on GitHub Pages; --jekyll-plugins runs them)")
+        elif inside and plugins:
+            site_dirs.append(path)
+        elif plugins:
+            b.notes.append(f"plugins_dir {d!r} is outside the site: its plugins were not run")
     render = list(dict.fromkeys(render))
     env = dict(os.environ)
+    os.makedirs(ours, exist_ok=True)
     if plugins and render:
-        os.makedirs(plugins_dir, exist_ok=True)
-        with open(os.path.join(plugins_dir, RENDER_PLUGIN), "w", encoding="utf-8") as fh:
+        with open(os.path.join(ours, RENDER_PLUGIN), "w", encoding="utf-8") as fh:
             fh.write(RENDER_LIQUID)
         env["BLOGTOOLS_LIQUID_IN"] = os.path.join(tmp, "liquid-in.json")
         env["BLOGTOOLS_LIQUID_OUT"] = os.path.join(tmp, "liquid-out.json")
         with open(env["BLOGTOOLS_LIQUID_IN"], "w", encoding="utf-8") as fh:
             json.dump([list(r) for r in render], fh)
-    os.makedirs(plugins_dir, exist_ok=True)
-    with open(os.path.join(plugins_dir, LINK_PLUGIN), "w", encoding="utf-8") as fh:
+    with open(os.path.join(ours, LINK_PLUGIN), "w", encoding="utf-8") as fh:
         fh.write(LINK_INDEX)
     wanted = [p for p in (config.get("plugins") or config.get("gems") or []) if isinstance(p, str)]
     installed = _installed_gems()
@@ -305,7 +314,7 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
         b.notes.append("Jekyll plugins not installed, so not run: " + ", ".join(p for p in wanted if p not in installed))
     override = os.path.join(tmp, "blogtools-verify.yml")
     with open(override, "w", encoding="utf-8") as fh:  # JSON is YAML
-        json.dump({"plugins": gems, "incremental": False, **({"plugins_dir": plugins_dir} if moved else {})}, fh)
+        json.dump({"plugins": gems, "incremental": False, "plugins_dir": site_dirs + [ours]}, fh)
     configs = [os.path.join(work, n) for n in ("_config.yml", "_config.yaml", "_config.toml")
                if os.path.isfile(os.path.join(work, n))][:1]
     for path in configs:  # the theme gem goes (a later config cannot unset it: Jekyll keeps old values for null)
@@ -318,13 +327,14 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
     env["JEKYLL_NO_BUNDLER_REQUIRE"] = "true"  # the installed plugins, not a Gemfile's
     env.setdefault("LANG", "C.UTF-8")
     stubbed: list[str] = []
-    for _ in range(12 + (len(os.listdir(plugins_dir)) if plugins and os.path.isdir(plugins_dir) else 0)):
+    budget = sum(len(files) for d in site_dirs for _p, _d, files in os.walk(d))
+    for _ in range(12 + budget):
         code, b.log = _run([exe, "build", "--source", work, "--destination", b.public, "--disable-disk-cache",
                             "--config", ",".join(configs + [override])] + (["--trace"] if plugins else []), work, env=env)
-        broken = _failing_plugin(b.log, plugins_dir) if code and plugins else None
+        broken = _failing_plugin(b.log, site_dirs) if code and plugins else None
         if broken:  # a plugin that cannot run here (a gem not installed, a file the copy lacks): left out
-            os.remove(os.path.join(plugins_dir, broken[0]))
-            b.notes.append(f"_plugins/{broken[0]} not run: it stops the build here ({broken[1]})")
+            os.remove(broken[0])
+            b.notes.append(f"{os.path.relpath(broken[0], work)} not run: it stops the build here ({broken[1]})")
             continue
         unknown = re.search(r"Unknown tag '(\w+)'", b.log) if code else None
         failing = re.search(r"Liquid Exception: (.*?) in (\S+?)(?:\x1b\[0m)?$", b.log, re.M) if code else None
@@ -335,8 +345,7 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
         if not unknown or unknown.group(1) in stubbed:
             break
         stubbed.append(unknown.group(1))  # a plugin's tag: written as nothing, and said so
-        os.makedirs(plugins_dir, exist_ok=True)
-        with open(os.path.join(plugins_dir, "blogtools_stub_tags.rb"), "w", encoding="utf-8") as fh:
+        with open(os.path.join(ours, "blogtools_stub_tags.rb"), "w", encoding="utf-8") as fh:
             fh.write(STUB_TAGS % " ".join(stubbed))
     if stubbed:
         b.notes.append("Liquid tags of plugins that are not installed written as nothing (not compared): "
@@ -354,18 +363,24 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
     return b
 
 
-def _failing_plugin(log: str, plugins_dir: str) -> tuple[str, str] | None:
-    """(the file of the site's ``_plugins`` the error's trace names first, why) when the build
-    stopped there (``--trace``): the plugin cannot run in this copy."""
-    m = re.search(rf"{re.escape(plugins_dir + os.sep)}([^:/\s]+\.rb):\d+", log)
-    if m is None or m.group(1) in (RENDER_PLUGIN, LINK_PLUGIN) or not os.path.isfile(os.path.join(plugins_dir, m.group(1))):
+def _failing_plugin(log: str, site_dirs: list[str]) -> tuple[str, str] | None:
+    """(the file of the site's plugin folders, at any depth, that the error's trace names
+    first, why) when the build stopped there (``--trace``): the plugin cannot run in this copy."""
+    m = None
+    for d in site_dirs:
+        found = re.search(rf"{re.escape(d + os.sep)}([^:\s]+\.rb):\d+", log)
+        if found and (m is None or found.start() < m.start()):
+            m = found
+    path = os.path.normpath(m.group(0).rsplit(":", 1)[0]) if m else ""
+    if m is None or not any(path.startswith(os.path.join(d, "")) for d in site_dirs) or not os.path.isfile(path):
         return None
     gem = re.search(r"cannot load such file -- ([\w./-]+)", log)
     said = re.search(r"(?m)^\S+:\d+:in [`'][^'\n]*': (.+)$", log)  # the top of the trace: the exception
     why = f"it requires {gem.group(1)}, which is not installed" if gem else said.group(1) if said else "an error"
-    return m.group(1), re.sub(r"\x1b\[[0-9;]*m", "", why).strip()[:160]
+    return path, re.sub(r"\x1b\[[0-9;]*m", "", why).strip()[:160]
 
 
+OUR_PLUGINS = "_blogtools_plugins"  # blogtools' own Ruby, the only plugins run without --jekyll-plugins
 LINK_PLUGIN = "blogtools_link_index.rb"
 # Jekyll 4.3's {% link %} scans every file of the site for each tag: a site with many posts
 # linking to each other builds in quadratic time (ruby-lang, 4,700 posts: two languages of it
