@@ -600,7 +600,7 @@ def test_bold_punctuation_after_a_word_stays_bold(tmp_path: Path) -> None:
 
 
 def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
-    """kramdown reads a tag as HTML only when every attribute value is quoted, and a closing
+    """kramdown reads a tag as HTML only when every attribute value is quoted or a word, and a closing
     tag only when its element is open: otherwise it prints them (18F's ``<a href="...>``
     missing a quote, an embed's ``title='our team's work'``). Goldmark would pass the same
     text through as HTML (the stray ``</a>`` closes nothing, the ``<iframe>`` shows a
@@ -615,7 +615,8 @@ def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
             "<div class='e'><iframe src='https://www.youtube.com/embed/abcdefghijk' title='our team's work'"
             " width='5'></iframe></div>\n\n"
             "<div class=\"box\">\n\nIn a box <b>bold</b> <!-- </a> -->.\n\n</div>\n\n"
-            "Stray </a> close, <a href=\"/y/\">fine</a> and <br/> too.\n")
+            "Stray </a> close, <a href=\"/y/\">fine</a> and <br/> too.\n\n"
+            "A word value <span title=top>is a tag</span>, <font size=2>small</font>.\n")
     site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
         "_posts/2020-01-01-tags.md": f"---\ntitle: タグ\nlayout: post\n---\n\n{body}",
         "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
@@ -632,6 +633,7 @@ def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
     assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
     assert not hugo.embeds
     assert '<a href="/y/">fine</a>' in html and "<b>bold</b>" in html
+    assert "<span title=top>is a tag</span>" in html and "<font size=2>small</font>" in html  # HTML, as in kramdown
 
 
 def test_url_liquid_in_fenced_code_is_rendered_as_jekyll_renders_it(tmp_path: Path) -> None:

@@ -595,9 +595,11 @@ def _block_tags_in_spans(post: Post, text: str) -> str:
 
 
 # kramdown's HTML tag (kramdown/parser/html.rb HTML_TAG_RE, names as REXML's): every
-# attribute a name, or a name and a quoted value
+# attribute a name, or a name and a word or quoted value
 _KD_NAME = r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?"
-_KD_TAG = re.compile(rf"<{_KD_NAME}\s*?(?:\s+{_KD_NAME}(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*\s*/?>")
+# (a value may be a word, unquoted: `<a name=top>`; no lazy space before the attributes, which
+# backtracked quadratically over a long run of spaces)
+_KD_TAG = re.compile(rf"<{_KD_NAME}(?:\s+{_KD_NAME}(?:\s*=\s*(?:\w+|\"[^\"]*\"|'[^']*'))?)*\s*/?>")
 _KD_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?=[\s/>])|<!--|`+|\$\$")
 _INDENTED = re.compile(r"(?:\n*(?: {4}|\t)[^\n]*(?:\n|\Z))+")
 _KD_WINDOW = 4096  # a tag longer than this is left as it is (the scan stays linear)

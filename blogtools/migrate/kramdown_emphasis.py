@@ -123,7 +123,7 @@ def commonmark_pairs(text: str) -> set[tuple[int, int, str]]:
     return {(chars[a], chars[z], kind) for a, z, kind in found}
 
 
-def _with_cjk_spaces(text: str, leaf: Any) -> set[tuple[int, int, str]]:
+def _with_cjk_spaces(text: str, leaf: Any, openers: dict[Any, Any] | None = None) -> set[tuple[int, int, str]]:
     """The pairs Goldmark makes of ``leaf`` once :func:`blogtools.migrate.target_hugo.cjk_emphasis`
     has given a delimiter beside punctuation Hugo's escaped space (``**これ。**\\ それ``), read
     with CJK ``escapedSpace`` (the escaped space is a space there: two spaces keep the offsets),
@@ -134,10 +134,19 @@ def _with_cjk_spaces(text: str, leaf: Any) -> set[tuple[int, int, str]]:
     s = leaf.text
     if not CJK.search(s):
         return set()
-    start = leaf.to_abs(0)
-    block = max(text.rfind("\n\n", 0, start) + 2, 0)
-    end = text.find("\n\n", leaf.to_abs(len(s) - 1))
-    opener = cjk_openers(text[block:len(text) if end < 0 else end])
+    import bisect
+
+    openers = {} if openers is None else openers  # per text: a table's cells share one scan
+    if "breaks" not in openers:  # where blank lines start, found once (a search per cell is quadratic)
+        openers["breaks"] = [m.start() for m in re.finditer(r"(?=\n\n)", text)]
+    breaks = openers["breaks"]
+    i = bisect.bisect_right(breaks, leaf.to_abs(0) - 2) - 1
+    block = breaks[i] + 2 if i >= 0 else 0
+    j = bisect.bisect_left(breaks, leaf.to_abs(len(s) - 1))
+    key = (block, breaks[j] if j < len(breaks) else len(text))
+    if key not in openers:
+        openers[key] = cjk_openers(text[key[0]:key[1]])
+    opener = openers[key]
     parts, back, pos = [], [], 0  # back: offset in the new text -> offset in s
     for m in CJK_EMPHASIS.finditer(s):
         new = cjk_space(m, opener.get(leaf.to_abs(m.start()) - block, True))
@@ -181,6 +190,7 @@ def convert(post: Post, text: str) -> str:
     Goldmark: kramdown's pairs as HTML, other delimiters escaped (see the module doc)."""
     doc = bodymod.parse(text)
     edits: list[tuple[int, int, str]] = []
+    openers: dict[Any, Any] = {}
     for leaf in doc.body.leaves:
         s = leaf.text
         if ("*" not in s and "_" not in s) or _OTHER_SPANS.search(s):
@@ -191,7 +201,7 @@ def convert(post: Post, text: str) -> str:
         theirs = {(a, z + n, kind) for a, n, z, kind in pairs}
         ours = commonmark_pairs(s)
         if theirs == ours or _shown(len(s), theirs) == _shown(len(s), ours) \
-                or _shown(len(s), theirs) == _shown(len(s), _with_cjk_spaces(text, leaf)):
+                or _shown(len(s), theirs) == _shown(len(s), _with_cjk_spaces(text, leaf, openers)):
             continue
         used: dict[int, str] = {}
         for a, n, z, kind in pairs:
