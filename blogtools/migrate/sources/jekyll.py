@@ -629,8 +629,8 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
     With ``plugins`` (``--jekyll-plugins``: the site's own ``_plugins`` are Ruby of the source,
     never run by default) that build runs them, and in the other posts each Liquid tag or
     filter of a plugin (kept as an HTML comment: ``post.extra["liquid_plugin"]``) becomes
-    what Jekyll rendered for it in that post, before kramdown, as Jekyll inserts it.
-    Returns notes for the report."""
+    what Jekyll rendered for it in that post (inserted after the kramdown conversion: its
+    Markdown is not converted; see docs/migrate.md). Returns notes for the report."""
     wanted = [p for p in posts if p.extra.get("liquid_template") and p.old_urls]
     chosen = {id(p) for p in wanted}
     plugged = [p for p in posts if plugins and p.extra.get("liquid_plugin") and id(p) not in chosen]
