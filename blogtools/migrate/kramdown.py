@@ -43,7 +43,7 @@ _A_LINE = re.compile(r"(?m)^([ \t]{0,3}<a\b[^<>\n]*>)[ \t]*\n(?=[ \t]*!?\[)")
 
 
 def convert(post: Post, text: str) -> str:
-    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```", "*", "_")) \
+    if not any(s in text for s in ("{:", "|", "<", ">\t", "\\", "~", "```", "*", "_", "^")) \
             and not _NOT_FIRST_ITEM.search(text):
         return _spaced_destinations(post, text) if "](" in text else text
     ph = Placeholders(text)
@@ -71,19 +71,25 @@ def convert(post: Post, text: str) -> str:
     if n:
         post.note("kramdown {::options} removed")
     text, n = IAL_LINE.subn("", text)
-    spans = [(s.start(), s.end(), "") for s in span_ials(text)]
-    text, m = splice(text, spans) if spans else text, len(spans)
-    if n or m:
-        post.warn(f"{n + m} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
     text, n = _QUOTE_TAB.subn(r"\1     ", text)
     if n:
         post.note("a tab after '>' (code in kramdown) → spaces, so Goldmark reads code too")
     if _LAZY_CODE.search(text):
         text = _lazy_code(post, text)
+    if "^" in text:
+        text, n = _EOB.subn(EOB_INSTEAD, text)
+        if n:
+            post.note(f"{n} kramdown end-of-block marker(s) (a '^' line) → an HTML comment, which ends the list or"
+                      " paragraph before it in Goldmark too")
     if _NOT_FIRST_ITEM.search(text):
         text = _ordered_lists(post, text)
     if "|" in text:
         text = _tables(post, text)
+    if "{:" in text:
+        text, m = _span_ials(text)
+        n += m
+    if n:
+        post.warn(f"{n} kramdown attribute list(s) {{: ...}} removed (Goldmark does not read them)")
     if "<" in text:
         text = _whole_html_blocks(post, text)
         text = _block_tags_in_spans(post, text)
@@ -104,6 +110,29 @@ def convert(post: Post, text: str) -> str:
     return ph.restore(text)
 
 
+def _span_ials(text: str) -> tuple[str, int]:
+    """The span IALs removed, but those in a table cell that holds no ``[`` before them: kramdown
+    parses each cell alone, so ``| a | b](/x){: .c}`` closes no link and the IAL is text (in
+    Goldmark's cell too)."""
+    spans = [(s.start(), s.end(), "") for s in span_ials(text)]
+    if spans and "|" in text:
+        tables = [(t.start, t.end) for t in bodymod.parse(text).nodes("table")]
+        if tables:
+            import bisect
+
+            starts = [a for a, _ in tables]
+
+            def in_cell_text(a: int) -> bool:
+                k = bisect.bisect_right(starts, a) - 1
+                if k < 0 or a >= tables[k][1]:
+                    return False
+                line = text[text.rfind("\n", 0, a) + 1:a]
+                return "[" not in re.split(r"(?<!\\)\|", line)[-1]
+
+            spans = [s for s in spans if not in_cell_text(s[0])]
+    return (splice(text, spans) if spans else text), len(spans)
+
+
 # (with an attribute block: the fence liquid.py writes for {% highlight lang linenos %})
 _KRAMDOWN_FENCE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\S*(?:[ \t]+\{[^{}\n]*\})?[ \t]*")
 
@@ -119,9 +148,16 @@ def _not_a_kramdown_fence(line: str, closed: bool) -> str | None:
     return line[:at] + "\\" + line[at:]
 
 
+# kramdown's end-of-block marker (EOB_MARKER: a "^" line): it ends the block before it (a
+# list, a paragraph) and shows nothing; Goldmark would show "^" as text in that block. A
+# comment ends the same blocks (an HTML block interrupts a paragraph; at column 0 it is no
+# list item's line) and shows nothing either (``unsafe = false`` writes it as a comment).
+_EOB = re.compile(r"(?m)^\^[ \t]*$")
+EOB_INSTEAD = "<!-- -->"
 # an indented line followed directly by a line that is not
 _LAZY_CODE = re.compile(r"(?m)^(?: {4}|\t)[^\n]*\S[^\n]*\n[ ]{0,3}\S")
 # where kramdown's lazy code lines stop: an attribute list, the end-of-block marker, HTML
+_ITEM_START = re.compile(r"[ ]{0,3}(?:[*+-]|\d{1,9}\.)(?:[ \t]|$)")
 _LAZY_STOP = re.compile(r"[ ]{0,3}(?:\{:|\^[ \t]*$|</?[A-Za-z])")
 
 
@@ -129,19 +165,29 @@ def _lazy_code(post: Post, text: str) -> str:
     """kramdown's indented code goes on over the lines right after it that are not indented
     (``CODEBLOCK_MATCH``: "lazy" lines, up to a blank line), where CommonMark ends the code
     block: such lines get the four spaces, so Goldmark keeps them in the code. Only code
-    blocks outside lists and quotes (inside them kramdown reads the item's lines first)."""
+    blocks outside quotes. Inside a list item kramdown first joins the lines that follow the
+    item's text to it (a line not indented, a heading's too, up to a blank line or the next
+    item), and its code block then takes them as lazy lines: they get the code's indentation."""
     doc = bodymod.parse(text)
     edits: list[tuple[int, int, str]] = []
     for node in doc.nodes("code_block"):
-        if node.container or text[node.start:node.start + 1] not in (" ", "\t"):
+        if text[node.start:node.start + 1] not in (" ", "\t"):
             continue
-        at = text.find("\n", node.end)
+        if node.container and set(node.container.split("/")) != {"list_item"}:
+            continue
+        indent = "    "
+        if node.container:  # the code's own indentation: the item's content and four more
+            lines = [ln for ln in text[text.rfind("\n", 0, node.start) + 1:node.end].split("\n") if ln.strip()]
+            indent = " " * min(len(ln.expandtabs(4)) - len(ln.expandtabs(4).lstrip()) for ln in lines)
+        at = text.find("\n", node.end - 1 if text[node.end - 1:node.end] == "\n" else node.end)
         while at >= 0:
             end = text.find("\n", at + 1)
             line = text[at + 1:len(text) if end < 0 else end]
-            if not line.strip() or _LAZY_STOP.match(line):
+            if not line.strip() or _LAZY_STOP.match(line) or node.container and (
+                    _ITEM_START.match(line) or len(line) - len(line.lstrip(" ")) >= len(indent)):
                 break
-            edits.append((at + 1, at + 1, "    "))
+            lead = len(line) - len(line.lstrip(" \t")) if node.container else 0
+            edits.append((at + 1, at + 1 + lead, indent))
             at = end
     if not edits:
         return text
@@ -153,6 +199,14 @@ def _lazy_code(post: Post, text: str) -> str:
 _NOT_FIRST_ITEM = re.compile(r"(?m)(?:^|[ \t>])(?:(?!0*1\.)\d{1,9}\.|\d{1,9}\))[ \t]")
 _ITEM_AFTER_TEXT = re.compile(rb"\n((?:[ \t]*>)*)[ \t]{0,3}\d{1,9}\.[ \t]+\S")
 _MARKER = re.compile(rb"[ \t]*(\d{1,9})([.)])")
+_ITEM_MARK = re.compile(rb"(?:[*+-]|\d{1,9}[.)])[ \t]*")
+_NUMBER_LINE = re.compile(rb"(?!0*1\.)(\d{1,9})\.[ \t]+\S")
+
+
+def _column(data: bytes, at: int) -> int:
+    """The column of byte ``at`` in its line (quote markers counted: an item's content and
+    the lines it goes on with carry the same prefix)."""
+    return at - data.rfind(b"\n", 0, at) - 1
 
 
 def _ordered_lists(post: Post, text: str) -> str:
@@ -172,19 +226,28 @@ def _ordered_lists(post: Post, text: str) -> str:
 
     data = text.encode()
     edits: list[tuple[int, int, bytes]] = []
-    depth = 0  # list items open
+    content: list[int] = []  # per open list item: the column its content starts at
+    line_start = False  # the last event was a line break inside a paragraph
     for event, span in pyromark.events_with_range(text, options=OPTIONS):
         if event == {"Start": "Item"}:
-            depth += 1
+            mark = _ITEM_MARK.match(data, span["start"])
+            content.append(_column(data, span["start"]) + (len(mark.group(0)) if mark else 2))
         elif event == {"End": "Item"}:
-            depth -= 1
-        elif event == {"Start": "Paragraph"} and depth == 0:
+            content.pop()
+        elif event == {"Start": "Paragraph"} and not content:
             m = _ITEM_AFTER_TEXT.search(data, span["start"], span["end"])
             if m is not None:  # the first item only: the lines after it are the list's (a tight one)
                 edits.append((m.start() + 1, m.start() + 1, m.group(1).strip() + b"\n"))
+        elif line_start and content and isinstance(event, dict) and "Text" in event:
+            # inside a list item kramdown starts a list there too: the line's number becomes 1,
+            # which Goldmark lets interrupt a paragraph (a blank line would make the list loose)
+            m = _NUMBER_LINE.match(data, span["start"])
+            if m is not None and content[-1] <= _column(data, span["start"]) <= content[-1] + 3:
+                edits.append((m.start(1), m.end(1), b"1"))
+        line_start = event in ("SoftBreak", "HardBreak")
     if edits:
-        post.note(f"{len(edits)} numbered list(s) right after a paragraph's line set apart by a blank line:"
-                  " kramdown starts a list there, Goldmark would not")
+        post.note(f"{len(edits)} numbered list(s) right after a paragraph's line set apart (a blank line, or"
+                  " numbered 1 inside a list item): kramdown starts a list there, Goldmark would not")
         data = b"".join(_splice_bytes(data, edits))
         text = data.decode()
     edits = []
@@ -434,6 +497,12 @@ def _tables(post: Post, text: str) -> str:
         j = i
         while j < len(lines) and _table_line(lines[j]):
             j += 1
+        if j < len(lines) and lines[j].strip() and lines[j].strip() != EOB_INSTEAD:
+            # kramdown: a table ends at a block boundary (a blank line, "^"); a line after
+            # its rows that holds no "|" makes the whole block a paragraph
+            out += lines[i:j]
+            i = j
+            continue
         out += _table(post, lines[i:j])
         i = j
     return "\n".join(out)
@@ -603,6 +672,9 @@ _KD_NAME = r"[^\W\d][\w.-]*(?::[^\W\d][\w.-]*)?"
 _KD_TAG = re.compile(rf"<{_KD_NAME}(?:\s+{_KD_NAME}(?:\s*=\s*(?:\w+|\"[^\"]*\"|'[^']*'))?)*\s*/?>")
 _KD_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?=[\s/>])|<!--|`+|\$\$")
 _INDENTED = re.compile(r"(?:\n*(?: {4}|\t)[^\n]*(?:\n|\Z))+")
+# an autolink kramdown and Goldmark both read (kramdown's AUTOLINK_START without a space,
+# which CommonMark's autolinks do not hold)
+_AUTOLINK = re.compile(r"<(?:mailto|https?|ftps?):[^\s<>]+>")
 _KD_WINDOW = 4096  # a tag longer than this is left as it is (the scan stays linear)
 
 
@@ -646,7 +718,10 @@ def tags_kramdown_prints(post: Post, text: str) -> str:
             else:
                 tag = _KD_TAG.match(part[m.start():m.start() + _KD_WINDOW])
                 name = m.group(2).lower()
-                if tag is not None:
+                link = _AUTOLINK.match(part, m.start(), m.start() + _KD_WINDOW) if tag is None else None
+                if link is not None:
+                    skip[0] = link.end()  # <https://…>: a link for both parsers
+                elif tag is not None:
                     if name not in _VOID and not tag.group(0).endswith("/>"):
                         opened[name] = opened.get(name, 0) + 1
                     skip[0] = m.start() + tag.end()  # past the whole tag

@@ -84,5 +84,7 @@ class SourceSite:
     feed: str = ""  # the file name of the site's feed at its root (jekyll-feed's feed.xml)
     # Jekyll: files rendered with Liquid the reader cannot evaluate: (source, path under static/, why)
     liquid_files: list[tuple[str, str, str]] = field(default_factory=list)
+    # Jekyll: the layouts such a file is rendered into (a feed's): real, not bare, in that build
+    liquid_layouts: list[str] = field(default_factory=list)
     build: Any = None  # the source's own content build (source_build.Build), kept for verify
     warnings: list[str] = field(default_factory=list)

@@ -240,8 +240,9 @@ def _needed_partials(roots: list[str], layouts: str, site_real: str) -> None:
 
 # --------------------------------------------------------------------------- Jekyll
 def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = None, plugins: bool = False,
-                         render: Iterable[tuple[str, str]] = ()) -> Build:
-    """``site`` (a Jekyll site) built by Jekyll with bare layouts into ``tmp/public``; with
+                         render: Iterable[tuple[str, str]] = (), keep_layouts: Iterable[str] = ()) -> Build:
+    """``site`` (a Jekyll site) built by Jekyll with bare layouts into ``tmp/public`` (but the
+    site's own layouts named in ``keep_layouts``: those a feed is rendered into); with
     ``plugins`` the site's own ``_plugins`` run, and each (source path, Liquid) of ``render``
     is rendered in that page's context once the site is rendered (``Build.rendered``)."""
     from blogtools.programs import find_program
@@ -257,12 +258,20 @@ def jekyll_content_build(site: str, tmp: str, config: dict[str, Any] | None = No
     names = {"default", "post", "page", "home"}
     layouts_dir = os.path.join(site, str(config.get("layouts_dir") or "_layouts"))
     if os.path.isdir(layouts_dir):
-        names |= {os.path.splitext(n)[0] for n in os.listdir(layouts_dir)}
+        own = {os.path.splitext(n)[0] for n in os.listdir(layouts_dir)}
+        names = (names | own) - (own & set(keep_layouts))
     out_layouts = os.path.join(work, str(config.get("layouts_dir") or "_layouts"))
     os.makedirs(out_layouts, exist_ok=True)
     for name in sorted(names):
         with open(os.path.join(out_layouts, name + ".html"), "w", encoding="utf-8") as fh:
             fh.write(JEKYLL_LAYOUT)
+    if keep_layouts and os.path.isdir(layouts_dir):
+        import shutil
+
+        for n in os.listdir(layouts_dir):
+            path = os.path.join(layouts_dir, n)
+            if os.path.splitext(n)[0] in set(keep_layouts) and os.path.isfile(path) and not os.path.islink(path):
+                shutil.copyfile(path, os.path.join(out_layouts, n))
     for dirpath, _dirs, files in os.walk(work):
         for n in files:
             if n.endswith((".scss", ".sass")):

@@ -485,6 +485,11 @@ def site_config(site: SourceSite, posts: list[Post], unsafe: bool, emoji: bool) 
         markup = cfg.setdefault("markup", {})
         cjk = markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("cjk", {})
         cjk.update({"enable": True, "escapedSpace": True})
+    if site.kind == "jekyll" and str(site.config.get("markdown") or "kramdown").lower() == "kramdown":
+        # kramdown links no bare URL (https://…, www.…): they stay text, as the source showed
+        # them (Goldmark's linkify would make links the source never had, some to pages gone)
+        markup = cfg.setdefault("markup", {})
+        markup.setdefault("goldmark", {}).setdefault("extensions", {}).setdefault("linkify", False)
     if any(p.extra.get("math_passthrough") for p in posts):
         # inline delimiters only: a $$ block is one paragraph, and $$ inside a paragraph
         # stays inline (as a block delimiter too, Hugo would cut the paragraph around it)

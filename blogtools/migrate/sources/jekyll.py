@@ -451,12 +451,21 @@ def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite
     custom = meta.get("permalink") if isinstance(meta.get("permalink"), str) and meta.get("permalink") else None
     url = sanitize_url(_fill(custom or "/:path/:basename:output_ext", {  # Jekyll's Page#url for such a file
         "path": "/" + folder if folder else "", "basename": os.path.splitext(name)[0], "output_ext": ext}))
-    if meta.get("layout") not in (None, "none", "null", ""):
-        return None, f"rendered into the layout {meta.get('layout')!r}: not converted"
+    dest = unquote(url).lstrip("/")
+    layout = meta.get("layout")
+    if layout not in (None, "none", "null", ""):
+        if ext not in FEED_EXTENSIONS or not isinstance(layout, str) or not _valid_dest(dest):
+            return None, f"rendered into the layout {layout!r}: not converted"
+        # a feed built by its layout (ruby-lang's /<lang>/feeds/news.rss): Jekyll's build
+        # renders it with that layout, and render_templates writes what it rendered
+        why = (f"a feed Jekyll renders into the layout {layout!r} (to {url}): not converted"
+               " (a Hugo feed there needs an output format and a template)")
+        site.liquid_files.append((rel(path, src), dest, why))
+        site.liquid_layouts.append(layout)
+        return None, why
     body = doc.text[doc.body_start:]
     text = liquid.evaluator(gen).evaluate(body, None) if "{{" in body or "{%" in body else body
-    dest = unquote(url).lstrip("/")
-    if not dest or dest.endswith("/") or ".." in dest.split("/"):
+    if not _valid_dest(dest):
         return None, f"its URL {url} cannot be a static file: not converted"
     if text is None:
         why = (f"a {ext or 'extension-less'} file Jekyll renders with Liquid (to {url}): not converted"
@@ -465,6 +474,13 @@ def _rendered_file(path: str, src: str, gen: Any, guard: Guard, site: SourceSite
         return None, why
     site.files.append((f"static/{dest}", text.encode("utf-8")))
     return None, None
+
+
+FEED_EXTENSIONS = (".rss", ".xml", ".atom")
+
+
+def _valid_dest(dest: str) -> bool:
+    return bool(dest) and not dest.endswith("/") and ".." not in dest.split("/")
 
 
 def _last_wins(doc: Any, meta: dict[str, Any]) -> None:
@@ -650,7 +666,13 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
     tmp = tempfile.mkdtemp(prefix="blogtools-liquid-")
     try:
         render = [(p.source, tag) for p in plugged for tag in p.extra["liquid_plugin"].values()]
-        b = source_build.jekyll_content_build(site.root, tmp, site.config, plugins, render)
+        b = source_build.jekyll_content_build(site.root, tmp, site.config, plugins, render,
+                                              keep_layouts=site.liquid_layouts)
+        if not b.ok and site.liquid_layouts:  # a feed's own layout fails the build: built bare, as before
+            shutil.rmtree(tmp, ignore_errors=True)
+            os.makedirs(tmp)
+            b = source_build.jekyll_content_build(site.root, tmp, site.config, plugins, render)
+            files = [f for f in files if f[1] not in {d for _r, d, why in files if why.startswith("a feed ")}]
         if not b.ok:
             if verify:  # verify's build would be this one again: it says why instead of failing twice
                 site.build = b
