@@ -16,6 +16,7 @@ pass stays linear; past it the paragraph is left as it is.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -123,7 +124,8 @@ def commonmark_pairs(text: str) -> set[tuple[int, int, str]]:
     return {(chars[a], chars[z], kind) for a, z, kind in found}
 
 
-def _with_cjk_spaces(text: str, leaf: Any, openers: dict[Any, Any] | None = None) -> set[tuple[int, int, str]]:
+def _with_cjk_spaces(text: str, leaf: Any, breaks: list[int],
+                     openers: dict[tuple[int, int], dict[int, bool]]) -> set[tuple[int, int, str]]:
     """The pairs Goldmark makes of ``leaf`` once :func:`blogtools.migrate.target_hugo.cjk_emphasis`
     has given a delimiter beside punctuation Hugo's escaped space (``**これ。**\\ それ``), read
     with CJK ``escapedSpace`` (the escaped space is a space there: two spaces keep the offsets),
@@ -134,12 +136,6 @@ def _with_cjk_spaces(text: str, leaf: Any, openers: dict[Any, Any] | None = None
     s = leaf.text
     if not CJK.search(s):
         return set()
-    import bisect
-
-    openers = {} if openers is None else openers  # per text: a table's cells share one scan
-    if "breaks" not in openers:  # where blank lines start, found once (a search per cell is quadratic)
-        openers["breaks"] = [m.start() for m in re.finditer(r"(?=\n\n)", text)]
-    breaks = openers["breaks"]
     i = bisect.bisect_right(breaks, leaf.to_abs(0) - 2) - 1
     block = breaks[i] + 2 if i >= 0 else 0
     j = bisect.bisect_left(breaks, leaf.to_abs(len(s) - 1))
@@ -190,7 +186,9 @@ def convert(post: Post, text: str) -> str:
     Goldmark: kramdown's pairs as HTML, other delimiters escaped (see the module doc)."""
     doc = bodymod.parse(text)
     edits: list[tuple[int, int, str]] = []
-    openers: dict[Any, Any] = {}
+    openers: dict[tuple[int, int], dict[int, bool]] = {}  # per block: a table's cells share one scan
+    # where blank lines start, found once (a search per table cell is quadratic)
+    breaks = [m.start() for m in re.finditer(r"(?=\n\n)", text)]
     for leaf in doc.body.leaves:
         s = leaf.text
         if ("*" not in s and "_" not in s) or _OTHER_SPANS.search(s):
@@ -201,7 +199,7 @@ def convert(post: Post, text: str) -> str:
         theirs = {(a, z + n, kind) for a, n, z, kind in pairs}
         ours = commonmark_pairs(s)
         if theirs == ours or _shown(len(s), theirs) == _shown(len(s), ours) \
-                or _shown(len(s), theirs) == _shown(len(s), _with_cjk_spaces(text, leaf, openers)):
+                or _shown(len(s), theirs) == _shown(len(s), _with_cjk_spaces(text, leaf, breaks, openers)):
             continue
         used: dict[int, str] = {}
         for a, n, z, kind in pairs:

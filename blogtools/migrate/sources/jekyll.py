@@ -672,7 +672,7 @@ def render_templates(site: SourceSite, posts: list[Post], skipped: list[tuple[st
             shutil.rmtree(tmp, ignore_errors=True)
             os.makedirs(tmp)
             b = source_build.jekyll_content_build(site.root, tmp, site.config, plugins, render)
-            files = [f for f in files if f[1] not in {d for _r, d, why in files if why.startswith("a feed ")}]
+            files = [f for f in files if not f[2].startswith("a feed ")]  # (they stay not migrated)
         if not b.ok:
             if verify:  # verify's build would be this one again: it says why instead of failing twice
                 site.build = b
